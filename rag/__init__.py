@@ -1,0 +1,5 @@
+"""Offline, cited question answering over news archives."""
+
+from rag import tokens as _tokens  # noqa: F401  (sets TIKTOKEN_CACHE_DIR before any tiktoken use)
+
+__version__ = "0.1.0"

@@ -1,0 +1,56 @@
+"""The ``rag`` command: one sub-command per feature, each registered by its own module."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Each module exposes ``register(subparsers)`` adding its sub-commands; a sub-command's
+# parser gets ``func=handler`` where ``handler(args) -> int`` is the exit code.
+COMMAND_MODULES = (
+    "index.commands",  # rag index, rag status
+    "rag.commands",  # rag ask, rag chat
+    "evals.commands",  # rag eval
+    "ui.commands",  # rag serve
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rag",
+        description=(
+            "Offline, cited question answering over news archives. Index a folder of articles, "
+            "then ask questions; every answer sentence cites the passage that backs it."
+        ),
+        epilog=(
+            "Settings can also come from environment variables, e.g. RAG_LLM__BACKEND=openai, "
+            "RAG_STORE__MODE=server, RAG_DATA_DIR=/path/to/data."
+        ),
+    )
+    parser.add_argument(
+        "--profile", choices=["default", "test"], default=None,
+        help="settings profile (test: small model for fast checks); default $RAG_PROFILE or 'default'",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

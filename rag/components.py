@@ -1,0 +1,42 @@
+"""Infrastructure components, each chosen by a typed settings field and built once, on first use.
+
+Features (indexing, answering, evals, UI) receive a :class:`Components` rather than
+building models themselves, so one process loads each model once and tests can swap
+the settings (e.g. the test profile's small model) without touching feature code.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+    from index.store import ChunkStore
+    from rag.models.llm import ChatModel
+
+
+class Components:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def embedding(self) -> BaseEmbedding:
+        from rag.models.embedding import build_embedding
+
+        return build_embedding(self.settings)
+
+    @cached_property
+    def llm(self) -> ChatModel:
+        from rag.models.llm import build_llm
+
+        return build_llm(self.settings)
+
+    @cached_property
+    def store(self) -> ChunkStore:
+        from index.store import ChunkStore
+
+        return ChunkStore.open(self.settings, self.embedding)

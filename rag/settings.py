@@ -1,0 +1,149 @@
+"""One typed settings tree for every component.
+
+Values come, lowest priority first, from the defaults here, the selected profile, and
+environment variables (``RAG_`` prefix, ``__`` between levels, e.g. ``RAG_LLM__BACKEND=openai``).
+Command-line flags are applied last by the CLI with :meth:`Settings.with_overrides`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+APP_NAME = "news-rag"
+BUNDLED_CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+def default_threads() -> int:
+    """Threads for model inference: every core this process may use.
+
+    llama.cpp defaults to a single thread on small machines, which halves its speed here.
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class LLMSettings(BaseModel):
+    backend: Literal["local", "small", "openai"] = "local"
+    """local: Qwen2.5-Coder-1.5B (default); small: SmolLM2-135M for fast plumbing tests;
+    openai: any OpenAI-compatible server (Ollama, vLLM, llama.cpp server)."""
+    n_threads: int = Field(default_factory=default_threads)
+    n_ctx: int = 4096
+    temperature: float = 0.0
+    max_tokens: int = 256
+    seed: int = 0
+    openai_base_url: str = "http://127.0.0.1:8080/v1"
+    openai_model: str = "qwen2.5-coder-1.5b-instruct"
+    openai_api_key: SecretStr | None = None
+    request_timeout_s: float = 120.0
+
+
+class EmbeddingSettings(BaseModel):
+    backend: Literal["minilm"] = "minilm"
+    batch_size: int = 32
+    n_threads: int = Field(default_factory=default_threads)
+
+
+class StoreSettings(BaseModel):
+    mode: Literal["embedded", "server"] = "embedded"
+    """embedded: Chroma on disk under ``path``; server: a ``chroma run`` server at host:port."""
+    path: Path | None = None
+    """Folder of the embedded store; defaults to ``<data_dir>/chroma``."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    collection: str = "news"
+
+
+class ChunkingSettings(BaseModel):
+    chunk_tokens: int = 160
+    overlap_tokens: int = 32
+    encoding: str = "cl100k_base"
+
+
+class IngestSettings(BaseModel):
+    max_file_mb: float = 20.0
+    dedup_threshold: float = 0.6
+    """Share of a chunk's word shingles that must reappear in another chunk for both to be
+    treated as copies of the same wire text."""
+
+
+class RetrievalSettings(BaseModel):
+    dense_top_k: int = 12
+    keyword_top_k: int = 12
+    rrf_k: int = 60
+    max_sources: int = 4
+    context_tokens: int = 700
+    """Token budget for the passages in the prompt; the 1.5B model degrades past ~1,300
+    prompt tokens and prompt processing runs at ~90 tokens/s on two cores."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RAG_", env_nested_delimiter="__", extra="ignore")
+
+    profile: Literal["default", "test"] = "default"
+    data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME)))
+    cache_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_cache_dir(APP_NAME)))
+    corpus_dir: Path = BUNDLED_CORPUS
+
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment beats profile defaults (passed as init kwargs), so a user can
+        # run the test profile against, say, a Chroma server.
+        return env_settings, init_settings, dotenv_settings, file_secret_settings
+
+    @property
+    def store_path(self) -> Path:
+        return self.store.path or self.data_dir / "chroma"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.cache_dir / "models"
+
+    def with_overrides(self, **updates: Any) -> Settings:
+        """Copy with dotted-path overrides, e.g. ``{"llm.backend": "small"}`` (CLI flags)."""
+        data = self.model_dump()
+        for dotted, value in updates.items():
+            if value is None:
+                continue
+            node = data
+            *parents, leaf = dotted.split(".")
+            for key in parents:
+                node = node[key]
+            node[leaf] = value
+        return Settings.model_validate(data)
+
+
+PROFILES: dict[str, dict[str, Any]] = {
+    "default": {},
+    # Fast plumbing: the small model. Tests also point data_dir at a temporary folder.
+    "test": {"profile": "test", "llm": {"backend": "small", "max_tokens": 128}},
+}
+
+
+def load_settings(profile: str | None = None, **init: Any) -> Settings:
+    """Settings for ``profile`` (default: ``$RAG_PROFILE`` or ``default``), env on top."""
+    name = profile or os.environ.get("RAG_PROFILE", "default")
+    if name not in PROFILES:
+        raise ValueError(f"Unknown settings profile {name!r}; choose one of: {', '.join(PROFILES)}")
+    return Settings(**{**PROFILES[name], **init})

@@ -1,0 +1,162 @@
+"""The data that flows through the product, one way.
+
+files -> Article -> Chunk -> (stored) -> Passage -> Source -> Answer.
+The CLI, the UI and the evals all consume :class:`Answer`; a field one of them needs
+belongs here rather than in a side channel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+def date_to_int(value: dt.date | None) -> int | None:
+    """Dates are stored as YYYYMMDD integers so Chroma can filter them by range."""
+    return None if value is None else value.year * 10000 + value.month * 100 + value.day
+
+
+def int_to_date(value: int | None) -> dt.date | None:
+    if not value:
+        return None
+    return dt.date(value // 10000, value // 100 % 100, value % 100)
+
+
+class Article(BaseModel):
+    """One news article as loaded from a file (or one record of a JSON/JSONL file)."""
+
+    article_id: str
+    """Stable id: the file stem, plus ``#<record>`` for JSON records; made unique per store."""
+    text: str
+    title: str | None = None
+    date: dt.date | None = None
+    dateline: str | None = None
+    """Place the story was filed from, e.g. ``BEIRUT``."""
+    source: str | None = None
+    """Publisher or wire service, e.g. ``AFP``."""
+    url: str | None = None
+    path: str
+    """Absolute path of the file the article came from."""
+    record: str | None = None
+    """Record key inside a JSON/JSONL file."""
+    content_hash: str
+    """sha256 over text and metadata: decides whether a re-index must replace the article."""
+
+    @property
+    def date_int(self) -> int | None:
+        return date_to_int(self.date)
+
+
+class Chunk(BaseModel):
+    """A token-bounded run of whole sentences; ``article.text[start:end] == text``."""
+
+    chunk_id: str
+    article_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    n_tokens: int
+    group_id: str | None = None
+    """Near-duplicate group: chunks of different articles that carry the same wire text."""
+
+
+class SkippedFile(BaseModel):
+    path: str
+    reason: str
+
+
+class Filters(BaseModel):
+    """Restrictions a user puts on retrieval."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    sources: list[str] = Field(default_factory=list)
+    article_ids: list[str] = Field(default_factory=list)
+
+
+class Passage(BaseModel):
+    """A stored chunk as retrieval returns it, with its article's metadata."""
+
+    chunk_id: str
+    article_id: str
+    text: str
+    start: int
+    end: int
+    title: str | None = None
+    date: dt.date | None = None
+    source: str | None = None
+    dateline: str | None = None
+    url: str | None = None
+    path: str | None = None
+    group_id: str | None = None
+    score: float = 0.0
+
+
+class Source(BaseModel):
+    """A numbered source as shown to the model and to the user; ``[number]`` cites it."""
+
+    number: int
+    passage: Passage
+    corroborating: list[Passage] = Field(default_factory=list)
+    """Other articles' copies of the same text (same duplicate group)."""
+
+
+class Sentence(BaseModel):
+    text: str
+    start: int
+    end: int
+    """Character offsets in :attr:`Answer.text`."""
+    citations: list[int] = Field(default_factory=list)
+    support: float | None = None
+    """0..1 support of the sentence by the passages it cites (None: nothing to check)."""
+    supported: bool = True
+    needs_citation: bool = True
+    """False for sentences that state no fact (e.g. "The sources differ.")."""
+
+
+class ConflictSide(BaseModel):
+    value: str
+    source_number: int
+    source: str | None = None
+    date: dt.date | None = None
+
+
+class Conflict(BaseModel):
+    """Sources that disagree on a figure or fact about the same thing."""
+
+    topic: str
+    sides: list[ConflictSide]
+
+
+class Timings(BaseModel):
+    retrieval_s: float = 0.0
+    first_token_s: float | None = None
+    total_s: float = 0.0
+
+
+class Answer(BaseModel):
+    question: str
+    standalone_question: str
+    """The question after follow-up rewriting; equal to ``question`` on a first turn."""
+    text: str
+    sentences: list[Sentence] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    refused: bool = False
+    """True when the archive does not hold the answer."""
+    refusal_reason: str | None = None
+    conflicts: list[Conflict] = Field(default_factory=list)
+    timings: Timings = Field(default_factory=Timings)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    model: str = ""
+
+
+class StreamEvent(BaseModel):
+    """What a streaming answer yields: tokens as they come, then the finished answer."""
+
+    kind: Literal["token", "answer"]
+    text: str = ""
+    answer: Answer | None = None
