@@ -1,0 +1,317 @@
+"""The support scorer: deterministic checks on hand-made claim/passage pairs, and the judge on the small model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.support import (
+    CONFIG_PATH,
+    FEATURES,
+    SupportConfig,
+    SupportScorer,
+    extract_facts,
+    judge_messages,
+    needs_support,
+    split_claims,
+)
+
+PASSAGE = (
+    "The Syrian Observatory for Human Rights said 310,000 people had been killed in the war since "
+    "March 2011. Clashes in Deir al-Zor killed 12 fighters on Tuesday, the monitor said. "
+    "The foreign minister did not attend the summit in Geneva. "
+    "Prime Minister Boris Johnson said the U.K. would send aid."
+)
+
+
+@pytest.fixture
+def scorer() -> SupportScorer:
+    return SupportScorer()
+
+
+def score(scorer: SupportScorer, claim: str, passage: str = PASSAGE):
+    return scorer.score(claim, [passage])
+
+
+# ---------------------------------------------------------------- numbers
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The war killed 310,000 people.",
+        "The war killed 310 000 people.",
+        "The war killed three hundred ten thousand people.",
+        "The war killed 0.31 million people.",
+    ],
+)
+def test_number_formats_are_backed(scorer: SupportScorer, claim: str) -> None:
+    result = score(scorer, claim)
+    assert result.unbacked == []
+    assert result.features["numbers"] == 1.0
+    assert result.supported
+
+
+@pytest.mark.unit
+def test_number_mismatch_is_unbacked(scorer: SupportScorer) -> None:
+    result = score(scorer, "The war killed 320,000 people.")
+    assert result.unbacked == ["number: 320,000"]
+    assert result.features["numbers"] == 0.0
+    assert not result.supported
+    assert result.score < score(scorer, "The war killed 310,000 people.").score
+
+
+@pytest.mark.unit
+def test_spelled_number_matches_digits(scorer: SupportScorer) -> None:
+    assert score(scorer, "Clashes in Deir al-Zor killed twelve fighters.").unbacked == []
+    assert score(scorer, "Clashes in Deir al-Zor killed thirteen fighters.").unbacked == ["number: thirteen"]
+    assert score(scorer, "A dozen fighters died.", "Twelve fighters died.").unbacked == []
+
+
+@pytest.mark.unit
+def test_number_extraction_normalises() -> None:
+    facts = extract_facts("Some 1.5 million fled; 2,500 stayed, twenty-five returned and a dozen hid.")
+    assert [value for value, _ in facts.numbers] == ["1.5e+06", "2500", "25", "12"]
+
+
+# ---------------------------------------------------------------- names
+
+
+@pytest.mark.unit
+def test_name_swap_is_unbacked(scorer: SupportScorer) -> None:
+    result = score(scorer, "Clashes in Raqqa killed 12 fighters on Tuesday.")
+    assert result.unbacked == ["name: Raqqa"]
+    assert not result.supported
+    result = score(scorer, "Prime Minister Emmanuel Macron said the U.K. would send aid.")
+    assert any("Macron" in item for item in result.unbacked)
+    assert not result.supported
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("place", ["Deir al-Zor", "Deir al-Zour", "Deir Ezzor", "Deir ez-Zor"])
+def test_spelling_variants_of_a_place_are_backed(scorer: SupportScorer, place: str) -> None:
+    result = score(scorer, f"Clashes in {place} killed 12 fighters on Tuesday.")
+    assert result.unbacked == []
+    assert result.supported
+
+
+@pytest.mark.unit
+def test_partial_name_and_alias_are_backed(scorer: SupportScorer) -> None:
+    assert score(scorer, "Johnson said Britain would send aid.").unbacked == []
+    assert score(scorer, "The United States sent aid.", "The U.S. sent aid on Monday.").unbacked == []
+
+
+@pytest.mark.unit
+def test_sentence_initial_common_word_is_no_name() -> None:
+    facts = extract_facts("The minister met Boris Johnson. Clashes followed in Deir al-Zor.")
+    assert "The" not in facts.names
+    assert "Boris Johnson" in facts.names
+    assert "Deir al-Zor" in facts.names
+
+
+# ---------------------------------------------------------------- dates
+
+
+@pytest.mark.unit
+def test_date_mismatch_is_unbacked(scorer: SupportScorer) -> None:
+    assert score(scorer, "Clashes in Deir al-Zor killed 12 fighters on Wednesday.").unbacked == [
+        "date: Wednesday"
+    ]
+    assert score(scorer, "The war has killed 310,000 people since March 2012.").unbacked == ["date: 2012"]
+    assert score(scorer, "The war has killed 310,000 people since April 2011.").unbacked == ["date: April"]
+    result = score(scorer, "The war has killed 310,000 people since March 2011.")
+    assert result.unbacked == []
+    assert result.supported
+
+
+@pytest.mark.unit
+def test_month_word_as_verb_is_no_date() -> None:
+    assert extract_facts("Protesters will march on the capital and may return.").dates == []
+    assert [d for d, _ in extract_facts("It opened on May 5 and closed in Feb. 2023.").dates] == [
+        "year:2023",
+        "month:5",
+        "month:2",
+    ]
+
+
+# ---------------------------------------------------------------- negations
+
+
+@pytest.mark.unit
+def test_inserted_negation_is_unbacked(scorer: SupportScorer) -> None:
+    result = score(scorer, "The monitor said the fighters were not killed in Deir al-Zor.")
+    assert any(item.startswith("negation") for item in result.unbacked)
+    assert result.features["negation"] == 0.0
+    assert not result.supported
+
+
+@pytest.mark.unit
+def test_removed_negation_is_unbacked(scorer: SupportScorer) -> None:
+    result = score(scorer, "The foreign minister attended the summit in Geneva.")
+    assert result.unbacked == ["negation: the passage negates this"]
+    assert not result.supported
+
+
+@pytest.mark.unit
+def test_matching_negation_is_backed(scorer: SupportScorer) -> None:
+    result = score(scorer, "The foreign minister didn't attend the Geneva summit.")
+    assert result.unbacked == []
+    assert result.supported
+
+
+# ---------------------------------------------------------------- overlap and combination
+
+
+@pytest.mark.unit
+def test_paraphrase_passes(scorer: SupportScorer) -> None:
+    result = score(
+        scorer, "According to the Syrian Observatory, the war has killed 310,000 people since 2011."
+    )
+    assert result.unbacked == []
+    assert result.supported
+    assert result.judge is None
+    assert 0.0 <= result.deterministic <= 1.0
+
+
+@pytest.mark.unit
+def test_unrelated_claim_fails(scorer: SupportScorer) -> None:
+    result = score(scorer, "Inflation in the eurozone slowed sharply as energy prices fell.")
+    assert result.features["overlap"] < 0.2
+    assert not result.supported
+
+
+@pytest.mark.unit
+def test_multi_sentence_claim_takes_the_weakest(scorer: SupportScorer) -> None:
+    good = score(scorer, "Clashes in Deir al-Zor killed 12 fighters [1].")
+    both = score(scorer, "Clashes in Deir al-Zor killed 12 fighters [1]. The war began in 2015 [1].")
+    assert both.score < good.score
+    assert both.unbacked == ["date: 2015"]
+    assert not both.supported
+
+
+@pytest.mark.unit
+def test_several_passages_back_a_claim_together(scorer: SupportScorer) -> None:
+    result = scorer.score(
+        "Boris Johnson said 12 fighters died on Tuesday.",
+        ["Boris Johnson spoke to reporters.", "Twelve fighters died on Tuesday."],
+    )
+    assert result.unbacked == []
+    assert scorer.score("Anything at all.", []).supported is False
+
+
+@pytest.mark.unit
+def test_features_are_bounded(scorer: SupportScorer) -> None:
+    result = score(scorer, "Clashes in Raqqa killed 13 fighters on Friday in 1999, not in Deir al-Zor.")
+    assert set(result.features) == set(FEATURES)
+    assert all(0.0 <= value <= 3.0 for value in result.features.values())
+    assert result.features["unbacked"] == 3.0
+
+
+# ---------------------------------------------------------------- split_claims / needs_support
+
+
+@pytest.mark.unit
+def test_split_claims_respects_abbreviations_and_drops_citations() -> None:
+    text = "U.K. activists met on Feb. 24, 2022 in London [1]. Mr. Smith said 3.5% [2][3]. Who knows? Yes!"
+    assert split_claims(text) == [
+        "U.K. activists met on Feb. 24, 2022 in London.",
+        "Mr. Smith said 3.5%.",
+        "Who knows?",
+        "Yes!",
+    ]
+    assert split_claims("") == []
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The sources differ.", False),
+        ("The sources disagree on the death toll [1][2].", False),
+        ("I don't know.", False),
+        ("The archive does not hold the answer to this question.", False),
+        ("What happened next?", False),
+        ("Yes.", False),
+        ("The war killed 310,000 people [1].", True),
+        ("Boris Johnson resigned.", True),
+        ("Protesters blocked the main road for hours.", True),
+    ],
+)
+def test_needs_support(sentence: str, expected: bool) -> None:
+    assert needs_support(sentence) is expected
+
+
+# ---------------------------------------------------------------- configuration
+
+
+@pytest.mark.unit
+def test_config_round_trips_through_toml(tmp_path: Path) -> None:
+    config = SupportConfig(threshold=0.42, weights={"bias": -1.0, "overlap": 2.5, "judge": 0.7}, judge=False)
+    path = config.save(tmp_path / "support.toml")
+    loaded = SupportConfig.load(path)
+    assert loaded == config
+
+
+@pytest.mark.unit
+def test_shipped_config_loads_and_names_known_features() -> None:
+    assert CONFIG_PATH.exists()
+    config = SupportConfig.load()
+    known = set(FEATURES) | {"bias", "judge"}
+    assert set(config.weights) <= known
+    assert set(config.deterministic_weights) <= known
+    assert 0.0 < config.threshold < 1.0
+
+
+@pytest.mark.unit
+def test_bad_config_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "support.toml"
+    path.write_text("threshold = 'high'\n")
+    with pytest.raises(ValueError, match="support.toml"):
+        SupportConfig.load(path)
+    with pytest.raises(FileNotFoundError, match="missing.toml"):
+        SupportConfig.load(tmp_path / "missing.toml")
+
+
+@pytest.mark.unit
+def test_judge_prompt_puts_the_passage_first() -> None:
+    first = judge_messages("Claim one.", PASSAGE)
+    second = judge_messages("Another claim entirely.", PASSAGE)
+    assert first[0] == second[0]
+    a, b = first[1]["content"], second[1]["content"]
+    assert a.startswith("Passage:\n" + PASSAGE)
+    shared = next(i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y)
+    assert shared >= len("Passage:\n" + PASSAGE)
+
+
+def _evaluated(usage) -> int:
+    """Prompt tokens the model actually had to evaluate (the rest came from its KV cache)."""
+    return usage.prompt_tokens - usage.cached_tokens
+
+
+# ---------------------------------------------------------------- judge (small model)
+
+
+@pytest.mark.integration
+def test_judge_with_small_model_and_prefix_reuse(settings) -> None:
+    from rag.models.llm import build_llm
+
+    llm = build_llm(settings)
+    scorer = SupportScorer(llm=llm, config=SupportConfig())
+    first = scorer.score("Clashes in Deir al-Zor killed 12 fighters on Tuesday.", [PASSAGE])
+    assert first.judge is not None
+    assert 0.0 <= first.judge <= 1.0
+    assert 0.0 <= first.score <= 1.0
+    first_usage = llm.last_usage
+    second = scorer.score("The foreign minister did not attend the summit in Geneva.", [PASSAGE])
+    second_usage = llm.last_usage
+    assert second.judge is not None and 0.0 <= second.judge <= 1.0
+    assert second_usage is not None and first_usage is not None
+    assert _evaluated(second_usage) < _evaluated(first_usage)
+    assert second_usage.cached_tokens > llm.count_prompt_tokens(judge_messages("", PASSAGE)) // 2
+    assert _evaluated(second_usage) < llm.count_prompt_tokens(
+        judge_messages("The foreign minister did not attend the summit in Geneva.", PASSAGE)
+    )
+    off = SupportScorer(llm=llm, config=SupportConfig(judge=False)).score("Anything.", [PASSAGE])
+    assert off.judge is None
