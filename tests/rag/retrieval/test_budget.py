@@ -1,0 +1,91 @@
+"""Token budget and the prompt format of a source."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rag.retrieval.budget import fit_budget, format_context, format_source, trim_source
+from rag.tokens import count_tokens
+from rag.types import Source
+from tests.rag.retrieval.helpers import passage
+
+pytestmark = pytest.mark.unit
+
+SENTENCES = [
+    "Islamic State militants have launched a fierce assault on government-held areas.",
+    "Twelve government soldiers and 20 IS fighters were killed, the monitor said.",
+    "At least two civilians were also killed in IS rocket fire on the city.",
+    "The jihadists have besieged government-held parts of the city since early 2015.",
+]
+
+
+def source(chunk_id: str, text: str, **kw) -> Source:
+    return Source(number=99, passage=passage(chunk_id, text=text, **kw))
+
+
+def test_format_shows_number_title_source_date_and_the_exact_text() -> None:
+    s = Source(
+        number=2,
+        passage=passage(
+            "001:0", text="Body text.", title="Dozens dead", source="BBC", date=dt.date(2017, 1, 15)
+        ),
+    )
+    assert format_source(s) == "[2] Dozens dead (BBC, 2017-01-15)\nBody text."
+    bare = Source(number=1, passage=passage("004:0", text="Body."))
+    assert format_source(bare) == "[1] 004\nBody."
+    assert format_context([s, bare]) == format_source(s) + "\n\n" + format_source(bare)
+
+
+def test_sources_added_in_order_within_tokens_and_count() -> None:
+    ranked = [source(f"a{i}:0", " ".join(SENTENCES[: i + 1])) for i in range(4)]
+    result = fit_budget(ranked, context_tokens=10_000, max_sources=3)
+    assert [s.passage.chunk_id for s in result.sources] == ["a0:0", "a1:0", "a2:0"]
+    assert [s.number for s in result.sources] == [1, 2, 3]
+    assert result.tokens == count_tokens(format_context(result.sources))
+
+
+def test_a_source_that_does_not_fit_is_skipped_for_a_shorter_one() -> None:
+    short = " ".join(SENTENCES[:1])
+    medium = " ".join(SENTENCES[:2])
+    ranked = [source("a:0", short), source("b:0", medium), source("c:0", short)]
+    limit = count_tokens(format_context([source("a:0", short), source("c:0", short)])) + 5
+    # b fits the budget on its own (so it is not trimmed) but not after a.
+    assert count_tokens(format_source(source("b:0", medium))) < limit
+    result = fit_budget(ranked, context_tokens=limit, max_sources=4)
+    assert [s.passage.chunk_id for s in result.sources] == ["a:0", "c:0"]
+    assert [s.number for s in result.sources] == [1, 2]
+    assert result.tokens <= limit
+
+
+def test_oversized_passage_trimmed_at_sentence_end_with_consistent_offsets() -> None:
+    text = " ".join(SENTENCES)
+    big = source("a:0", text, start=1000)
+    limit = count_tokens(format_source(big)) - 5
+    result = fit_budget([big], context_tokens=limit, max_sources=4)
+    (kept,) = result.sources
+    assert kept.passage.text == " ".join(SENTENCES[:3])
+    assert kept.passage.start == 1000
+    assert kept.passage.end - kept.passage.start == len(kept.passage.text)
+    assert text[: len(kept.passage.text)] == kept.passage.text
+    assert result.tokens <= limit
+
+
+def test_first_sentence_longer_than_budget_is_cut_at_a_word() -> None:
+    text = "word " * 400 + "end."
+    kept = trim_source(source("a:0", text), [], context_tokens=30)
+    assert kept is not None
+    assert count_tokens(format_source(kept)) <= 30
+    assert text.startswith(kept.passage.text) and kept.passage.text.endswith("word")
+
+
+def test_nothing_fits_gives_no_sources() -> None:
+    result = fit_budget([source("a:0", " ".join(SENTENCES))], context_tokens=3, max_sources=4)
+    assert result.sources == [] and result.tokens == 0
+
+
+def test_inputs_are_left_unchanged() -> None:
+    original = source("a:0", " ".join(SENTENCES))
+    fit_budget([original], context_tokens=20, max_sources=4)
+    assert original.number == 99 and original.passage.text == " ".join(SENTENCES)
