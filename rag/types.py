@@ -129,6 +129,8 @@ class Conflict(BaseModel):
 
     topic: str
     sides: list[ConflictSide]
+    kind: Literal["conflict", "update"] = "conflict"
+    """update: the figures come from reports far apart in time (a later count), not rival accounts."""
 
 
 class Timings(BaseModel):

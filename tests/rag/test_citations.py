@@ -1,0 +1,176 @@
+"""Citation parsing and cleaning on crafted model outputs, and verification with the deterministic scorer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rag.citations import clean_answer, parse_answer, parse_numbers, render, strip_markers, verify
+from rag.support import SupportScorer, needs_support
+
+pytestmark = pytest.mark.unit
+
+
+def cited_numbers(text: str) -> set[int]:
+    return {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+
+
+def assert_offsets(text, sentences):
+    for sentence in sentences:
+        assert text[sentence.start : sentence.end] == sentence.text
+    assert all(a.end <= b.start for a, b in zip(sentences, sentences[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    ("body", "n", "expected"),
+    [
+        ("1", 3, [1]),
+        ("1,3", 3, [1, 3]),
+        ("1, 3", 2, [1]),
+        ("0", 3, []),
+        ("1-3", 3, [1, 2, 3]),
+        ("2–1", 3, [2, 1]),
+        ("1-400", 4, [1]),
+        ("2, 2, 1", 3, [2, 1]),
+        ("Source 2", 3, [2]),
+    ],
+)
+def test_parse_numbers_keeps_only_existing_sources(body, n, expected):
+    assert parse_numbers(body, n) == expected
+
+
+def test_markers_after_the_full_stop_belong_to_the_sentence_before():
+    text, sentences = clean_answer("Around 200,000 people live there. [1] The city is besieged. [2]", 2)
+    assert text == "Around 200,000 people live there [1]. The city is besieged [2]."
+    assert [s.citations for s in sentences] == [[1], [2]]
+    assert_offsets(text, sentences)
+
+
+def test_adjacent_and_spaced_markers_merge_and_deduplicate():
+    text, sentences = clean_answer("Talks begin on January 23 [2][3] [2] [ 3 ].", 3)
+    assert text == "Talks begin on January 23 [2][3]."
+    assert sentences[0].citations == [2, 3]
+
+
+def test_out_of_range_and_zero_citations_are_removed_with_their_space():
+    text, sentences = clean_answer("Twelve soldiers died [0]. Twenty fighters died [1,3]. More [7] came.", 2)
+    assert text == "Twelve soldiers died. Twenty fighters died [1]. More came."
+    assert [s.citations for s in sentences] == [[], [1], []]
+    assert cited_numbers(text) <= {1, 2}
+    assert_offsets(text, sentences)
+
+
+def test_marker_list_with_only_two_sources_keeps_the_valid_one():
+    text, sentences = clean_answer("The rebels will attend [1, 3].", 2)
+    assert text == "The rebels will attend [1]."
+    assert sentences[0].citations == [1]
+
+
+def test_citations_inside_quotes_and_after_closing_quotes():
+    text, sentences = clean_answer('Alloush said "all the rebel groups are going [1]." Others agreed. [2]', 2)
+    assert text == 'Alloush said "all the rebel groups are going [1]." Others agreed [2].'
+    assert [s.citations for s in sentences] == [[1], [2]]
+    text, sentences = clean_answer('Alloush said "everyone has agreed." [1]', 2)
+    assert text == 'Alloush said "everyone has agreed [1]."'
+    assert sentences[0].citations == [1]
+
+
+def test_brackets_that_are_not_citations_stay():
+    raw = "The report [sic] was confirmed [Reuters] by the monitor [2]."
+    text, sentences = clean_answer(raw, 2)
+    assert text == raw
+    assert sentences[0].citations == [2]
+
+
+def test_ranges_source_words_and_fullwidth_brackets():
+    text, sentences = clean_answer(
+        "Fateh al-Sham would not attend [Source 1]. Talks open on Jan. 23 【2】.", 2
+    )
+    assert text == "Fateh al-Sham would not attend [1]. Talks open on Jan. 23 [2]."
+    assert [s.citations for s in sentences] == [[1], [2]]
+    text, sentences = clean_answer("The toll rose [1-2].", 3)
+    assert sentences[0].citations == [1, 2]
+
+
+def test_clause_level_citations_stay_in_place():
+    text, sentences = clean_answer("The BBC says 12 died [1], while AFP says 28 [2].", 2)
+    assert text == "The BBC says 12 died [1], while AFP says 28 [2]."
+    assert sentences[0].citations == [1, 2]
+
+
+def test_leading_marker_and_abbreviations_do_not_split_sentences():
+    text, sentences = clean_answer(
+        "[1] The U.S. team was invited by Mr. Cavusoglu. It has not replied [1].", 1
+    )
+    assert [s.text for s in sentences] == [
+        "The U.S. team was invited by Mr. Cavusoglu [1].",
+        "It has not replied [1].",
+    ]
+    assert_offsets(text, sentences)
+
+
+def test_model_sources_list_and_marker_only_lines_are_dropped():
+    raw = "The talks start on January 23 [1].\n[2]\n\nSources:\n[1] AFP, 2017\n[2] BBC"
+    text, sentences = clean_answer(raw, 2)
+    assert text == "The talks start on January 23 [1][2]."
+    assert len(sentences) == 1
+
+
+def test_bulleted_lines_are_sentences():
+    text, sentences = clean_answer("- 12 soldiers died [1]\n- 20 fighters died [2]", 2)
+    assert [s.citations for s in sentences] == [[1], [2]]
+    assert "\n" in text
+    assert_offsets(text, sentences)
+
+
+def test_strip_markers_gives_the_claim_text():
+    assert strip_markers("About 200,000 people live there [1][2].") == "About 200,000 people live there."
+
+
+def test_no_answer_ever_cites_a_missing_source():
+    raws = ["A [9]. B [0][1]. C [1-9]. D [2, 5]. E 【4】.", "[3] x. [1] y [2]", "Q [10,1] z."]
+    for raw in raws:
+        text, sentences = clean_answer(raw, 2)
+        assert cited_numbers(text) <= {1, 2}
+        assert all(set(s.citations) <= {1, 2} for s in sentences)
+        assert_offsets(text, sentences)
+
+
+SOURCES = {
+    1: "Twelve government soldiers and 20 IS fighters were killed, said the UK-based Syrian Observatory.",
+    2: "Around 200,000 people live in Deir Ezzor city, which has been besieged by IS since early 2015.",
+}
+
+
+def test_verify_recites_a_sentence_backed_by_another_source():
+    drafts = parse_answer("Around 200,000 people live in Deir Ezzor city [1].", 2)
+    result = verify(drafts, SOURCES, SupportScorer(), needs_support)
+    text, sentences = render(result.drafts)
+    assert sentences[0].citations == [2]
+    assert sentences[0].supported
+    assert result.recited == 1
+
+
+def test_verify_attaches_a_source_to_an_uncited_factual_sentence():
+    drafts = parse_answer("Twelve government soldiers and 20 IS fighters were killed.", 2)
+    verify(drafts, SOURCES, SupportScorer(), needs_support)
+    text, sentences = render(drafts)
+    assert text == "Twelve government soldiers and 20 IS fighters were killed [1]."
+    assert sentences[0].supported and sentences[0].support is not None
+
+
+def test_verify_marks_made_up_sentences_unsupported():
+    drafts = parse_answer("Kazakhstan has a population of 19 million people [1].", 2)
+    result = verify(drafts, SOURCES, SupportScorer(), needs_support)
+    _, sentences = render(drafts)
+    assert not sentences[0].supported
+    assert result.all_unsupported
+
+
+def test_verify_skips_sentences_that_state_no_fact():
+    drafts = parse_answer("The sources differ.", 2)
+    result = verify(drafts, SOURCES, SupportScorer(), needs_support)
+    _, sentences = render(drafts)
+    assert sentences[0].needs_citation is False and sentences[0].supported
+    assert result.checked == 0

@@ -1,0 +1,158 @@
+"""Conflict detection on the bundled corpus passages and on crafted cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from rag.conflicts import detect, extract_facts
+from rag.types import Passage, Source
+
+pytestmark = pytest.mark.unit
+
+
+def corpus_text(corpus_dir: Path, prefix: str) -> str:
+    return next(corpus_dir.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def excerpt(text: str, start: str, end: str | None = None) -> str:
+    return text[text.index(start) : text.index(end) if end else None]
+
+
+def make_source(number: int, text: str, publisher: str | None, date: dt.date | None) -> Source:
+    passage = Passage(
+        chunk_id=f"c{number}", article_id=f"a{number}", text=text, start=0, end=len(text),
+        source=publisher, date=date, title=f"Article {number}",
+    )  # fmt: skip
+    return Source(number=number, passage=passage)
+
+
+@pytest.fixture
+def bbc(corpus_dir) -> Source:
+    text = corpus_text(corpus_dir, "001")
+    return make_source(
+        1, excerpt(text, "Islamic State militants have", "The jihadists have"), "BBC News", None
+    )
+
+
+@pytest.fixture
+def afp(corpus_dir) -> Source:
+    text = corpus_text(corpus_dir, "002")
+    return make_source(2, excerpt(text, "Around 200,000 people"), "AFP", dt.date(2017, 1, 16))
+
+
+@pytest.fixture
+def homs(corpus_dir) -> Source:
+    text = corpus_text(corpus_dir, "004")
+    return make_source(3, excerpt(text, "Clashes between", '"The fighting'), "The National", None)
+
+
+def test_extracts_counts_with_what_they_count_and_skips_dates_and_distances(corpus_dir):
+    facts = extract_facts(corpus_text(corpus_dir, "001"))
+    found = {(f.value, f.category, f.predicate) for f in facts}
+    assert (12, "government forces", "killed") in found
+    assert (20, "IS fighters", "killed") in found
+    assert (2, "civilians", "killed") in found
+    assert (200000, "people", "live") in found
+    text = "Last month it recaptured Palmyra, 185km (115 miles) away. Talks begin on January 23, 2017, after a six-year-old war."
+    assert extract_facts(text) == []
+
+
+def test_rival_tolls_for_one_attack_are_a_conflict_citing_both(bbc, afp, homs):
+    question = "How many people were killed in the IS attack on Deir al-Zor?"
+    answer = "Twelve government soldiers and 20 IS fighters were killed [1]."
+    conflicts, sentences = detect(question, answer, [bbc, afp, homs], cited=[1])
+    assert {c.topic for c in conflicts} == {
+        "government forces killed",
+        "IS fighters killed",
+        "civilians killed",
+    }
+    assert all(c.kind == "conflict" for c in conflicts)
+    soldiers = next(c for c in conflicts if c.topic == "government forces killed")
+    assert [(s.source_number, s.value) for s in soldiers.sides] == [
+        (1, "Twelve government soldiers"),
+        (2, "at least 28 regime forces"),
+    ]
+    assert soldiers.sides[1].source == "AFP" and soldiers.sides[1].date == dt.date(2017, 1, 16)
+    assert len(sentences) == 1
+    text, cited = sentences[0]
+    assert cited == [1, 2]
+    assert text.startswith("Sources differ: BBC News [1] reports twelve government soldiers")
+    assert "while AFP (2017-01-16) [2] reports at least 28 regime forces, 40 IS fighters" in text
+    # The Homs clash (a different battle) is not a side, although it also counts government dead.
+    assert all(side.source_number != 3 for c in conflicts for side in c.sides)
+
+
+def test_same_figure_in_two_outlets_is_no_conflict(bbc, afp):
+    question = "How many people live in Deir al-Zor city?"
+    answer = "About 200,000 people live in Deir al-Zor city [1][2]."
+    conflicts, sentences = detect(question, answer, [bbc, afp], cited=[1, 2])
+    assert conflicts == [] and sentences == []
+
+
+def test_same_number_in_different_words_is_no_conflict():
+    a = make_source(1, "Twelve soldiers were killed in the attack on Deir al-Zor.", "BBC", None)
+    b = make_source(2, "The attack on Deir al-Zor left 12 government troops dead.", "AFP", None)
+    conflicts, _ = detect(
+        "How many soldiers died in Deir al-Zor?", "Twelve soldiers were killed [1].", [a, b], [1]
+    )
+    assert conflicts == []
+
+
+def test_changed_war_toll_years_apart_is_an_update_with_both_dates(corpus_dir):
+    early = make_source(
+        1, excerpt(corpus_text(corpus_dir, "000"), "Earlier this month, Syrian"), "AFP", dt.date(2017, 1, 17)
+    )
+    late = make_source(
+        2, excerpt(corpus_text(corpus_dir, "004"), "Syria's war has killed", "Diplomatically"),
+        "The National", dt.date(2020, 7, 4),
+    )  # fmt: skip
+    question = "How many people have been killed in Syria's war?"
+    conflicts, sentences = detect(
+        question, "More than 310,000 people have been killed [1].", [late, early], [1]
+    )
+    assert [c.kind for c in conflicts] == ["update"]
+    text, cited = sentences[0]
+    assert "AFP (2017-01-17) [1] reported more than 310,000 people killed" in text
+    assert "The National (2020-07-04) [2], gives more than 380,000 people" in text
+    assert "differ" not in text
+
+
+def test_same_story_different_figures_is_a_conflict_even_with_close_dates():
+    a = make_source(
+        1, "Rebels said 40 civilians were killed in the Aleppo shelling.", "Reuters", dt.date(2016, 5, 3)
+    )
+    b = make_source(2, "The Aleppo shelling killed 25 civilians, officials said.", "AP", dt.date(2016, 5, 4))
+    conflicts, sentences = detect(
+        "How many civilians were killed in Aleppo?", "40 civilians were killed [1].", [a, b], [1]
+    )
+    assert [(c.kind, c.topic) for c in conflicts] == [("conflict", "civilians killed")]
+    assert "Reuters (2016-05-03) [1] reports 40 civilians killed" in sentences[0][0]
+
+
+def test_figures_unrelated_to_the_answer_are_not_reported(bbc, afp):
+    question = "How many people live in Deir al-Zor city?"
+    answer = "About 200,000 people live there [1]."
+    conflicts, _ = detect(question, answer, [bbc, afp], cited=[1])
+    assert conflicts == []  # the two outlets' death tolls differ, but the question is about residents
+
+
+def test_a_different_quantity_of_the_same_kind_is_not_a_rival_figure():
+    a = make_source(1, "At least 82 people have been killed in the fighting in Deir al-Zor.", "Reuters", None)
+    b = make_source(
+        2, "More than 310,000 people have been killed in Syria, Deir al-Zor included.", "AFP", None
+    )
+    conflicts, _ = detect(
+        "How many people were killed in Deir al-Zor?", "At least 82 people died [1].", [a, b], [1]
+    )
+    assert conflicts == []
+
+
+def test_pairs_of_uncited_sources_are_not_compared():
+    a = make_source(1, "About 200,000 people live in Deir al-Zor.", "BBC", None)
+    b = make_source(2, "Some 200,000 people live in Deir al-Zor.", "AFP", None)
+    c = make_source(3, "Around 150,000 people live in Deir al-Zor.", "Other", None)
+    conflicts, _ = detect("How many people live in Deir al-Zor?", "About 200,000 [1].", [a, b, c], [1])
+    assert [tuple(s.source_number for s in c.sides) for c in conflicts] == [(1, 3)]
