@@ -1,0 +1,145 @@
+"""The llama.cpp chat backend, on the small model (plumbing) and the default model (judge quality)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from rag.models.llm import ChatModel, LlamaCppChatModel, LLMUnavailableError, build_llm
+from rag.settings import load_settings
+
+QUESTION = [{"role": "user", "content": "List three colours, one per line."}]
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> LlamaCppChatModel:
+    settings = load_settings("test", data_dir=tmp_path_factory.mktemp("data"))
+    model = build_llm(settings)
+    assert isinstance(model, LlamaCppChatModel)
+    return model
+
+
+def _judge(document: str, claim: str) -> list[dict[str, str]]:
+    return [
+        {"role": "system", "content": "You check whether claims are supported by a document."},
+        {
+            "role": "user",
+            "content": f"Document:\n{document}\n\nClaim: {claim}\n\n"
+            "Is every fact in the claim supported by the document? Answer Yes or No.",
+        },
+    ]
+
+
+DOCUMENT = (
+    "BEIRUT (AFP) - A fire at a fuel depot in the port of Tripoli killed 12 people on Tuesday, "
+    "the health ministry said. Firefighters brought the blaze under control after six hours. "
+    "The governor, Ramzi Nahra, ordered an inquiry into the cause."
+)
+
+
+@pytest.mark.integration
+def test_satisfies_the_protocol_and_uses_the_gguf_template(small: LlamaCppChatModel) -> None:
+    assert isinstance(small, ChatModel)
+    assert small.name == "smollm2-135m-instruct-q4_1"
+    assert small.context_window == 4096
+    tokens = small.prompt_tokens(QUESTION)
+    text = small._llm.detokenize(tokens, special=True).decode()
+    # SmolLM2's own template: ChatML with its default system turn, assistant turn opened.
+    assert text.startswith("<|im_start|>system\n")
+    assert text.endswith(
+        "<|im_start|>user\nList three colours, one per line.<|im_end|>\n<|im_start|>assistant\n"
+    )
+
+
+@pytest.mark.integration
+def test_stream_pieces_join_to_chat_and_usage_is_recorded(small: LlamaCppChatModel) -> None:
+    pieces = list(small.stream_chat(QUESTION, max_tokens=24))
+    assert len(pieces) > 3
+    streamed_usage = small.last_usage
+    assert streamed_usage.prompt_tokens == small.count_prompt_tokens(QUESTION)
+    assert 3 < streamed_usage.completion_tokens <= 24
+    # Deterministic at temperature 0, and the second call re-uses the whole cached prompt.
+    assert small.chat(QUESTION, max_tokens=24) == "".join(pieces)
+    assert small.last_usage.cached_tokens == small.last_usage.prompt_tokens
+
+
+@pytest.mark.integration
+def test_max_tokens_and_stop_are_honoured(small: LlamaCppChatModel) -> None:
+    full = small.chat(QUESTION, max_tokens=40)
+    assert small.last_usage.completion_tokens <= 40
+    assert "\n" in full
+    first_line = small.chat(QUESTION, max_tokens=40, stop=["\n"])
+    assert "\n" not in first_line and full.startswith(first_line)
+
+
+@pytest.mark.integration
+def test_concurrent_callers_queue_instead_of_corrupting(small: LlamaCppChatModel) -> None:
+    other = [{"role": "user", "content": "What is the capital of France?"}]
+    expected = {0: small.chat(QUESTION, max_tokens=16), 1: small.chat(other, max_tokens=16)}
+    results: dict[int, str] = {}
+
+    def run(i: int) -> None:
+        results[i] = small.chat([QUESTION, other][i], max_tokens=16)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == expected
+
+
+@pytest.mark.integration
+def test_interleaved_conversations_restore_their_prefix_from_the_ram_cache(small: LlamaCppChatModel) -> None:
+    first = [{"role": "system", "content": "Answer from this text: " + DOCUMENT}, *QUESTION]
+    other = [{"role": "user", "content": "Say something about the sea."}]
+    reply = small.chat(first, max_tokens=8)
+    small.chat(other, max_tokens=8)
+    follow_up = [*first, {"role": "assistant", "content": reply}, {"role": "user", "content": "Why?"}]
+    small.chat(follow_up, max_tokens=8)
+    # The first conversation's evaluated prompt was restored, not recomputed.
+    assert small.last_usage.cached_tokens >= small.count_prompt_tokens(first) - 1
+
+
+@pytest.mark.integration
+def test_yes_probability_reuses_the_document_prefix_without_changing_the_result(
+    small: LlamaCppChatModel,
+) -> None:
+    claims = ["Twelve people died in the fire.", "The fire was in Beirut's airport."]
+    fresh = [small.yes_probability(_judge(DOCUMENT, c), reuse_prefix=False) for c in claims]
+    assert all(0.0 <= p <= 1.0 for p in fresh)
+    small.yes_probability(_judge(DOCUMENT, "warm-up claim"))
+    reused = []
+    for claim in claims:
+        reused.append(small.yes_probability(_judge(DOCUMENT, claim)))
+        usage = small.last_usage
+        # Everything up to the claim is shared with the previous judgement.
+        assert usage.cached_tokens > small.count_prompt_tokens(_judge(DOCUMENT, "")) * 0.6
+    assert reused == pytest.approx(fresh, abs=2e-3)
+
+
+@pytest.mark.integration
+def test_a_damaged_model_file_is_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"GGUF" + b"\0" * 4096)
+    with pytest.raises(LLMUnavailableError, match="broken.gguf"):
+        LlamaCppChatModel(bad, name="broken")
+
+
+@pytest.mark.slow
+def test_default_model_judges_a_supported_claim_above_a_contradicted_one(model_cache_dir: Path) -> None:
+    settings = load_settings("default", cache_dir=model_cache_dir)
+    model = build_llm(settings)
+    assert model.name == "qwen2.5-coder-1.5b-instruct-q4_k_m"
+    supported = model.yes_probability(_judge(DOCUMENT, "The fire killed 12 people in Tripoli."))
+    contradicted = model.yes_probability(_judge(DOCUMENT, "The fire killed 40 people in Beirut's airport."))
+    assert supported is not None and contradicted is not None
+    assert 0.0 <= contradicted < supported <= 1.0
+    assert supported > 0.5
+    answer = model.chat(
+        [{"role": "user", "content": f"{DOCUMENT}\n\nHow many people died? Answer with a number."}],
+        max_tokens=8,
+    )
+    assert "12" in answer
