@@ -1,0 +1,143 @@
+"""``rag serve``: the chat UI in the browser, indexing the bundled corpus on first start."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+AUTH_ENV = "RAG_SERVE_AUTH"
+QUEUE_CONCURRENCY = 4
+"""Events served at once. Generation is serialised by the model itself, so more would only
+hold threads; uploads run one at a time on their own queue slot."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="open the chat UI in the browser",
+        description=(
+            "Serve the chat UI: streamed answers with citations linked to their source cards, "
+            "filters, uploads. On first start an empty index is filled from the bundled corpus."
+        ),
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
+    parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    parser.add_argument(
+        "--auth",
+        metavar="USER:PASSWORD",
+        default=None,
+        help=f"require this login for the page, the API and files (or set ${AUTH_ENV}, which keeps it out of ps)",
+    )
+    parser.add_argument(
+        "--llm",
+        choices=["local", "small", "openai"],
+        default=None,
+        help="answer model backend (default: settings)",
+    )
+    parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    parser.set_defaults(func=serve)
+
+
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    """``user:password`` (split at the first colon, so passwords may hold colons)."""
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise ValueError(f"--auth expects USER:PASSWORD with both parts non-empty, got {value!r}")
+    return user, password
+
+
+def ensure_index(settings: Any, components: Any, console: Any) -> None:
+    """Index the bundled corpus when the store is empty, with progress in the terminal."""
+    stats = components.store.stats()
+    articles = stats.get("articles") if isinstance(stats, dict) else getattr(stats, "articles", None)
+    if articles:
+        return
+    from index.pipeline import Indexer
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    corpus = settings.corpus_dir
+    paths = sorted(p for p in corpus.iterdir() if p.is_file())
+    console.print(f"The index is empty: indexing {len(paths)} file(s) from {corpus}")
+    with Progress(
+        TextColumn("[bold]indexing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task("index", total=len(paths) or None, detail="")
+
+        def on_progress(state: Any) -> None:
+            from ui.app import _progress_counts
+
+            done, total = _progress_counts(state)
+            chunks = getattr(state, "chunks", None)
+            rate = getattr(state, "chunks_per_s", None)
+            detail = f"{chunks} chunks" if chunks is not None else ""
+            if isinstance(rate, int | float) and rate:
+                detail += f", {rate:.1f} chunks/s"
+            bar.update(task, completed=done, total=total or None, detail=detail)
+
+        report = Indexer(settings, components.store, components.embedding).run(paths, progress=on_progress)
+    skipped = list(getattr(report, "skipped", []) or [])
+    console.print(
+        f"Indexed: {getattr(report, 'added', '?')} article(s), {getattr(report, 'chunks_added', '?')} chunk(s)"
+        + (
+            f"; skipped {len(skipped)}: " + "; ".join(f"{s.path}: {s.reason}" for s in skipped)
+            if skipped
+            else ""
+        )
+    )
+
+
+def serve(args: argparse.Namespace) -> int:
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    from rich.console import Console
+
+    from rag.components import Components
+    from rag.settings import load_settings
+
+    console = Console(stderr=True)
+    try:
+        auth = parse_auth(args.auth or os.environ.get(AUTH_ENV))
+    except ValueError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        return 2
+    settings = load_settings(getattr(args, "profile", None))
+    if args.llm:
+        settings = settings.with_overrides(**{"llm.backend": args.llm})
+    components = Components(settings)
+    ensure_index(settings, components, console)
+
+    from rag.chat import ChatService
+
+    from ui.app import build_app, launch_options
+
+    console.print(f"Loading the answer model ({settings.llm.backend})…")
+    chat = ChatService(settings, components)
+    demo = build_app(settings, components, chat)
+    demo.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=64)
+    url_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    console.print(
+        f"Serving on http://{url_host}:{args.port}"
+        + (" (login required)" if auth else "")
+        + (" — reachable from other machines" if args.host not in ("127.0.0.1", "localhost", "::1") else "")
+    )
+    demo.launch(
+        server_name=args.host,
+        server_port=args.port,
+        auth=auth,
+        auth_message="Log in to the news archive." if auth else None,
+        inbrowser=not args.no_browser,
+        max_file_size=f"{int(settings.ingest.max_file_mb)}mb",
+        footer_links=["api", "settings"],
+        quiet=False,
+        **launch_options(),
+    )
+    return 0

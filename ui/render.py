@@ -1,0 +1,393 @@
+"""HTML for the chat UI: answers, source cards, notices, index status.
+
+Everything that comes from an article or from the model is untrusted: an archived web page
+may carry ``<script>`` or ``<img onerror=...>``, and a model may repeat it. Every such
+string goes through :func:`escape` before it is placed in markup; the only live markup is
+what this module writes itself (citation links, highlights, notices, cards), built from
+escaped text and integers. The chat component is configured to take this HTML as is
+(no Markdown pass), so escaped text is never re-interpreted as Markdown or LaTeX.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from rag.types import Answer, Passage, Sentence, Source
+
+# [1], [2, 3] and [1][2] as the model writes them.
+MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+# Sentence ends inside a passage; good enough to pick the span to highlight.
+PASSAGE_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+|\n+")
+STOPWORDS = frozenset(
+    re.findall(
+        r"\w+",
+        """a an and are as at be been but by for from had has have he her his in into is it its
+        of on or said says she that the their they this to was were which who will with would
+        not also after over than then there these those i we you our your about""",
+    )
+)
+SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
+
+
+def escape(text: object) -> str:
+    """HTML-escape any value (quotes too, so the result is safe inside attributes)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def text_to_html(text: str) -> str:
+    """Escaped text with its line breaks kept (the chat shows HTML, where newlines collapse)."""
+    return escape(text).replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def source_anchor(turn: int, number: int) -> str:
+    """Id of a source card; the turn keeps ``[1]`` of different questions apart."""
+    return f"src-{int(turn)}-{int(number)}"
+
+
+def citation_link(turn: int, number: int) -> str:
+    anchor = source_anchor(turn, number)
+    return (
+        f'<a class="cite" href="#{anchor}" data-target="{anchor}" '
+        f'title="Show source {int(number)}">[{int(number)}]</a>'
+    )
+
+
+def _link_markers(escaped: str, turn: int, valid: set[int]) -> tuple[str, set[int]]:
+    """Turn ``[n]`` markers of known sources into links; returns the numbers linked."""
+    seen: set[int] = set()
+
+    def replace(match: re.Match[str]) -> str:
+        numbers = [int(part) for part in match.group(1).split(",")]
+        if not all(n in valid for n in numbers):
+            return match.group(0)
+        seen.update(numbers)
+        return "".join(citation_link(turn, n) for n in numbers)
+
+    return MARKER.sub(replace, escaped), seen
+
+
+def render_user(question: str) -> str:
+    return text_to_html(question)
+
+
+def render_streaming(text: str) -> str:
+    """A partial answer while tokens arrive: plain escaped text (sources are not final yet)."""
+    return f'<span class="answer streaming">{text_to_html(text)}</span>'
+
+
+def _render_sentence(sentence: Sentence, raw: str, turn: int, valid: set[int]) -> str:
+    body, linked = _link_markers(text_to_html(raw), turn, valid)
+    extra = [n for n in sentence.citations if n in valid and n not in linked]
+    if extra:
+        # Citations the engine attached without a marker in the text: show them at the end.
+        stripped = body.rstrip()
+        trailing = body[len(stripped) :]
+        body = stripped + "".join(citation_link(turn, n) for n in extra) + trailing
+    if sentence.needs_citation and not sentence.supported:
+        support = "" if sentence.support is None else f" (support {sentence.support:.2f})"
+        title = f"The cited sources do not back this sentence{support}."
+        return (
+            f'<span class="unsupported" title="{escape(title)}">{body}</span>'
+            '<span class="unsupported-tag"> ⚠ unsupported</span>'
+        )
+    return body
+
+
+def render_answer_body(answer: Answer, turn: int) -> str:
+    """The answer text with linked citations and unsupported sentences marked."""
+    text = answer.text
+    valid = {source.number for source in answer.sources}
+    sentences = sorted(
+        (s for s in answer.sentences if 0 <= s.start <= s.end <= len(text)), key=lambda s: s.start
+    )
+    parts: list[str] = []
+    cursor = 0
+    for sentence in sentences:
+        if sentence.start < cursor:
+            continue  # overlapping spans: keep the first
+        parts.append(_link_markers(text_to_html(text[cursor : sentence.start]), turn, valid)[0])
+        parts.append(_render_sentence(sentence, text[sentence.start : sentence.end], turn, valid))
+        cursor = sentence.end
+    parts.append(_link_markers(text_to_html(text[cursor:]), turn, valid)[0])
+    return "".join(parts)
+
+
+def render_conflicts(answer: Answer, turn: int) -> str:
+    if not answer.conflicts:
+        return ""
+    valid = {source.number for source in answer.sources}
+    items = []
+    for conflict in answer.conflicts:
+        sides = []
+        for side in conflict.sides:
+            cite = citation_link(turn, side.source_number) if side.source_number in valid else ""
+            meta = ", ".join(escape(x) for x in (side.source, _fmt_date(side.date)) if x)
+            sides.append(f"<b>{escape(side.value)}</b> {cite}" + (f" ({meta})" if meta else ""))
+        items.append(f"<li>{escape(conflict.topic)}: {' vs. '.join(sides)}</li>")
+    return (
+        '<div class="notice notice-conflict"><b>⚖ The sources disagree.</b> '
+        "Each figure is reported by the source named; the archive does not settle which is right."
+        f"<ul>{''.join(items)}</ul></div>"
+    )
+
+
+def render_answer(answer: Answer, turn: int) -> str:
+    """The finished answer as the chat shows it: refusal notice, body, conflict notice."""
+    if answer.refused:
+        reason = (
+            f'<div class="notice-reason">{escape(answer.refusal_reason)}</div>'
+            if answer.refusal_reason
+            else ""
+        )
+        return (
+            '<div class="notice notice-refusal"><b>🛈 Not in the archive.</b> '
+            f"{text_to_html(answer.text)}{reason}</div>"
+        )
+    return f'<div class="answer">{render_answer_body(answer, turn)}</div>{render_conflicts(answer, turn)}'
+
+
+def render_error(message: str) -> str:
+    return f'<div class="notice notice-error"><b>Something went wrong.</b> {escape(message)}</div>'
+
+
+# --- source cards ---------------------------------------------------------------------------
+
+
+def _fmt_date(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower().strip("'’-") for w in WORD.findall(text)} - STOPWORDS
+
+
+def _passage_sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for match in PASSAGE_SENTENCE_END.finditer(text):
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def cited_spans(passage_text: str, claims: Iterable[str]) -> list[tuple[int, int]]:
+    """Spans of the passage that best back each claim, by shared content words.
+
+    The answer type records which source a sentence cites, not which words of it; a
+    word-overlap match is cheap, deterministic and good enough to point the eye at the
+    right sentence of a ~150-token passage. A claim that shares fewer than two content
+    words with every passage sentence highlights nothing rather than something wrong.
+    """
+    spans = _passage_sentences(passage_text)
+    chosen: set[tuple[int, int]] = set()
+    for claim in claims:
+        claim_words = _words(MARKER.sub(" ", claim))
+        if not claim_words:
+            continue
+        best, best_score = None, 0.0
+        for span in spans:
+            shared = len(claim_words & _words(passage_text[span[0] : span[1]]))
+            score = shared / len(claim_words)
+            if shared >= 2 and score > best_score:
+                best, best_score = span, score
+        if best is not None and best_score >= 0.25:
+            chosen.add(best)
+    return sorted(chosen)
+
+
+def highlight(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Escaped ``text`` with ``spans`` wrapped in ``<mark>``."""
+    parts, cursor = [], 0
+    for start, end in spans:
+        if start < cursor:
+            continue
+        parts.append(escape(text[cursor:start]))
+        parts.append(f'<mark class="cited-span">{escape(text[start:end])}</mark>')
+        cursor = end
+    parts.append(escape(text[cursor:]))
+    return "".join(parts).replace("\n", "<br>")
+
+
+def _meta_line(passage: Passage) -> str:
+    bits = [escape(x) for x in (passage.source, _fmt_date(passage.date), passage.dateline) if x]
+    meta = " · ".join(bits) if bits else "source unknown"
+    if passage.url and SAFE_URL.match(passage.url):
+        meta += f' · <a href="{escape(passage.url)}" target="_blank" rel="noopener noreferrer">original</a>'
+    return meta
+
+
+def _title(passage: Passage) -> str:
+    return escape(passage.title or passage.article_id)
+
+
+def claims_citing(answer: Answer, number: int) -> list[str]:
+    """Answer sentences that cite source ``number`` (by attached citation or inline marker)."""
+    claims = []
+    for sentence in answer.sentences:
+        inline = {int(n) for m in MARKER.finditer(sentence.text) for n in m.group(1).split(",")}
+        if number in sentence.citations or number in inline:
+            claims.append(sentence.text)
+    return claims
+
+
+def cited_numbers(answer: Answer) -> list[int]:
+    """Source numbers the answer cites, in the order sources were numbered."""
+    numbers: set[int] = set()
+    for sentence in answer.sentences:
+        numbers.update(sentence.citations)
+    for match in MARKER.finditer(answer.text):
+        numbers.update(int(n) for n in match.group(1).split(","))
+    return [s.number for s in answer.sources if s.number in numbers]
+
+
+ArticleLookup = Callable[[str], str | None]
+
+
+def render_article(
+    article_id: str, lookup: ArticleLookup | None, label: str = "Open the whole article"
+) -> str:
+    text = lookup(article_id) if lookup else None
+    if text is None:
+        return ""
+    return (
+        f'<details class="src-article"><summary>{escape(label)}</summary>'
+        f'<div class="article-text">{text_to_html(text)}</div></details>'
+    )
+
+
+def render_source_card(
+    source: Source, turn: int, claims: Sequence[str], lookup: ArticleLookup | None, cited: bool = True
+) -> str:
+    passage = source.passage
+    passage_html = highlight(passage.text, cited_spans(passage.text, claims))
+    corroborating = ""
+    if source.corroborating:
+        rows = "".join(
+            f"<li><b>{escape(p.source or 'unknown outlet')}</b> — {_title(p)}"
+            + (f" ({escape(_fmt_date(p.date))})" if p.date else "")
+            + render_article(p.article_id, lookup, "Open this copy")
+            + "</li>"
+            for p in source.corroborating
+        )
+        corroborating = (
+            f'<div class="src-corroborating">Same text also carried by {len(source.corroborating)} '
+            f"other article(s):<ul>{rows}</ul></div>"
+        )
+    css = "src-card" if cited else "src-card src-uncited"
+    return (
+        f'<div class="{css}" id="{source_anchor(turn, source.number)}" data-article-id="{escape(passage.article_id)}">'
+        f'<div class="src-head"><span class="src-num">[{int(source.number)}]</span> '
+        f'<span class="src-title">{_title(passage)}</span></div>'
+        f'<div class="src-meta">{_meta_line(passage)}</div>'
+        f'<blockquote class="src-passage">{passage_html}</blockquote>'
+        f"{corroborating}{render_article(passage.article_id, lookup)}</div>"
+    )
+
+
+def render_turn_sources(answer: Answer, turn: int, lookup: ArticleLookup | None) -> str:
+    """Cited sources first; retrieved but uncited ones folded away (still linkable)."""
+    cited = set(cited_numbers(answer))
+    cards = [
+        render_source_card(s, turn, claims_citing(answer, s.number), lookup)
+        for s in answer.sources
+        if s.number in cited
+    ]
+    others = [
+        render_source_card(s, turn, [], lookup, cited=False) for s in answer.sources if s.number not in cited
+    ]
+    html_parts = cards or ['<div class="src-empty">The answer cites no source.</div>']
+    if others:
+        html_parts.append(
+            f'<details class="src-others"{" open" if not cards else ""}><summary>{len(others)} more retrieved '
+            f"passage(s), not cited</summary>{''.join(others)}</details>"
+        )
+    return "".join(html_parts)
+
+
+def render_sources_panel(answers: Sequence[Answer], lookup: ArticleLookup | None) -> str:
+    """All turns of a conversation: the latest open, earlier ones folded (their links still work)."""
+    if not answers:
+        return '<div class="src-panel src-empty">Sources of the answer appear here.</div>'
+    last = len(answers) - 1
+    parts = [
+        f'<div class="src-panel"><div class="src-turn src-latest">{render_turn_sources(answers[last], last, lookup)}</div>'
+    ]
+    for turn in range(last - 1, -1, -1):
+        parts.append(
+            f'<details class="src-turn src-earlier"><summary>Sources for: {escape(answers[turn].question)}'
+            f"</summary>{render_turn_sources(answers[turn], turn, lookup)}</details>"
+        )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+# --- index status and reports ---------------------------------------------------------------
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if isinstance(value, Mapping):
+        return dict(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump()
+    if hasattr(value, "__dict__"):
+        return {k: v for k, v in vars(value).items() if not k.startswith("_")}
+    return {}
+
+
+STATUS_FIELDS = (
+    ("articles", "articles"),
+    ("chunks", "chunks"),
+    ("duplicate_groups", "duplicate groups"),
+    ("duplicate_chunks", "chunks in duplicate groups"),
+    ("mode", "store"),
+)
+
+
+def render_status(stats: Any, models: Mapping[str, str]) -> str:
+    """Index figures and the models in use (store paths are left out: remote users need not see them)."""
+    data = _as_dict(stats)
+    rows = [(label, data[key]) for key, label in STATUS_FIELDS if data.get(key) is not None]
+    if isinstance(data.get("size_bytes"), int):
+        rows.append(("size on disk", f"{data['size_bytes'] / 1e6:.1f} MB"))
+    rows += [(f"{name} model", value) for name, value in models.items()]
+    cells = "".join(f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>" for label, value in rows)
+    return f'<table class="index-status">{cells}</table>'
+
+
+def render_index_report(report: Any, copied: Sequence[str] = ()) -> str:
+    """What an upload changed, naming every skipped file and why."""
+    data = _as_dict(report)
+    figures = [
+        f"{data[key]} {label}"
+        for key, label in (
+            ("added", "added"),
+            ("updated", "updated"),
+            ("unchanged", "unchanged"),
+            ("chunks_added", "chunks indexed"),
+        )
+        if key in data
+    ]
+    skipped = list(data.get("skipped") or [])
+    lines = [f"<p><b>Indexed {len(copied)} file(s):</b> {escape(', '.join(figures))}.</p>"]
+    if skipped:
+        items = "".join(
+            f"<li><code>{escape(_basename(_as_dict(s).get('path', '')))}</code>: {escape(_as_dict(s).get('reason', ''))}</li>"
+            for s in skipped
+        )
+        lines.append(
+            f'<div class="notice notice-skipped"><b>Skipped {len(skipped)} file(s):</b><ul>{items}</ul></div>'
+        )
+    return "".join(lines)
+
+
+def _basename(path: str) -> str:
+    return re.split(r"[\\/]", str(path))[-1]
