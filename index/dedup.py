@@ -1,0 +1,198 @@
+"""Near-duplicate grouping of chunks across articles (one wire story rewritten by several outlets).
+
+Each chunk gets a MinHash signature of its 3-word shingles; an LSH index finds candidate
+chunks of *other* articles, and a candidate counts as a copy when the estimated
+containment |A∩B| / min(|A|, |B|) reaches ``ingest.dedup_threshold``. Containment rather
+than Jaccard, because rewrites cut and pad the story differently, so chunk boundaries
+differ and two copies overlap only partly.
+
+A new chunk joins the group of its best match among the chunks already stored; otherwise
+its own id names a new group. Stored chunks are never rewritten. Signatures and shingle
+counts live in each chunk's metadata in the store, and this index is rebuilt from there
+at the start of every run, so there is no separate state that could drift.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+NUM_PERM = 64
+SEED = 1
+SCHEME = "affine32"
+"""datasketch's permutation scheme; hash values are only comparable within one scheme."""
+SHINGLE_WORDS = 3
+
+DEDUP_FINGERPRINT = {"num_perm": NUM_PERM, "seed": SEED, "scheme": SCHEME, "shingle_words": SHINGLE_WORDS}
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def normalise(text: str) -> list[str]:
+    """Lower-cased words with quotes, dashes and punctuation unified away.
+
+    Apostrophes are dropped (``Iran’s`` == ``Iran's``) and hyphens split words
+    (``al-Zor`` == ``al Zor``), since outlets differ on exactly these.
+    """
+    text = text.lower().translate(_QUOTES).replace("'", "")
+    return [word for word in _NON_WORD.split(text) if word]
+
+
+def shingles(text: str) -> set[bytes]:
+    words = normalise(text)
+    if len(words) < SHINGLE_WORDS:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+@dataclass(frozen=True)
+class Signature:
+    minhash: LeanMinHash
+    count: int
+    """Number of distinct shingles; with the Jaccard estimate it yields the containment."""
+
+    def encode(self) -> str:
+        """Compact text form for Chroma metadata: base64 of the 64 uint32 hash values."""
+        return base64.b64encode(np.asarray(self.minhash.hashvalues, dtype="<u4").tobytes()).decode("ascii")
+
+    @classmethod
+    def decode(cls, value: str, count: int) -> Signature:
+        values = np.frombuffer(base64.b64decode(value), dtype="<u4").astype(np.uint64)
+        if len(values) != NUM_PERM:
+            raise ValueError(f"stored MinHash has {len(values)} values, expected {NUM_PERM}")
+        return cls(LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME), count)
+
+
+def signature(text: str) -> Signature:
+    found = shingles(text)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    if found:
+        minhash.update_batch(list(found))
+    return Signature(LeanMinHash(minhash), len(found))
+
+
+def containment(a: Signature, b: Signature) -> float:
+    """Estimated |A∩B| / min(|A|, |B|) from the Jaccard estimate and the shingle counts."""
+    if not a.count or not b.count:
+        return 0.0
+    return _containment(a.minhash.jaccard(b.minhash), a.count, b.count, a.count + b.count)
+
+
+def _containment(jaccard: float, a_count: float, b_count: float, total: float) -> float:
+    intersection = jaccard * total / (1.0 + jaccard)
+    return min(1.0, intersection / max(1e-9, min(a_count, b_count)))
+
+
+@dataclass(frozen=True)
+class Entry:
+    article_id: str
+    index: int
+    group_id: str
+    signature: Signature
+    row: int
+
+
+CANDIDATES_FOR_PAIRS = 8
+"""Only the closest candidates are also tried together with a neighbouring chunk."""
+
+
+class DuplicateIndex:
+    """Stored chunks' signatures, searchable for copies from other articles.
+
+    A new chunk is compared with each candidate chunk alone and with the candidate joined
+    to its neighbour in the same article: a rewrite's chunk often straddles two chunks of
+    the original, sharing half its text with each (MinHash of a union is the element-wise
+    minimum, so this needs no extra state).
+    """
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+        # One band per hash value: any shared minimum makes a candidate. Candidates are
+        # cheap to check (vectorised below) and copies of short chunks have a low Jaccard.
+        self._lsh = MinHashLSH(num_perm=NUM_PERM, params=(NUM_PERM, 1))
+        self._entries: dict[str, Entry] = {}
+        self._by_article: dict[str, set[str]] = {}
+        self._matrix = np.zeros((1024, NUM_PERM), dtype=np.uint64)
+        self._rows = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def add(self, chunk_id: str, article_id: str, index: int, group_id: str, sig: Signature) -> None:
+        if chunk_id in self._entries:
+            self.remove(chunk_id)
+        if self._rows == len(self._matrix):
+            self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
+        self._matrix[self._rows] = sig.minhash.hashvalues
+        self._entries[chunk_id] = Entry(article_id, index, group_id, sig, self._rows)
+        self._rows += 1
+        self._by_article.setdefault(article_id, set()).add(chunk_id)
+        if sig.count:
+            self._lsh.insert(chunk_id, sig.minhash)
+
+    def remove(self, chunk_id: str) -> None:
+        entry = self._entries.pop(chunk_id, None)
+        if entry is None:
+            return
+        self._by_article.get(entry.article_id, set()).discard(chunk_id)
+        if entry.signature.count:
+            self._lsh.remove(chunk_id)
+
+    def remove_article(self, article_id: str) -> None:
+        for chunk_id in sorted(self._by_article.pop(article_id, set())):
+            self.remove(chunk_id)
+
+    def best_match(self, article_id: str, sig: Signature) -> tuple[str, float] | None:
+        """(chunk id, containment) of the closest copy in another article, if any reaches the threshold."""
+        if not sig.count:
+            return None
+        ids = sorted(c for c in self._lsh.query(sig.minhash) if self._entries[c].article_id != article_id)
+        if not ids:
+            return None
+        entries = [self._entries[c] for c in ids]
+        values = sig.minhash.hashvalues
+        jaccard = (self._matrix[[e.row for e in entries]] == values).mean(axis=1)
+        counts = np.array([e.signature.count for e in entries], dtype=np.float64)
+        intersection = jaccard * (sig.count + counts) / (1.0 + jaccard)
+        single = np.minimum(1.0, intersection / np.minimum(sig.count, counts))
+        scores = dict(zip(ids, single.tolist(), strict=True))
+        for position in np.argsort(-single, kind="stable")[:CANDIDATES_FOR_PAIRS]:
+            entry = entries[position]
+            for neighbour in (entry.index - 1, entry.index + 1):
+                other = self._entries.get(f"{entry.article_id}:{neighbour:04d}")
+                if other is not None:
+                    scores[ids[position]] = max(scores[ids[position]], self._coverage(sig, entry, other))
+        order = {c: position for position, c in enumerate(ids)}
+        # Ties (several candidates fully covering the chunk) go to the closest single chunk.
+        best_id = max(ids, key=lambda c: (scores[c], float(single[order[c]]), -order[c]))
+        return (best_id, scores[best_id]) if scores[best_id] >= self.threshold else None
+
+    def _coverage(self, sig: Signature, first: Entry, second: Entry) -> float:
+        """Estimated share of ``sig``'s shingles found in two adjacent chunks taken together."""
+        a, b = first.signature, second.signature
+        union_count = (a.count + b.count) / (
+            1.0 + float(np.mean(a.minhash.hashvalues == b.minhash.hashvalues))
+        )
+        union = np.minimum(a.minhash.hashvalues, b.minhash.hashvalues)
+        jaccard = float(np.mean(union == sig.minhash.hashvalues))
+        intersection = jaccard * (sig.count + union_count) / (1.0 + jaccard)
+        return min(1.0, intersection / sig.count)
+
+    def shared_groups(self) -> int:
+        """Number of groups whose chunks come from two or more articles."""
+        articles: dict[str, set[str]] = {}
+        for entry in self._entries.values():
+            articles.setdefault(entry.group_id, set()).add(entry.article_id)
+        return sum(1 for members in articles.values() if len(members) > 1)
+
+    def assign(self, chunk_id: str, article_id: str, index: int, sig: Signature) -> str:
+        """Group id for a new chunk (joining its best match's group), then index the chunk."""
+        match = self.best_match(article_id, sig)
+        group_id = self._entries[match[0]].group_id if match else chunk_id
+        self.add(chunk_id, article_id, index, group_id, sig)
+        return group_id

@@ -1,0 +1,279 @@
+"""Incremental indexing: load -> chunk -> dedup -> embed -> store, one way.
+
+Each run compares the files with the manifest by content hash: unchanged articles cost
+nothing, changed ones are replaced, and ones that disappeared are reported (or deleted
+with ``prune``). Chunks are embedded in batches that span articles, so small articles do
+not each pay a model call.
+
+Interruption at any point is safe: chunk ids are deterministic and written by upsert, the
+manifest record of an article is written after all of its chunks, and each run first
+deletes chunks whose article is not in the manifest (the remains of a killed run).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from index.chunking import Chunker
+from index.dedup import DuplicateIndex, Signature, signature
+from index.loaders import load_paths
+from index.store import ChunkStore
+from rag.settings import Settings
+from rag.types import Article, Chunk, SkippedFile
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+MAX_UNIT_CHUNKS = 128
+"""Chunks embedded and written per step: large enough for efficient model batches, small
+enough that progress moves and an interruption loses little work."""
+
+
+@dataclass(frozen=True)
+class IndexProgress:
+    """What a progress display needs; ``phase`` is "loading", "embedding" or "done"."""
+
+    phase: Literal["loading", "embedding", "done"]
+    files_done: int
+    files_total: int
+    articles_done: int
+    articles_total: int
+    chunks: int
+    chunks_per_s: float
+    current: str = ""
+
+
+ProgressCallback = Callable[[IndexProgress], None]
+
+
+class IndexReport(BaseModel):
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    deleted: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    """In the index under the given paths but gone from disk; deleted only with ``prune``."""
+    skipped: list[SkippedFile] = Field(default_factory=list)
+    orphan_chunks_removed: int = 0
+    """Chunks left by an interrupted run and cleaned up at the start of this one."""
+    chunks_added: int = 0
+    tokens_embedded: int = 0
+    """tiktoken tokens (``chunking.encoding``) of the chunks embedded in this run."""
+    duplicate_groups: int = 0
+    """Groups of near-identical chunks shared by two or more articles, in the whole index."""
+    articles_total: int = 0
+    chunks_total: int = 0
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+    chunks_per_s: float = 0.0
+    tokens_per_s: float = 0.0
+
+
+class Indexer:
+    def __init__(self, settings: Settings, store: ChunkStore, embedding: BaseEmbedding) -> None:
+        self.settings = settings
+        self.store = store
+        self.embedding = embedding
+        cfg = settings.chunking
+        self.chunker = Chunker(cfg.chunk_tokens, cfg.overlap_tokens, cfg.encoding)
+        self.unit_chunks = max(1, min(int(getattr(embedding, "embed_batch_size", 32)), MAX_UNIT_CHUNKS))
+
+    def run(
+        self,
+        paths: Iterable[Path | str],
+        *,
+        rebuild: bool = False,
+        prune: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> IndexReport:
+        started = time.perf_counter()
+        roots = [Path(path).expanduser().resolve() for path in paths]
+        notify = progress or (lambda _: None)
+        if rebuild:
+            self.store.reset()
+
+        def on_file(done: int, total: int, path: Path) -> None:
+            notify(IndexProgress("loading", done, total, 0, 0, 0, 0.0, path.name))
+
+        loaded = load_paths(roots, max_file_mb=self.settings.ingest.max_file_mb, progress=on_file)
+        report = IndexReport(skipped=loaded.skipped)
+
+        manifest = self.store.manifest()
+        duplicates, orphans = self._restore_duplicates(manifest)
+        if orphans:
+            self.store.delete_chunks(orphans)
+            report.orphan_chunks_removed = len(orphans)
+
+        articles = _unique_ids(loaded.articles, manifest)
+        work: list[tuple[Article, bool]] = []
+        for article in articles:
+            stored = manifest.get(article.article_id)
+            if stored is None:
+                report.added.append(article.article_id)
+                work.append((article, False))
+            elif stored.get("content_hash") == article.content_hash:
+                report.unchanged.append(article.article_id)
+            else:
+                report.updated.append(article.article_id)
+                work.append((article, True))
+                duplicates.remove_article(article.article_id)
+
+        loaded_ids = {article.article_id for article in articles}
+        gone = [
+            article_id
+            for article_id, metadata in sorted(manifest.items())
+            if article_id not in loaded_ids and _is_gone(metadata.get("path", ""), roots, loaded.loaded_files)
+        ]
+        if prune and gone:
+            self.store.delete_articles(gone)
+            for article_id in gone:
+                duplicates.remove_article(article_id)
+            report.deleted = gone
+        else:
+            report.missing = gone
+
+        files = len(loaded.files)
+        embed_started = time.perf_counter()
+        done = 0
+        unit: list[tuple[Article, bool, list[Chunk], list[Signature]]] = []
+        unit_size = 0
+
+        def flush() -> None:
+            nonlocal unit, unit_size, done
+            self._write_unit(unit)
+            for _, _, chunks, _ in unit:
+                report.chunks_added += len(chunks)
+                report.tokens_embedded += sum(chunk.n_tokens for chunk in chunks)
+            done += len(unit)
+            elapsed = max(1e-9, time.perf_counter() - embed_started)
+            notify(
+                IndexProgress(
+                    "embedding",
+                    files,
+                    files,
+                    done,
+                    len(work),
+                    report.chunks_added,
+                    report.chunks_added / elapsed,
+                    unit[-1][0].article_id,
+                )
+            )
+            unit, unit_size = [], 0
+
+        for article, replaces in work:
+            chunks = self.chunker.chunk(article)
+            signatures = [signature(chunk.text) for chunk in chunks]
+            for chunk, sig in zip(chunks, signatures, strict=True):
+                chunk.group_id = duplicates.assign(chunk.chunk_id, article.article_id, chunk.index, sig)
+            unit.append((article, replaces, chunks, signatures))
+            unit_size += len(chunks)
+            if unit_size >= self.unit_chunks:
+                flush()
+        if unit:
+            flush()
+        report.embed_seconds = time.perf_counter() - embed_started
+
+        report.duplicate_groups = duplicates.shared_groups()
+        report.articles_total = self.store.count_articles()
+        report.chunks_total = self.store.count_chunks()
+        report.seconds = time.perf_counter() - started
+        if report.seconds > 0:
+            report.chunks_per_s = report.chunks_added / report.seconds
+            report.tokens_per_s = report.tokens_embedded / report.seconds
+        notify(IndexProgress("done", files, files, done, len(work), report.chunks_added, report.chunks_per_s))
+        return report
+
+    def _restore_duplicates(self, manifest: dict[str, dict]) -> tuple[DuplicateIndex, list[str]]:
+        """Duplicate index rebuilt from the stored chunks, and the ids of orphan chunks."""
+        duplicates = DuplicateIndex(self.settings.ingest.dedup_threshold)
+        orphans: list[str] = []
+        for chunk_id, metadata in sorted(self.store.chunk_records()):
+            article_id = metadata.get("article_id")
+            if article_id not in manifest:
+                orphans.append(chunk_id)
+                continue
+            encoded = metadata.get("minhash")
+            if not encoded:
+                continue
+            duplicates.add(
+                chunk_id,
+                article_id,
+                int(metadata.get("chunk_index", 0)),
+                metadata.get("group_id") or chunk_id,
+                Signature.decode(encoded, int(metadata.get("shingles", 0))),
+            )
+        return duplicates, orphans
+
+    def _write_unit(self, unit: list[tuple[Article, bool, list[Chunk], list[Signature]]]) -> None:
+        texts = [chunk.text for _, _, chunks, _ in unit for chunk in chunks]
+        vectors = self.embedding.get_text_embedding_batch(texts) if texts else []
+        # Replaced articles leave the manifest before their old chunks go (see ChunkStore).
+        replaced = [article.article_id for article, replaces, _, _ in unit if replaces]
+        if replaced:
+            self.store.delete_articles(replaced)
+        batch = []
+        manifest = []
+        position = 0
+        for article, _, chunks, signatures in unit:
+            own = vectors[position : position + len(chunks)]
+            position += len(chunks)
+            batch.append((article, chunks, own, signatures))
+            manifest.append((article, chunks, _mean_vector(own)))
+        self.store.write_chunks(batch)
+        self.store.write_articles(manifest)
+
+
+def _mean_vector(vectors: list[list[float]]) -> list[float]:
+    """The article's vector in the manifest: the normalised mean of its chunk vectors."""
+    matrix = np.asarray(vectors, dtype=np.float64)
+    mean = matrix.mean(axis=0)
+    norm = np.linalg.norm(mean)
+    return (mean / norm if norm > 0 else mean).tolist()
+
+
+def _is_gone(path: str, roots: list[Path], loaded_files: set[str]) -> bool:
+    """Whether an indexed article under ``roots`` no longer exists.
+
+    Its file is gone, or the file was read but no longer holds the record. A file that
+    exists but could not be read this time keeps its indexed articles.
+    """
+    if not path:
+        return False
+    file = Path(path)
+    if not any(file == root or root in file.parents for root in roots):
+        return False
+    return not file.exists() or path in loaded_files
+
+
+def _unique_ids(articles: list[Article], manifest: dict[str, dict]) -> list[Article]:
+    """Give same-named files in different folders distinct ids, stably.
+
+    An id stays with the file that holds it in the index while that file exists; other
+    files with the same name get ``<stem>~<hash of path>``.
+    """
+    owners = {
+        article_id: metadata.get("path")
+        for article_id, metadata in manifest.items()
+        if metadata.get("path") and Path(metadata["path"]).exists()
+    }
+    claimed: dict[str, str] = {}
+    out: list[Article] = []
+    for article in articles:
+        article_id = article.article_id
+        owner = owners.get(article_id) or claimed.get(article_id)
+        if owner is not None and owner != article.path:
+            base, sep, record = article_id.partition("#")
+            suffix = hashlib.sha1(article.path.encode()).hexdigest()[:8]
+            article_id = f"{base}~{suffix}{sep}{record}"
+            article = article.model_copy(update={"article_id": article_id})
+        claimed.setdefault(article_id, article.path)
+        out.append(article)
+    return out

@@ -1,0 +1,502 @@
+"""Chroma-backed storage of chunks (with vectors) and of the article manifest.
+
+Two collections:
+
+* ``<name>``: one record per chunk, written through llama-index's ``ChromaVectorStore`` as
+  ``TextNode``s, so ``VectorStoreIndex.from_vector_store(store.vector_store)`` can query
+  the same data. Chunk metadata carries the article fields (for filtering and citing) and
+  the chunk's MinHash signature (so near-duplicate detection is rebuilt from the store).
+* ``<name>_articles``: the manifest, one record per article (full text, metadata, content
+  hash, chunk count). An article's manifest record is written *after* its chunks and
+  deleted *before* them, so the manifest never names an article whose chunks are
+  incomplete; chunks without a manifest record are leftovers of an interrupted run.
+
+The chunk collection's metadata records a fingerprint (embedding model, chunking settings,
+schema version). Vectors or chunks made under another fingerprint cannot be mixed with new
+ones, so opening such a store raises :class:`IndexMismatchError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+from llama_index.vector_stores.chroma import ChromaVectorStore
+from pydantic import BaseModel
+
+from index.dedup import DEDUP_FINGERPRINT, Signature
+from rag.settings import Settings
+from rag.types import Article, Chunk, Filters, Passage, date_to_int, int_to_date
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+SCHEMA_VERSION = 1
+PAGE = 2000
+"""Records fetched per ``get`` call; Chroma caps the size of one request."""
+
+# Chunk metadata that only the indexer needs; kept out of what a model sees or embeds.
+INTERNAL_KEYS = ["minhash", "shingles", "start", "end", "n_tokens", "chunk_index", "path", "group_id"]
+ARTICLE_KEYS = ("title", "dateline", "source", "url", "path", "record")
+
+
+class IndexMismatchError(RuntimeError):
+    """The store was built with other settings or another model than the current ones."""
+
+
+class StoreUnavailableError(RuntimeError):
+    """The configured Chroma server cannot be reached."""
+
+
+class StoreStats(BaseModel):
+    articles: int
+    chunks: int
+    duplicate_groups: int
+    """Groups of chunks carrying the same text in two or more articles."""
+    duplicate_chunks: int
+    """Chunks that belong to such groups."""
+    embedding_model: str | None
+    fingerprint: dict[str, Any]
+    chunk_tokens: int | None
+    overlap_tokens: int | None
+    encoding: str | None
+    mode: str
+    location: str
+    size_bytes: int | None
+    """Bytes on disk (embedded mode only)."""
+
+
+def _embedding_fingerprint(embedding: BaseEmbedding) -> dict[str, Any]:
+    found = getattr(embedding, "fingerprint", None)
+    if isinstance(found, dict):
+        return dict(found)
+    return {"model": embedding.model_name, "class": type(embedding).__name__}
+
+
+def build_fingerprint(settings: Settings, embedding: BaseEmbedding) -> dict[str, Any]:
+    """Everything a stored chunk or vector depends on."""
+    return {
+        "schema": SCHEMA_VERSION,
+        "embedding": _embedding_fingerprint(embedding),
+        "chunking": settings.chunking.model_dump(),
+        "dedup": DEDUP_FINGERPRINT,
+    }
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out.update(_flatten(item, f"{prefix}{key}."))
+        return out
+    return {prefix.rstrip("."): value}
+
+
+def describe_mismatch(stored: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    old, new = _flatten(stored), _flatten(current)
+    return [
+        f"{key}: index has {old.get(key)!r}, settings give {new.get(key)!r}"
+        for key in sorted(set(old) | set(new))
+        if old.get(key) != new.get(key)
+    ]
+
+
+def make_client(settings: Settings) -> Any:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    cfg = settings.store
+    if cfg.mode == "embedded":
+        settings.store_path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.store_path), settings=chroma_settings)
+    try:
+        client = chromadb.HttpClient(host=cfg.host, port=cfg.port, settings=chroma_settings)
+        client.heartbeat()
+    except Exception as error:  # chromadb raises several types for a refused connection
+        raise StoreUnavailableError(
+            f"Cannot reach the Chroma server at {cfg.host}:{cfg.port} ({error.__class__.__name__}: {error}). "
+            f"Start one with `chroma run --host {cfg.host} --port {cfg.port} --path DIR`, or use the "
+            "on-disk store (RAG_STORE__MODE=embedded)."
+        ) from None
+    return client
+
+
+class ChunkStore:
+    """The index as the answer engine, the UI and the indexer see it."""
+
+    def __init__(self, settings: Settings, client: Any, fingerprint: dict[str, Any] | None) -> None:
+        self.settings = settings
+        self.client = client
+        self.name = settings.store.collection
+        self._fingerprint = fingerprint
+        self._open_collections()
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(
+        cls, settings: Settings, embedding: BaseEmbedding | None = None, *, check: bool = True
+    ) -> ChunkStore:
+        """Open (creating if needed) the store of ``settings``.
+
+        With ``embedding`` the store's fingerprint is checked against it (``check=False``
+        skips that, for ``--rebuild``); without it the store opens read-only in spirit, e.g.
+        for ``rag status``.
+        """
+        fingerprint = build_fingerprint(settings, embedding) if embedding is not None else None
+        store = cls(settings, make_client(settings), fingerprint)
+        if fingerprint is not None and check:
+            store.check_fingerprint()
+        return store
+
+    def _open_collections(self) -> None:
+        metadata: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+        if self._fingerprint is not None:
+            metadata["fingerprint"] = json.dumps(self._fingerprint, sort_keys=True)
+            metadata["embedding_model"] = str(self._fingerprint["embedding"].get("model", ""))
+        config = {"hnsw": {"space": "cosine"}}
+        self._chunks = self.client.get_or_create_collection(
+            self.name, metadata=metadata, configuration=config, embedding_function=None
+        )
+        self._articles = self.client.get_or_create_collection(
+            f"{self.name}_articles",
+            metadata={"schema_version": SCHEMA_VERSION},
+            configuration=config,
+            embedding_function=None,
+        )
+        self.vector_store = ChromaVectorStore(chroma_collection=self._chunks)
+        """The llama-index view of the chunk collection."""
+
+    def stored_fingerprint(self) -> dict[str, Any] | None:
+        raw = (self._chunks.metadata or {}).get("fingerprint")
+        return json.loads(raw) if raw else None
+
+    def check_fingerprint(self) -> None:
+        stored = self.stored_fingerprint()
+        assert self._fingerprint is not None
+        if stored is None:
+            if self._chunks.count() or self._articles.count():
+                raise IndexMismatchError(
+                    f"The index at {self.location} has no record of the model and settings it was built "
+                    "with. Run `rag index --rebuild` to rebuild it."
+                )
+            self._write_fingerprint()
+            return
+        differences = describe_mismatch(stored, self._fingerprint)
+        if differences:
+            raise IndexMismatchError(
+                f"The index at {self.location} was built with other settings or another embedding model:\n  "
+                + "\n  ".join(differences)
+                + "\nRun `rag index --rebuild` to rebuild it (or restore the previous settings)."
+            )
+
+    def _write_fingerprint(self) -> None:
+        assert self._fingerprint is not None
+        self._chunks.modify(
+            metadata={
+                "schema_version": SCHEMA_VERSION,
+                "fingerprint": json.dumps(self._fingerprint, sort_keys=True),
+                "embedding_model": str(self._fingerprint["embedding"].get("model", "")),
+            }
+        )
+
+    def reset(self) -> None:
+        """Drop everything (``rag index --rebuild``) and start again under the current fingerprint."""
+        for name in (self.name, f"{self.name}_articles"):
+            with contextlib.suppress(Exception):  # absent already: nothing to drop
+                self.client.delete_collection(name)
+        self._open_collections()
+
+    @property
+    def location(self) -> str:
+        cfg = self.settings.store
+        if cfg.mode == "embedded":
+            return str(self.settings.store_path)
+        return f"http://{cfg.host}:{cfg.port}"
+
+    # ------------------------------------------------------------ reading
+
+    def _pages(self, collection: Any, include: list[str], where: dict | None = None) -> Iterator[dict]:
+        offset = 0
+        while True:
+            page = collection.get(where=where, include=include, limit=PAGE, offset=offset)
+            ids = page["ids"]
+            for position, record_id in enumerate(ids):
+                yield {
+                    "id": record_id,
+                    "metadata": (page.get("metadatas") or [None] * len(ids))[position] or {},
+                    "document": (page.get("documents") or [None] * len(ids))[position],
+                }
+            if len(ids) < PAGE:
+                return
+            offset += PAGE
+
+    def manifest(self) -> dict[str, dict[str, Any]]:
+        """Article id -> manifest metadata (content hash, path, chunk count, ...), without texts."""
+        return {record["id"]: record["metadata"] for record in self._pages(self._articles, ["metadatas"])}
+
+    def chunk_records(self) -> list[tuple[str, dict[str, Any]]]:
+        """(chunk id, metadata) of every stored chunk, for rebuilding duplicate detection."""
+        return [(r["id"], r["metadata"]) for r in self._pages(self._chunks, ["metadatas"])]
+
+    def articles(self, include_text: bool = False) -> list[Article]:
+        include = ["metadatas", "documents"] if include_text else ["metadatas"]
+        found = [
+            _article(record["id"], record["metadata"], record["document"] or "")
+            for record in self._pages(self._articles, include)
+        ]
+        return sorted(found, key=lambda article: article.article_id)
+
+    def get_article(self, article_id: str) -> Article | None:
+        result = self._articles.get(ids=[article_id], include=["metadatas", "documents"])
+        if not result["ids"]:
+            return None
+        return _article(article_id, result["metadatas"][0] or {}, result["documents"][0] or "")
+
+    def all_passages(self) -> list[Passage]:
+        """Every stored chunk with its metadata (for a keyword index), in chunk-id order."""
+        found = [
+            _passage(r["id"], r["document"] or "", r["metadata"])
+            for r in self._pages(self._chunks, ["metadatas", "documents"])
+        ]
+        return sorted(found, key=lambda passage: passage.chunk_id)
+
+    def query(self, embedding: list[float], top_k: int, filters: Filters | None = None) -> list[Passage]:
+        """Dense retrieval: the ``top_k`` chunks closest to ``embedding`` that pass ``filters``.
+
+        A date filter leaves out articles whose date is unknown.
+        """
+        count = self._chunks.count()
+        if not count or top_k <= 0:
+            return []
+        result = self._chunks.query(
+            query_embeddings=[list(embedding)],
+            n_results=min(top_k, count),
+            where=filters_to_where(filters),
+            include=["metadatas", "documents", "distances"],
+        )
+        return [
+            _passage(chunk_id, document or "", metadata or {}, score=1.0 - float(distance))
+            for chunk_id, document, metadata, distance in zip(
+                result["ids"][0],
+                result["documents"][0],
+                result["metadatas"][0],
+                result["distances"][0],
+                strict=True,
+            )
+        ]
+
+    def group_members(self, group_ids: list[str]) -> dict[str, list[Passage]]:
+        """Every stored chunk of each duplicate group (copies of one text in several articles)."""
+        members: dict[str, list[Passage]] = {group_id: [] for group_id in group_ids}
+        if not group_ids:
+            return members
+        where = {"group_id": {"$in": sorted(set(group_ids))}}
+        for record in self._pages(self._chunks, ["metadatas", "documents"], where=where):
+            passage = _passage(record["id"], record["document"] or "", record["metadata"])
+            members.setdefault(passage.group_id or "", []).append(passage)
+        for passages in members.values():
+            passages.sort(key=lambda passage: passage.chunk_id)
+        return members
+
+    def revision(self) -> str:
+        """Changes whenever any article or chunk does (caches such as a BM25 index key on it)."""
+        digest = hashlib.sha256()
+        for article_id, metadata in sorted(self.manifest().items()):
+            digest.update(f"{article_id}\0{metadata.get('content_hash', '')}\n".encode())
+        digest.update(f"chunks={self._chunks.count()}".encode())
+        return digest.hexdigest()[:16]
+
+    def stats(self) -> StoreStats:
+        groups: dict[str, set[str]] = {}
+        group_sizes: dict[str, int] = {}
+        chunks = 0
+        for _, metadata in self.chunk_records():
+            chunks += 1
+            group_id = metadata.get("group_id")
+            if group_id:
+                groups.setdefault(group_id, set()).add(metadata.get("article_id", ""))
+                group_sizes[group_id] = group_sizes.get(group_id, 0) + 1
+        shared = [group for group in groups.values() if len(group) > 1]
+        fingerprint = self.stored_fingerprint() or {}
+        chunking = fingerprint.get("chunking", {})
+        return StoreStats(
+            articles=self._articles.count(),
+            chunks=chunks,
+            duplicate_groups=len(shared),
+            duplicate_chunks=sum(
+                count for group_id, count in group_sizes.items() if len(groups[group_id]) > 1
+            ),
+            embedding_model=(fingerprint.get("embedding") or {}).get("model"),
+            fingerprint=fingerprint,
+            chunk_tokens=chunking.get("chunk_tokens"),
+            overlap_tokens=chunking.get("overlap_tokens"),
+            encoding=chunking.get("encoding"),
+            mode=self.settings.store.mode,
+            location=self.location,
+            size_bytes=self.size_on_disk(),
+        )
+
+    def size_on_disk(self) -> int | None:
+        if self.settings.store.mode != "embedded":
+            return None
+        root = Path(self.settings.store_path)
+        return sum(path.stat().st_size for path in root.rglob("*") if path.is_file())
+
+    def count_chunks(self) -> int:
+        return self._chunks.count()
+
+    def count_articles(self) -> int:
+        return self._articles.count()
+
+    # ------------------------------------------------------------ writing
+
+    def write_chunks(
+        self, batch: list[tuple[Article, list[Chunk], list[list[float]], list[Signature]]]
+    ) -> None:
+        """Upsert chunks: delete-then-add by deterministic id, so re-writing never duplicates.
+
+        Each chunk carries its duplicate group and MinHash signature (see :mod:`index.dedup`).
+        """
+        nodes = [
+            _node(article, chunk, vector, sig)
+            for article, chunks, vectors, signatures in batch
+            for chunk, vector, sig in zip(chunks, vectors, signatures, strict=True)
+        ]
+        if nodes:
+            self.vector_store.delete_nodes([node.node_id for node in nodes])
+            self.vector_store.add(nodes)
+
+    def write_articles(self, batch: list[tuple[Article, list[Chunk], list[float]]]) -> None:
+        """Record articles in the manifest; call only once all their chunks are stored."""
+        if not batch:
+            return
+        ids, documents, metadatas, vectors = [], [], [], []
+        for article, chunks, vector in batch:
+            metadata: dict[str, Any] = {
+                key: getattr(article, key) for key in ARTICLE_KEYS if getattr(article, key) is not None
+            }
+            if article.date is not None:
+                metadata["date"] = date_to_int(article.date)
+            metadata.update(
+                content_hash=article.content_hash,
+                n_chunks=len(chunks),
+                n_tokens=sum(chunk.n_tokens for chunk in chunks),
+            )
+            ids.append(article.article_id)
+            documents.append(article.text)
+            metadatas.append(metadata)
+            vectors.append(list(vector))
+        self._articles.upsert(ids=ids, documents=documents, metadatas=metadatas, embeddings=vectors)
+
+    def delete_chunks(self, chunk_ids: Iterable[str]) -> None:
+        ids = list(chunk_ids)
+        for start in range(0, len(ids), PAGE):
+            self._chunks.delete(ids=ids[start : start + PAGE])
+
+    def delete_article(self, article_id: str) -> None:
+        self.delete_articles([article_id])
+
+    def delete_articles(self, article_ids: Iterable[str]) -> None:
+        """Remove articles: manifest records first, so an interruption leaves only orphan chunks."""
+        ids = sorted(set(article_ids))
+        for start in range(0, len(ids), PAGE):
+            part = ids[start : start + PAGE]
+            self._articles.delete(ids=part)
+            self._chunks.delete(where={"article_id": {"$in": part}})
+
+
+def filters_to_where(filters: Filters | None) -> dict[str, Any] | None:
+    if filters is None:
+        return None
+    clauses: list[dict[str, Any]] = []
+    if filters.since:
+        clauses.append({"date": {"$gte": date_to_int(filters.since)}})
+    if filters.until:
+        clauses.append({"date": {"$lte": date_to_int(filters.until)}})
+    if filters.sources:
+        clauses.append({"source": {"$in": list(filters.sources)}})
+    if filters.article_ids:
+        clauses.append({"article_id": {"$in": list(filters.article_ids)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _node(article: Article, chunk: Chunk, vector: list[float], sig: Signature) -> TextNode:
+    metadata: dict[str, Any] = {
+        "article_id": article.article_id,
+        "chunk_index": chunk.index,
+        "start": chunk.start,
+        "end": chunk.end,
+        "n_tokens": chunk.n_tokens,
+        "group_id": chunk.group_id or chunk.chunk_id,
+        "minhash": sig.encode(),
+        "shingles": sig.count,
+    }
+    for key in ("title", "source", "dateline", "url", "path"):
+        value = getattr(article, key)
+        if value is not None:  # Chroma rejects None values
+            metadata[key] = value
+    if article.date is not None:
+        metadata["date"] = date_to_int(article.date)
+    return TextNode(
+        id_=chunk.chunk_id,
+        text=chunk.text,
+        embedding=list(vector),
+        metadata=metadata,
+        start_char_idx=chunk.start,
+        end_char_idx=chunk.end,
+        excluded_embed_metadata_keys=list(metadata),
+        excluded_llm_metadata_keys=[key for key in metadata if key in INTERNAL_KEYS or key == "article_id"],
+        relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=article.article_id)},
+    )
+
+
+def _clean(metadata: dict[str, Any], key: str) -> Any:
+    value = metadata.get(key)
+    return None if value in ("", None) else value
+
+
+def _passage(chunk_id: str, text: str, metadata: dict[str, Any], score: float = 0.0) -> Passage:
+    return Passage(
+        chunk_id=chunk_id,
+        article_id=metadata.get("article_id") or chunk_id.rsplit(":", 1)[0],
+        text=text,
+        start=int(metadata.get("start", 0)),
+        end=int(metadata.get("end", len(text))),
+        title=_clean(metadata, "title"),
+        date=_date(metadata),
+        source=_clean(metadata, "source"),
+        dateline=_clean(metadata, "dateline"),
+        url=_clean(metadata, "url"),
+        path=_clean(metadata, "path"),
+        group_id=_clean(metadata, "group_id"),
+        score=score,
+    )
+
+
+def _date(metadata: dict[str, Any]) -> dt.date | None:
+    value = metadata.get("date")
+    return int_to_date(int(value)) if isinstance(value, int | float) and value else None
+
+
+def _article(article_id: str, metadata: dict[str, Any], text: str) -> Article:
+    return Article(
+        article_id=article_id,
+        text=text,
+        title=_clean(metadata, "title"),
+        date=_date(metadata),
+        dateline=_clean(metadata, "dateline"),
+        source=_clean(metadata, "source"),
+        url=_clean(metadata, "url"),
+        path=metadata.get("path") or "",
+        record=_clean(metadata, "record"),
+        content_hash=metadata.get("content_hash", ""),
+    )
