@@ -1,0 +1,314 @@
+"""``rag index`` and ``rag status``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from index.pipeline import IndexProgress, IndexReport
+    from index.store import StoreStats
+    from rag.settings import Settings
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_SKIPPED = 3
+
+INDEX_EPILOG = """\
+exit status:
+  0  every file was indexed (or was already up to date)
+  2  usage or configuration error, e.g. a path that does not exist, an unreachable
+     Chroma server, or an index built with other settings (run with --rebuild)
+  3  indexing finished, but some files or records were skipped; each is listed with
+     its reason (empty, binary, not UTF-8, malformed JSON, too large, no text, ...)
+
+supported files: .txt, .md, .html/.htm, .json (an object or a list of objects), .jsonl
+(one object per line; records need "text", "body" or "content"). A sidecar NAME.meta.json
+next to a file sets its title, date, dateline, source or url.
+
+examples:
+  rag index                          index the bundled sample corpus
+  rag index ~/news                   index a folder (recursively); re-run after changes
+  rag index ~/news --prune           also drop articles whose files were deleted
+  rag index ~/news --rebuild         start over, e.g. after changing chunk settings
+  rag index feed.jsonl --json        machine-readable report on stdout
+  RAG_STORE__MODE=server RAG_STORE__PORT=8000 rag index ~/news   use a `chroma run` server
+"""
+
+STATUS_EPILOG = """\
+examples:
+  rag status
+  rag status --json
+  RAG_STORE__MODE=server rag status
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    index = subparsers.add_parser(
+        "index",
+        help="index article files into the search store",
+        description=(
+            "Load articles from files and folders, split them into sentence-bounded chunks, group "
+            "near-duplicate wire copies, embed the chunks and store them. Runs are incremental: "
+            "unchanged articles are skipped, changed ones replaced. Interrupting is safe; "
+            "re-run to finish."
+        ),
+        epilog=INDEX_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    index.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        type=Path,
+        help="files or folders to index (default: the bundled corpus, settings corpus_dir)",
+    )
+    index.add_argument(
+        "--rebuild", action="store_true", help="delete the whole index first and rebuild it from PATHs"
+    )
+    index.add_argument(
+        "--prune",
+        action="store_true",
+        help="delete indexed articles under PATHs whose files are gone (otherwise only reported)",
+    )
+    index.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+    index.set_defaults(func=run_index)
+
+    status = subparsers.add_parser(
+        "status",
+        help="show what is indexed and with which models",
+        description=(
+            "Show the index: articles, chunks, duplicate groups, embedding model, answer model, "
+            "chunk settings, store location and size on disk."
+        ),
+        epilog=STATUS_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    status.add_argument("--json", action="store_true", help="print the status as JSON on stdout")
+    status.set_defaults(func=run_status)
+
+
+def _error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from rag.settings import load_settings
+
+    return load_settings(getattr(args, "profile", None))
+
+
+def run_index(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from index.pipeline import Indexer
+    from index.store import ChunkStore, IndexMismatchError, StoreUnavailableError
+    from rag.models.embedding import build_embedding
+
+    try:
+        settings = _settings(args)
+    except (ValueError, ValidationError) as error:
+        return _error(f"invalid settings: {error}")
+    paths: list[Path] = list(args.paths) or [settings.corpus_dir]
+    absent = [str(path) for path in paths if not path.exists()]
+    if absent:
+        return _error(f"no such file or folder: {', '.join(absent)}")
+    try:
+        embedding = build_embedding(settings)
+        store = ChunkStore.open(settings, embedding, check=not args.rebuild)
+        indexer = Indexer(settings, store, embedding)
+        with ProgressDisplay(enabled=sys.stderr.isatty()) as on_progress:
+            report = indexer.run(paths, rebuild=args.rebuild, prune=args.prune, progress=on_progress)
+    except (IndexMismatchError, StoreUnavailableError) as error:
+        return _error(str(error))
+    except ValueError as error:  # e.g. chunk settings out of range
+        return _error(str(error))
+    if args.json:
+        print(report.model_dump_json(indent=2))
+    else:
+        _print_report(report, settings)
+    return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+
+class ProgressDisplay:
+    """A rich progress bar on stderr (files while loading, then articles with chunks/s)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            TextColumn("{task.description:<10}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[detail]}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("loading", total=None, detail="")
+        return self.update
+
+    def update(self, event: IndexProgress) -> None:
+        if event.phase == "loading":
+            self._progress.update(
+                self._task,
+                description="loading",
+                completed=event.files_done,
+                total=event.files_total,
+                detail=event.current,
+            )
+        else:
+            self._progress.update(
+                self._task,
+                description="embedding",
+                completed=event.articles_done,
+                total=max(event.articles_total, 1),
+                detail=f"{event.chunks} chunks, {event.chunks_per_s:.1f} chunks/s",
+            )
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _print_report(report: IndexReport, settings: Settings) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title="rag index", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    rows = [
+        ("added", len(report.added)),
+        ("updated", len(report.updated)),
+        ("unchanged", len(report.unchanged)),
+        ("deleted", len(report.deleted)),
+        ("missing (use --prune)", len(report.missing)),
+        ("skipped", len(report.skipped)),
+        ("chunks added", report.chunks_added),
+        ("tokens embedded", report.tokens_embedded),
+        ("duplicate groups", report.duplicate_groups),
+        ("articles / chunks in index", f"{report.articles_total} / {report.chunks_total}"),
+        ("seconds", f"{report.seconds:.1f}"),
+        ("chunks/s", f"{report.chunks_per_s:.1f}"),
+        ("tokens/s", f"{report.tokens_per_s:.0f}"),
+    ]
+    if report.orphan_chunks_removed:
+        rows.append(("leftover chunks removed", report.orphan_chunks_removed))
+    for name, value in rows:
+        table.add_row(name, str(value))
+    console.print(table)
+    if report.missing:
+        console.print("[yellow]missing[/] (files gone; `--prune` deletes them from the index):")
+        for article_id in report.missing:
+            console.print(f"  {article_id}")
+    if report.skipped:
+        console.print(f"[yellow]skipped {len(report.skipped)}[/]:")
+        for item in report.skipped:
+            console.print(f"  {item.path}: {item.reason}", markup=False, highlight=False)
+
+
+def _llm_name(settings: Settings) -> str:
+    from rag.models import gguf
+
+    backend = settings.llm.backend
+    if backend == "local":
+        return gguf.QWEN_FILENAME
+    if backend == "small":
+        return gguf.SMOL_FILENAME
+    return f"{settings.llm.openai_model} at {settings.llm.openai_base_url}"
+
+
+def status_dict(settings: Settings, stats: StoreStats) -> dict[str, Any]:
+    return {
+        "articles": stats.articles,
+        "chunks": stats.chunks,
+        "duplicate_groups": stats.duplicate_groups,
+        "duplicate_chunks": stats.duplicate_chunks,
+        "embedding_model": stats.embedding_model,
+        "llm_backend": settings.llm.backend,
+        "llm_model": _llm_name(settings),
+        "chunking": {
+            "chunk_tokens": stats.chunk_tokens,
+            "overlap_tokens": stats.overlap_tokens,
+            "encoding": stats.encoding,
+        },
+        "settings_chunking": settings.chunking.model_dump(),
+        "store": {"mode": stats.mode, "location": stats.location, "size_bytes": stats.size_bytes},
+        "fingerprint": stats.fingerprint,
+    }
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from index.store import ChunkStore, StoreUnavailableError
+
+    try:
+        settings = _settings(args)
+        stats = ChunkStore.open(settings).stats()
+    except StoreUnavailableError as error:
+        return _error(str(error))
+    except (ValueError, ValidationError) as error:
+        return _error(f"invalid settings: {error}")
+    info = status_dict(settings, stats)
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="rag status", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    chunking = info["chunking"]
+    size = stats.size_bytes
+    rows = [
+        ("articles", str(stats.articles)),
+        ("chunks", str(stats.chunks)),
+        ("duplicate groups", f"{stats.duplicate_groups} ({stats.duplicate_chunks} chunks)"),
+        ("embedding model", stats.embedding_model or "(nothing indexed yet)"),
+        ("answer model", f"{settings.llm.backend}: {info['llm_model']}"),
+        (
+            "chunking",
+            f"{chunking['chunk_tokens']} tokens, {chunking['overlap_tokens']} overlap, {chunking['encoding']}"
+            if chunking["chunk_tokens"]
+            else "(nothing indexed yet)",
+        ),
+        ("store", f"{stats.mode}: {stats.location}"),
+        ("size on disk", f"{size / 1024 / 1024:.1f} MB" if size is not None else "(server)"),
+    ]
+    for name, value in rows:
+        table.add_row(name, value)
+    Console().print(table)
+    stored = stats.fingerprint.get("chunking")
+    if stored and stored != settings.chunking.model_dump():
+        print("note: chunk settings differ from the index; run `rag index --rebuild`.", file=sys.stderr)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m index.commands``: the indexing commands alone, without the other features."""
+    parser = argparse.ArgumentParser(prog="rag", description="Index articles and inspect the index.")
+    parser.add_argument("--profile", choices=["default", "test"], default=None, help="settings profile")
+    register(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
