@@ -118,15 +118,15 @@ class SupportConfig(BaseModel):
         """TOML by hand: the standard library reads TOML but cannot write it."""
 
         def table(name: str, weights: dict[str, float]) -> list[str]:
-            return [f"[{name}]", *(f"{key} = {value:.6g}" for key, value in weights.items()), ""]
+            return [f"[{name}]", *(f"{key} = {value!r}" for key, value in weights.items()), ""]
 
         lines = [
             "# Support scorer calibration (rag/support.py). Written by `python -m evals.summedits --fit`.",
             f"fitted_on = {_toml_string(self.fitted_on)}",
             f"judge = {'true' if self.judge else 'false'}",
             f"max_passage_tokens = {self.max_passage_tokens}",
-            f"threshold = {self.threshold:.6g}",
-            f"deterministic_threshold = {self.deterministic_threshold:.6g}",
+            f"threshold = {self.threshold!r}",
+            f"deterministic_threshold = {self.deterministic_threshold!r}",
             "",
             *table("weights", self.weights),
             *table("deterministic_weights", self.deterministic_weights),
@@ -435,8 +435,6 @@ class Facts:
     dates: list[tuple[str, str]] = field(default_factory=list)
     """("year:2022" | "month:2" | "weekday:4", as written)"""
     names: list[str] = field(default_factory=list)
-    weak_names: set[str] = field(default_factory=set)
-    """Single capitalised words that open a sentence: a name, or just a capitalised common word."""
     negations: list[int] = field(default_factory=list)
     """Token positions of negation cues."""
     tokens: list[Token] = field(default_factory=list)
@@ -448,6 +446,19 @@ def _is_capitalised(token: Token) -> bool:
         return True
     # "al-Zour", "bin-Salman": a lower-case particle joined to a capitalised name
     return bool(re.match(r"^[a-z]{1,3}-[A-Z]", text))
+
+
+def _name_shaped(token: Token, tokens: Sequence[Token]) -> bool:
+    """Is a capitalised word that opens a sentence a name rather than an ordinary word?
+
+    Without a dictionary this is only decided when the word says so itself (inner capitals or dots:
+    "U.S.", "McDonald", "NATO") or appears capitalised inside a sentence of the same text; otherwise
+    the word is left to the content-word overlap, which also catches it when the passage lacks it.
+    """
+    text = token.text
+    if any(c.isupper() for c in text[1:]) or "." in text:
+        return True
+    return any(t.text == text and not t.sentence_initial for t in tokens)
 
 
 def _date_word(token: Token, following: Token | None) -> tuple[str, str] | None:
@@ -527,14 +538,11 @@ def extract_facts(text: str) -> Facts:
             run = run[1:]
         while run and run[0].norm in NAME_CONNECTORS:
             run = run[1:]
-        if run and not (len(run) == 1 and run[0].sentence_initial and run[0].norm in STOPWORDS):
-            name = " ".join(t.text for t in run)
-            if not re.fullmatch(r"[\d\W]+", name) and not all(
-                t.norm in UNITS or t.norm in ORDINALS or t.norm in NEGATION_WORDS for t in run
-            ):
-                facts.names.append(name)
-                if len(run) == 1 and run[0].sentence_initial:
-                    facts.weak_names.add(name)
+        name = " ".join(t.text for t in run)
+        lone_opener = len(run) == 1 and run[0].sentence_initial and not _name_shaped(run[0], tokens)
+        not_a_name = all(t.norm in UNITS or t.norm in ORDINALS or t.norm in NEGATION_WORDS for t in run)
+        if run and not lone_opener and not not_a_name and not re.fullmatch(r"[\d\W]+", name):
+            facts.names.append(name)
         i = max(j, i + 1)
     return facts
 
@@ -659,6 +667,10 @@ class Evidence:
     def _variant(self, word: str) -> bool:
         if len(word) < 4:
             return False
+        for w in self.words:  # "Chinese" ~ "China", "Ukrainian" ~ "Ukraine"
+            shorter = min(len(w), len(word))
+            if shorter >= 4 and w[: shorter - 1] == word[: shorter - 1] and w[:4] == word[:4]:
+                return True
         key = _name_key(word)
         if len(key) >= 2 and key in self.name_keys:
             return True
@@ -674,48 +686,57 @@ def _negation_scope(tokens: Sequence[Token], position: int) -> list[str]:
     return content_stems([t for k, t in enumerate(tokens[lo:hi], lo) if k != position])
 
 
+IMPLICIT_NEGATIONS = _wordset(
+    "fail failed fails failing refuse refused refuses declined declines unable lack lacked"
+)
+"""Verbs that negate what follows ("failed to get" ~ "did not get"); counted on the passage side, and
+on the claim side only to keep a claim that uses them from being read as a plain assertion."""
+
+
+def _is_cue(token: Token, implicit: bool) -> bool:
+    if token.norm in NEGATION_WORDS or token.norm.endswith("n't"):
+        return True
+    return implicit and token.norm in IMPLICIT_NEGATIONS
+
+
 def _negated_near(sentence: Sequence[Token], targets: set[str]) -> bool:
     """Is one of ``targets`` (stems) within the window of a negation cue in this sentence?"""
-    for k, token in enumerate(sentence):
-        is_cue = token.norm in NEGATION_WORDS or token.norm.endswith("n't")
-        if is_cue and targets & set(_negation_scope(sentence, k)):
-            return True
-    return False
+    return any(
+        _is_cue(token, implicit=True) and targets & set(_negation_scope(sentence, k))
+        for k, token in enumerate(sentence)
+    )
 
 
 def check_negation(claim: Facts, evidence: Evidence) -> list[str]:
-    """Negations that do not line up with the passages, as readable strings ("not: attended summit").
+    """Negations that do not line up with the passages, as readable strings ("negation: not attend").
 
-    A negated claim needs a passage sentence about the same words with a negation near them; a plain
-    claim fails when the sentence that best matches it negates the matched words.
+    A negated claim needs a negation in the passage sentence that best matches it, or near the words
+    the claim negates; a plain claim fails when every best-matching sentence negates the matched words.
     """
     problems: list[str] = []
     tokens = claim.tokens
+    stems = set(content_stems(tokens))
+    scored = [
+        (len(stems & set(s)) / len(stems) if stems else 0.0, sentence)
+        for sentence, s in zip(evidence.sentences, evidence.sentence_stems, strict=True)
+    ]
+    best = max((share for share, _ in scored), default=0.0)
+    top = [sentence for share, sentence in scored if share >= best - 1e-9] if best > 0 else []
     for position in claim.negations:
         scope = set(_negation_scope(tokens, position))
         if not scope:
             continue
         need = max(1, math.ceil(len(scope) / 2))
-        backed = any(
-            len(scope & set(stems)) >= need and _negated_near(sentence, scope & set(stems))
-            for sentence, stems in zip(evidence.sentences, evidence.sentence_stems, strict=True)
+        backed = (best >= 0.4 and any(any(_is_cue(t, implicit=True) for t in s) for s in top)) or any(
+            len(scope & set(s)) >= need and _negated_near(sentence, scope & set(s))
+            for sentence, s in zip(evidence.sentences, evidence.sentence_stems, strict=True)
         )
         if not backed:
             nearby = " ".join(t.text for t in tokens[position : position + 3])
             problems.append(f"negation: {nearby}")
-    if not claim.negations:
-        stems = set(content_stems(tokens))
-        if len(stems) >= 2:
-            scored = [
-                (len(stems & set(s)) / len(stems), sentence)
-                for sentence, s in zip(evidence.sentences, evidence.sentence_stems, strict=True)
-            ]
-            if scored:
-                best = max(share for share, _ in scored)
-                if best >= 0.5:
-                    top = [sentence for share, sentence in scored if share >= best - 1e-9]
-                    if all(_negated_near(sentence, stems) for sentence in top):
-                        problems.append("negation: the passage negates this")
+    plain = not claim.negations and not any(_is_cue(t, implicit=True) for t in tokens)
+    if plain and len(stems) >= 2 and best >= 0.5 and all(_negated_near(s, stems) for s in top):
+        problems.append("negation: the passage negates this")
     return problems
 
 
@@ -748,8 +769,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
     dates = share(facts.dates, evidence.dates, "date")
     names_ok = 0
     for name in dict.fromkeys(facts.names):
-        weak_but_present = name in facts.weak_names and stem(_norm(name)) in evidence.stems
-        if weak_but_present or evidence.backs_name(name):
+        if evidence.backs_name(name):
             names_ok += 1
         else:
             unbacked.append(f"name: {name}")

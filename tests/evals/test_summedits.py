@@ -1,0 +1,205 @@
+"""SummEdits suite: the loader's checks, the metrics on crafted labels, fitting, and a deterministic run."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from evals.summedits import (
+    DATA_ENV,
+    EDIT_TYPES,
+    ItemScore,
+    SummEditsDataError,
+    SummEditsItem,
+    auroc,
+    balanced_accuracy,
+    best_threshold,
+    default_data_path,
+    evaluate,
+    fit,
+    fit_config,
+    fit_logistic,
+    load_summedits,
+    order_by_document,
+    per_edit_type,
+    run_summedits,
+    stratified_subset,
+)
+from rag.support import FEATURES, SupportConfig
+
+
+@pytest.fixture(scope="module")
+def items() -> list[SummEditsItem]:
+    return load_summedits()
+
+
+# ---------------------------------------------------------------- loader
+
+
+@pytest.mark.unit
+def test_default_path_is_beside_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(DATA_ENV, raising=False)
+    path = default_data_path()
+    assert path.parts[-4:] == ("shared", "evaldata", "summedits-news", "summedits_news.json")
+    monkeypatch.setenv(DATA_ENV, "/somewhere/else.json")
+    assert default_data_path() == Path("/somewhere/else.json")
+
+
+@pytest.mark.unit
+def test_splits_counts_and_labels(items: list[SummEditsItem]) -> None:
+    assert len(items) == 819
+    test = [i for i in items if i.split == "test"]
+    evaluation = [i for i in items if i.split == "evaluation"]
+    assert len(test) == 686 and len(evaluation) == 133
+    assert sum(i.label for i in test) == 270
+    assert sum(i.label for i in evaluation) == 51
+    assert {i.label for i in items} == {0, 1}
+    assert all(i.label == 1 for i in items if i.id.endswith("_og"))
+    assert len({i.doc_id for i in items}) == 25
+    assert {t for i in items for t in i.edit_types} == set(EDIT_TYPES)
+    assert len(load_summedits(split="evaluation")) == 133
+
+
+@pytest.mark.unit
+def test_env_override_and_checksum(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = default_data_path().read_bytes()
+    altered = tmp_path / "summedits_news.json"
+    altered.write_bytes(original.replace(b'"label": 1', b'"label": 0', 1))
+    monkeypatch.setenv(DATA_ENV, str(altered))
+    with pytest.raises(SummEditsDataError, match="sha256"):
+        load_summedits()
+    copy = tmp_path / "copy.json"
+    copy.write_bytes(original)
+    monkeypatch.setenv(DATA_ENV, str(copy))
+    assert len(load_summedits(split="test")) == 686
+    with pytest.raises(SummEditsDataError, match="RAG_SUMMEDITS_PATH"):
+        load_summedits(tmp_path / "missing.json")
+    with pytest.raises(ValueError, match="split"):
+        load_summedits(split="train")
+
+
+@pytest.mark.unit
+def test_order_by_document_groups_documents(items: list[SummEditsItem]) -> None:
+    shuffled = list(reversed(items))
+    ordered = order_by_document(shuffled)
+    assert sorted(i.id for i in ordered) == sorted(i.id for i in items)
+    runs = [doc for k, doc in enumerate(i.doc_id for i in ordered) if k == 0 or ordered[k - 1].doc_id != doc]
+    assert len(runs) == len(set(runs)) == 25
+
+
+@pytest.mark.unit
+def test_stratified_subset_keeps_shares(items: list[SummEditsItem]) -> None:
+    test = [i for i in items if i.split == "test"]
+    subset = stratified_subset(test, 100)
+    assert len(subset) == 100 == len({i.id for i in subset})
+    assert 37 <= sum(i.label for i in subset) <= 42  # 270/686 of 100 = 39.4
+    assert subset == stratified_subset(test, 100)  # seeded
+    assert subset == order_by_document(subset)
+    assert stratified_subset(test, None) == order_by_document(test)
+    assert stratified_subset(test, 0) == []
+
+
+# ---------------------------------------------------------------- metrics
+
+
+@pytest.mark.unit
+def test_balanced_accuracy_on_crafted_labels() -> None:
+    labels = [1, 1, 1, 1, 0, 0]
+    assert balanced_accuracy(labels, [1, 1, 1, 1, 1, 1]) == 0.5
+    assert balanced_accuracy(labels, [1, 1, 0, 0, 0, 0]) == 0.75
+    assert balanced_accuracy(labels, [1, 1, 1, 1, 0, 1]) == 0.75
+    assert balanced_accuracy(labels, [0, 0, 0, 0, 1, 1]) == 0.0
+    with pytest.raises(ValueError):
+        balanced_accuracy([1, 1], [1, 0])
+
+
+@pytest.mark.unit
+def test_auroc_counts_ties_half() -> None:
+    assert auroc([1, 0], [0.9, 0.1]) == 1.0
+    assert auroc([1, 0], [0.1, 0.9]) == 0.0
+    assert auroc([1, 0, 0], [0.5, 0.5, 0.1]) == 0.75
+    assert auroc([1, 1, 0, 0], [0.8, 0.4, 0.6, 0.2]) == 0.75
+
+
+@pytest.mark.unit
+def test_per_edit_type_uses_all_consistent_items() -> None:
+    labels = [1, 1, 0, 0, 0, 0]
+    predictions = [1, 0, 0, 1, 0, 1]
+    types = [(), (), ("entity_modification",), ("entity_modification", "antonym_swap"), ("antonym_swap",), ()]
+    out = per_edit_type(labels, predictions, types)
+    # entity: consistent recall 1/2, inconsistent items 2 and 3 -> 1 of 2 caught
+    assert out["entity_modification"] == {"n_inconsistent": 2, "balanced_accuracy": 0.5}
+    # antonym: items 3 and 4 -> 1 of 2 caught
+    assert out["antonym_swap"] == {"n_inconsistent": 2, "balanced_accuracy": 0.5}
+    assert out["negation_insertion_removal"] == {"n_inconsistent": 0, "balanced_accuracy": None}
+    predictions = [1, 1, 0, 0, 1, 1]
+    out = per_edit_type(labels, predictions, types)
+    assert out["entity_modification"]["balanced_accuracy"] == 1.0
+    assert out["antonym_swap"]["balanced_accuracy"] == 0.75
+
+
+@pytest.mark.unit
+def test_best_threshold_separates() -> None:
+    labels = [0, 0, 1, 1, 0, 1]
+    scores = [0.1, 0.2, 0.7, 0.9, 0.3, 0.6]
+    cut = best_threshold(labels, scores)
+    assert 0.3 < cut < 0.6
+    assert balanced_accuracy(labels, [s >= cut for s in scores]) == 1.0
+
+
+@pytest.mark.unit
+def test_fit_logistic_learns_direction_and_keeps_signs() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, size=(400, 2))
+    y = (rng.uniform(0, 1, 400) < 1 / (1 + np.exp(-(6 * x[:, 0] - 3)))).astype(float)
+    weights = fit_logistic(x, y, ["overlap", "unbacked"], {"overlap": 0.0, "unbacked": 0.0}, strength=0.01)
+    assert 4.0 < weights["overlap"] < 8.0
+    assert weights["unbacked"] <= 0.0  # constrained: more unbacked items never raise support
+    assert -4.5 < weights["bias"] < -1.5
+
+
+def _item(label: int, overlap: float, judge: float | None, k: int) -> ItemScore:
+    features = dict.fromkeys(FEATURES, 1.0) | {"overlap": overlap, "unbacked": 0.0}
+    return ItemScore(
+        id=f"d_{k}", doc_id="d", label=label, edit_types=(), features=features, judge=judge,
+        deterministic=0.5, score=0.5, unbacked=[], seconds=0.0,
+    )  # fmt: skip
+
+
+@pytest.mark.unit
+def test_fit_config_sets_both_combinations() -> None:
+    scores = [_item(1, 0.9, 0.8, k) for k in range(20)] + [_item(0, 0.5, 0.3, k + 20) for k in range(20)]
+    config = fit_config(scores, SupportConfig(), use_judge=True)
+    assert config.weights["judge"] > 0 and config.deterministic_weights["overlap"] > 0
+    assert 0.0 < config.threshold < 1.0 and 0.0 < config.deterministic_threshold < 1.0
+    with pytest.raises(ValueError, match="judge"):
+        fit_config([_item(1, 0.9, None, 0), _item(0, 0.5, None, 1)], SupportConfig(), use_judge=True)
+
+
+# ---------------------------------------------------------------- end to end, deterministic path
+
+
+@pytest.mark.unit
+def test_fit_then_evaluate_without_judge(settings, tmp_path: Path) -> None:
+    config_path = tmp_path / "support.toml"
+    report = fit(settings, None, use_judge=False, config_path=config_path, limit=60)
+    assert report.items == 60
+    saved = SupportConfig.load(config_path)
+    assert saved.deterministic_weights == report.config.deterministic_weights
+    assert "evaluation split" in saved.fitted_on
+    result = evaluate(settings, None, split="test", limit=80, use_judge=False, config=saved)
+    assert result.items == 80 and result.consistent + result.inconsistent == 80
+    assert set(result.scorers) == {"deterministic"}
+    metrics = result.scorers["deterministic"]
+    assert 0.0 <= metrics.balanced_accuracy <= 1.0 and 0.0 <= metrics.auroc <= 1.0
+    assert set(metrics.per_edit_type) == set(EDIT_TYPES)
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["split"] == "test" and data["primary"] == "deterministic"
+    assert not math.isnan(data["seconds_per_item"])
+    assert "deterministic" in result.format_table()
+    plain = run_summedits(settings, None, "evaluation", 20, False)
+    assert plain.split == "evaluation" and plain.items == 20
