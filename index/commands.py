@@ -121,7 +121,7 @@ def run_index(args: argparse.Namespace) -> int:
         embedding = build_embedding(settings)
         store = ChunkStore.open(settings, embedding, check=not args.rebuild)
         indexer = Indexer(settings, store, embedding)
-        with ProgressDisplay(enabled=sys.stderr.isatty()) as on_progress:
+        with ProgressDisplay(interactive=sys.stderr.isatty()) as on_progress:
             report = indexer.run(paths, rebuild=args.rebuild, prune=args.prune, progress=on_progress)
     except (IndexMismatchError, StoreUnavailableError) as error:
         return _error(str(error))
@@ -135,16 +135,21 @@ def run_index(args: argparse.Namespace) -> int:
 
 
 class ProgressDisplay:
-    """A rich progress bar on stderr (files while loading, then articles with chunks/s)."""
+    """Progress on stderr: a rich bar on a terminal, otherwise plain lines for logs.
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
+    Plain lines come after each stored batch (at most one a second), so a log shows how
+    far an interrupted run got.
+    """
+
+    def __init__(self, interactive: bool) -> None:
+        self.interactive = interactive
         self._progress: Any = None
         self._task: Any = None
+        self._last_line = 0.0
 
     def __enter__(self):
-        if not self.enabled:
-            return None
+        if not self.interactive:
+            return self.log
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -160,6 +165,19 @@ class ProgressDisplay:
         self._progress.start()
         self._task = self._progress.add_task("loading", total=None, detail="")
         return self.update
+
+    def log(self, event: IndexProgress) -> None:
+        import time
+
+        now = time.monotonic()
+        if event.phase == "embedding" and now - self._last_line >= 1.0:
+            self._last_line = now
+            print(
+                f"indexed {event.articles_done}/{event.articles_total} articles, {event.chunks} chunks, "
+                f"{event.chunks_per_s:.1f} chunks/s",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def update(self, event: IndexProgress) -> None:
         if event.phase == "loading":

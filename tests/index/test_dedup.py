@@ -1,0 +1,103 @@
+"""Near-duplicate grouping: crafted rewrites and the bundled corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.chunking import Chunker
+from index.dedup import DuplicateIndex, Signature, containment, normalise, shingles, signature
+from index.loaders import load_paths
+from rag.settings import BUNDLED_CORPUS
+
+pytestmark = pytest.mark.unit
+
+WIRE = (
+    "Syrian rebel groups said Monday they will attend peace talks next week, in a boost to efforts by "
+    "rivals Turkey and Russia to put an end to the nearly six-year-old conflict. The talks, beginning on "
+    "January 23 in the Kazakh capital Astana, are set to build on a nationwide truce that has largely held "
+    "despite escalating violence across several battlefronts in recent days."
+)
+REWRITE = (
+    "DAMASCUS \u2014 Syrian rebel groups said on Monday they will attend peace talks next week, in a boost "
+    "to efforts by rivals Turkey and Russia to put an end to the nearly six-year-old conflict. The talks, "
+    "beginning on January 23 in the Kazakh capital Astana, are set to build on a nationwide truce that has "
+    "largely held despite escalating violence across several battlefronts in recent days, officials said."
+)
+OTHER = (
+    "Floods swept through the northern valley after three days of rain, cutting roads and closing schools, "
+    "while rescue teams searched for residents trapped on rooftops and the regional governor asked the "
+    "army for helicopters to reach villages that remain cut off."
+)
+
+
+def test_normalise_unifies_quotes_dashes_and_punctuation() -> None:
+    assert normalise("Iran\u2019s \u201cmilitias\u201d \u2014 al-Zor, U.S.") == normalise(
+        'Iran\'s "militias" - al Zor, U.S.'
+    )
+    assert normalise("Iran\u2019s") == ["irans"]
+
+
+def test_signature_round_trips_through_its_text_form() -> None:
+    sig = signature(WIRE)
+    again = Signature.decode(sig.encode(), sig.count)
+    assert containment(sig, again) == 1.0
+    assert sig.count == len(shingles(WIRE))
+    assert len(sig.encode()) < 400
+
+
+def test_rewrite_joins_the_group_and_unrelated_text_does_not() -> None:
+    index = DuplicateIndex(0.6)
+    assert index.assign("wire:0000", "wire", 0, signature(WIRE)) == "wire:0000"
+    assert index.assign("paper:0000", "paper", 0, signature(REWRITE)) == "wire:0000"
+    assert index.assign("floods:0000", "floods", 0, signature(OTHER)) == "floods:0000"
+    assert index.shared_groups() == 1
+
+
+def test_chunks_of_the_same_article_are_never_grouped() -> None:
+    index = DuplicateIndex(0.6)
+    index.assign("a:0000", "a", 0, signature(WIRE))
+    assert index.assign("a:0001", "a", 1, signature(WIRE)) == "a:0001"
+    assert index.shared_groups() == 0
+
+
+def test_a_chunk_straddling_two_chunks_of_a_copy_is_grouped() -> None:
+    """Half of the new chunk is in one stored chunk, half in the next: neither alone reaches 0.6."""
+    first_half, second_half = WIRE[: len(WIRE) // 2], WIRE[len(WIRE) // 2 :]
+    stored_a = OTHER + " " + first_half
+    stored_b = second_half + " " + OTHER.upper()
+    index = DuplicateIndex(0.6)
+    index.assign("old:0000", "old", 0, signature(stored_a))
+    index.assign("old:0001", "old", 1, signature(stored_b))
+    sig = signature(WIRE)
+    assert containment(sig, signature(stored_a)) < 0.6 and containment(sig, signature(stored_b)) < 0.6
+    assert index.assign("new:0000", "new", 0, sig) in {"old:0000", "old:0001"}
+
+
+def test_removed_articles_no_longer_match() -> None:
+    index = DuplicateIndex(0.6)
+    index.assign("wire:0000", "wire", 0, signature(WIRE))
+    index.remove_article("wire")
+    assert len(index) == 0
+    assert index.assign("paper:0000", "paper", 0, signature(REWRITE)) == "paper:0000"
+
+
+def corpus_groups() -> dict[str, set[str]]:
+    """Article id -> the group ids of its chunks, assigning in file order as the indexer does."""
+    chunker = Chunker(160, 32)
+    index = DuplicateIndex(0.6)
+    groups: dict[str, set[str]] = {}
+    for item in load_paths([BUNDLED_CORPUS], max_file_mb=20).articles:
+        for chunk in chunker.chunk(item):
+            group = index.assign(chunk.chunk_id, item.article_id, chunk.index, signature(chunk.text))
+            groups.setdefault(item.article_id[:3], set()).add(group)
+    return groups
+
+
+def test_bundled_wire_copies_share_groups_and_other_stories_do_not() -> None:
+    groups = corpus_groups()
+    assert groups["000"] & groups["002"]
+    assert groups["000"] & groups["003"]
+    assert groups["002"] & groups["003"]
+    for lone in ("001", "004"):
+        others = set().union(*(g for key, g in groups.items() if key != lone))
+        assert not groups[lone] & others, f"{lone} is a different story"
