@@ -349,16 +349,23 @@ class BM25Index:
         applied before the cut, so a filter never empties a result that has matches.
         Ties keep corpus order, so results are deterministic.
         """
-        scores = self.scores(query)
-        if mask is not None:
-            mask = np.asarray(mask, dtype=bool)
-            if mask.shape != scores.shape:
-                raise ValueError(
-                    f"mask has {mask.shape[0]} entries but the index holds {len(scores)} documents"
-                )
-            scores = np.where(mask, scores, 0.0)
-        hits = np.flatnonzero(scores > 0.0)
-        if k <= 0 or not len(hits):
-            return []
-        order = np.lexsort((hits, -scores[hits]))[:k]
-        return [(int(hits[i]), float(scores[hits[i]])) for i in order]
+        return best_positions(apply_mask(self.scores(query), mask), k)
+
+
+def apply_mask(scores: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    """``scores`` with the documents outside ``mask`` set to 0 (no match)."""
+    if mask is None:
+        return scores
+    mask = np.asarray(mask, dtype=bool)
+    if mask.shape != scores.shape:
+        raise ValueError(f"mask has {mask.shape[0]} entries but the index holds {len(scores)} documents")
+    return np.where(mask, scores, 0.0)
+
+
+def best_positions(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """(position, score) of the ``k`` best positive scores, best first, ties in position order."""
+    hits = np.flatnonzero(scores > 0.0)
+    if k <= 0 or not len(hits):
+        return []
+    order = np.lexsort((hits, -scores[hits]))[:k]
+    return [(int(hits[i]), float(scores[hits[i]])) for i in order]

@@ -63,7 +63,7 @@ def test_second_chunk_of_the_same_article_in_a_group_adds_nothing() -> None:
 
 
 def test_ungrouped_passages_of_one_article_stay_separate() -> None:
-    sources = collapse_duplicates([passage("000:1"), passage("000:2", "000")])
+    sources = collapse_duplicates([passage("000:1"), passage("000:2", "000", start=500)])
     assert [s.passage.chunk_id for s in sources] == ["000:1", "000:2"]
 
 
@@ -73,3 +73,45 @@ def test_no_lookup_when_nothing_is_grouped() -> None:
 
     assert len(collapse_duplicates([passage("a:0")], members)) == 1
     assert collapse_duplicates([], members) == []
+
+
+ARTICLE = "One. Two. Three. Four. Five."
+
+
+def piece(chunk_id: str, start: int, end: int, **kw) -> Passage:
+    return passage(chunk_id, "art", text=ARTICLE[start:end], start=start, **kw)
+
+
+def test_lower_ranked_overlapping_chunk_loses_the_shared_sentences() -> None:
+    first = piece("art:1", 10, 22, group_id="g1", score=0.9)  # "Three. Four."
+    second = piece("art:0", 0, 16, group_id="g0")  # "One. Two. Three."
+    other = passage("zz:0", group_id="g2")
+    sources = collapse_duplicates([first, other, second])
+    assert [s.number for s in sources] == [1, 2, 3]
+    assert sources[0].passage == first
+    trimmed = sources[2].passage
+    assert (trimmed.chunk_id, trimmed.text, trimmed.start, trimmed.end) == ("art:0", "One. Two.", 0, 9)
+    assert ARTICLE[trimmed.start : trimmed.end] == trimmed.text
+
+
+def test_later_chunk_keeps_what_follows_the_better_one() -> None:
+    sources = collapse_duplicates([piece("art:0", 0, 16), piece("art:1", 10, 22)])
+    trimmed = sources[1].passage
+    assert (trimmed.text, trimmed.start, trimmed.end) == ("Four.", 17, 22)
+    assert ARTICLE[17:22] == "Four."
+
+
+def test_contained_chunk_is_dropped_and_its_corroboration_moves_up() -> None:
+    outer = piece("art:0", 0, 22, group_id="g0")
+    inner = piece("art:1", 5, 10, group_id="g1")
+    after = piece("art:2", 22, len(ARTICLE))  # touches but does not overlap: stays
+    sources = collapse_duplicates([outer, inner, after, passage("x:0", group_id="g1")])
+    assert [(s.passage.start, s.passage.end) for s in sources] == [(0, 22), (22, len(ARTICLE))]
+    assert [s.number for s in sources] == [1, 2]
+    assert [p.article_id for p in sources[0].corroborating] == ["x"]
+
+
+def test_chunk_containing_a_better_one_keeps_its_longer_side() -> None:
+    sources = collapse_duplicates([piece("art:1", 5, 9), piece("art:0", 0, 28)])
+    kept = sources[1].passage
+    assert (kept.text, kept.start, kept.end) == (ARTICLE[10:28], 10, 28)
