@@ -54,6 +54,7 @@ CSS = """
 .notice ul { margin: 0.3em 0 0 1.1em; }
 .notice-refusal { border-color: #6b7280; background: rgba(107, 114, 128, 0.12); }
 .notice-conflict { border-color: #dc2626; background: rgba(220, 38, 38, 0.08); }
+.notice-update { border-color: #2563eb; background: rgba(37, 99, 235, 0.08); }
 .notice-error, .notice-skipped { border-color: #b45309; background: rgba(245, 158, 11, 0.10); }
 .src-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 0.55em 0.8em;
   margin: 0 0 0.6em 0; scroll-margin-top: 0.5em; }
@@ -282,17 +283,16 @@ class ChatUI:
         from index.pipeline import Indexer
 
         def on_progress(state: Any) -> None:
-            if progress is None:
-                return
-            done, total = _progress_counts(state)
-            if total:
-                progress((done, total), desc=f"Indexing {done}/{total} file(s)", unit="files")
+            fraction, desc = progress_step(state)
+            progress(fraction, desc=desc)
 
         with self._index_lock:
-            if progress is not None:
-                progress(0, desc="Indexing…")
+            progress(0, desc="Reading files")
             indexer = Indexer(self.settings, self.store, self.components.embedding)
-            report = indexer.run(copied, progress=on_progress)
+            try:
+                report = indexer.run(copied, progress=on_progress)
+            except Exception as exc:  # shown next to the upload: the page must stay usable
+                return render.render_error(f"Indexing failed: {exc}"), self.status_html(), gr.skip()
         return (
             render.render_index_report(report, [p.name for p in copied]),
             self.status_html(),
@@ -378,7 +378,8 @@ class ChatUI:
             chatbot.example_select(
                 fn=example_text, inputs=None, outputs=question, api_visibility="private", queue=False
             ).then(fn=self.ask, inputs=ask_inputs, outputs=ask_outputs, api_visibility="private")
-            new_button.click(
+            gr.on(
+                triggers=[new_button.click, chatbot.clear],  # the chat's own clear button starts afresh too
                 fn=self.new_chat,
                 inputs=session,
                 outputs=[chatbot, sources_panel, session, conversations, filter_message],
@@ -408,13 +409,22 @@ def example_text(event: gr.SelectData) -> str:
     return value.get("text", "") if isinstance(value, dict) else str(value or "")
 
 
-def _progress_counts(state: Any) -> tuple[int, int]:
-    """(done, total) from the indexer's progress object, whatever it names them."""
-    for done_name, total_name in (("files_done", "files_total"), ("done", "total")):
-        done, total = getattr(state, done_name, None), getattr(state, total_name, None)
-        if isinstance(done, int) and isinstance(total, int):
-            return done, total
-    return 0, 0
+def progress_step(state: Any) -> tuple[float, str]:
+    """Progress bar position and label for an indexer progress event.
+
+    Reading files is quick and embedding is the bulk of the work, so reading takes the
+    first tenth of the bar and embedded articles the rest.
+    """
+    if state.phase == "loading":
+        fraction = 0.1 * state.files_done / max(state.files_total, 1)
+        return fraction, f"Reading files {state.files_done}/{state.files_total}"
+    if state.phase == "embedding":
+        fraction = 0.1 + 0.9 * state.articles_done / max(state.articles_total, 1)
+        return fraction, (
+            f"Embedding articles {state.articles_done}/{state.articles_total} "
+            f"({state.chunks} chunks, {state.chunks_per_s:.1f} chunks/s)"
+        )
+    return 1.0, f"Indexed {state.chunks} chunks"
 
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from typing import Any
 
 AUTH_ENV = "RAG_SERVE_AUTH"
@@ -53,47 +54,22 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 
 def ensure_index(settings: Any, components: Any, console: Any) -> None:
     """Index the bundled corpus when the store is empty, with progress in the terminal."""
-    stats = components.store.stats()
-    articles = stats.get("articles") if isinstance(stats, dict) else getattr(stats, "articles", None)
-    if articles:
+    if components.store.stats().articles:
         return
+    from index.commands import ProgressDisplay
     from index.pipeline import Indexer
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     corpus = settings.corpus_dir
-    paths = sorted(p for p in corpus.iterdir() if p.is_file())
-    console.print(f"The index is empty: indexing {len(paths)} file(s) from {corpus}")
-    with Progress(
-        TextColumn("[bold]indexing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[detail]}"),
-        TimeElapsedColumn(),
-        console=console,
-    ) as bar:
-        task = bar.add_task("index", total=len(paths) or None, detail="")
-
-        def on_progress(state: Any) -> None:
-            from ui.app import _progress_counts
-
-            done, total = _progress_counts(state)
-            chunks = getattr(state, "chunks", None)
-            rate = getattr(state, "chunks_per_s", None)
-            detail = f"{chunks} chunks" if chunks is not None else ""
-            if isinstance(rate, int | float) and rate:
-                detail += f", {rate:.1f} chunks/s"
-            bar.update(task, completed=done, total=total or None, detail=detail)
-
-        report = Indexer(settings, components.store, components.embedding).run(paths, progress=on_progress)
-    skipped = list(getattr(report, "skipped", []) or [])
+    console.print(f"The index is empty: indexing the articles in {corpus} (first start only)")
+    indexer = Indexer(settings, components.store, components.embedding)
+    with ProgressDisplay(sys.stderr.isatty()) as on_progress:
+        report = indexer.run([corpus], progress=on_progress)
     console.print(
-        f"Indexed: {getattr(report, 'added', '?')} article(s), {getattr(report, 'chunks_added', '?')} chunk(s)"
-        + (
-            f"; skipped {len(skipped)}: " + "; ".join(f"{s.path}: {s.reason}" for s in skipped)
-            if skipped
-            else ""
-        )
+        f"Indexed {len(report.added)} article(s), {report.chunks_added} chunk(s), "
+        f"{report.duplicate_groups} duplicate group(s) in {report.seconds:.1f} s"
     )
+    for item in report.skipped:
+        console.print(f"  skipped {item.path}: {item.reason}", markup=False, highlight=False)
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -113,7 +89,13 @@ def serve(args: argparse.Namespace) -> int:
     if args.llm:
         settings = settings.with_overrides(**{"llm.backend": args.llm})
     components = Components(settings)
-    ensure_index(settings, components, console)
+    from index.store import IndexMismatchError, StoreUnavailableError
+
+    try:
+        ensure_index(settings, components, console)
+    except (IndexMismatchError, StoreUnavailableError) as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        return 1
 
     from rag.chat import ChatService
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from rag.types import Answer, Passage, Sentence, Source
+from rag.types import Answer, Conflict, Passage, Sentence, Source
 
 # [1], [2, 3] and [1][2] as the model writes them.
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
@@ -117,23 +117,37 @@ def render_answer_body(answer: Answer, turn: int) -> str:
     return "".join(parts)
 
 
-def render_conflicts(answer: Answer, turn: int) -> str:
-    if not answer.conflicts:
-        return ""
-    valid = {source.number for source in answer.sources}
+def _conflict_items(conflicts: Sequence[Conflict], turn: int, valid: set[int], joiner: str) -> str:
     items = []
-    for conflict in answer.conflicts:
+    for conflict in conflicts:
         sides = []
         for side in conflict.sides:
             cite = citation_link(turn, side.source_number) if side.source_number in valid else ""
             meta = ", ".join(escape(x) for x in (side.source, _fmt_date(side.date)) if x)
             sides.append(f"<b>{escape(side.value)}</b> {cite}" + (f" ({meta})" if meta else ""))
-        items.append(f"<li>{escape(conflict.topic)}: {' vs. '.join(sides)}</li>")
-    return (
-        '<div class="notice notice-conflict"><b>⚖ The sources disagree.</b> '
-        "Each figure is reported by the source named; the archive does not settle which is right."
-        f"<ul>{''.join(items)}</ul></div>"
-    )
+        items.append(f"<li>{escape(conflict.topic)}: {joiner.join(sides)}</li>")
+    return "".join(items)
+
+
+def render_conflicts(answer: Answer, turn: int) -> str:
+    """Rival accounts and later updates of a figure, each as its own notice."""
+    valid = {source.number for source in answer.sources}
+    rivals = [c for c in answer.conflicts if c.kind != "update"]
+    updates = [c for c in answer.conflicts if c.kind == "update"]
+    html_parts = []
+    if rivals:
+        html_parts.append(
+            '<div class="notice notice-conflict"><b>⚖ The sources disagree.</b> '
+            "Each figure is reported by the source named; the archive does not settle which is right."
+            f"<ul>{_conflict_items(rivals, turn, valid, ' vs. ')}</ul></div>"
+        )
+    if updates:
+        html_parts.append(
+            '<div class="notice notice-update"><b>🕑 The figure changed over time.</b> '
+            "Later reports give a different count than earlier ones."
+            f"<ul>{_conflict_items(updates, turn, valid, ' → ')}</ul></div>"
+        )
+    return "".join(html_parts)
 
 
 def render_answer(answer: Answer, turn: int) -> str:
@@ -367,17 +381,17 @@ def render_index_report(report: Any, copied: Sequence[str] = ()) -> str:
     """What an upload changed, naming every skipped file and why."""
     data = _as_dict(report)
     figures = [
-        f"{data[key]} {label}"
+        f"{_count(data[key])} {label}"
         for key, label in (
             ("added", "added"),
             ("updated", "updated"),
             ("unchanged", "unchanged"),
-            ("chunks_added", "chunks indexed"),
+            ("chunks_added", "chunk(s) indexed"),
         )
         if key in data
     ]
     skipped = list(data.get("skipped") or [])
-    lines = [f"<p><b>Indexed {len(copied)} file(s):</b> {escape(', '.join(figures))}.</p>"]
+    lines = [f"<p><b>Uploaded {len(copied)} file(s):</b> {escape(', '.join(figures))}.</p>"]
     if skipped:
         items = "".join(
             f"<li><code>{escape(_basename(_as_dict(s).get('path', '')))}</code>: {escape(_as_dict(s).get('reason', ''))}</li>"
@@ -387,6 +401,11 @@ def render_index_report(report: Any, copied: Sequence[str] = ()) -> str:
             f'<div class="notice notice-skipped"><b>Skipped {len(skipped)} file(s):</b><ul>{items}</ul></div>'
         )
     return "".join(lines)
+
+
+def _count(value: Any) -> int:
+    """The report lists article ids for added/updated/unchanged and counts for chunks."""
+    return len(value) if isinstance(value, list | tuple | set) else int(value or 0)
 
 
 def _basename(path: str) -> str:

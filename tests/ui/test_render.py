@@ -270,5 +270,20 @@ def test_index_report_names_skipped_files_and_reasons():
         "skipped": [{"path": "/data/uploads/broken.json", "reason": "invalid JSON at line 1"}],
     }
     html = render.render_index_report(report, ["a.txt", "b.txt", "broken.json"])
-    assert "2 added" in html and "9 chunks indexed" in html
+    assert "2 added" in html and "9 chunk(s) indexed" in html
     assert "broken.json" in html and "invalid JSON at line 1" in html and "/data/uploads" not in html
+
+
+def test_updates_over_time_are_told_apart_from_rival_accounts():
+    update = Conflict(
+        topic="death toll",
+        kind="update",
+        sides=[
+            ConflictSide(value="40", source_number=1, date=dt.date(2017, 1, 15)),
+            ConflictSide(value="82", source_number=1, date=dt.date(2017, 1, 17)),
+        ],
+    )
+    answer = answer_with("Toll rose [1].", [], [Source(number=1, passage=passage("x"))], conflicts=[update])
+    html = render.render_answer(answer, 0)
+    assert "notice-update" in html and "notice-conflict" not in html
+    assert html.index("40") < html.index("82")
