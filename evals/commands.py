@@ -62,9 +62,10 @@ def handle(args: argparse.Namespace) -> int:
     from evals.report import print_report, write_report
     from rag.settings import load_settings
 
-    console = Console(stderr=False)
+    console = Console()
+    errors = Console(stderr=True, soft_wrap=True)  # whole lines: paths in messages stay copyable
     if args.limit is not None and args.limit < 1:
-        console.print("[red]--limit must be at least 1[/red]")
+        errors.print("[red]--limit must be at least 1[/red]")
         return EXIT_ERROR
     try:
         thresholds = load_thresholds(args.thresholds or THRESHOLDS_PATH).for_suite(args.suite)
@@ -77,7 +78,7 @@ def handle(args: argparse.Namespace) -> int:
             result = _run_summedits(settings, args, console)
         result.gate = check_gate(result.summaries[result.gated].overall, thresholds)
     except (FileNotFoundError, ValueError, RuntimeError, ImportError) as exc:
-        console.print(f"[red]rag eval failed:[/red] {exc}")
+        errors.print(f"[red]rag eval failed:[/red] {exc}")
         return EXIT_ERROR
     print_report(result, console)
     paths = write_report(result, args.out)
