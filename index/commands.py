@@ -237,7 +237,7 @@ def _print_report(report: IndexReport, settings: Settings) -> None:
     if report.skipped:
         console.print(f"[yellow]skipped {len(report.skipped)}[/]:")
         for item in report.skipped:
-            console.print(f"  {item.path}: {item.reason}", markup=False, highlight=False)
+            console.print(f"  {item.path}: {item.reason}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _llm_name(settings: Settings) -> str:

@@ -1,0 +1,84 @@
+"""The store in server mode, against a real `chroma run` process."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from index.pipeline import Indexer
+from index.store import ChunkStore, StoreUnavailableError
+from rag.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+CHROMA = Path(sys.executable).with_name("chroma")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path):
+    port = free_port()
+    log = (tmp_path / "chroma.log").open("w")
+    process = subprocess.Popen(
+        [str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "server")],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert process.poll() is None, (tmp_path / "chroma.log").read_text()
+            assert time.monotonic() < deadline, "chroma server did not answer its heartbeat"
+            time.sleep(0.3)
+        yield port
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+        log.close()
+
+
+def test_index_and_query_through_a_server(
+    settings: Settings, embedding, corpus_copy: Path, chroma_server: int
+) -> None:
+    server = settings.with_overrides(**{"store.mode": "server", "store.port": chroma_server})
+    store = ChunkStore.open(server, embedding)
+    report = Indexer(server, store, embedding).run([corpus_copy])
+    assert len(report.added) == 5 and report.duplicate_groups >= 3
+    again = ChunkStore.open(server, embedding)
+    assert Indexer(server, again, embedding).run([corpus_copy]).unchanged == report.added
+    stats = again.stats()
+    assert (stats.mode, stats.location, stats.size_bytes) == (
+        "server",
+        f"http://127.0.0.1:{chroma_server}",
+        None,
+    )
+    assert stats.chunks == report.chunks_added
+    hits = again.query(embedding.get_query_embedding("Astana peace talks"), 2)
+    assert len(hits) == 2
+    assert not settings.store_path.exists() or not any(settings.store_path.iterdir())
+
+
+def test_unreachable_server_error_says_what_to_do(settings: Settings, embedding) -> None:
+    port = free_port()
+    server = settings.with_overrides(**{"store.mode": "server", "store.port": port})
+    with pytest.raises(StoreUnavailableError) as error:
+        ChunkStore.open(server, embedding)
+    message = str(error.value)
+    assert f"127.0.0.1:{port}" in message
+    assert f"chroma run --host 127.0.0.1 --port {port} --path DIR" in message
