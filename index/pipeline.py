@@ -73,6 +73,9 @@ class IndexReport(BaseModel):
     chunks_total: int = 0
     seconds: float = 0.0
     embed_seconds: float = 0.0
+    """Time from the first chunk to the last write (chunking, grouping, embedding, writing)."""
+    stage_seconds: dict[str, float] = Field(default_factory=dict)
+    """Where the time went: load, restore (reading the store), chunk, dedup, embed, write."""
     chunks_per_s: float = 0.0
     tokens_per_s: float = 0.0
 
@@ -85,6 +88,7 @@ class Indexer:
         cfg = settings.chunking
         self.chunker = Chunker(cfg.chunk_tokens, cfg.overlap_tokens, cfg.encoding)
         self.unit_chunks = max(1, min(int(getattr(embedding, "embed_batch_size", 32)), MAX_UNIT_CHUNKS))
+        self._stages: dict[str, float] = {}
 
     def run(
         self,
@@ -105,12 +109,16 @@ class Indexer:
 
         loaded = load_paths(roots, max_file_mb=self.settings.ingest.max_file_mb, progress=on_file)
         report = IndexReport(skipped=loaded.skipped)
+        self._stages = report.stage_seconds
+        self._stages["load"] = time.perf_counter() - started
 
+        mark = time.perf_counter()
         manifest = self.store.manifest()
         duplicates, orphans = self._restore_duplicates(manifest)
         if orphans:
             self.store.delete_chunks(orphans)
             report.orphan_chunks_removed = len(orphans)
+        self._stages["restore"] = time.perf_counter() - mark
 
         articles = _unique_ids(loaded.articles, manifest)
         work: list[tuple[Article, bool]] = []
@@ -169,10 +177,14 @@ class Indexer:
             unit, unit_size = [], 0
 
         for article, replaces in work:
+            mark = time.perf_counter()
             chunks = self.chunker.chunk(article)
+            self._time("chunk", mark)
+            mark = time.perf_counter()
             signatures = [signature(chunk.text) for chunk in chunks]
             for chunk, sig in zip(chunks, signatures, strict=True):
                 chunk.group_id = duplicates.assign(chunk.chunk_id, article.article_id, chunk.index, sig)
+            self._time("dedup", mark)
             unit.append((article, replaces, chunks, signatures))
             unit_size += len(chunks)
             if unit_size >= self.unit_chunks:
@@ -190,6 +202,9 @@ class Indexer:
             report.tokens_per_s = report.tokens_embedded / report.seconds
         notify(IndexProgress("done", files, files, done, len(work), report.chunks_added, report.chunks_per_s))
         return report
+
+    def _time(self, stage: str, since: float) -> None:
+        self._stages[stage] = self._stages.get(stage, 0.0) + time.perf_counter() - since
 
     def _restore_duplicates(self, manifest: dict[str, dict]) -> tuple[DuplicateIndex, list[str]]:
         """Duplicate index rebuilt from the stored chunks, and the ids of orphan chunks."""
@@ -214,7 +229,10 @@ class Indexer:
 
     def _write_unit(self, unit: list[tuple[Article, bool, list[Chunk], list[Signature]]]) -> None:
         texts = [chunk.text for _, _, chunks, _ in unit for chunk in chunks]
+        mark = time.perf_counter()
         vectors = self.embedding.get_text_embedding_batch(texts) if texts else []
+        self._time("embed", mark)
+        mark = time.perf_counter()
         # Replaced articles leave the manifest before their old chunks go (see ChunkStore).
         replaced = [article.article_id for article, replaces, _, _ in unit if replaces]
         if replaced:
@@ -229,6 +247,7 @@ class Indexer:
             manifest.append((article, chunks, _mean_vector(own)))
         self.store.write_chunks(batch)
         self.store.write_articles(manifest)
+        self._time("write", mark)
 
 
 def _mean_vector(vectors: list[list[float]]) -> list[float]:
