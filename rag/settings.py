@@ -84,6 +84,24 @@ class RetrievalSettings(BaseModel):
     prompt tokens and prompt processing runs at ~90 tokens/s on two cores."""
 
 
+class AnswerSettings(BaseModel):
+    max_tokens: int = 200
+    """Cap on generated tokens per answer: answers are 1-3 sentences, and a runaway answer costs
+    ~40 ms per token on two cores."""
+    judge: bool = False
+    """Ask the model whether each sentence is supported (p(Yes)) on top of the deterministic checks;
+    slower, see ``python -m rag.bench_answers``."""
+    refuse_below_dense: float = 0.3
+    """Skip generation when the best dense similarity is below this and no passage shares a
+    keyword with the question (calibrated on the bundled corpus)."""
+    min_keyword_hits: int = 1
+    """Passages with a BM25 match that count as "the archive has something on this"."""
+    conflicts: bool = True
+    """Report disagreeing figures between the answer's sources."""
+    condense: bool = True
+    """Rewrite follow-up questions into standalone ones before retrieval."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RAG_", env_nested_delimiter="__", extra="ignore")
 
@@ -98,6 +116,7 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
 
     @classmethod
     def settings_customise_sources(
