@@ -153,8 +153,9 @@ def stratified_subset(
 ) -> list[SummEditsItem]:
     """``limit`` items keeping the shares of consistent items and of each (first) edit type.
 
-    Proportional allocation with largest remainders, seeded sampling within each stratum, then
-    ordered by document. The whole list (ordered) when ``limit`` is None or not smaller.
+    Proportional allocation with largest remainders, then the first items of a seeded shuffle of each
+    stratum (so a larger subset mostly contains a smaller one and re-uses its cached judgements), ordered
+    by document. The whole list (ordered) when ``limit`` is None or not smaller.
     """
     if limit is None or limit >= len(items):
         return order_by_document(items)
@@ -169,10 +170,13 @@ def stratified_subset(
         : limit - sum(counts.values())
     ]:
         counts[name] += 1
-    rng = random.Random(seed)
     chosen: list[SummEditsItem] = []
     for name in sorted(strata):
-        chosen.extend(rng.sample(strata[name], counts[name]))
+        members = list(strata[name])
+        random.Random(f"{seed}:{name}").shuffle(members)
+        chosen.extend(
+            members[: counts[name]]
+        )  # a fixed order per stratum: larger subsets contain smaller ones
     return order_by_document(chosen)
 
 
@@ -250,6 +254,8 @@ class CachedJudge:
         self.path = path
         self.hits = 0
         self.misses = 0
+        self.evaluated_tokens = 0
+        """Prompt tokens the model evaluated (not served from its KV cache), over all calls."""
         self._memo: dict[str, float | None] = {}
         if path.exists():
             for line in path.read_text(encoding="utf-8").splitlines():
@@ -271,6 +277,9 @@ class CachedJudge:
             return self._memo[key]
         self.misses += 1
         value = self._llm.yes_probability(messages, yes=yes, no=no)
+        usage = getattr(self._llm, "last_usage", None)
+        if usage is not None:
+            self.evaluated_tokens += max(0, usage.prompt_tokens - usage.cached_tokens)
         self._memo[key] = value
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as handle:
@@ -290,6 +299,8 @@ class ItemScore:
     score: float
     unbacked: list[str]
     seconds: float
+    judge_tokens: int | None = None
+    """Prompt tokens the judge evaluated for this item (None: no judge, or served from the cache file)."""
 
 
 Progress = Callable[[int, int, float], None]
@@ -305,7 +316,12 @@ def score_items(
     started = time.perf_counter()
     for done, item in enumerate(ordered, 1):
         t0 = time.perf_counter()
+        tokens_before = getattr(scorer.llm, "evaluated_tokens", None)
+        misses_before = getattr(scorer.llm, "misses", None)
         result = scorer.score(item.summary, [item.doc])
+        judge_tokens = None
+        if tokens_before is not None and getattr(scorer.llm, "misses", None) != misses_before:
+            judge_tokens = scorer.llm.evaluated_tokens - tokens_before  # type: ignore[union-attr]
         out.append(
             ItemScore(
                 id=item.id,
@@ -318,6 +334,7 @@ def score_items(
                 score=result.score,
                 unbacked=list(result.unbacked),
                 seconds=time.perf_counter() - t0,
+                judge_tokens=judge_tokens,
             )
         )
         if progress is not None:
@@ -421,16 +438,21 @@ def fit_config(scores: Sequence[ItemScore], base: SupportConfig, *, use_judge: b
     return base.model_copy(update=update)
 
 
-def _components_llm(components: Components | None, settings: Settings, use_judge: bool) -> ChatModel | None:
+def default_judge_cache(settings: Settings) -> Path:
+    return settings.cache_dir / "evals" / "summedits_judge.jsonl"
+
+
+def _components_llm(
+    components: Components | None, settings: Settings, use_judge: bool, judge_cache: Path | None
+) -> ChatModel | None:
     if not use_judge:
         return None
     if components is None:
         from rag.components import Components
 
         components = Components(settings)
-    llm = components.llm
-    cache = settings.cache_dir / "evals" / "summedits_judge.jsonl"
-    return CachedJudge(llm, cache)  # type: ignore[return-value]
+    cache = judge_cache if judge_cache is not None else default_judge_cache(settings)
+    return CachedJudge(components.llm, cache)  # type: ignore[return-value]
 
 
 def fit(
@@ -443,6 +465,7 @@ def fit(
     save: bool = True,
     config_path: Path | str | None = None,
     progress: Progress | None = None,
+    judge_cache: Path | None = None,
 ) -> FitReport:
     """Fit the combination and thresholds on the ``evaluation`` split (never on ``test``) and save them."""
     started = time.perf_counter()
@@ -451,7 +474,7 @@ def fit(
         base = SupportConfig.load()
     else:
         base = SupportConfig.load(config_path) if Path(config_path).exists() else SupportConfig()
-    llm = _components_llm(components, settings, use_judge)
+    llm = _components_llm(components, settings, use_judge, judge_cache)
     scorer = SupportScorer(llm=llm, config=base.model_copy(update={"judge": use_judge}))
     scores = score_items(scorer, items, progress)
     config = fit_config(scores, base, use_judge=use_judge)
@@ -528,6 +551,10 @@ class SummEditsReport:
     """"combined" (deterministic + judge, when judged), "deterministic", and "judge" (p(Yes) at 0.5)."""
     seconds: float
     seconds_per_item: float
+    judge_tokens: int | None = None
+    """Prompt tokens the judge evaluated over the run (a load-independent measure of its cost)."""
+    judge_cached_items: int = 0
+    """Items whose p(Yes) came from the judge cache file rather than the model."""
     item_scores: list[ItemScore] = field(default_factory=list, repr=False)
 
     @property
@@ -554,6 +581,8 @@ class SummEditsReport:
             "scorers": {name: asdict(metrics) for name, metrics in self.scorers.items()},
             "seconds": round(self.seconds, 2),
             "seconds_per_item": round(self.seconds_per_item, 3),
+            "judge_tokens": self.judge_tokens,
+            "judge_cached_items": self.judge_cached_items,
             "published_balanced_accuracy": PUBLISHED,
         }
         if include_items:
@@ -585,8 +614,13 @@ class SummEditsReport:
             lines.append(
                 f"{'(inconsistent)':<35}" + "".join(f"{counts[k]['n_inconsistent']:>14}" for k in EDIT_TYPES)
             )
+        cost = ""
+        if self.judge_tokens is not None:
+            cost = f", judge evaluated {self.judge_tokens} prompt tokens"
+            if self.judge_cached_items:
+                cost += f" ({self.judge_cached_items} items from the judge cache)"
         lines.append(
-            f"time: {self.seconds:.1f} s, {self.seconds_per_item:.2f} s/item. Published balanced accuracy: "
+            f"time: {self.seconds:.1f} s, {self.seconds_per_item:.2f} s/item{cost}. Published balanced accuracy: "
             + ", ".join(f"{k} {v}" for k, v in PUBLISHED.items())
         )
         return "\n".join(lines)
@@ -602,12 +636,13 @@ def evaluate(
     config: SupportConfig | None = None,
     data_path: Path | str | None = None,
     progress: Progress | None = None,
+    judge_cache: Path | None = None,
 ) -> SummEditsReport:
     """Score a split with the stored configuration (nothing is tuned here) and report the metrics."""
     all_items = load_summedits(data_path, split)
     items = stratified_subset(all_items, limit)
     config = config or SupportConfig.load()
-    llm = _components_llm(components, settings, use_judge)
+    llm = _components_llm(components, settings, use_judge, judge_cache)
     scorer = SupportScorer(llm=llm, config=config.model_copy(update={"judge": use_judge}))
     started = time.perf_counter()
     scores = score_items(scorer, items, progress)
@@ -641,6 +676,8 @@ def evaluate(
         scorers=scorers,
         seconds=seconds,
         seconds_per_item=seconds / len(items) if items else math.nan,
+        judge_tokens=sum(s.judge_tokens or 0 for s in scores) if judged else None,
+        judge_cached_items=sum(1 for s in scores if s.judge is not None and s.judge_tokens is None),
         item_scores=scores,
     )
 
@@ -655,11 +692,19 @@ def run_summedits(
     refit: bool = False,
     data_path: Path | str | None = None,
     progress: Progress | None = None,
+    judge_cache: Path | None = None,
 ) -> SummEditsReport:
     """The ``summedits`` eval suite: optionally refit on ``evaluation`` first, then evaluate ``split``."""
     config = None
     if refit:
-        config = fit(settings, components, use_judge=use_judge, data_path=data_path, progress=progress).config
+        config = fit(
+            settings,
+            components,
+            use_judge=use_judge,
+            data_path=data_path,
+            progress=progress,
+            judge_cache=judge_cache,
+        ).config
     return evaluate(
         settings,
         components,
@@ -669,6 +714,7 @@ def run_summedits(
         config=config,
         data_path=data_path,
         progress=progress,
+        judge_cache=judge_cache,
     )
 
 

@@ -101,6 +101,8 @@ def test_stratified_subset_keeps_shares(items: list[SummEditsItem]) -> None:
     assert subset == order_by_document(subset)
     assert stratified_subset(test, None) == order_by_document(test)
     assert stratified_subset(test, 0) == []
+    larger = {i.id for i in stratified_subset(test, 200)}
+    assert len({i.id for i in subset} - larger) <= 3
 
 
 # ---------------------------------------------------------------- metrics
@@ -203,3 +205,31 @@ def test_fit_then_evaluate_without_judge(settings, tmp_path: Path) -> None:
     assert "deterministic" in result.format_table()
     plain = run_summedits(settings, None, "evaluation", 20, False)
     assert plain.split == "evaluation" and plain.items == 20
+
+
+# ---------------------------------------------------------------- with a judge (small model)
+
+
+@pytest.mark.integration
+def test_judge_cache_and_judged_run(settings, tmp_path: Path) -> None:
+    from evals.summedits import CachedJudge
+    from rag.components import Components
+    from rag.support import judge_messages
+
+    components = Components(settings)
+    judge = CachedJudge(components.llm, tmp_path / "judge.jsonl")
+    messages = judge_messages("Twelve fighters died.", "Clashes killed 12 fighters on Tuesday.")
+    first = judge.yes_probability(messages)
+    assert first is not None and 0.0 <= first <= 1.0
+    assert judge.misses == 1 and judge.evaluated_tokens > 0
+    assert judge.yes_probability(messages) == first and judge.hits == 1
+    reopened = CachedJudge(components.llm, tmp_path / "judge.jsonl")
+    assert reopened.yes_probability(messages) == first and reopened.misses == 0
+
+    report = evaluate(
+        settings, components, split="evaluation", limit=4, use_judge=True, config=SupportConfig()
+    )
+    assert report.use_judge and report.model == components.llm.name
+    assert set(report.scorers) == {"combined", "deterministic", "judge"}
+    assert all(s.judge is not None and 0.0 <= s.judge <= 1.0 for s in report.item_scores)
+    assert report.judge_tokens is not None and report.judge_tokens > 0
