@@ -11,6 +11,7 @@ from rag.support import (
     FEATURES,
     SupportConfig,
     SupportScorer,
+    best_window,
     extract_facts,
     judge_messages,
     needs_support,
@@ -288,6 +289,20 @@ def test_judge_prompt_puts_the_passage_first() -> None:
 def _evaluated(usage) -> int:
     """Prompt tokens the model actually had to evaluate (the rest came from its KV cache)."""
     return usage.prompt_tokens - usage.cached_tokens
+
+
+@pytest.mark.unit
+def test_long_passage_is_cut_to_the_best_matching_window() -> None:
+    from rag.tokens import count_tokens
+
+    filler = " ".join(
+        f"Officials in town number {k} discussed the budget for roads and schools." for k in range(60)
+    )
+    passage = filler + " Clashes in Deir al-Zor killed 12 fighters on Tuesday. " + filler
+    window = best_window("Clashes in Deir al-Zor killed 12 fighters.", passage, 120)
+    assert "Deir al-Zor killed 12 fighters" in window
+    assert count_tokens(window) <= 120
+    assert best_window("anything", PASSAGE, 1000) == PASSAGE
 
 
 # ---------------------------------------------------------------- judge (small model)
