@@ -626,6 +626,40 @@ class SummEditsReport:
         return "\n".join(lines)
 
 
+def _markdown_rows(report: SummEditsReport) -> list[str]:
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{100 * value:.1f}"
+
+    rows = []
+    for name, m in report.scorers.items():
+        cells = " | ".join(pct(m.per_edit_type.get(k, {}).get("balanced_accuracy")) for k in EDIT_TYPES)
+        thresh = "-" if m.threshold is None else f"{m.threshold:.3f}"
+        rows.append(f"| {name} | {thresh} | {pct(m.balanced_accuracy)} | {pct(m.auroc)} | {cells} |")
+    return rows
+
+
+def to_markdown(report: SummEditsReport) -> str:
+    """A Markdown table of one report (scorers as rows, edit types as columns)."""
+    counts = next(iter(report.scorers.values())).per_edit_type
+    header = " | ".join(f"{k} ({counts[k]['n_inconsistent']})" if counts else k for k in EDIT_TYPES)
+    lines = [
+        f"Split `{report.split}`: {report.items} items ({report.consistent} consistent, "
+        f"{report.inconsistent} inconsistent; {report.subset}); judge: "
+        f"{report.model if report.use_judge else 'off'}; {report.seconds:.0f} s, "
+        f"{report.seconds_per_item:.2f} s/item"
+        + (
+            f", {report.judge_tokens} judge prompt tokens evaluated"
+            if report.judge_tokens is not None
+            else ""
+        ),
+        "",
+        f"| scorer | threshold | balanced acc. | AUROC | {header} |",
+        "|---|---|---|---|" + "---|" * len(EDIT_TYPES),
+        *_markdown_rows(report),
+    ]
+    return "\n".join(lines)
+
+
 def evaluate(
     settings: Settings,
     components: Components | None = None,
@@ -753,6 +787,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--json", type=Path, default=None, help="also write the report (with per-item scores) here"
     )
+    parser.add_argument("--markdown", type=Path, default=None, help="also write the table as Markdown here")
     args = parser.parse_args(argv)
 
     from rag.components import Components
@@ -787,6 +822,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(result.format_table())
+    if args.markdown:
+        args.markdown.write_text(to_markdown(result) + "\n", encoding="utf-8")
     if args.json:
         args.json.write_text(json.dumps(result.to_dict(include_items=True), indent=2), encoding="utf-8")
     return 0

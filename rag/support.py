@@ -148,7 +148,7 @@ class SupportResult(BaseModel):
     judge: float | None = None
     """The model's p(Yes) for the weakest sentence; None when no judge was asked."""
     unbacked: list[str] = Field(default_factory=list)
-    """Numbers, dates, names and negations of the claim that the passages do not back."""
+    """Numbers, dates, names and negations (or reversed words) of the claim that the passages do not back."""
     features: dict[str, float] = Field(default_factory=dict)
     """Deterministic features of the weakest sentence (what the combination saw)."""
 
@@ -687,23 +687,23 @@ def _negation_scope(tokens: Sequence[Token], position: int) -> list[str]:
 
 
 IMPLICIT_NEGATIONS = _wordset(
-    "fail failed fails failing refuse refused refuses declined declines unable lack lacked"
+    "fail failed fails failing refuse refused refuses decline declined declines unable"
 )
-"""Verbs that negate what follows ("failed to get" ~ "did not get"); counted on the passage side, and
-on the claim side only to keep a claim that uses them from being read as a plain assertion."""
+"""Words that negate the verb after "to" ("failed to get" ~ "did not get"). They count only before
+"to", since "sales declined" states a fall, not a refusal."""
 
 
-def _is_cue(token: Token, implicit: bool) -> bool:
-    if token.norm in NEGATION_WORDS or token.norm.endswith("n't"):
+def _is_cue(tokens: Sequence[Token], k: int) -> bool:
+    norm = tokens[k].norm
+    if norm in NEGATION_WORDS or norm.endswith("n't"):
         return True
-    return implicit and token.norm in IMPLICIT_NEGATIONS
+    return norm in IMPLICIT_NEGATIONS and k + 1 < len(tokens) and tokens[k + 1].norm == "to"
 
 
 def _negated_near(sentence: Sequence[Token], targets: set[str]) -> bool:
     """Is one of ``targets`` (stems) within the window of a negation cue in this sentence?"""
     return any(
-        _is_cue(token, implicit=True) and targets & set(_negation_scope(sentence, k))
-        for k, token in enumerate(sentence)
+        _is_cue(sentence, k) and targets & set(_negation_scope(sentence, k)) for k in range(len(sentence))
     )
 
 
@@ -727,17 +727,56 @@ def check_negation(claim: Facts, evidence: Evidence) -> list[str]:
         if not scope:
             continue
         need = max(1, math.ceil(len(scope) / 2))
-        backed = (best >= 0.4 and any(any(_is_cue(t, implicit=True) for t in s) for s in top)) or any(
+        backed = (best >= 0.4 and any(any(_is_cue(s, k) for k in range(len(s))) for s in top)) or any(
             len(scope & set(s)) >= need and _negated_near(sentence, scope & set(s))
             for sentence, s in zip(evidence.sentences, evidence.sentence_stems, strict=True)
         )
         if not backed:
             nearby = " ".join(t.text for t in tokens[position : position + 3])
             problems.append(f"negation: {nearby}")
-    plain = not claim.negations and not any(_is_cue(t, implicit=True) for t in tokens)
+    plain = not any(_is_cue(tokens, k) for k in range(len(tokens)))
     if plain and len(stems) >= 2 and best >= 0.5 and all(_negated_near(s, stems) for s in top):
         problems.append("negation: the passage negates this")
     return problems
+
+
+ANTONYM_PAIRS = """increase:decrease increase:decline increase:drop increase:fall increase:cut rise:fall rise:drop
+rise:decline grow:shrink growth:decline gain:loss gain:lose win:lose won:lost victory:defeat win:defeat
+higher:lower high:low raise:lower raise:cut boost:cut expand:shrink expand:cut strong:weak large:small
+big:small early:late ahead:behind ahead:back forward:backward accept:reject approve:reject support:oppose
+allow:ban allow:prohibit open:close start:end begin:end start:stop success:failure succeed:fail
+positive:negative guilty:innocent convicted:acquitted arrest:release legal:illegal profit:loss buy:sell
+hire:fire agree:disagree include:exclude import:export majority:minority maximum:minimum old:new old:young
+cheap:expensive rich:poor safe:dangerous true:false alive:dead survive:die friend:enemy ally:enemy
+north:south east:west male:female men:women husband:wife son:daughter brother:sister mother:father
+inside:outside peaceful:violent struggling:thriving troubled:thriving best:worst better:worse
+add:remove public:private domestic:foreign internal:external lowest:highest least:most"""
+"""Pairs of opposites: a claim word the passage lacks whose opposite the passage uses is a reversed fact."""
+
+
+@lru_cache(maxsize=1)
+def _antonyms() -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {}
+    for pair in ANTONYM_PAIRS.split():
+        a, b = (stem(w) for w in pair.split(":"))
+        table.setdefault(a, set()).add(b)
+        table.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+def check_antonyms(claim: Facts, evidence: Evidence) -> list[str]:
+    """Claim words replaced by their opposite ("sales increased" where the passage says "declined")."""
+    table = _antonyms()
+    problems = []
+    for token in claim.tokens:
+        word = stem(token.norm)
+        if word in evidence.stems or word not in table:
+            continue
+        opposite = table[word] & evidence.stems
+        if opposite:
+            said = next(t.text for t in evidence.facts.tokens if stem(t.norm) in opposite)
+            problems.append(f"antonym: {token.text} (passage: {said})")
+    return list(dict.fromkeys(problems))
 
 
 @dataclass
@@ -775,7 +814,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             unbacked.append(f"name: {name}")
     n_names = len(dict.fromkeys(facts.names))
     names = names_ok / n_names if n_names else 1.0
-    negation_problems = check_negation(facts, evidence)
+    negation_problems = check_negation(facts, evidence) + check_antonyms(facts, evidence)
     unbacked.extend(negation_problems)
 
     stems = content_stems(facts.tokens)

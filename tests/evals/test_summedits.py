@@ -28,6 +28,7 @@ from evals.summedits import (
     per_edit_type,
     run_summedits,
     stratified_subset,
+    to_markdown,
 )
 from rag.support import FEATURES, SupportConfig
 
@@ -203,6 +204,7 @@ def test_fit_then_evaluate_without_judge(settings, tmp_path: Path) -> None:
     assert data["split"] == "test" and data["primary"] == "deterministic"
     assert not math.isnan(data["seconds_per_item"])
     assert "deterministic" in result.format_table()
+    assert "| deterministic |" in to_markdown(result)
     plain = run_summedits(settings, None, "evaluation", 20, False)
     assert plain.split == "evaluation" and plain.items == 20
 

@@ -162,6 +162,16 @@ def test_matching_negation_is_backed(scorer: SupportScorer) -> None:
     assert result.supported
 
 
+@pytest.mark.unit
+def test_reversed_word_is_unbacked(scorer: SupportScorer) -> None:
+    passage = "Sales of the drug declined sharply in the first quarter, the company said."
+    result = score(scorer, "Sales of the drug increased sharply in the first quarter.", passage)
+    assert result.unbacked == ["antonym: increased (passage: declined)"]
+    assert result.features["negation"] == 0.0
+    assert not result.supported
+    assert score(scorer, "Sales of the drug declined sharply in the first quarter.", passage).unbacked == []
+
+
 # ---------------------------------------------------------------- overlap and combination
 
 
