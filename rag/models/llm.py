@@ -15,6 +15,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -28,6 +29,10 @@ Message = dict[str, str]
 CACHE_BYTES = 512 * 1024 * 1024
 """RAM for saved conversation states. A Qwen-1.5B KV state costs ~28 KB per token
 (~30 MB for a 1,000-token conversation), so this keeps a dozen or more conversations."""
+
+
+LOCK_TIMEOUT_S = 600.0
+"""How long a call waits for the model while other calls use it."""
 
 
 class LLMUnavailableError(RuntimeError):
@@ -206,6 +211,24 @@ class LlamaCppChatModel:
             max_tokens=cfg.max_tokens,
         )
 
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """Hold the model for one call; other callers wait their turn.
+
+        A plain lock rather than a per-thread one, because a web UI may resume one stream
+        from several worker threads. A thread that starts another call while it still holds
+        an unfinished stream would wait for itself; the timeout turns that into an error.
+        """
+        if not self._lock.acquire(timeout=LOCK_TIMEOUT_S):
+            raise RuntimeError(
+                f"The chat model {self.name} stayed busy for {LOCK_TIMEOUT_S:.0f} s; a reply stream "
+                "that is never consumed or closed holds it (close streams you abandon)"
+            )
+        try:
+            yield
+        finally:
+            self._lock.release()
+
     # -- prompts ---------------------------------------------------------------------
     def prompt_tokens(self, messages: list[Message]) -> list[int]:
         """The token sequence the model evaluates for ``messages``, assistant turn opened."""
@@ -235,19 +258,21 @@ class LlamaCppChatModel:
         temperature: float | None = None,
     ) -> Iterator[str]:
         """Yield reply pieces; the model stays locked until the iterator is exhausted or closed."""
-        with self._lock:
+        with self._exclusive():
             tokens = self.prompt_tokens(messages)
             if len(tokens) >= self.context_window:
                 raise ValueError(
                     f"The prompt has {len(tokens)} tokens, more than the model's context of "
                     f"{self.context_window} (setting llm.n_ctx); send fewer or shorter passages"
                 )
+            budget = self.context_window - len(tokens)
+            wanted = max_tokens if max_tokens is not None else self.max_tokens
             usage = Usage(prompt_tokens=len(tokens), cached_tokens=self._reusable_prefix(tokens))
             self.last_usage = usage
             stream = self._llm.create_chat_completion(
                 messages=messages,
                 stream=True,
-                max_tokens=max_tokens if max_tokens is not None else self.max_tokens,
+                max_tokens=min(wanted, budget),
                 stop=stop or None,
                 temperature=self.temperature if temperature is None else temperature,
                 seed=self.seed,
@@ -295,7 +320,7 @@ class LlamaCppChatModel:
         yes_id, no_id = self._first_token(yes), self._first_token(no)
         if yes_id == no_id:
             raise ValueError(f"{yes!r} and {no!r} start with the same token; pick distinct answers")
-        with self._lock:
+        with self._exclusive():
             llm = self._llm
             tokens = self.prompt_tokens(messages)
             if len(tokens) >= self.context_window:

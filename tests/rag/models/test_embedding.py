@@ -47,9 +47,9 @@ def test_batch_and_single_agree_and_order_is_preserved(model: MiniLMEmbedding) -
     ]
     batch = np.array(model.get_text_embedding_batch(texts))
     singles = np.array([model.get_text_embedding(t) for t in texts])
-    # int8 dynamic quantisation scales activations per batch, so padding shifts values slightly.
+    # Padding is masked out of attention and pooling, so batching must not move the vectors.
     cosines = (batch * singles).sum(axis=1)
-    assert cosines.min() > 0.995, cosines
+    assert cosines.min() > 0.9999, cosines
     # Each row is closest to its own text, so no row was swapped with another.
     assert (np.argmax(batch @ singles.T, axis=1) == np.arange(len(texts))).all()
 

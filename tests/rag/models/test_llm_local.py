@@ -66,6 +66,15 @@ def test_stream_pieces_join_to_chat_and_usage_is_recorded(small: LlamaCppChatMod
 
 
 @pytest.mark.integration
+def test_a_closed_partial_stream_frees_the_model(small: LlamaCppChatModel) -> None:
+    stream = small.stream_chat(QUESTION, max_tokens=24)
+    first = [next(stream), next(stream)]
+    stream.close()
+    full = small.chat(QUESTION, max_tokens=24)
+    assert full.startswith("".join(first))
+
+
+@pytest.mark.integration
 def test_max_tokens_and_stop_are_honoured(small: LlamaCppChatModel) -> None:
     full = small.chat(QUESTION, max_tokens=40)
     assert small.last_usage.completion_tokens <= 40
