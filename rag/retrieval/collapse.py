@@ -34,6 +34,7 @@ def collapse_duplicates(
     """
     sources: list[Source] = []
     by_group: dict[str, Source] = {}
+    corroborate = _Corroboration()
     for passage in candidates:
         group = passage.group_id
         if group is None:
@@ -44,12 +45,12 @@ def collapse_duplicates(
             source = by_group[group] = Source(number=len(sources) + 1, passage=passage)
             sources.append(source)
         else:
-            _corroborate(source, passage)
+            corroborate(source, passage)
     if by_group and group_members is not None:
         members = group_members(list(by_group))
         for group, source in by_group.items():
             for passage in members.get(group, ()):
-                _corroborate(source, passage)
+                corroborate(source, passage)
     return remove_overlaps(sources)
 
 
@@ -63,6 +64,7 @@ def remove_overlaps(sources: Sequence[Source]) -> list[Source]:
     entirely keeps its longer remaining side.
     """
     kept: list[Source] = []
+    corroborate = _Corroboration()
     for source in sources:
         passage: Passage | None = source.passage
         cover: Source | None = None
@@ -74,7 +76,7 @@ def remove_overlaps(sources: Sequence[Source]) -> list[Source]:
         if passage is None:
             if cover is not None:
                 for copy in source.corroborating:
-                    _corroborate(cover, copy)
+                    corroborate(cover, copy)
             continue
         kept.append(
             source.model_copy(update={"passage": passage, "corroborating": list(source.corroborating)})
@@ -99,7 +101,18 @@ def _outside(passage: Passage, shown: Passage) -> Passage | None:
     return passage.model_copy(update={"text": text, "start": start, "end": start + len(text)})
 
 
-def _corroborate(source: Source, passage: Passage) -> None:
-    articles = {source.passage.article_id, *(p.article_id for p in source.corroborating)}
-    if passage.article_id not in articles:
-        source.corroborating.append(passage)
+class _Corroboration:
+    """Attaches copies to sources, one per article, in O(1) per copy: a wire story can have
+    hundreds of copies in a large archive, and a list scan per copy made that quadratic."""
+
+    def __init__(self) -> None:
+        self._articles: dict[int, set[str]] = {}
+
+    def __call__(self, source: Source, passage: Passage) -> None:
+        articles = self._articles.get(id(source))
+        if articles is None:
+            articles = {source.passage.article_id, *(p.article_id for p in source.corroborating)}
+            self._articles[id(source)] = articles
+        if passage.article_id not in articles:
+            articles.add(passage.article_id)
+            source.corroborating.append(passage)

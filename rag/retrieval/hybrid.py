@@ -50,8 +50,6 @@ class PassageStore(Protocol):
 
     def query(self, embedding: list[float], top_k: int, filters: Filters | None = None) -> list[Passage]: ...
 
-    def group_members(self, group_ids: list[str]) -> dict[str, list[Passage]]: ...
-
     def revision(self) -> str: ...
 
 
@@ -102,6 +100,10 @@ class KeywordIndex:
     article_ids: np.ndarray
     stored_sources: frozenset[str]
     """Publisher names exactly as stored."""
+    groups: dict[str, list[Passage]]
+    """Duplicate group id -> its chunks, for groups spanning two or more articles. Read from
+    here rather than ``store.group_members``: a filtered Chroma ``get`` per question took
+    ~3 s on a 10k-chunk store, and this map is current for the same revision."""
 
     @classmethod
     def build(cls, revision: str, passages: list[Passage]) -> KeywordIndex:
@@ -113,6 +115,7 @@ class KeywordIndex:
             sources=np.array([_fold(p.source) for p in passages], dtype=object),
             article_ids=np.array([p.article_id for p in passages], dtype=object),
             stored_sources=frozenset(p.source for p in passages if p.source),
+            groups=_shared_groups(passages),
         )
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
@@ -131,6 +134,14 @@ class KeywordIndex:
         if filters.article_ids:
             allowed &= np.isin(self.article_ids, list(filters.article_ids))
         return allowed
+
+
+def _shared_groups(passages: list[Passage]) -> dict[str, list[Passage]]:
+    members: dict[str, list[Passage]] = {}
+    for passage in passages:
+        if passage.group_id:
+            members.setdefault(passage.group_id, []).append(passage)
+    return {group: found for group, found in members.items() if len({p.article_id for p in found}) > 1}
 
 
 def matches(passage: Passage, filters: Filters | None) -> bool:
@@ -213,7 +224,7 @@ class HybridRetriever:
 
         mark = time.perf_counter()
         candidates = reciprocal_rank_fusion([dense, lexical], k=config.rrf_k)
-        collapsed = collapse_duplicates(candidates, lambda groups: self._group_members(groups, filters))
+        collapsed = collapse_duplicates(candidates, lambda groups: _group_members(keyword, groups, filters))
         budgeted = fit_budget(collapsed, context_tokens=config.context_tokens, max_sources=config.max_sources)
         timings.assemble_s = time.perf_counter() - mark
 
@@ -227,14 +238,6 @@ class HybridRetriever:
         result.seconds = time.perf_counter() - started
         return result
 
-    def _group_members(self, groups: list[str], filters: Filters | None) -> dict[str, list[Passage]]:
-        """Copies of each group's text; copies outside the filters are not shown as corroboration
-        (a user who restricted the archive to one outlet or period sees only that)."""
-        members = self.store.group_members(groups)
-        if filters is None or not _active(filters):
-            return members
-        return {group: [p for p in found if matches(p, filters)] for group, found in members.items()}
-
     @staticmethod
     def _store_filters(filters: Filters | None, keyword: KeywordIndex) -> Filters | None | bool:
         """``filters`` with source names replaced by their stored spellings; False if none exist."""
@@ -245,3 +248,11 @@ class HybridRetriever:
         if not stored:
             return False
         return filters.model_copy(update={"sources": stored})
+
+
+def _group_members(
+    keyword: KeywordIndex, groups: list[str], filters: Filters | None
+) -> dict[str, list[Passage]]:
+    """Copies of each group's text; copies outside the filters are not shown as corroboration
+    (a user who restricted the archive to one outlet or period sees only that)."""
+    return {group: [p for p in keyword.groups.get(group, ()) if matches(p, filters)] for group in groups}

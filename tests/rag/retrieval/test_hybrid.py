@@ -132,6 +132,10 @@ def test_shared_wire_paragraph_is_one_source_with_two_corroborating(indexed: Ind
     ]
     assert len(shared) == 1
     assert sorted(articles(shared[0])) == sorted([ARTICLE_000, ARTICLE_002, ARTICLE_003])
+    # The same copies the store lists for that duplicate group.
+    group = shared[0].passage.group_id
+    stored = indexed.store.group_members([group])[group]
+    assert {p.chunk_id for p in shared[0].corroborating} <= {p.chunk_id for p in stored}
     # The paragraph is in all three articles but shown once.
     assert sum("Several rounds of peace talks" in s.passage.text for s in result.sources) == 1
 
