@@ -24,6 +24,32 @@ PASSAGE_TOKENS = 160
 SYNTHETIC_BUDGET_S = 180.0
 
 
+class Clock:
+    """Wall time and this process's CPU time since the last mark.
+
+    On a shared machine the wall time depends on everyone else's load. CPU time divided by
+    the threads in use estimates the wall time the work would take with those cores to
+    itself (spinning worker threads make that estimate err on the slow side).
+    """
+
+    def __init__(self, threads: int) -> None:
+        self.threads = threads
+        self.mark()
+
+    def mark(self) -> None:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+    def lap(self) -> tuple[float, float]:
+        wall, cpu = time.perf_counter() - self._wall, time.process_time() - self._cpu
+        self.mark()
+        return wall, cpu / self.threads
+
+    @staticmethod
+    def rate(work: float, seconds: tuple[float, float], unit: str) -> str:
+        wall, alone = seconds
+        return f"{work / wall:.1f} {unit} (wall), ~{work / max(alone, 1e-9):.1f} {unit} (CPU-time estimate)"
+
+
 def corpus_texts(settings: Settings) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted(Path(settings.corpus_dir).glob("*.txt"))]
 
@@ -53,14 +79,14 @@ def synthetic_passages(texts: list[str], n: int, seed: int = 0) -> list[str]:
 
 def bench_embedding(embedding: MiniLMEmbedding, passages: list[str], label: str) -> float:
     pieces = sum(embedding.count_tokens(p) for p in passages)
-    started = time.perf_counter()
+    clock = Clock(embedding.n_threads)
     embedding.get_text_embedding_batch(passages)
-    elapsed = time.perf_counter() - started
+    lap = clock.lap()
     print(
-        f"embedding  {label}: {len(passages)} passages, {pieces} word pieces in {elapsed:.2f} s "
-        f"-> {len(passages) / elapsed:.1f} passages/s, {pieces / elapsed:.0f} word pieces/s"
+        f"embedding  {label}: {len(passages)} passages, {pieces} word pieces in {lap[0]:.2f} s\n"
+        f"           {Clock.rate(len(passages), lap, 'passages/s')}; {Clock.rate(pieces, lap, 'word pieces/s')}"
     )
-    return len(passages) / elapsed
+    return len(passages) / lap[0]
 
 
 def bench_query_latency(embedding: MiniLMEmbedding) -> None:
@@ -101,20 +127,19 @@ def bench_llm(settings: Settings, document: str) -> None:
         {"role": "system", "content": "Answer from the article only."},
         {"role": "user", "content": f"Article:\n{document}\n\nSummarise the article in five sentences."},
     ]
-    started = time.perf_counter()
-    first = None
+    clock = Clock(settings.llm.n_threads)
+    prompt_lap = None
     for _piece in model.stream_chat(question, max_tokens=128):
-        if first is None:
-            first = time.perf_counter()
-    end = time.perf_counter()
+        if prompt_lap is None:
+            prompt_lap = clock.lap()
+    gen_lap = clock.lap()
     usage = model.last_usage
-    assert first is not None
-    prompt_s = first - started
-    gen_tokens = max(usage.completion_tokens - 1, 1)
+    assert prompt_lap is not None
     print(
-        f"llm[{label}] prompt {usage.prompt_tokens} tokens, first piece after {prompt_s:.2f} s "
-        f"-> {usage.prompt_tokens / prompt_s:.0f} prompt tokens/s; generation {usage.completion_tokens} "
-        f"tokens -> {gen_tokens / max(end - first, 1e-9):.1f} tokens/s"
+        f"llm[{label}] prompt {usage.prompt_tokens} tokens, first piece after {prompt_lap[0]:.2f} s\n"
+        f"           prompt: {Clock.rate(usage.prompt_tokens, prompt_lap, 'tokens/s')}\n"
+        f"           generation ({usage.completion_tokens} tokens): "
+        f"{Clock.rate(max(usage.completion_tokens - 1, 1), gen_lap, 'tokens/s')}"
     )
 
     claims = [
@@ -123,23 +148,25 @@ def bench_llm(settings: Settings, document: str) -> None:
         "Government soldiers were among the dead.",
         "The militants were defeated within an hour.",
     ]
-    cold = []
+    cold, warm = [], []
     for claim in claims:
-        t = time.perf_counter()
+        clock.mark()
         model.yes_probability(_judge_messages(document, claim), reuse_prefix=False)
-        cold.append(time.perf_counter() - t)
+        cold.append(clock.lap())
     prompt_tokens = model.last_usage.prompt_tokens
     model.yes_probability(_judge_messages(document, "warm-up"))
-    warm = []
     for claim in claims:
-        t = time.perf_counter()
+        clock.mark()
         model.yes_probability(_judge_messages(document, claim))
-        warm.append(time.perf_counter() - t)
+        warm.append(clock.lap())
+
+    def median(laps: list[tuple[float, float]]) -> str:
+        return f"{statistics.median(w for w, _ in laps):.2f} s wall (~{statistics.median(a for _, a in laps):.2f} s CPU-time estimate)"
+
     print(
-        f"llm[{label}] yes_probability on a {prompt_tokens}-token prompt: "
-        f"{statistics.median(cold):.2f} s without prefix re-use, "
-        f"{statistics.median(warm):.2f} s with it (median of {len(claims)}, "
-        f"{model.last_usage.cached_tokens} tokens re-used)"
+        f"llm[{label}] yes_probability on a {prompt_tokens}-token prompt, median of {len(claims)}:\n"
+        f"           without prefix re-use {median(cold)}\n"
+        f"           with prefix re-use ({model.last_usage.cached_tokens} tokens re-used) {median(warm)}"
     )
 
 
