@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -82,9 +83,18 @@ def test_small_model_is_found_and_verified() -> None:
     assert path.name == "SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
+@pytest.fixture
+def scratch_cache(tmp_path: Path) -> Iterator[Path]:
+    """A private cache folder whose gigabyte of model is removed after the test, pass or fail."""
+    yield tmp_path
+    for path in tmp_path.iterdir():
+        path.unlink()
+
+
 @pytest.mark.integration
-def test_assembles_once_then_reassembles_a_damaged_copy(tmp_path: Path) -> None:
+def test_assembles_once_then_reassembles_a_damaged_copy(scratch_cache: Path) -> None:
     """One 1.1 GB assembly, then a truncated copy is replaced by a fresh, verified one."""
+    tmp_path = scratch_cache
     target = gguf.ensure_qwen(tmp_path)
     assert target == tmp_path / QWEN_FILENAME
     assert target.stat().st_size == QWEN_SIZE
