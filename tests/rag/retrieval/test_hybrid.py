@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -243,3 +244,13 @@ def test_newly_indexed_article_is_found_at_once(small_index: Indexed, embedding)
     assert after.sources[0].passage.article_id == "tabqa"
     assert "tabqa" in {indexed.article_id for indexed in retriever.keyword_index().passages}
     assert any(p.article_id == "tabqa" for p in after.candidates if p.chunk_id in after.keyword_scores)
+
+
+def test_concurrent_questions_get_the_same_results_as_sequential(indexed: Indexed) -> None:
+    questions = QUESTIONS[:8]
+    expected = [[s.passage.chunk_id for s in indexed.retriever.run(q).sources] for q in questions]
+    fresh = HybridRetriever(indexed.settings, indexed.store, indexed.retriever.embedding)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(fresh.run, questions * 2))
+    got = [[s.passage.chunk_id for s in r.sources] for r in results]
+    assert got == expected * 2
