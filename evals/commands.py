@@ -82,7 +82,7 @@ def handle(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     print_report(result, console)
     paths = write_report(result, args.out)
-    console.print(f"Reports: {paths.json_path}, {paths.markdown_path}, {paths.chart_path}")
+    console.print(f"Reports: {paths.json_path}, {paths.markdown_path}, {paths.chart_path}", soft_wrap=True)
     return result.gate.exit_code
 
 

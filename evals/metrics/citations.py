@@ -47,6 +47,19 @@ def passage_document(passage: Passage) -> str:
     return f"{header}\n{passage.text}" if header else passage.text
 
 
+def source_document(source: Source) -> str:
+    """What a citation of ``source`` may rest on: its passage plus the other outlets' copies of it.
+
+    Duplicate wire copies are collapsed into one source, and a rewrite may carry a detail the
+    primary copy words differently; the answer engine verifies against the same union.
+    """
+    texts = [passage_document(source.passage)]
+    texts.extend(
+        p.text for p in source.corroborating if p.text not in source.passage.text and p.text not in texts
+    )
+    return "\n\n".join(texts)
+
+
 def citations_in(text: str) -> list[int]:
     """Citation numbers in order of appearance: "[1][3]" and "[1, 3]" both give [1, 3]."""
     numbers: list[int] = []
@@ -98,7 +111,7 @@ class CitationQuality:
         self.scorer = scorer
 
     def run(self, sentences: Sequence[Sentence], sources: Sequence[Source]) -> CitationResult:
-        documents = {source.number: passage_document(source.passage) for source in sources}
+        documents = {source.number: source_document(source) for source in sources}
         results: list[SentenceCitations] = []
         recalled = precise_total = n_citations = 0
         n_claims = 0

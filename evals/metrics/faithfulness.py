@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
-from evals.metrics.citations import Scorer, passage_document
+from evals.metrics.citations import Scorer, source_document
 from rag.support import needs_support, split_claims
 from rag.types import Source
 
@@ -35,7 +35,7 @@ class Faithfulness:
 
     def run(self, answer_text: str, sources: Sequence[Source]) -> FaithfulnessResult:
         claims = [c for c in split_claims(answer_text) if needs_support(c)]
-        documents = [passage_document(source.passage) for source in sorted(sources, key=lambda s: s.number)]
+        documents = [source_document(source) for source in sorted(sources, key=lambda s: s.number)]
         scored: list[ClaimSupport] = []
         for claim in claims:
             result = self.scorer.score(claim, documents)

@@ -40,6 +40,7 @@ def test_bad_limit_is_rejected(tmp_path: Path, capsys):
 
 
 @pytest.mark.integration
+@pytest.mark.timeout(1800)  # two runs of the small model; slow only when the machine is shared
 def test_rag_eval_small_model_writes_reports_and_gates(tmp_path: Path, model_cache_dir: Path):
     env = {
         **os.environ,

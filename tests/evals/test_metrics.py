@@ -290,3 +290,15 @@ def test_refusal_rates():
     assert result.accuracy == pytest.approx(3 / 5)
     assert (result.n_unanswerable, result.n_answerable) == (2, 3)
     assert RefusalAccuracy.aggregate([]).accuracy is None
+
+
+def test_citation_may_rest_on_a_corroborating_copy(scorer):
+    """A collapsed source stands for every outlet's copy: a detail only one copy words is backed."""
+    primary = passage(AFP, "IS already controls more than half the city.")
+    copy = passage(REWRITE, "Around 200,000 people live in Deir Ezzor city.")
+    sentences = [
+        Sentence(text="About 200,000 people live in Deir Ezzor city [1].", start=0, end=0, citations=[1])
+    ]
+    with_copy = CitationQuality(scorer).run(sentences, [source(1, primary, copy)])
+    without = CitationQuality(scorer).run(sentences, [source(1, primary)])
+    assert with_copy.recall == 1.0 and without.recall == 0.0
