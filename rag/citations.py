@@ -402,3 +402,48 @@ def verify(
         draft.supported = False
         result.unsupported += 1
     return result
+
+
+class CitationStreamFilter:
+    """Cleans citation markers in streamed text, so no token event shows a missing source.
+
+    Text from an opening bracket on is held back until the bracket closes (or clearly is not
+    a citation), then passed on with its numbers filtered: ``[7]`` with four sources
+    disappears, ``[1,7]`` becomes ``[1]``, ``[sic]`` passes unchanged. Everything else is
+    passed on at once, so streaming stays token by token.
+    """
+
+    _OPEN = "[【"
+    _MAX_HELD = 40
+
+    def __init__(self, n_sources: int) -> None:
+        self.n_sources = n_sources
+        self._held = ""
+
+    def feed(self, piece: str) -> str:
+        out = []
+        for char in piece:
+            if self._held:
+                self._held += char
+                if char in "]】":
+                    out.append(self._resolve(self._held))
+                    self._held = ""
+                elif char in self._OPEN or len(self._held) > self._MAX_HELD or char == "\n":
+                    held, self._held = self._held, ""
+                    out.append(held[:-1])
+                    out.append(self.feed(char))
+            elif char in self._OPEN:
+                self._held = char
+            else:
+                out.append(char)
+        return "".join(out)
+
+    def flush(self) -> str:
+        held, self._held = self._held, ""
+        return held
+
+    def _resolve(self, held: str) -> str:
+        match = MARKER.fullmatch(held)
+        if not match:
+            return held
+        return render_marker(parse_numbers(match.group("body"), self.n_sources))

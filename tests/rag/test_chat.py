@@ -1,0 +1,103 @@
+"""Conversations: follow-up rewriting, history per conversation, several conversations at once."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from rag.chat import ChatService, UnknownConversationError
+from rag.components import Components
+from rag.engine import AnswerEngine
+from tests.rag.answering import RecordingRetriever, ScriptedChatModel, indexed_components, with_settings
+
+FIRST = "How many people live in Deir al-Zor city?"
+FOLLOW_UP = "Who besieges it?"
+REWRITE = "Who besieges Deir al-Zor city?"
+REPLY = "Around 200,000 people live in Deir Ezzor city [1]."
+
+
+@pytest.fixture(scope="module")
+def components(tmp_path_factory: pytest.TempPathFactory, model_cache_dir: Path) -> Components:
+    return indexed_components(tmp_path_factory.mktemp("chat"), model_cache_dir)
+
+
+def scripted_service(
+    components: Components, model: ScriptedChatModel
+) -> tuple[ChatService, RecordingRetriever]:
+    shared = with_settings(components, components.settings)
+    shared.__dict__["llm"] = model
+    retriever = RecordingRetriever(shared.settings, shared.store, shared.embedding)
+    engine = AnswerEngine(shared.settings, shared, retriever=retriever)
+    return ChatService(shared.settings, shared, engine=engine), retriever
+
+
+def rewrite_requests(model: ScriptedChatModel) -> list[str]:
+    """The user messages of the condense calls the model received."""
+    return [m[1]["content"] for m in model.sent if "Follow-up question:" in m[1]["content"]]
+
+
+@pytest.mark.integration
+def test_follow_up_is_rewritten_and_retrieval_receives_the_rewrite(components: Components):
+    model = ScriptedChatModel(answer=REPLY, rewrite=REWRITE)
+    service, retriever = scripted_service(components, model)
+    conversation = service.new_conversation()
+    first = service.ask(conversation, FIRST)
+    assert first.standalone_question == FIRST
+    assert rewrite_requests(model) == []  # no rewrite on a first turn
+    second = service.ask(conversation, FOLLOW_UP)
+    assert second.question == FOLLOW_UP
+    assert second.standalone_question == REWRITE
+    assert [query for query, _ in retriever.calls] == [FIRST, REWRITE]
+    (request,) = rewrite_requests(model)
+    assert FIRST in request and FOLLOW_UP in request
+    answer_prompt = model.sent[-1][1]["content"]
+    assert answer_prompt.endswith(f"Question: {REWRITE}")
+    assert [a.question for a in service.history(conversation)] == [FIRST, FOLLOW_UP]
+    assert service.conversations() == [(conversation, FIRST)]
+
+
+@pytest.mark.integration
+def test_conversations_never_see_each_other(components: Components):
+    model = ScriptedChatModel(answer=REPLY, rewrite=REWRITE)
+    service, _ = scripted_service(components, model)
+    a, b = service.new_conversation(), service.new_conversation()
+    questions = {a: "Which group said it would not attend the Astana talks?", b: FIRST}
+    errors: list[BaseException] = []
+
+    def run(conversation: str) -> None:
+        try:
+            service.ask(conversation, questions[conversation])
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in (a, b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    service.ask(a, "And what was its former name?")
+    (request,) = rewrite_requests(model)
+    assert questions[a] in request and questions[b] not in request
+    assert [x.question for x in service.history(a)] == [questions[a], "And what was its former name?"]
+    assert [x.question for x in service.history(b)] == [questions[b]]
+    assert dict(service.conversations()) == {a: questions[a], b: questions[b]}
+    with pytest.raises(UnknownConversationError):
+        service.history("nope")
+
+
+@pytest.mark.integration
+def test_rewriting_with_the_small_model_gives_a_question(components: Components):
+    service = ChatService(components.settings, components)
+    conversation = service.new_conversation()
+    events = list(service.stream(conversation, FIRST))
+    assert events[-1].kind == "answer"
+    follow = service.ask(conversation, FOLLOW_UP)
+    # The fixed system prefix of the answer prompt is evaluated once, not on every turn.
+    if not follow.refused or follow.model:
+        assert components.llm.last_usage.cached_tokens > 0
+    assert follow.standalone_question.strip()
+    assert follow.question == FOLLOW_UP
+    assert len(service.history(conversation)) == 2

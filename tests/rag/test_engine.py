@@ -1,0 +1,252 @@
+"""The answer engine end to end: real store, real retrieval, real models (small one for plumbing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from rag import prompts
+from rag.citations import strip_markers
+from rag.components import Components
+from rag.engine import REFUSAL_TEXT, AnswerEngine
+from rag.retrieval.budget import format_context
+from rag.settings import load_settings
+from rag.tokens import count_tokens
+from rag.types import Filters
+from tests.rag.answering import RecordingRetriever, ScriptedChatModel, indexed_components, with_settings
+
+ANSWERABLE = "How many people live in Deir al-Zor city?"
+UNANSWERABLE = "What is the population of Kazakhstan?"
+
+
+def normalized(text: str) -> str:
+    return " ".join(strip_markers(text).split())
+
+
+@pytest.fixture(scope="module")
+def components(tmp_path_factory: pytest.TempPathFactory, model_cache_dir: Path) -> Components:
+    return indexed_components(tmp_path_factory.mktemp("engine"), model_cache_dir)
+
+
+@pytest.fixture(scope="module")
+def engine(components: Components) -> AnswerEngine:
+    return AnswerEngine(components.settings, components)
+
+
+# -- prompts (no models) ----------------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_system_prompt_is_fixed_and_sources_come_before_the_question():
+    a = prompts.answer_messages("Q1?", [])
+    b = prompts.answer_messages("Another question?", [])
+    assert a[0] == b[0]  # byte-identical prefix: llama.cpp re-uses it
+    assert a[1]["content"].endswith("Question: Q1?")
+    assert prompts.CANNOT_ANSWER in prompts.SYSTEM_PROMPT
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("text", "declined"),
+    [
+        (prompts.CANNOT_ANSWER, True),
+        ("The sources do not contain information about Kazakhstan.", True),
+        ("I don't know.", True),
+        ("", True),
+        ("Around 200,000 people live in Deir Ezzor city [1].", False),
+        ("About 200,000 people live there [1]. The sources do not say more.", False),
+    ],
+)
+def test_recognises_when_the_model_declines(text, declined):
+    assert prompts.says_cannot_answer(text) is declined
+
+
+@pytest.mark.unit
+def test_condense_prompt_keeps_recent_turns_short_and_rewrite_is_cleaned():
+    history = [(f"Question {i}?", f"Answer {i} [1]. More detail {i}. Even more {i}.") for i in range(5)]
+    messages = prompts.condense_messages(history, "And there?")
+    user = messages[1]["content"]
+    assert "Question 0?" not in user and "Question 4?" in user
+    assert "[1]" not in user and "Even more 4" not in user
+    assert user.rstrip().endswith("Rewritten question:")
+    assert prompts.clean_rewrite('Rewritten question: "How many live in Deir al-Zor?"\nExtra', "x") == (
+        "How many live in Deir al-Zor?"
+    )
+    assert prompts.clean_rewrite("  ", "And there?") == "And there?"
+
+
+# -- refusal ----------------------------------------------------------------------------------
+
+
+@pytest.mark.integration
+def test_unanswerable_question_is_refused_without_calling_the_model(engine: AnswerEngine):
+    llm = engine.llm
+    before = llm.last_usage
+    answer = engine.answer(UNANSWERABLE)
+    assert answer.refused
+    assert answer.text == REFUSAL_TEXT
+    assert "similarity" in (answer.refusal_reason or "")
+    assert llm.last_usage is before  # no generation, no judge call
+    assert answer.timings.first_token_s is None
+    assert answer.prompt_tokens == 0 and answer.model == ""
+
+
+@pytest.mark.integration
+def test_filters_that_exclude_everything_refuse_without_the_model(engine: AnswerEngine):
+    before = engine.llm.last_usage
+    answer = engine.answer(ANSWERABLE, filters=Filters(since=dt.date(2030, 1, 1)))
+    assert answer.refused and answer.sources == []
+    assert engine.llm.last_usage is before
+
+
+@pytest.mark.integration
+def test_date_and_source_filters_reach_retrieval(components: Components):
+    retriever = RecordingRetriever(components.settings, components.store, components.embedding)
+    engine = AnswerEngine(components.settings, components, retriever=retriever)
+    filters = Filters(since=dt.date(2017, 1, 17), until=dt.date(2017, 1, 17))
+    answer = engine.answer(ANSWERABLE, filters=filters)
+    assert retriever.calls == [(ANSWERABLE, filters)]
+    assert answer.sources
+    for source in answer.sources:
+        assert source.passage.date == dt.date(2017, 1, 17)
+    answer = engine.answer(ANSWERABLE, filters=Filters(sources=["bbc news"]))
+    assert {s.passage.source for s in answer.sources} == {"BBC News"}
+
+
+@pytest.mark.integration
+def test_a_model_that_declines_gives_a_refusal(components: Components):
+    scripted = ScriptedChatModel(answer=prompts.CANNOT_ANSWER)
+    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
+    engine.components.__dict__["llm"] = scripted
+    answer = engine.answer(ANSWERABLE)
+    assert answer.refused and answer.text == REFUSAL_TEXT
+    assert prompts.CANNOT_ANSWER in answer.refusal_reason
+    assert len(scripted.sent) == 1  # it was asked, with the sources
+
+
+@pytest.mark.integration
+def test_made_up_answer_is_refused_and_kept_for_debugging(components: Components):
+    made_up = "Kazakhstan has 19 million inhabitants [1]. Its capital is Nur-Sultan [2]."
+    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
+    engine.components.__dict__["llm"] = ScriptedChatModel(answer=made_up)
+    answer = engine.answer(ANSWERABLE)
+    assert answer.refused and answer.text == REFUSAL_TEXT
+    assert made_up in answer.refusal_reason
+
+
+# -- generation -------------------------------------------------------------------------------
+
+
+@pytest.mark.integration
+def test_tokens_stream_before_the_final_answer(engine: AnswerEngine):
+    events = list(engine.stream(ANSWERABLE))
+    kinds = [e.kind for e in events]
+    assert kinds[-1] == "answer" and kinds.count("answer") == 1
+    assert kinds.count("token") >= 2 and set(kinds[:-1]) == {"token"}
+    answer = events[-1].answer
+    streamed = "".join(e.text for e in events[:-1])
+    n = len(answer.sources)
+    assert all(1 <= int(x) <= n for x in re.findall(r"\[(\d+)\]", streamed))  # even streamed text
+    if answer.refused:
+        assert normalized(streamed) in normalized(answer.refusal_reason)
+    else:
+        for sentence in answer.sentences:
+            if not sentence.text.startswith(("Sources differ", "The figure changed")):
+                assert normalized(sentence.text) in normalized(streamed)
+    assert answer.prompt_tokens > 0 and answer.completion_tokens > 0
+    assert answer.model == engine.llm.name
+    assert 0 < answer.timings.first_token_s <= answer.timings.total_s
+    assert answer.timings.retrieval_s <= answer.timings.first_token_s
+
+
+@pytest.mark.integration
+def test_every_citation_names_a_source_and_sentence_offsets_hold(engine: AnswerEngine):
+    for question in (ANSWERABLE, "Which group said it would not attend the Astana talks?"):
+        answer = engine.answer(question)
+        numbers = {s.number for s in answer.sources}
+        assert numbers == set(range(1, len(answer.sources) + 1))
+        assert {int(x) for x in re.findall(r"\[(\d+)\]", answer.text)} <= numbers
+        for sentence in answer.sentences:
+            assert answer.text[sentence.start : sentence.end] == sentence.text
+            assert set(sentence.citations) <= numbers
+
+
+@pytest.mark.integration
+def test_prompt_stays_within_the_token_budget(components: Components):
+    settings = components.settings.with_overrides(**{"retrieval.context_tokens": 300})
+    engine = AnswerEngine(settings, with_settings(components, settings))
+    question = "How many people were killed in the IS attack on Deir al-Zor?"
+    answer = engine.answer(question)
+    context = format_context(answer.sources)
+    assert count_tokens(context) <= 300
+    llm = engine.llm
+    assert answer.prompt_tokens == llm.count_prompt_tokens(prompts.answer_messages(question, answer.sources))
+    overhead = llm.count_prompt_tokens(prompts.answer_messages(question, []))
+    context_in_model_tokens = llm.count_prompt_tokens([{"role": "user", "content": context}])
+    assert answer.prompt_tokens <= overhead + context_in_model_tokens
+
+
+@pytest.mark.integration
+def test_conflicting_tolls_are_reported_with_both_sources(components: Components):
+    reply = "Twelve government soldiers and 20 IS fighters were killed [1]."
+    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
+    engine.components.__dict__["llm"] = ScriptedChatModel(answer=reply)
+    question = "How many people were killed in the IS attack on Deir al-Zor?"
+    answer = engine.answer(question)
+    assert not answer.refused
+    assert answer.conflicts, answer.text
+    bbc = next(s.number for s in answer.sources if s.passage.source == "BBC News")
+    sides = {side.source_number for c in answer.conflicts for side in c.sides}
+    assert bbc in sides and len(sides) >= 2
+    differ = [s for s in answer.sentences if s.text.startswith("Sources differ")]
+    assert len(differ) == 1 and set(differ[0].citations) == sides
+    assert answer.sentences[0].citations == [bbc]  # re-cited to the BBC passage if needed
+
+
+# -- default model ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def default_engine(components: Components, model_cache_dir: Path) -> AnswerEngine:
+    """The default model over the same store (the small model is not shared)."""
+    settings = load_settings("default", data_dir=components.settings.data_dir, cache_dir=model_cache_dir)
+    shared = Components(settings)
+    shared.__dict__["store"] = components.store
+    shared.__dict__["embedding"] = components.embedding
+    return AnswerEngine(settings, shared)
+
+
+@pytest.mark.slow
+def test_acceptance_questions_with_the_default_model(default_engine: AnswerEngine):
+    population = default_engine.answer(ANSWERABLE)
+    assert not population.refused, population.refusal_reason
+    assert "200,000" in population.text
+    cited = {n for s in population.sentences for n in s.citations}
+    cited_articles = {
+        a
+        for s in population.sources
+        if s.number in cited
+        for a in [s.passage.article_id, *(p.article_id for p in s.corroborating)]
+    }
+    assert cited_articles & {"001_aba8e4193e5ca6f2", "002_3598194b84453929", "003_45ef8bfc82b231bc"}
+    assert all(s.supported for s in population.sentences if s.needs_citation)
+
+    group = default_engine.answer("Which group said it would not attend the Astana talks?")
+    assert not group.refused, group.refusal_reason
+    assert "Fateh al-Sham" in group.text
+    assert any(s.citations for s in group.sentences)
+
+    before = default_engine.llm.last_usage
+    kazakhstan = default_engine.answer(UNANSWERABLE)
+    assert kazakhstan.refused and kazakhstan.text == REFUSAL_TEXT
+    assert default_engine.llm.last_usage is before
+
+    toll = default_engine.answer("How many people were killed in the IS attack on Deir al-Zor?")
+    assert not toll.refused, toll.refusal_reason
+    assert toll.conflicts
+    assert "Sources differ" in toll.text
+    sides = {side.source_number for c in toll.conflicts for side in c.sides}
+    assert len(sides) >= 2
