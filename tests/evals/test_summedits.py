@@ -19,6 +19,7 @@ from evals.summedits import (
     balanced_accuracy,
     best_threshold,
     default_data_path,
+    document_subset,
     evaluate,
     fit,
     fit_config,
@@ -104,6 +105,17 @@ def test_stratified_subset_keeps_shares(items: list[SummEditsItem]) -> None:
     assert stratified_subset(test, 0) == []
     larger = {i.id for i in stratified_subset(test, 200)}
     assert len({i.id for i in subset} - larger) <= 3
+
+
+@pytest.mark.unit
+def test_document_subset_takes_whole_documents(items: list[SummEditsItem]) -> None:
+    test = [i for i in items if i.split == "test"]
+    subset = document_subset(test, 5)
+    docs = {i.doc_id for i in subset}
+    assert len(docs) == 5
+    assert subset == [i for i in order_by_document(test) if i.doc_id in docs]
+    assert document_subset(test, 5) == subset
+    assert document_subset(test, None) == order_by_document(test)
 
 
 # ---------------------------------------------------------------- metrics
@@ -207,6 +219,9 @@ def test_fit_then_evaluate_without_judge(settings, tmp_path: Path) -> None:
     assert "| deterministic |" in to_markdown(result)
     plain = run_summedits(settings, None, "evaluation", 20, False)
     assert plain.split == "evaluation" and plain.items == 20
+    clustered = evaluate(settings, None, split="test", use_judge=False, config=saved, documents=3)
+    assert len({s.doc_id for s in clustered.item_scores}) == 3
+    assert "3 of 21 documents" in clustered.subset
 
 
 # ---------------------------------------------------------------- with a judge (small model)
