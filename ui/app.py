@@ -30,7 +30,6 @@ from ui import render  # noqa: E402
 
 if TYPE_CHECKING:
     from rag.chat import ChatService
-
     from rag.components import Components
 
 UPLOAD_TYPES = [".txt", ".md", ".html", ".json", ".jsonl"]
@@ -70,6 +69,7 @@ mark.cited-span { background: #fde68a; color: inherit; padding: 0 1px; }
 .src-article summary, .src-others summary, .src-earlier summary { cursor: pointer; font-size: 0.9em; }
 .article-text { max-height: 22em; overflow-y: auto; font-size: 0.9em; padding: 0.4em;
   border: 1px dashed var(--border-color-primary); border-radius: 4px; }
+#index-summary { font-size: 0.85em; opacity: 0.85; }
 table.index-status th { text-align: left; padding-right: 1em; font-weight: 500; }
 #filter-message p { color: #b91c1c; font-weight: 600; }
 """
@@ -172,8 +172,10 @@ class ChatUI:
             "answer": str(getattr(llm, "name", type(llm).__name__)),
         }
 
-    def status_html(self) -> str:
-        return render.render_status(self.store.stats(), self.models())
+    def status_views(self) -> tuple[str, str]:
+        """(one-line summary shown at the top, full table in the status panel)."""
+        stats, models = self.store.stats(), self.models()
+        return render.render_status_line(stats, models), render.render_status(stats, models)
 
     # --- rendering a conversation ------------------------------------------------------
 
@@ -275,10 +277,10 @@ class ChatUI:
         return self.messages(answers), self.sources_html(answers), session
 
     def upload(self, files: Sequence[Any] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
-        """Copy uploads into the data folder, index them, report; outputs: report, status, sources."""
+        """Copy uploads into the data folder, index them, report; outputs: report, summary, status, sources."""
         paths = [Path(getattr(f, "name", f)) for f in (files or [])]
         if not paths:
-            return "<p>Choose one or more files first.</p>", gr.skip(), gr.skip()
+            return "<p>Choose one or more files first.</p>", gr.skip(), gr.skip(), gr.skip()
         copied = copy_uploads(paths, self.settings.data_dir / "uploads")
         from index.pipeline import Indexer
 
@@ -292,15 +294,15 @@ class ChatUI:
             try:
                 report = indexer.run(copied, progress=on_progress)
             except Exception as exc:  # shown next to the upload: the page must stay usable
-                return render.render_error(f"Indexing failed: {exc}"), self.status_html(), gr.skip()
+                return render.render_error(f"Indexing failed: {exc}"), *self.status_views(), gr.skip()
         return (
             render.render_index_report(report, [p.name for p in copied]),
-            self.status_html(),
+            *self.status_views(),
             gr.Dropdown(choices=self.source_choices()),
         )
 
     def refresh(self) -> tuple:
-        return self.status_html(), gr.Dropdown(choices=self.source_choices())
+        return *self.status_views(), gr.Dropdown(choices=self.source_choices())
 
     # --- layout ------------------------------------------------------------------------
 
@@ -309,6 +311,8 @@ class ChatUI:
         with gr.Blocks(title="News archive Q&A", analytics_enabled=False, fill_width=True) as demo:
             session = gr.State(new_session())
             gr.Markdown("## News archive Q&A\nAnswers cite the archived articles they come from.")
+            status_line, status_table = self.status_views()
+            summary = gr.HTML(status_line, elem_id="index-summary")
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3, min_width=420):
                     with gr.Row():
@@ -354,7 +358,7 @@ class ChatUI:
                     gr.Markdown("### Sources")
                     sources_panel = gr.HTML(self.sources_html([]), elem_id="sources-panel")
                     with gr.Accordion("Index status", open=False, elem_id="index-status-box"):
-                        status = gr.HTML(self.status_html(), elem_id="index-status")
+                        status = gr.HTML(status_table, elem_id="index-status")
                     with gr.Accordion("Add articles", open=False, elem_id="upload-box"):
                         files = gr.File(
                             file_count="multiple",
@@ -394,12 +398,12 @@ class ChatUI:
             upload_button.click(
                 fn=self.upload,
                 inputs=files,
-                outputs=[upload_report, status, source],
+                outputs=[upload_report, summary, status, source],
                 concurrency_limit=1,
                 concurrency_id="index",
                 api_name="add_articles",
             )
-            demo.load(fn=self.refresh, outputs=[status, source], api_visibility="private")
+            demo.load(fn=self.refresh, outputs=[summary, status, source], api_visibility="private")
         return demo
 
 

@@ -377,6 +377,26 @@ def render_status(stats: Any, models: Mapping[str, str]) -> str:
     return f'<table class="index-status">{cells}</table>'
 
 
+def render_status_line(stats: Any, models: Mapping[str, str]) -> str:
+    """The index at a glance, always on screen: articles, chunks, duplicate groups, models."""
+    data = _as_dict(stats)
+    figures = [
+        f"{data[key]} {label}"
+        for key, label in (
+            ("articles", "articles"),
+            ("chunks", "chunks"),
+            ("duplicate_groups", "duplicate groups"),
+        )
+        if data.get(key) is not None
+    ]
+    model_text = ", ".join(f"{name}: {value}" for name, value in models.items())
+    return (
+        f'<div class="index-line">Index: {escape(" · ".join(figures))}'
+        + (f" — models {escape(model_text)}" if model_text else "")
+        + "</div>"
+    )
+
+
 def render_index_report(report: Any, copied: Sequence[str] = ()) -> str:
     """What an upload changed, naming every skipped file and why."""
     data = _as_dict(report)

@@ -80,6 +80,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, model_cache_dir: Path) -> I
         "ANONYMIZED_TELEMETRY": "False",
         "HF_HUB_OFFLINE": "1",
         "PYTHONUNBUFFERED": "1",
+        # Short answers keep the run short; streaming, citing and rendering are the same.
+        "RAG_ANSWER__MAX_TOKENS": "64",
     }
     command = [sys.executable, "-m", "rag.cli", "--profile", "test", "serve"]
     command += ["--port", str(port), "--no-browser", "--auth", f"{USER}:{PASSWORD}"]
@@ -130,6 +132,7 @@ def new_page(browser, server: Server):
         page.set_default_timeout(30_000)
         page.goto(server.url)
         page.wait_for_selector("#question textarea")
+        page.wait_for_selector("#sources-panel .src-panel")
         return page
 
     yield make

@@ -287,3 +287,11 @@ def test_updates_over_time_are_told_apart_from_rival_accounts():
     html = render.render_answer(answer, 0)
     assert "notice-update" in html and "notice-conflict" not in html
     assert html.index("40") < html.index("82")
+
+
+def test_status_line_sums_up_the_index():
+    line = render.render_status_line(
+        {"articles": 5, "chunks": 30, "duplicate_groups": 6}, {"embedding": "minilm", "answer": "<b>m</b>"}
+    )
+    assert "5 articles · 30 chunks · 6 duplicate groups" in line
+    assert "minilm" in line and "&lt;b&gt;m&lt;/b&gt;" in line
