@@ -59,7 +59,8 @@ PUBLISHED = {
 """Published balanced accuracy on SummEdits news (Laban et al. 2023), for comparison."""
 
 PRIOR_STRENGTH = 1.0
-"""L2 pull of the fitted weights towards the hand-set ones in ``SupportConfig``'s defaults.
+"""L2 pull of the fitted weights towards the hand-set ones in ``SupportConfig``'s defaults, used
+when cross-validation cannot choose one (see ``PRIOR_GRID``).
 
 The evaluation split holds only 4 documents; a feature that never varies there (say, a number that
 is never edited) would otherwise fall to weight 0 and stop counting for the answer verifier."""
@@ -434,23 +435,84 @@ class FitReport:
         }
 
 
+PRIOR_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
+"""Prior strengths tried by leave-one-document-out cross-validation on the evaluation split."""
+
+
+@dataclass
+class CombinationFit:
+    weights: dict[str, float]
+    threshold: float
+    strength: float
+    cv_balanced_accuracy: dict[float, float | None]
+    """Leave-one-document-out balanced accuracy for each prior strength tried."""
+
+
+def _fit_combination(
+    scores: Sequence[ItemScore], names: list[str], prior: dict[str, float], judged: bool
+) -> CombinationFit:
+    """Weights, threshold and prior strength for one combination.
+
+    The strength is chosen by leave-one-document-out cross-validation (each held-out document scored
+    with weights and threshold fitted on the others), ties going to the stronger prior; with a single
+    document there is nothing to hold out and ``PRIOR_STRENGTH`` is used.
+    """
+    labels = [s.label for s in scores]
+    y = np.array(labels, dtype=float)
+    docs = sorted({s.doc_id for s in scores})
+
+    def value(weights: dict[str, float], s: ItemScore) -> float:
+        return combine(weights, s.features, s.judge if judged else None)
+
+    cv: dict[float, float | None] = {}
+    if len(docs) >= 2:
+        for strength in PRIOR_GRID:
+            held_labels: list[int] = []
+            held_predictions: list[bool] = []
+            for doc in docs:
+                train = [s for s in scores if s.doc_id != doc]
+                if len({s.label for s in train}) < 2:
+                    continue
+                w = fit_logistic(
+                    _design(train, names), np.array([s.label for s in train], float), names, prior, strength
+                )
+                cut = best_threshold([s.label for s in train], [value(w, s) for s in train])
+                held = [s for s in scores if s.doc_id == doc]
+                held_labels += [s.label for s in held]
+                held_predictions += [value(w, s) >= cut for s in held]
+            cv[strength] = (
+                balanced_accuracy(held_labels, held_predictions) if len(set(held_labels)) == 2 else None
+            )
+    valid = {k: v for k, v in cv.items() if v is not None}
+    strength = max(valid, key=lambda k: (round(valid[k], 3), k)) if valid else PRIOR_STRENGTH
+    weights = fit_logistic(_design(scores, names), y, names, prior, strength)
+    threshold = best_threshold(labels, [value(weights, s) for s in scores])
+    return CombinationFit(weights, threshold, strength, cv)
+
+
 def fit_config(scores: Sequence[ItemScore], base: SupportConfig, *, use_judge: bool) -> SupportConfig:
     """Weights and thresholds from scored items; the judge combination only when items have p(Yes)."""
     prior = SupportConfig()
-    y = np.array([s.label for s in scores], dtype=float)
-    names = list(FEATURES)
-    det = fit_logistic(_design(scores, names), y, names, prior.deterministic_weights)
-    det_scores = [combine(det, s.features) for s in scores]
+    det = _fit_combination(scores, list(FEATURES), prior.deterministic_weights, judged=False)
     update: dict[str, Any] = {
-        "deterministic_weights": det,
-        "deterministic_threshold": best_threshold([s.label for s in scores], det_scores),
+        "deterministic_weights": det.weights,
+        "deterministic_threshold": det.threshold,
     }
+    notes = [f"deterministic prior strength {det.strength}"]
     if use_judge:
-        names_j = [*FEATURES, JUDGE_FEATURE]
-        combined = fit_logistic(_design(scores, names_j), y, names_j, prior.weights)
-        comb_scores = [combine(combined, s.features, s.judge) for s in scores]
-        update["weights"] = combined
-        update["threshold"] = best_threshold([s.label for s in scores], comb_scores)
+        comb = _fit_combination(scores, [*FEATURES, JUDGE_FEATURE], prior.weights, judged=True)
+        update["weights"] = comb.weights
+        update["threshold"] = comb.threshold
+        notes.append(f"combined prior strength {comb.strength}")
+        if comb.cv_balanced_accuracy.get(comb.strength) is not None:
+            notes[-1] += (
+                f" (leave-one-document-out balanced accuracy {comb.cv_balanced_accuracy[comb.strength]:.3f})"
+            )
+    if det.cv_balanced_accuracy.get(det.strength) is not None:
+        notes[0] += (
+            f" (leave-one-document-out balanced accuracy {det.cv_balanced_accuracy[det.strength]:.3f})"
+        )
+    update["fitted_on"] = "; ".join(notes)
     return base.model_copy(update=update)
 
 
@@ -497,7 +559,8 @@ def fit(
     model = getattr(llm, "name", None)
     config.fitted_on = (
         f"SummEdits news evaluation split, {len(items)} items, "
-        f"{'judge ' + str(model) if use_judge else 'deterministic checks only'}, {dt.date.today().isoformat()}"
+        f"{'judge ' + str(model) if use_judge else 'deterministic checks only'}, {dt.date.today().isoformat()}; "
+        + config.fitted_on
     )
     labels = [s.label for s in scores]
     train = {
