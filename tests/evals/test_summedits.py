@@ -180,7 +180,7 @@ def test_fit_logistic_learns_direction_and_keeps_signs() -> None:
 def _item(label: int, overlap: float, judge: float | None, k: int) -> ItemScore:
     features = dict.fromkeys(FEATURES, 1.0) | {"overlap": overlap, "unbacked": 0.0}
     return ItemScore(
-        id=f"d_{k}", doc_id="d", label=label, edit_types=(), features=features, judge=judge,
+        id=f"d{k % 3}_{k}", doc_id=f"d{k % 3}", label=label, edit_types=(), features=features, judge=judge,
         deterministic=0.5, score=0.5, unbacked=[], seconds=0.0,
     )  # fmt: skip
 
@@ -191,6 +191,8 @@ def test_fit_config_sets_both_combinations() -> None:
     config = fit_config(scores, SupportConfig(), use_judge=True)
     assert config.weights["judge"] > 0 and config.deterministic_weights["overlap"] > 0
     assert 0.0 < config.threshold < 1.0 and 0.0 < config.deterministic_threshold < 1.0
+    assert "combined prior strength" in config.fitted_on  # chosen by leave-one-document-out
+    assert "leave-one-document-out balanced accuracy 1.000" in config.fitted_on
     with pytest.raises(ValueError, match="judge"):
         fit_config([_item(1, 0.9, None, 0), _item(0, 0.5, None, 1)], SupportConfig(), use_judge=True)
 
