@@ -218,11 +218,12 @@ class ChatUI:
             yield gr.skip(), gr.skip(), gr.skip(), session, gr.skip(), f"⚠ {exc}"
             return
         session = {**session, "conversations": list(session["conversations"])}
-        if session["conversation_id"] is None:
+        past = self._history(session["conversation_id"])
+        if past is None:  # no conversation yet, or the server no longer knows it
             session["conversation_id"] = self.chat.new_conversation()
             session["conversations"].append(session["conversation_id"])
+            past = []
         cid = session["conversation_id"]
-        past = list(self.chat.history(cid))
         messages = self.messages(past)
         messages.append({"role": "user", "content": render.render_user(question)})
         messages.append({"role": "assistant", "content": render.render_streaming("…")})
@@ -265,6 +266,14 @@ class ChatUI:
             gr.skip(),
         )
 
+    def _history(self, conversation_id: str | None) -> list[Answer] | None:
+        if conversation_id is None:
+            return None
+        try:
+            return list(self.chat.history(conversation_id))
+        except KeyError:
+            return None
+
     def new_chat(self, session: dict[str, Any]) -> tuple:
         session = {**session, "conversation_id": None}
         return [], self.sources_html([]), session, self.conversation_list(session), ""
@@ -272,8 +281,10 @@ class ChatUI:
     def open_conversation(self, conversation_id: str | None, session: dict[str, Any]) -> tuple:
         if not conversation_id or conversation_id not in session["conversations"]:
             return gr.skip(), gr.skip(), session
+        answers = self._history(conversation_id)
+        if answers is None:
+            return gr.skip(), gr.skip(), session
         session = {**session, "conversation_id": conversation_id}
-        answers = list(self.chat.history(conversation_id))
         return self.messages(answers), self.sources_html(answers), session
 
     def upload(self, files: Sequence[Any] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008

@@ -66,7 +66,8 @@ def ensure_index(settings: Any, components: Any, console: Any) -> None:
         report = indexer.run([corpus], progress=on_progress)
     console.print(
         f"Indexed {len(report.added)} article(s), {report.chunks_added} chunk(s), "
-        f"{report.duplicate_groups} duplicate group(s) in {report.seconds:.1f} s"
+        f"{report.duplicate_groups} duplicate group(s) in {report.seconds:.1f} s",
+        highlight=False,
     )
     for item in report.skipped:
         console.print(f"  skipped {item.path}: {item.reason}", markup=False, highlight=False)
@@ -98,28 +99,39 @@ def serve(args: argparse.Namespace) -> int:
         return 1
 
     from rag.chat import ChatService
-
     from ui.app import build_app, launch_options
 
     console.print(f"Loading the answer model ({settings.llm.backend})…")
     chat = ChatService(settings, components)
     demo = build_app(settings, components, chat)
     demo.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=64)
+    try:
+        demo.launch(
+            server_name=args.host,
+            server_port=args.port,
+            auth=auth,
+            auth_message="Log in to the news archive." if auth else None,
+            inbrowser=not args.no_browser,
+            max_file_size=f"{int(settings.ingest.max_file_mb)}mb",
+            footer_links=["api", "settings"],
+            quiet=True,
+            prevent_thread_lock=True,
+            **launch_options(),
+        )
+    except OSError as exc:
+        console.print(
+            f"[red]error:[/red] cannot serve on {args.host}:{args.port} ({exc}); "
+            "choose another port with --port",
+            highlight=False,
+        )
+        return 1
     url_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     console.print(
         f"Serving on http://{url_host}:{args.port}"
         + (" (login required)" if auth else "")
         + (" — reachable from other machines" if args.host not in ("127.0.0.1", "localhost", "::1") else "")
+        + ". Press Ctrl+C to stop.",
+        highlight=False,
     )
-    demo.launch(
-        server_name=args.host,
-        server_port=args.port,
-        auth=auth,
-        auth_message="Log in to the news archive." if auth else None,
-        inbrowser=not args.no_browser,
-        max_file_size=f"{int(settings.ingest.max_file_mb)}mb",
-        footer_links=["api", "settings"],
-        quiet=False,
-        **launch_options(),
-    )
+    demo.block_thread()
     return 0
