@@ -295,3 +295,9 @@ def test_status_line_sums_up_the_index():
     )
     assert "5 articles · 30 chunks · 6 duplicate groups" in line
     assert "minilm" in line and "&lt;b&gt;m&lt;/b&gt;" in line
+
+
+def test_a_shared_figure_picks_the_sentence_that_carries_it():
+    text = "People were killed in the fighting in the city on Monday. The dead comprised 28 soldiers killed."
+    [(start, end)] = render.cited_spans(text, ["28 people were killed in the fighting [1]."])
+    assert text[start:end].startswith("The dead comprised 28")
