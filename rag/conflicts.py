@@ -234,11 +234,17 @@ def _source_date(source: Source) -> dt.date | None:
     return min(dates) if dates else None
 
 
-def source_label(source: Source) -> str:
-    """How the added sentence names a source: publisher (or title), then its date."""
+def _publisher(source: Source) -> str | None:
     passages = (source.passage, *source.corroborating)
-    name = next((p.source for p in passages if p.source), None) or source.passage.title
-    name = name or f"Source {source.number}"
+    return next((p.source for p in passages if p.source), None) or source.passage.title
+
+
+def source_label(source: Source) -> str:
+    """How the added sentence names a source: publisher (or title, or dateline), then its date."""
+    name = _publisher(source)
+    if not name:
+        dateline = next((p.dateline for p in (source.passage, *source.corroborating) if p.dateline), None)
+        name = f"a report from {dateline.title()}" if dateline else f"source {source.number}"
     date = _source_date(source)
     return f"{name} ({date.isoformat()})" if date else name
 
@@ -312,7 +318,7 @@ def _side(source: Source, fact: Fact) -> ConflictSide:
     return ConflictSide(
         value=fact.phrase,
         source_number=source.number,
-        source=source_label(source).split(" (")[0],
+        source=_publisher(source),
         date=_source_date(source),
     )
 

@@ -35,7 +35,7 @@ def scripted_service(
 
 def rewrite_requests(model: ScriptedChatModel) -> list[str]:
     """The user messages of the condense calls the model received."""
-    return [m[1]["content"] for m in model.sent if "Follow-up question:" in m[1]["content"]]
+    return [m[-1]["content"] for m in model.sent if "Follow Up Input:" in m[-1]["content"]]
 
 
 @pytest.mark.integration

@@ -68,11 +68,12 @@ def test_recognises_when_the_model_declines(text, declined):
 def test_condense_prompt_keeps_recent_turns_short_and_rewrite_is_cleaned():
     history = [(f"Question {i}?", f"Answer {i} [1]. More detail {i}. Even more {i}.") for i in range(5)]
     messages = prompts.condense_messages(history, "And there?")
-    user = messages[1]["content"]
+    user = messages[-1]["content"]
     assert "Question 0?" not in user and "Question 4?" in user
     assert "[1]" not in user and "Even more 4" not in user
-    assert user.rstrip().endswith("Rewritten question:")
-    assert prompts.clean_rewrite('Rewritten question: "How many live in Deir al-Zor?"\nExtra', "x") == (
+    assert "Follow Up Input: And there?" in user
+    assert user.rstrip().endswith("Standalone question:")
+    assert prompts.clean_rewrite('Standalone question: "How many live in Deir al-Zor?"\nExtra', "x") == (
         "How many live in Deir al-Zor?"
     )
     assert prompts.clean_rewrite("  ", "And there?") == "And there?"
