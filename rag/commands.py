@@ -200,12 +200,24 @@ def ask_command(args: argparse.Namespace) -> int:
     from rag.engine import AnswerEngine
 
     engine = AnswerEngine(settings, components)
-    if args.json:
-        answer = engine.answer(args.question, filters=filters)
-        print(answer.model_dump_json(indent=2))
-        return 0
-    render_stream(engine.stream(args.question, filters=filters), sys.stdout, stream=not args.no_stream)
+    try:
+        if args.json:
+            answer = engine.answer(args.question, filters=filters)
+            print(answer.model_dump_json(indent=2))
+            return 0
+        render_stream(engine.stream(args.question, filters=filters), sys.stdout, stream=not args.no_stream)
+    except _model_errors() as exc:
+        print(f"\nCannot answer: {exc}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _model_errors() -> tuple[type[Exception], ...]:
+    """Failures a user can fix (model missing or unreachable), reported without a traceback."""
+    from rag.models.checksums import ModelIntegrityError
+    from rag.models.llm import LLMUnavailableError
+
+    return (LLMUnavailableError, ModelIntegrityError)
 
 
 CHAT_HELP = "Ask a question. /new starts over, /sources shows the last answer's sources, /quit leaves."
@@ -248,6 +260,10 @@ def chat_command(args: argparse.Namespace, *, input_fn=input, out: TextIO | None
             out.write(CHAT_HELP + "\n")
             continue
         out.write("\n")
-        last = render_stream(service.stream(conversation, line, filters), out)
+        try:
+            last = render_stream(service.stream(conversation, line, filters), out)
+        except _model_errors() as exc:
+            out.write(f"\nCannot answer: {exc}\n")
+            continue
         if last is not None and last.standalone_question != last.question:
             out.write(f"(understood as: {last.standalone_question})\n")

@@ -191,6 +191,8 @@ class AnswerEngine:
         from rag.support import needs_support
 
         checked = verify(drafts, evidence, scorer, needs_support)
+        if checked.checked == 0:
+            return refuse(f"The model's reply states nothing a source could back: {raw}")
         if checked.all_unsupported:
             return refuse(f"No sentence of the model's answer is backed by the sources: {raw}")
 
