@@ -750,7 +750,7 @@ hire:fire agree:disagree include:exclude import:export majority:minority maximum
 cheap:expensive rich:poor safe:dangerous true:false alive:dead survive:die friend:enemy ally:enemy
 north:south east:west male:female men:women husband:wife son:daughter brother:sister mother:father
 inside:outside peaceful:violent struggling:thriving troubled:thriving best:worst better:worse
-add:remove public:private domestic:foreign internal:external lowest:highest least:most"""
+add:remove public:private domestic:foreign internal:external lowest:highest"""
 """Pairs of opposites: a claim word the passage lacks whose opposite the passage uses is a reversed fact."""
 
 
@@ -764,17 +764,36 @@ def _antonyms() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in table.items()}
 
 
+ANTONYM_CONTEXT = 2
+"""Passage sentences (those sharing most words with the claim) in which an opposite counts."""
+
+
 def check_antonyms(claim: Facts, evidence: Evidence) -> list[str]:
-    """Claim words replaced by their opposite ("sales increased" where the passage says "declined")."""
+    """Claim words replaced by their opposite ("sales increased" where the passage says "declined").
+
+    The opposite must occur where the passage speaks of the same thing (its sentences that best match
+    the claim): a long article uses "increase" somewhere without contradicting "profits declined".
+    """
     table = _antonyms()
+    stems = set(content_stems(claim.tokens))
+    ranked = sorted(
+        (i for i, s in enumerate(evidence.sentence_stems) if stems & set(s)),
+        key=lambda i: len(stems & set(evidence.sentence_stems[i])),
+        reverse=True,
+    )[:ANTONYM_CONTEXT]
+    context: set[str] = set()
+    for i in ranked:
+        context.update(evidence.sentence_stems[i])
     problems = []
     for token in claim.tokens:
+        if token.norm in STOPWORDS:
+            continue
         word = stem(token.norm)
         if word in evidence.stems or word not in table:
             continue
-        opposite = table[word] & evidence.stems
+        opposite = table[word] & context
         if opposite:
-            said = next(t.text for t in evidence.facts.tokens if stem(t.norm) in opposite)
+            said = next(t.text for i in ranked for t in evidence.sentences[i] if stem(t.norm) in opposite)
             problems.append(f"antonym: {token.text} (passage: {said})")
     return list(dict.fromkeys(problems))
 
