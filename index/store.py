@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -212,6 +212,7 @@ class ChunkStore:
             with contextlib.suppress(Exception):  # absent already: nothing to drop
                 self.client.delete_collection(name)
         self._open_collections()
+        self._bump_revision()
 
     @property
     def location(self) -> str:
@@ -306,12 +307,17 @@ class ChunkStore:
         return members
 
     def revision(self) -> str:
-        """Changes whenever any article or chunk does (caches such as a BM25 index key on it)."""
-        digest = hashlib.sha256()
-        for article_id, metadata in sorted(self.manifest().items()):
-            digest.update(f"{article_id}\0{metadata.get('content_hash', '')}\n".encode())
-        digest.update(f"chunks={self._chunks.count()}".encode())
-        return digest.hexdigest()[:16]
+        """Changes whenever any article or chunk does (caches such as a BM25 index key on it).
+
+        Every write stamps a fresh marker on the manifest collection, so this costs one small
+        read per question instead of a pass over the whole manifest (0.3 s at 2,000 articles).
+        The counts guard against a writer that stopped between its write and its stamp.
+        """
+        marker = (self.client.get_collection(f"{self.name}_articles").metadata or {}).get("revision", "")
+        return f"{marker}:{self._articles.count()}:{self._chunks.count()}"
+
+    def _bump_revision(self) -> None:
+        self._articles.modify(metadata={"schema_version": SCHEMA_VERSION, "revision": uuid.uuid4().hex})
 
     def stats(self) -> StoreStats:
         groups: dict[str, set[str]] = {}
@@ -372,6 +378,7 @@ class ChunkStore:
         if nodes:
             self.vector_store.delete_nodes([node.node_id for node in nodes])
             self.vector_store.add(nodes)
+            self._bump_revision()
 
     def write_articles(self, batch: list[tuple[Article, list[Chunk], list[float]]]) -> None:
         """Record articles in the manifest; call only once all their chunks are stored."""
@@ -394,11 +401,14 @@ class ChunkStore:
             metadatas.append(metadata)
             vectors.append(list(vector))
         self._articles.upsert(ids=ids, documents=documents, metadatas=metadatas, embeddings=vectors)
+        self._bump_revision()
 
     def delete_chunks(self, chunk_ids: Iterable[str]) -> None:
         ids = list(chunk_ids)
         for start in range(0, len(ids), PAGE):
             self._chunks.delete(ids=ids[start : start + PAGE])
+        if ids:
+            self._bump_revision()
 
     def delete_article(self, article_id: str) -> None:
         self.delete_articles([article_id])
@@ -410,6 +420,8 @@ class ChunkStore:
             part = ids[start : start + PAGE]
             self._articles.delete(ids=part)
             self._chunks.delete(where={"article_id": {"$in": part}})
+        if ids:
+            self._bump_revision()
 
 
 def filters_to_where(filters: Filters | None) -> dict[str, Any] | None:
