@@ -246,7 +246,14 @@ def test_judge_cache_and_judged_run(settings, tmp_path: Path) -> None:
     assert reopened.yes_probability(messages) == first and reopened.misses == 0
 
     report = evaluate(
-        settings, components, split="evaluation", limit=4, use_judge=True, config=SupportConfig()
+        settings,
+        components,
+        split="evaluation",
+        documents=1,  # one document: its prompt prefix is evaluated once
+        limit=4,
+        use_judge=True,
+        config=SupportConfig(),
+        judge_cache=tmp_path / "run.jsonl",
     )
     assert report.use_judge and report.model == components.llm.name
     assert set(report.scorers) == {"combined", "deterministic", "judge"}
