@@ -30,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
-        "--profile", choices=["default", "test"], default=None,
+        "--profile",
+        choices=["default", "test"],
+        default=None,
         help="settings profile (test: small model for fast checks); default $RAG_PROFILE or 'default'",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
