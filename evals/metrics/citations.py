@@ -14,13 +14,12 @@ The same scorer judges both systems, so the figures compare them even where the 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from evals.metrics.correctness import CITATION_MARKER, strip_citations
+from evals.metrics.markers import citations_in, leading_markers, strip_citations
 from rag.support import SupportResult, needs_support, split_sentences
 from rag.types import Answer, Passage, Sentence, Source
 
@@ -60,18 +59,11 @@ def source_document(source: Source) -> str:
     return "\n\n".join(texts)
 
 
-def citations_in(text: str) -> list[int]:
-    """Citation numbers in order of appearance: "[1][3]" and "[1, 3]" both give [1, 3]."""
-    numbers: list[int] = []
-    for marker in CITATION_MARKER.finditer(text):
-        for value in re.findall(r"\d+", marker.group(0)):
-            if int(value) not in numbers:
-                numbers.append(int(value))
-    return numbers
-
-
 def answer_sentences(answer: Answer) -> list[Sentence]:
-    """The answer's sentences with their citations; derived from the text when the producer gave none."""
+    """The answer's sentences with their citations; derived from the text when the producer gave none.
+
+    Markers left after a full stop ("... on Saturday. [3]") belong to the sentence before them.
+    """
     if answer.sentences:
         return answer.sentences
     out: list[Sentence] = []
@@ -79,8 +71,17 @@ def answer_sentences(answer: Answer) -> list[Sentence]:
     for text in split_sentences(answer.text):
         start = answer.text.find(text[:20], cursor)
         start = start if start >= 0 else cursor
-        out.append(Sentence(text=text, start=start, end=start + len(text), citations=citations_in(text)))
         cursor = start + len(text)
+        lead = leading_markers(text) if out else 0
+        if lead:
+            last = out[-1]
+            last.citations = list(dict.fromkeys([*last.citations, *citations_in(text[:lead])]))
+            last.end = start + len(text[:lead].rstrip())
+            last.text = answer.text[last.start : last.end]
+            start, text = start + lead, text[lead:]
+            if not text.strip():
+                continue
+        out.append(Sentence(text=text, start=start, end=cursor, citations=citations_in(text)))
     return out
 
 

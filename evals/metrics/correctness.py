@@ -16,11 +16,11 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
+from evals.metrics.markers import strip_citations
+
 Fact = str | list[str]
 """One expected fact: a string, or a list of alternatives any one of which counts."""
 
-CITATION_MARKER = re.compile(r"\s*\[\d+(?:\s*[,;\-–]\s*\d+)*\]")
-"""``[2]``, ``[1, 3]``, ``[1-2]``: removed before matching so citation numbers never count as facts."""
 
 NUMBER_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -34,10 +34,6 @@ _GROUPED_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
 _NON_WORD = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[^a-z0-9.])+")
 _ACRONYM = re.compile(r"[A-Z]{2,5}")
-
-
-def strip_citations(text: str) -> str:
-    return CITATION_MARKER.sub("", text)
 
 
 def normalize(text: str) -> str:

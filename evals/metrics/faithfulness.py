@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, Field
 
 from evals.metrics.citations import Scorer, source_document
+from evals.metrics.markers import strip_citations
 from rag.support import needs_support, split_claims
 from rag.types import Source
 
@@ -34,7 +35,7 @@ class Faithfulness:
         self.scorer = scorer
 
     def run(self, answer_text: str, sources: Sequence[Source]) -> FaithfulnessResult:
-        claims = [c for c in split_claims(answer_text) if needs_support(c)]
+        claims = [c for c in split_claims(strip_citations(answer_text)) if needs_support(c)]
         documents = [source_document(source) for source in sorted(sources, key=lambda s: s.number)]
         scored: list[ClaimSupport] = []
         for claim in claims:

@@ -165,6 +165,32 @@ def sources() -> list[Source]:
 
 def test_citations_parse_markers():
     assert citations_in("Twelve died [1][3], and [1, 2] later [2-4].") == [1, 3, 2, 4]
+    # the forms a model copies from llama-index's "Source 1:" labels
+    assert citations_in("Six explosions hit [Source 3]. (Source 2) said so.") == [3, 2]
+    assert citations_in("According to Source 1, 20 air strikes [Sources 2, 4].") == [1, 2, 4]
+    assert citations_in("Source 2:\nThe temple was destroyed.") == [2]
+    assert citations_in("A source said 20 air strikes (115 miles) in 2017.") == []
+
+
+def test_trailing_marker_belongs_to_the_sentence_before():
+    text = "Six explosions hit the city. [Source 3] About 200,000 live there. [2]"
+    sentences = answer_sentences(Answer(question="q", standalone_question="q", text=text))
+    assert [(s.text, s.citations) for s in sentences] == [
+        ("Six explosions hit the city. [Source 3]", [3]),
+        ("About 200,000 live there. [2]", [2]),
+    ]
+    assert text[sentences[1].start : sentences[1].end] == sentences[1].text
+
+
+def test_citation_numbers_are_not_facts():
+    metric = AnswerCorrectness()
+    for text in (
+        "Civilians died [Source 2].",
+        "According to Source 2, civilians died.",
+        "(Source 2) civilians died.",
+    ):
+        result = metric.run(text, ["2"])
+        assert result is not None and not result.correct, text
     answer = Answer(
         question="q", standalone_question="q", text="Twelve died [1]. About 200,000 live there [2]."
     )
