@@ -35,6 +35,14 @@ LABELS = {
     "max_answer_s": "slowest answer (s)",
     "errors": "questions that raised",
 }
+
+
+def label(metric: str) -> str:
+    if metric in LABELS:
+        return label(metric)
+    return metric.replace("_", " ").replace("auroc", "AUROC")
+
+
 CHART_METRICS = ("fact_recall", "citation_recall", "faithfulness", "refusal_accuracy")
 
 
@@ -84,7 +92,7 @@ def overall_rows(result: EvalResult) -> list[list[str]]:
     rows = []
     for metric in metric_order(result):
         values = [fmt(metric, result.summaries[s].overall.get(metric)) for s in systems]
-        rows.append([LABELS.get(metric, metric), *values, *_gate_cells(result.gate, metric)])
+        rows.append([label(metric), *values, *_gate_cells(result.gate, metric)])
     return rows
 
 
@@ -136,12 +144,13 @@ def print_report(result: EvalResult, console: Console | None = None) -> None:
         by_kind = Table(title=f"by kind ({' / '.join(systems)})", title_justify="left")
         by_kind.add_column("kind", no_wrap=True)
         for metric in kind_metrics(result):
-            by_kind.add_column(LABELS.get(metric, metric), justify="right")
+            by_kind.add_column(label(metric), justify="right")
         for row in kind_rows(result):
             by_kind.add_row(*row)
         console.print(by_kind)
-    timing = ", ".join(f"{s} {result.summaries[s].wall_s:.0f} s" for s in systems)
-    console.print(f"Wall time {result.wall_s:.0f} s (indexing {result.index_s:.0f} s; {timing}).")
+    parts = [f"indexing {result.index_s:.0f} s"] if result.index_s else []
+    parts += [f"{s} {result.summaries[s].wall_s:.0f} s" for s in systems]
+    console.print(f"Wall time {result.wall_s:.0f} s ({'; '.join(parts)}).")
     if result.gate is not None:
         if result.gate.passed:
             console.print(f"[green]Gate passed[/green]: every {result.gated} metric meets the thresholds.")
@@ -185,7 +194,7 @@ def markdown(result: EvalResult) -> str:
             "",
             f"Values are {' / '.join(systems)}.",
             "",
-            _md_table(["kind", *(LABELS.get(m, m) for m in kind_metrics(result))], kind_rows(result)),
+            _md_table(["kind", *(label(m) for m in kind_metrics(result))], kind_rows(result)),
             "",
         ]
     if result.questions:
@@ -243,7 +252,7 @@ def chart(result: EvalResult, path: Path) -> None:
             for x, v in zip(xs, values, strict=True):
                 if v is None:
                     ax.text(x, 0.02, "n/a", ha="center", va="bottom", fontsize=7, rotation=90)
-        ax.set_title(LABELS.get(metric, metric))
+        ax.set_title(label(metric))
         ax.set_xticks(range(len(kinds)))
         ax.set_xticklabels([k.replace("_", "\n") for k in kinds], fontsize=8)
         ax.set_ylim(0, 1.05)

@@ -94,3 +94,22 @@ def test_rag_eval_small_model_writes_reports_and_gates(tmp_path: Path, model_cac
     )  # fmt: skip
     assert again.returncode == 1, again.stdout + again.stderr
     assert "Gate failed" in again.stdout
+
+
+@pytest.mark.unit
+def test_summedits_suite_writes_report_and_gates(tmp_path: Path):
+    """The support scorer's suite through the same command; deterministic scoring needs no model."""
+    args = _parser().parse_args(
+        ["eval", "--suite", "summedits", "--no-judge", "--limit", "40", "--out", str(tmp_path)]
+    )
+    code = args.func(args)
+    (directory,) = list(tmp_path.iterdir())
+    report = json.loads((directory / "report.json").read_text(encoding="utf-8"))
+    assert report["suite"] == "summedits" and report["gated"] == "support scorer"
+    summary = report["summaries"]["support scorer"]
+    assert 0.0 <= summary["overall"]["balanced_accuracy"] <= 1.0
+    assert "entity_modification" in summary["by_kind"]
+    assert report["extra"]["items"] == 40 and len(report["extra"]["item_scores"]) == 40
+    expected = check_gate(summary["overall"], load_thresholds().for_suite("summedits"))
+    assert code == expected.exit_code
+    assert (directory / "metrics_by_kind.png").exists() and (directory / "report.md").exists()
