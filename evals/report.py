@@ -39,7 +39,7 @@ LABELS = {
 
 def label(metric: str) -> str:
     if metric in LABELS:
-        return label(metric)
+        return LABELS[metric]
     return metric.replace("_", " ").replace("auroc", "AUROC")
 
 
