@@ -72,6 +72,8 @@ def run(settings: Settings, questions: list[str], *, judge: bool, verbose: bool)
                 f"{answer.text[:100]!r}",
                 flush=True,
             )
+            if answer.refused and answer.refusal_reason:
+                print(f"      why: {answer.refusal_reason[:300]}", flush=True)
     retrieval = [a.timings.retrieval_s for a in rows]
     first = [a.timings.first_token_s for a in rows if a.timings.first_token_s is not None]
     total = [a.timings.total_s for a in rows if a.timings.first_token_s is not None]

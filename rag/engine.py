@@ -18,13 +18,14 @@ hook for refusing before generation or for checking citations after it (see DESI
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from rag import conflicts as conflict_rules
 from rag import prompts
-from rag.citations import CitationStreamFilter, DraftSentence, parse_answer, render, verify
+from rag.citations import MARKER, CitationStreamFilter, DraftSentence, parse_answer, render, verify
 from rag.settings import Settings
 from rag.types import Answer, Filters, Source, StreamEvent, Timings
 
@@ -120,31 +121,62 @@ class AnswerEngine:
 
         llm = self.llm
         messages = prompts.answer_messages(standalone, result.sources)
-        stream_filter = CitationStreamFilter(len(result.sources))
-        pieces: list[str] = []
         max_tokens = min(self.settings.answer.max_tokens, self.settings.llm.max_tokens)
-        generation = llm.stream_chat(messages, max_tokens=max_tokens)
+        reply: list[str] = []
+        for text in self._generate(messages, len(result.sources), max_tokens, reply, timings, started):
+            yield StreamEvent(kind="token", text=text)
+        prompt_tokens, completion_tokens = llm.last_usage.prompt_tokens, llm.last_usage.completion_tokens
+        if not _has_words(reply[0]):
+            # The 1.5B model sometimes answers with bare source numbers ("[1][2] [3]"). Asking
+            # once more for a sentence costs only the new turn: the rest of the prompt is cached.
+            retry = [
+                *messages,
+                {"role": "assistant", "content": reply[0]},
+                {"role": "user", "content": prompts.SENTENCE_PLEASE},
+            ]
+            reply.clear()
+            for text in self._generate(retry, len(result.sources), max_tokens, reply, timings, started):
+                yield StreamEvent(kind="token", text=text)
+            completion_tokens += llm.last_usage.completion_tokens
+        base.update(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, model=llm.name)
+        answer = self._check(reply[0], standalone, result, base, timings)
+        answer.timings.total_s = time.perf_counter() - started
+        yield StreamEvent(kind="answer", answer=answer)
+
+    def _generate(
+        self,
+        messages: list[dict[str, str]],
+        n_sources: int,
+        max_tokens: int,
+        reply: list[str],
+        timings: Timings,
+        started: float,
+    ) -> Iterator[str]:
+        """Stream the model's reply as cleaned text; the raw reply is left in ``reply[0]``.
+
+        Nothing is shown until the reply holds a word, so a reply of bare citation markers
+        (answered again by the caller) never reaches the user.
+        """
+        stream_filter = CitationStreamFilter(n_sources)
+        pieces: list[str] = []
+        held = ""
+        generation = self.llm.stream_chat(messages, max_tokens=max_tokens)
         try:
             for piece in generation:
                 if timings.first_token_s is None:
                     timings.first_token_s = time.perf_counter() - started
                 pieces.append(piece)
-                shown = stream_filter.feed(piece)
-                if shown:
-                    yield StreamEvent(kind="token", text=shown)
+                held += stream_filter.feed(piece)
+                if held and _has_words("".join(pieces)):
+                    yield held
+                    held = ""
         finally:
             generation.close()
-        tail = stream_filter.flush()
-        if tail:
-            yield StreamEvent(kind="token", text=tail)
-        usage = llm.last_usage
-        base.update(
-            prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens, model=llm.name
-        )
+        held += stream_filter.flush()
         raw = "".join(pieces).strip()
-        answer = self._check(raw, standalone, result, base, timings)
-        answer.timings.total_s = time.perf_counter() - started
-        yield StreamEvent(kind="answer", answer=answer)
+        if held and _has_words(raw):
+            yield held
+        reply.append(raw)
 
     def nothing_relevant(self, result: RetrievalResult) -> str | None:
         """Why retrieval shows the archive has nothing on the question, or None if it may.
@@ -214,6 +246,10 @@ class AnswerEngine:
         if self._support_config is None:
             self._support_config = SupportConfig.load()
         return SupportScorer(self.llm if self.settings.answer.judge else None, self._support_config)
+
+
+def _has_words(text: str) -> bool:
+    return bool(re.search(r"[^\W\d_]{2,}", MARKER.sub("", text)))
 
 
 def _reported(draft: DraftSentence) -> DraftSentence:

@@ -18,12 +18,18 @@ corpus (4 sources, 700-820 prompt tokens; the machine was shared, so only answer
   number) and refused the death toll.
 * No refusal rule at all answered all three with the right citations, but named Vladimir
   Putin as the UN envoy for Syria (a question the archive cannot answer).
-* Kept: the rules below, with the refusal reserved for sources that "say nothing at all about
-  the question". It answers the three, and makes up the same envoy answer, which the
-  verifier rejects (its date and "UN" are not in the cited passage), so it is refused.
+* The refusal reserved for sources that "say nothing at all about the question": it answered
+  the death toll, but over the first 15 golden questions it still declined 8, among them
+  July (Fateh al-Sham), 2014 (the caliphate), the 20 air strikes and Putin's "suffocating",
+  each stated in source [1] or [2].
+* Kept: the rules below, with no refusal rule. Those questions are answered; the made-up
+  envoy answer is rejected by the verifier (its date and "UN" are not in the cited passage)
+  and refused. Repeating the rules after the question (+25 uncached tokens) changed nothing.
+  Some replies are bare source numbers ("[1][2]"); the engine then asks once for a sentence
+  (:data:`SENTENCE_PLEASE`), which costs only the new turn since the prompt is cached.
 
-Refusal therefore rests mostly on the engine (the retrieval gate and the verifier), and the
-model's own "cannot answer" is a third, rarely used, path.
+So refusal rests on the engine (the retrieval gate, the verifier), and :func:`says_cannot_answer`
+still catches a model that declines on its own (:data:`CANNOT_ANSWER` and its paraphrases).
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ from rag.types import Source
 Message = dict[str, str]
 
 CANNOT_ANSWER = "The sources do not answer this question."
-"""What the model is told to reply, exactly, when the sources lack the answer."""
+"""How a model declines; recognised with its paraphrases by :func:`says_cannot_answer`."""
 
 SYSTEM_PROMPT = (
     "You answer questions about news using only the numbered sources the user gives you.\n"
@@ -48,9 +54,13 @@ SYSTEM_PROMPT = (
     "- End every sentence with the number of the source that states it, in brackets, like [1] or [1][2].\n"
     "- Use only facts written in the sources; never add facts from memory.\n"
     "- Names of people and places may be spelled differently in different sources.\n"
-    "- If the sources disagree, say so and cite each one.\n"
-    f'- If the sources say nothing at all about the question, reply exactly: "{CANNOT_ANSWER}"'
+    "- If the sources disagree, say so and cite each one."
 )
+
+SENTENCE_PLEASE = (
+    "Write the answer as a full sentence with its source number, using the words of the sources."
+)
+"""Asked once when the model replied with source numbers only."""
 
 _CANNOT_PATTERNS = re.compile(
     r"sources? do(?:es)? not (?:answer|contain|mention|say|provide|include|state)|"

@@ -57,8 +57,9 @@ class ScriptedChatModel:
     name = "scripted"
     context_window = 4096
 
-    def __init__(self, answer: str, rewrite: str = "") -> None:
-        self.answer = answer
+    def __init__(self, answer: str | list[str], rewrite: str = "") -> None:
+        self.answers = [answer] if isinstance(answer, str) else list(answer)
+        """Replies in order; the last one repeats."""
         self.rewrite = rewrite
         self.last_usage = Usage()
         self.sent: list[list[dict[str, str]]] = []
@@ -71,7 +72,8 @@ class ScriptedChatModel:
         with self._lock:
             self.sent.append(messages)
             self.last_usage = Usage(prompt_tokens=self.count_prompt_tokens(messages))
-        words = self.answer.split(" ")
+            reply = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        words = reply.split(" ")
         for i, word in enumerate(words):
             yield word if i == 0 else " " + word
         self.last_usage.completion_tokens = len(words)

@@ -45,7 +45,7 @@ def test_system_prompt_is_fixed_and_sources_come_before_the_question():
     b = prompts.answer_messages("Another question?", [])
     assert a[0] == b[0]  # byte-identical prefix: llama.cpp re-uses it
     assert a[1]["content"].endswith("Question: Q1?")
-    assert prompts.CANNOT_ANSWER in prompts.SYSTEM_PROMPT
+    assert "[1]" in prompts.SYSTEM_PROMPT and "only the numbered sources" in prompts.SYSTEM_PROMPT
 
 
 @pytest.mark.unit
@@ -136,6 +136,23 @@ def test_made_up_answer_is_refused_and_kept_for_debugging(components: Components
     answer = engine.answer(ANSWERABLE)
     assert answer.refused and answer.text == REFUSAL_TEXT
     assert made_up in answer.refusal_reason
+
+
+@pytest.mark.integration
+def test_a_reply_of_bare_source_numbers_is_asked_again_and_never_shown(components: Components):
+    scripted = ScriptedChatModel(answer=["[1][2] [3]", "Around 200,000 people live in Deir Ezzor city [1]."])
+    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
+    engine.components.__dict__["llm"] = scripted
+    events = list(engine.stream(ANSWERABLE))
+    streamed = "".join(e.text for e in events if e.kind == "token")
+    assert streamed == "Around 200,000 people live in Deir Ezzor city [1]."
+    assert len(scripted.sent) == 2
+    retry = scripted.sent[1]
+    assert retry[:2] == scripted.sent[0]  # same prompt, so its cached evaluation is re-used
+    assert retry[2] == {"role": "assistant", "content": "[1][2] [3]"}
+    assert retry[3] == {"role": "user", "content": prompts.SENTENCE_PLEASE}
+    answer = events[-1].answer
+    assert not answer.refused and answer.sentences[0].supported
 
 
 # -- generation -------------------------------------------------------------------------------
