@@ -826,9 +826,12 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
     numbers = share(facts.numbers, evidence.numbers, "number")
     dates = share(facts.dates, evidence.dates, "date")
     names_ok = 0
+    backed_name_stems: set[str] = set()
     for name in dict.fromkeys(facts.names):
         if evidence.backs_name(name):
             names_ok += 1
+            # A backed name in another spelling ("Deir al-Zor" for "Deir Ezzor") is no missing content.
+            backed_name_stems.update(content_stems(tokenize(name)))
         else:
             unbacked.append(f"name: {name}")
     n_names = len(dict.fromkeys(facts.names))
@@ -837,7 +840,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
     unbacked.extend(negation_problems)
 
     stems = content_stems(facts.tokens)
-    overlap = sum(s in evidence.stems for s in stems) / len(stems) if stems else 1.0
+    overlap = sum(s in evidence.stems or s in backed_name_stems for s in stems) / len(stems) if stems else 1.0
     pairs = list(zip(stems, stems[1:], strict=False))
     bigrams = sum(p in evidence.stem_bigrams for p in pairs) / len(pairs) if pairs else overlap
     features = {
