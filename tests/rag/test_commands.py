@@ -126,16 +126,13 @@ def test_empty_index_says_to_run_rag_index(tmp_path: Path, model_cache_dir: Path
 
 
 @pytest.mark.integration
-def test_chat_loop_answers_follow_ups_and_handles_commands(indexed):
+def test_chat_loop_answers_follow_ups_and_handles_commands(indexed, monkeypatch: pytest.MonkeyPatch):
     lines = iter(["How many people live in Deir al-Zor city?", "/sources", "/new", "/help", "/quit"])
     out = io.StringIO()
     args = argparse.Namespace(profile="test", llm=None, since=None, until=None, source=[])
-    os.environ["RAG_DATA_DIR"] = str(indexed.settings.data_dir)
-    os.environ["RAG_CACHE_DIR"] = str(indexed.settings.cache_dir)
-    try:
-        code = chat_command(args, input_fn=lambda prompt: next(lines), out=out)
-    finally:
-        del os.environ["RAG_DATA_DIR"], os.environ["RAG_CACHE_DIR"]
+    monkeypatch.setenv("RAG_DATA_DIR", str(indexed.settings.data_dir))
+    monkeypatch.setenv("RAG_CACHE_DIR", str(indexed.settings.cache_dir))
+    code = chat_command(args, input_fn=lambda prompt: next(lines), out=out)
     text = out.getvalue()
     assert code == 0
     assert "[retrieval" in text  # an answer was printed
