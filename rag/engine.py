@@ -163,11 +163,11 @@ class AnswerEngine:
         generation = self.llm.stream_chat(messages, max_tokens=max_tokens)
         try:
             for piece in generation:
-                if timings.first_token_s is None:
-                    timings.first_token_s = time.perf_counter() - started
                 pieces.append(piece)
                 held += stream_filter.feed(piece)
                 if held and _has_words("".join(pieces)):
+                    if timings.first_token_s is None:  # the first text the user sees
+                        timings.first_token_s = time.perf_counter() - started
                     yield held
                     held = ""
         finally:
@@ -175,6 +175,8 @@ class AnswerEngine:
         held += stream_filter.flush()
         raw = "".join(pieces).strip()
         if held and _has_words(raw):
+            if timings.first_token_s is None:
+                timings.first_token_s = time.perf_counter() - started
             yield held
         reply.append(raw)
 
@@ -190,7 +192,8 @@ class AnswerEngine:
         if result.best_dense < cfg.refuse_below_dense and result.keyword_hits < cfg.min_keyword_hits:
             return (
                 f"Nothing relevant was retrieved: best similarity {result.best_dense:.2f} "
-                f"(threshold {cfg.refuse_below_dense:.2f}) and no keyword match."
+                f"(threshold {cfg.refuse_below_dense:.2f}) and {result.keyword_hits} passages sharing a "
+                f"word with the question (threshold {cfg.min_keyword_hits})."
             )
         return None
 
