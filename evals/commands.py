@@ -94,15 +94,14 @@ def _run_golden(settings, args: argparse.Namespace, console: Console):
         if outcome.error:
             verdict = f"[red]error[/red] {outcome.error[:80]}"
         elif not item.answerable:
-            verdict = "refused" if scores.refusal.refused else "[yellow]answered[/yellow]"
-        elif scores.correctness is not None:
-            verdict = (
-                "correct"
-                if scores.correctness.correct
-                else f"[yellow]{scores.correctness.fact_recall:.2f}[/yellow]"
-            )
+            verdict = "refused" if scores.refusal.refused else "[yellow]answered (should refuse)[/yellow]"
+        elif scores.refusal.refused:
+            verdict = "[yellow]refused[/yellow]"
+        elif scores.correctness is not None and scores.correctness.correct:
+            verdict = "correct"
         else:
-            verdict = ""
+            missing = ", ".join(scores.correctness.missing) if scores.correctness else ""
+            verdict = f"[yellow]missing {missing}[/yellow]"
         console.print(f"  {system:<8} {item.id:<5} {item.kind:<16} {outcome.seconds:6.1f} s  {verdict}")
 
     judge = bool(args.judge) if args.judge is not None else False
