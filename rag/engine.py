@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING
 from rag import conflicts as conflict_rules
 from rag import prompts
 from rag.citations import MARKER, CitationStreamFilter, DraftSentence, parse_answer, render, verify
+from rag.evidence import source_document
 from rag.settings import Settings
-from rag.types import Answer, Filters, Source, StreamEvent, Timings
+from rag.types import Answer, Filters, StreamEvent, Timings
 
 if TYPE_CHECKING:
     from rag.components import Components
@@ -36,13 +37,6 @@ if TYPE_CHECKING:
     from rag.support import SupportConfig, SupportScorer
 
 REFUSAL_TEXT = "The archive does not hold the answer to this question."
-
-
-def source_evidence(source: Source) -> str:
-    """What a citation of ``source`` may rest on: its passage and the other outlets' copies of it."""
-    texts = [source.passage.text]
-    texts.extend(p.text for p in source.corroborating if p.text not in texts)
-    return "\n\n".join(texts)
 
 
 class AnswerEngine:
@@ -222,7 +216,7 @@ class AnswerEngine:
         if not drafts:
             return refuse(f"The model's reply held no sentence: {raw}")
         scorer = self._scorer()
-        evidence = {source.number: source_evidence(source) for source in sources}
+        evidence = {source.number: source_document(source) for source in sources}
         from rag.support import needs_support
 
         checked = verify(drafts, evidence, scorer, needs_support)

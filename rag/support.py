@@ -229,7 +229,9 @@ _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.\-][A-Za-z0-9\u00c0-\u024
 _DIGIT_NUMBER = re.compile(
     r"(?<![\w.,])(?:\d{1,3}(?:(?:,|[ \u00a0\u202f\u2009])\d{3}(?!\d))+|\d+)(?:\.\d+)?"
     r"(?:\s*(?P<scale>million|billion|trillion|thousand|bn|mn|tn|m|k)\b)?"
-    r"(?P<ord>st|nd|rd|th)?(?!\w)",
+    r"(?P<ord>st|nd|rd|th)?"
+    # a unit written against the number ("185km", "5pm") does not hide the number
+    r"(?P<unit>km|kms|kmh|kph|mph|mi|kg|kgs|mm|cm|ft|lbs?|ha|[kmg]w|am|pm)?(?!\w)",
     re.IGNORECASE,
 )
 _CITATION = re.compile(r"\s*\[\d+(?:\s*[,;-]\s*\d+)*\]")
@@ -484,6 +486,8 @@ def extract_facts(text: str) -> Facts:
     for match in _DIGIT_NUMBER.finditer(text):
         raw = match.group(0)
         number_text = raw[: match.start("scale") - match.start()] if match.group("scale") else raw
+        if match.group("unit") and not match.group("scale"):
+            number_text = number_text[: -len(match.group("unit"))]
         if match.group("ord"):
             number_text = number_text[: -len(match.group("ord"))]
         try:

@@ -20,43 +20,13 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from evals.metrics.markers import citations_in, leading_markers, strip_citations
+from rag.evidence import source_document
 from rag.support import SupportResult, needs_support, split_sentences
-from rag.types import Answer, Passage, Sentence, Source
+from rag.types import Answer, Sentence, Source
 
 
 class Scorer(Protocol):
     def score(self, claim: str, passages: list[str]) -> SupportResult: ...
-
-
-def passage_document(passage: Passage) -> str:
-    """A passage as a reader sees it: title and date line, then the text.
-
-    The date matters: "As of 2020 the war had killed 380,000" is backed by a passage published in
-    2020 even when its text says "last year". ALCE likewise prepends the title.
-    """
-    header = " ".join(
-        part
-        for part in (
-            passage.title or "",
-            f"({passage.source})" if passage.source else "",
-            f"Published {passage.date.day} {passage.date:%B %Y}." if passage.date else "",
-        )
-        if part
-    )
-    return f"{header}\n{passage.text}" if header else passage.text
-
-
-def source_document(source: Source) -> str:
-    """What a citation of ``source`` may rest on: its passage plus the other outlets' copies of it.
-
-    Duplicate wire copies are collapsed into one source, and a rewrite may carry a detail the
-    primary copy words differently; the answer engine verifies against the same union.
-    """
-    texts = [passage_document(source.passage)]
-    texts.extend(
-        p.text for p in source.corroborating if p.text not in source.passage.text and p.text not in texts
-    )
-    return "\n\n".join(texts)
 
 
 def answer_sentences(answer: Answer) -> list[Sentence]:

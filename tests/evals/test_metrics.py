@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from evals.metrics import (
@@ -16,7 +14,7 @@ from evals.metrics import (
     looks_like_refusal,
     normalize,
 )
-from evals.metrics.citations import answer_sentences, citations_in, passage_document
+from evals.metrics.citations import answer_sentences, citations_in
 from rag.support import SupportScorer
 from rag.types import Answer, Passage, Sentence, Source
 
@@ -233,20 +231,6 @@ def test_citation_metrics_undefined_without_claims(scorer, sources):
     refusal = [Sentence(text="The archive does not hold the answer to this question.", start=0, end=0)]
     result = CitationQuality(scorer).run(refusal, sources)
     assert result.recall is None and result.precision is None
-
-
-def test_passage_document_carries_title_source_and_date():
-    doc = passage_document(
-        passage(
-            RECENT,
-            "Syria's war has killed more than 380,000 people.",
-            title="Dozens killed",
-            source="AFP",
-            date=dt.date(2020, 7, 4),
-        )
-    )
-    assert doc.splitlines()[0] == "Dozens killed (AFP) Published 4 July 2020."
-    assert doc.endswith("380,000 people.")
 
 
 # ----------------------------------------------------------------------------- faithfulness

@@ -77,6 +77,20 @@ def test_number_extraction_normalises() -> None:
     assert [value for value, _ in facts.numbers] == ["1.5e+06", "2500", "25", "12"]
 
 
+@pytest.mark.unit
+def test_numbers_written_against_their_unit_are_numbers() -> None:
+    facts = extract_facts("Palmyra, 185km (115 miles) southwest, was hit at 5pm; a $20m deal; the 3rd day.")
+    assert [value for value, _ in facts.numbers] == ["185", "115", "5", "2e+07", "3"]
+
+
+@pytest.mark.unit
+def test_distance_with_a_glued_unit_backs_the_spaced_form(scorer: SupportScorer) -> None:
+    passage = "Last month it recaptured the city of Palmyra, 185km (115 miles) southwest of Deir al-Zor."
+    assert score(scorer, "Palmyra is 185 km southwest of Deir al-Zor.", passage).supported
+    result = score(scorer, "Palmyra is 158 km southwest of Deir al-Zor.", passage)
+    assert result.unbacked == ["number: 158"] and not result.supported
+
+
 # ---------------------------------------------------------------- names
 
 

@@ -1,0 +1,42 @@
+"""What a citation may rest on: the text a reader (and the model) sees for a source.
+
+The answer engine's verifier and the eval suite's citation and faithfulness metrics score
+claims against the same documents, built here, so the engine cannot be stricter or looser
+than the figures that measure it.
+"""
+
+from __future__ import annotations
+
+from rag.types import Passage, Source
+
+
+def passage_document(passage: Passage) -> str:
+    """A passage as a reader sees it: title, publisher and date line, then the text.
+
+    The model is shown the title, publisher and date in each source's header, and answers
+    lean on them: "As of 2020 the war had killed 380,000" is backed by a passage published in
+    2020 even when its text says "last year". ALCE likewise prepends the title.
+    """
+    header = " ".join(
+        part
+        for part in (
+            passage.title or "",
+            f"({passage.source})" if passage.source else "",
+            f"Published {passage.date.day} {passage.date:%B %Y}." if passage.date else "",
+        )
+        if part
+    )
+    return f"{header}\n{passage.text}" if header else passage.text
+
+
+def source_document(source: Source) -> str:
+    """A source's passage plus the other outlets' copies of it.
+
+    Duplicate wire copies are collapsed into one source, and a rewrite may carry a detail the
+    primary copy words differently, so a citation of the source may rest on any copy.
+    """
+    texts = [passage_document(source.passage)]
+    texts.extend(
+        p.text for p in source.corroborating if p.text not in source.passage.text and p.text not in texts
+    )
+    return "\n\n".join(texts)

@@ -1,0 +1,63 @@
+"""The documents citations are checked against, shared by the engine's verifier and the eval metrics."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rag.citations import parse_answer, render, verify
+from rag.evidence import passage_document, source_document
+from rag.support import SupportScorer, needs_support
+from rag.types import Passage, Source
+
+pytestmark = pytest.mark.unit
+
+
+def passage(article_id: str, text: str, **extra) -> Passage:
+    return Passage(
+        chunk_id=f"{article_id}:0", article_id=article_id, text=text, start=0, end=len(text), **extra
+    )
+
+
+RECENT = passage(
+    "004",
+    "Syria's war has killed more than 380,000 people since it started.",
+    title="Dozens killed in ISIS and regime clashes",
+    source="AFP",
+    date=dt.date(2020, 7, 4),
+)
+
+
+def test_passage_document_carries_title_source_and_date():
+    doc = passage_document(RECENT)
+    assert doc.splitlines()[0] == "Dozens killed in ISIS and regime clashes (AFP) Published 4 July 2020."
+    assert doc.endswith("since it started.")
+
+
+def test_passage_without_metadata_is_its_text():
+    assert passage_document(passage("000", "Plain text.")) == "Plain text."
+
+
+def test_source_document_adds_other_outlets_wording_once():
+    main = passage("000", "At least 82 people have been killed in the fighting.")
+    same = passage("002", "At least 82 people have been killed in the fighting.")
+    other = passage("003", "Clashes killed 82 people, among them 20 soldiers.")
+    doc = source_document(Source(number=1, passage=main, corroborating=[same, other]))
+    assert doc.count("At least 82 people") == 1
+    assert doc.endswith("among them 20 soldiers.")
+
+
+def test_verifier_accepts_a_date_the_source_header_shows_and_rejects_one_it_does_not():
+    """The model sees each source's publication date; a sentence resting on it is backed."""
+    evidence = {1: source_document(Source(number=1, passage=RECENT))}
+    scorer = SupportScorer()
+    drafts = parse_answer("As of July 2020 the war had killed more than 380,000 people [1].", 1)
+    verify(drafts, evidence, scorer, needs_support)
+    _, sentences = render(drafts)
+    assert sentences[0].supported
+
+    drafts = parse_answer("As of January 2017 the war had killed more than 380,000 people [1].", 1)
+    verify(drafts, evidence, scorer, needs_support)
+    _, sentences = render(drafts)
+    assert not sentences[0].supported
