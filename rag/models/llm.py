@@ -73,7 +73,9 @@ class ChatModel(Protocol):
         max_tokens: int | None = None,
         stop: list[str] | None = None,
         temperature: float | None = None,
-    ) -> str: ...
+    ) -> str:
+        """The whole reply; backends that subclass this protocol share this one way of joining it."""
+        return "".join(self.stream_chat(messages, max_tokens=max_tokens, stop=stop, temperature=temperature))
 
     def count_prompt_tokens(self, messages: list[Message]) -> int:
         """Tokens the model will read for ``messages`` (exact for local backends)."""
@@ -129,7 +131,7 @@ def _load_llama_class() -> type:
     return CompactStateLlama
 
 
-class LlamaCppChatModel:
+class LlamaCppChatModel(ChatModel):
     """A GGUF model run in-process by llama.cpp, using the chat template stored in the file.
 
     One ``llama_cpp.Llama`` holds one KV cache, so calls are serialised by a lock: concurrent
@@ -291,16 +293,6 @@ class LlamaCppChatModel:
                 # tokens except in rare merges across piece boundaries.
                 usage.completion_tokens = len(self._llm.tokenize(text.encode("utf-8"), add_bos=False))
 
-    def chat(
-        self,
-        messages: list[Message],
-        *,
-        max_tokens: int | None = None,
-        stop: list[str] | None = None,
-        temperature: float | None = None,
-    ) -> str:
-        return "".join(self.stream_chat(messages, max_tokens=max_tokens, stop=stop, temperature=temperature))
-
     # -- judging ---------------------------------------------------------------------
     def _first_token(self, word: str) -> int:
         tokens = self._llm.tokenize(word.encode("utf-8"), add_bos=False, special=False)
@@ -355,7 +347,7 @@ class LlamaCppChatModel:
         return float(weights[0] / weights.sum())
 
 
-class OpenAICompatibleChatModel:
+class OpenAICompatibleChatModel(ChatModel):
     """A chat model served over HTTP by anything that speaks the OpenAI chat API
     (llama.cpp server, Ollama, vLLM). Streaming uses server-sent events.
 
@@ -474,16 +466,6 @@ class OpenAICompatibleChatModel:
             from rag.tokens import count_tokens
 
             usage.completion_tokens = count_tokens("".join(pieces))
-
-    def chat(
-        self,
-        messages: list[Message],
-        *,
-        max_tokens: int | None = None,
-        stop: list[str] | None = None,
-        temperature: float | None = None,
-    ) -> str:
-        return "".join(self.stream_chat(messages, max_tokens=max_tokens, stop=stop, temperature=temperature))
 
     def yes_probability(self, messages: list[Message], yes: str = "Yes", no: str = "No") -> None:
         return None
