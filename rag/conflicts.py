@@ -334,8 +334,8 @@ def _join(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def describe(findings: Sequence[_Finding]) -> list[tuple[str, list[int]]]:
-    """One deterministic sentence (and the sources it cites) per pair of disagreeing sources."""
+def _ordered_pairs(findings: Sequence[_Finding]) -> dict[tuple[str, int, int], list[_Finding]]:
+    """Findings grouped per pair of sources; an update's older report comes first."""
     pairs: dict[tuple[str, int, int], list[_Finding]] = {}
     for finding in findings:
         a, b = finding.first[0], finding.second[0]
@@ -347,39 +347,81 @@ def describe(findings: Sequence[_Finding]) -> list[tuple[str, list[int]]]:
         pairs.setdefault((finding.kind, finding.first[0].number, finding.second[0].number), []).append(
             finding
         )
-    out: list[tuple[str, list[int]]] = []
+    return pairs
+
+
+def describe(findings: Sequence[_Finding]) -> list[tuple[str, list[int]]]:
+    """One deterministic sentence (and the sources it cites) per disagreement.
+
+    Rival reports of the same figures are told once: when two outlets agree with each other
+    and both disagree with a third, the sentence names the agreeing pair as one side ("a
+    report from Beirut [1] and AFP [3] report 14 civilians killed, while BBC News [2] reports
+    at least two civilians") instead of two sentences that repeat the third outlet's figure.
+    """
+    # Conflicts are gathered per set of figures compared (in order of first appearance);
+    # each source keeps the facts it reports for them, and sources with equal values merge.
+    slots: list[tuple[str, tuple[tuple[str, str], ...] | tuple[int, int]]] = []
+    rivals: dict[tuple[tuple[str, str], ...], dict[int, tuple[Source, list[Fact]]]] = {}
+    pairs = _ordered_pairs(findings)
     for (kind, na, nb), group in pairs.items():
-        a, b = group[0].first[0], group[0].second[0]
-        predicate = _PREDICATE_PHRASES.get(group[0].key[1], "")
-        values_a = _join([_lower_first(f.first[1].phrase) for f in group])
-        values_b = _join([_lower_first(f.second[1].phrase) for f in group])
-        suffix = f" {predicate}" if predicate else ""
-        if kind == "conflict":
+        if kind != "conflict":
+            slots.append(("update", (na, nb)))
+            continue
+        keys = tuple(f.key for f in group)
+        if keys not in rivals:
+            rivals[keys] = {}
+            slots.append(("conflict", keys))
+        members = rivals[keys]
+        members.setdefault(na, (group[0].first[0], [f.first[1] for f in group]))
+        members.setdefault(nb, (group[0].second[0], [f.second[1] for f in group]))
+
+    out: list[tuple[str, list[int]]] = []
+    for kind, slot in slots:
+        if kind == "update":
+            group = pairs[("update", *slot)]
+            a, b = group[0].first[0], group[0].second[0]
+            predicate = _PREDICATE_PHRASES.get(group[0].key[1], "")
+            suffix = f" {predicate}" if predicate else ""
+            values_a = _join([_lower_first(f.first[1].phrase) for f in group])
+            values_b = _join([_lower_first(f.second[1].phrase) for f in group])
             text = (
-                f"Sources differ: {source_label(a)} [{na}] reports {values_a}{suffix}, "
-                f"while {source_label(b)} [{nb}] reports {values_b}."
+                f"The figure changed over time: {source_label(a)} [{a.number}] reported {values_a}{suffix}; "
+                f"a later report, {source_label(b)} [{b.number}], gives {values_b}."
             )
-        else:
-            text = (
-                f"The figure changed over time: {source_label(a)} [{na}] reported {values_a}{suffix}; "
-                f"a later report, {source_label(b)} [{nb}], gives {values_b}."
-            )
-        out.append((text, [na, nb]))
+            out.append((text, [a.number, b.number]))
+            continue
+        sides: dict[tuple[float, ...], list[tuple[Source, list[Fact]]]] = {}
+        for source, facts in rivals[slot].values():
+            sides.setdefault(tuple(f.value for f in facts), []).append((source, facts))
+        predicate = _PREDICATE_PHRASES.get(slot[0][1], "")
+        parts = []
+        for i, side in enumerate(sides.values()):
+            who = _join([f"{source_label(source)} [{source.number}]" for source, _ in side])
+            values = _join([_lower_first(f.phrase) for f in side[0][1]])
+            suffix = f" {predicate}" if predicate and i == 0 else ""
+            parts.append(f"{who} {'reports' if len(side) == 1 else 'report'} {values}{suffix}")
+        text = f"Sources differ: {', '.join(parts[:-1])}, while {parts[-1]}."
+        out.append((text, [source.number for side in sides.values() for source, _ in side]))
     return out
 
 
 def to_conflicts(findings: Sequence[_Finding]) -> list[Conflict]:
-    conflicts = []
+    """One conflict per figure, with every source that reports it as a side (updates per pair)."""
+    conflicts: list[Conflict] = []
+    merged: dict[tuple[str, str], Conflict] = {}
     for finding in findings:
         category, predicate = finding.key
         topic = f"{category} {_PREDICATE_PHRASES.get(predicate, predicate)}".strip()
-        conflicts.append(
-            Conflict(
-                topic=topic,
-                kind=finding.kind,
-                sides=[_side(*finding.first), _side(*finding.second)],
-            )
-        )
+        sides = [_side(*finding.first), _side(*finding.second)]
+        if finding.kind == "conflict" and finding.key in merged:
+            known = merged[finding.key].sides
+            seen = {side.source_number for side in known}
+            known.extend(side for side in sides if side.source_number not in seen)
+            continue
+        conflict = Conflict(topic=topic, kind=finding.kind, sides=sides)
+        if finding.kind == "conflict":
+            merged[finding.key] = conflict
+        conflicts.append(conflict)
     return conflicts
 
 

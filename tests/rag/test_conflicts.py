@@ -156,3 +156,30 @@ def test_pairs_of_uncited_sources_are_not_compared():
     c = make_source(3, "Around 150,000 people live in Deir al-Zor.", "Other", None)
     conflicts, _ = detect("How many people live in Deir al-Zor?", "About 200,000 [1].", [a, b, c], [1])
     assert [tuple(s.source_number for s in c.sides) for c in conflicts] == [(1, 3)]
+
+
+def test_outlets_that_agree_form_one_side_against_the_one_that_differs():
+    beirut = make_source(
+        1, "Fighting in Deir al-Zor killed 82 people, among them 14 civilians.", None, dt.date(2017, 1, 17)
+    )
+    bbc = make_source(2, "In Deir al-Zor at least two civilians were also killed.", "BBC News", None)
+    afp = make_source(
+        3, "The Deir al-Zor fighting killed at least 14 civilians.", "AFP", dt.date(2017, 1, 17)
+    )
+    question = "How many civilians were killed in the fighting in Deir al-Zor?"
+    answer = "At least 14 civilians were killed in Deir al-Zor [1][3]."
+    conflicts, sentences = detect(question, answer, [beirut, bbc, afp], cited=[1, 3])
+
+    assert len(conflicts) == 1
+    assert conflicts[0].topic == "civilians killed"
+    assert sorted((s.source_number, s.value) for s in conflicts[0].sides) == [
+        (1, "14 civilians"),
+        (2, "at least two civilians"),
+        (3, "at least 14 civilians"),
+    ]
+    assert len(sentences) == 1, sentences
+    text, cited = sentences[0]
+    assert sorted(cited) == [1, 2, 3]
+    assert text.count("[2]") == 1 and text.count("[1]") == 1 and text.count("[3]") == 1
+    assert "[1] and AFP (2017-01-17) [3] report 14 civilians killed" in text
+    assert text.endswith("while BBC News [2] reports at least two civilians.")
