@@ -45,7 +45,9 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TITLE_CHARS = 60
 
 CSS = """
-#sources-panel { max-height: 78vh; overflow-y: auto; }
+/* Gradio puts an inline "overflow: visible" on the block, which would let long source cards
+   spill over the panels below; the panel scrolls instead. */
+#sources-panel { max-height: 78vh; overflow-y: auto !important; }
 .answer a.cite, .notice a.cite { text-decoration: none; font-weight: 600; padding: 0 1px; }
 .unsupported { text-decoration: underline wavy #d97706; background: rgba(245, 158, 11, 0.16); }
 .unsupported-tag { color: #b45309; font-size: 0.85em; font-weight: 600; white-space: nowrap; }

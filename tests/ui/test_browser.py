@@ -127,6 +127,15 @@ def test_streamed_answer_links_citations_to_source_cards_and_follow_up(new_page,
     assert href.startswith("#src-0-")
 
     page.screenshot(path=str(results_dir / "answered_chat.png"), full_page=True)
+    # Long source cards scroll inside their panel instead of spilling over the panels below it
+    # (Gradio sets an inline "overflow: visible" on the block that the page's CSS must beat).
+    panel, below = (
+        page.locator("#sources-panel").bounding_box(),
+        page.locator("#index-status-box").bounding_box(),
+    )
+    assert panel["y"] + panel["height"] <= below["y"] + 1, (panel, below)
+    overflow = page.evaluate("() => getComputedStyle(document.querySelector('#sources-panel')).overflowY")
+    assert overflow in ("auto", "scroll"), overflow
     citations.first.click()
     card = page.locator(href)
     card.wait_for(state="visible")
