@@ -150,6 +150,12 @@ class DraftSentence:
         self.parts = [part for part in self.parts if isinstance(part, str)]
         self.trailing = []
 
+    def drop(self, number: int) -> None:
+        """Remove one source number wherever the sentence cites it."""
+        groups = [[n for n in part if n != number] if isinstance(part, list) else part for part in self.parts]
+        self.parts = [part for part in groups if part != []]
+        self.trailing = [n for n in self.trailing if n != number]
+
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """Whether the full stop at ``dot`` ends an abbreviation rather than a sentence."""
@@ -347,6 +353,8 @@ class Verification:
     unsupported: int = 0
     recited: int = 0
     """Sentences whose citation was moved to (or added for) a source that does support them."""
+    dropped: int = 0
+    """Citations removed because the sentence is backed without them."""
 
     @property
     def all_unsupported(self) -> bool:
@@ -363,7 +371,8 @@ def verify(
 
     A sentence whose cited sources do not support it, or that cites nothing, is checked
     against every other source: the best one that does support it becomes its citation
-    (small models often cite a neighbour of the right passage). If none does, the sentence
+    (small models often cite a neighbour of the right passage). A supported sentence loses the
+    citations it does not need (:func:`_drop_unneeded`). If no source backs it, the sentence
     is marked unsupported (``supported=False``) and keeps the model's citation, so the user
     sees both what it claimed and that the claim is not backed.
     """
@@ -383,6 +392,7 @@ def verify(
             draft.support, draft.supported = float(outcome.score), bool(outcome.supported)
             best_score = draft.support
             if draft.supported:
+                result.dropped += _drop_unneeded(draft, claim, cited, source_texts, scorer)
                 continue
         best: tuple[float, int] | None = None
         for number, text in source_texts.items():
@@ -402,6 +412,30 @@ def verify(
         draft.supported = False
         result.unsupported += 1
     return result
+
+
+def _drop_unneeded(
+    draft: DraftSentence, claim: str, cited: list[int], source_texts: dict[int, str], scorer: Scorer
+) -> int:
+    """Drop citations the sentence does not need, as ALCE's citation precision judges them.
+
+    A citation is dropped when its source alone does not back the sentence and the other
+    cited sources still do without it: the model often adds the outlet that reports a
+    different figure ("14 civilians [2][3]", where [2] says "two civilians").
+    """
+    kept = list(dict.fromkeys(cited))
+    dropped = 0
+    for number in list(kept):
+        if len(kept) == 1:
+            break
+        if scorer.score(claim, [source_texts[number]]).supported:
+            continue
+        rest = [n for n in kept if n != number]
+        if scorer.score(claim, [source_texts[n] for n in rest]).supported:
+            draft.drop(number)
+            kept = rest
+            dropped += 1
+    return dropped
 
 
 class CitationStreamFilter:

@@ -174,3 +174,27 @@ def test_verify_skips_sentences_that_state_no_fact():
     _, sentences = render(drafts)
     assert sentences[0].needs_citation is False and sentences[0].supported
     assert result.checked == 0
+
+
+def test_verify_drops_a_citation_the_sentence_does_not_need():
+    sources = {
+        1: "At least 14 civilians were killed in the fighting in Deir al-Zor.",
+        2: "At least two civilians were also killed in IS rocket fire, it added.",
+    }
+    drafts = parse_answer("At least 14 civilians were killed in the fighting in Deir al-Zor [2][1].", 2)
+    result = verify(drafts, sources, SupportScorer(), needs_support)
+    text, sentences = render(drafts)
+    assert text == "At least 14 civilians were killed in the fighting in Deir al-Zor [1]."
+    assert sentences[0].citations == [1] and sentences[0].supported
+    assert result.dropped == 1
+
+
+def test_verify_keeps_every_citation_a_joined_sentence_needs():
+    drafts = parse_answer(
+        "Twelve government soldiers were killed [1], and around 200,000 people live in Deir Ezzor city [2].",
+        2,
+    )
+    result = verify(drafts, SOURCES, SupportScorer(), needs_support)
+    _, sentences = render(drafts)
+    assert sorted({n for s in sentences for n in s.citations}) == [1, 2]
+    assert result.dropped == 0
