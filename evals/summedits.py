@@ -499,7 +499,9 @@ def fit_config(scores: Sequence[ItemScore], base: SupportConfig, *, use_judge: b
         "deterministic_threshold": det.threshold,
     }
     notes = [f"deterministic prior strength {det.strength}"]
-    if use_judge:
+    if use_judge and base.judge_rule == "veto":
+        notes.append(f"judge joins as a veto at p(Yes) {base.judge_threshold} (not fitted)")
+    elif use_judge:
         comb = _fit_combination(scores, [*FEATURES, JUDGE_FEATURE], prior.weights, judged=True)
         update["weights"] = comb.weights
         update["threshold"] = comb.threshold
@@ -574,7 +576,8 @@ def fit(
     }
     if use_judge:
         train["combined"] = balanced_accuracy(
-            labels, [combine(config.weights, s.features, s.judge) >= config.threshold for s in scores]
+            labels,
+            [config.judged_score(s.features, s.judge) >= config.judged_threshold for s in scores],
         )
     if save:
         config.save(config_path)
@@ -771,7 +774,9 @@ def evaluate(
     scorers: dict[str, ScorerMetrics] = {}
     judged = use_judge and all(s.judge is not None for s in scores)
     if judged:
-        scorers["combined"] = scorer_metrics(labels, [s.score for s in scores], types, config.threshold)
+        scorers["combined"] = scorer_metrics(
+            labels, [s.score for s in scores], types, config.judged_threshold
+        )
     scorers["deterministic"] = scorer_metrics(
         labels, [s.deterministic for s in scores], types, config.deterministic_threshold
     )

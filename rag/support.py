@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -87,6 +87,13 @@ class SupportConfig(BaseModel):
     )
     judge: bool = True
     """Ask the model when one is given; False keeps the scorer deterministic even with a model."""
+    judge_rule: Literal["logistic", "veto"] = "logistic"
+    """How a judge probability joins the deterministic checks. ``logistic``: one fitted combination
+    (``weights``/``threshold``). ``veto``: a claim is supported when the deterministic checks pass
+    *and* p(Yes) reaches ``judge_threshold``; nothing is fitted for the judge, so its verdict does not
+    depend on p(Yes) levels seen on a handful of training documents (see evals/results_summedits.md)."""
+    judge_threshold: float = 0.5
+    """p(Yes) a claim needs under the ``veto`` rule: the judge's own even odds, not a fitted value."""
     max_passage_tokens: int = 1500
     """Passage text shown to the judge; longer passages are cut to the window that best matches the claim."""
     fitted_on: str = ""
@@ -109,6 +116,18 @@ class SupportConfig(BaseModel):
         except ValueError as exc:
             raise ValueError(f"Support configuration {source} has an invalid field: {exc}") from exc
 
+    @property
+    def judged_threshold(self) -> float:
+        """The bar of the score produced when a judge probability is available."""
+        return VETO_BAR if self.judge_rule == "veto" else self.threshold
+
+    def judged_score(self, features: dict[str, float], judge: float) -> float:
+        """Support of one sentence from its deterministic features and the judge's p(Yes)."""
+        if self.judge_rule == "veto":
+            deterministic = combine(self.deterministic_weights, features)
+            return veto_score(deterministic, self.deterministic_threshold, judge, self.judge_threshold)
+        return combine(self.weights, features, judge)
+
     def save(self, path: Path | str | None = None) -> Path:
         target = Path(path) if path is not None else CONFIG_PATH
         target.write_text(self.to_toml(), encoding="utf-8")
@@ -125,6 +144,8 @@ class SupportConfig(BaseModel):
             f"fitted_on = {_toml_string(self.fitted_on)}",
             f"judge = {'true' if self.judge else 'false'}",
             f"max_passage_tokens = {self.max_passage_tokens}",
+            f"judge_rule = {_toml_string(self.judge_rule)}",
+            f"judge_threshold = {self.judge_threshold!r}",
             f"threshold = {self.threshold!r}",
             f"deterministic_threshold = {self.deterministic_threshold!r}",
             "",
@@ -886,6 +907,25 @@ def combine(weights: dict[str, float], features: dict[str, float], judge: float 
     return sigmoid(z)
 
 
+VETO_BAR = 0.5
+"""Under the veto rule a score of 0.5 means both signals just reach their own thresholds."""
+
+
+def veto_score(
+    deterministic: float, deterministic_threshold: float, judge: float, judge_threshold: float
+) -> float:
+    """The weaker of the two signals, each scaled so that its own threshold lands on ``VETO_BAR``.
+
+    ``veto_score(...) >= VETO_BAR`` exactly when both reach their thresholds, and the score still
+    ranks claims (AUROC) by how far the weaker signal is from failing.
+    """
+    return min(
+        1.0,
+        VETO_BAR * deterministic / max(deterministic_threshold, 1e-9),
+        VETO_BAR * judge / max(judge_threshold, 1e-9),
+    )
+
+
 def best_window(claim: str, passage: str, max_tokens: int) -> str:
     """The run of whole sentences within ``max_tokens`` that shares most content words with the claim.
 
@@ -975,7 +1015,7 @@ class SupportScorer:
         if judge is None:
             score, threshold = deterministic, cfg.deterministic_threshold
         else:
-            score, threshold = combine(cfg.weights, analysis.features, judge), cfg.threshold
+            score, threshold = cfg.judged_score(analysis.features, judge), cfg.judged_threshold
         return SupportResult(
             score=score,
             supported=score >= threshold,

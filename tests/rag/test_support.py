@@ -16,6 +16,7 @@ from rag.support import (
     judge_messages,
     needs_support,
     split_claims,
+    veto_score,
 )
 
 PASSAGE = (
@@ -277,6 +278,43 @@ def test_config_round_trips_through_toml(tmp_path: Path) -> None:
     path = config.save(tmp_path / "support.toml")
     loaded = SupportConfig.load(path)
     assert loaded == config
+
+
+@pytest.mark.unit
+def test_veto_rule_round_trips_through_toml(tmp_path: Path) -> None:
+    config = SupportConfig(judge_rule="veto", judge_threshold=0.6)
+    assert SupportConfig.load(config.save(tmp_path / "support.toml")) == config
+
+
+class FixedJudge:
+    """A judge that answers every prompt with the same p(Yes): the rule is under test, not the model."""
+
+    def __init__(self, p_yes: float) -> None:
+        self.p_yes = p_yes
+
+    def yes_probability(self, messages, yes: str = "Yes", no: str = "No") -> float:
+        return self.p_yes
+
+
+@pytest.mark.unit
+def test_veto_score_reaches_the_bar_only_when_both_signals_do() -> None:
+    assert veto_score(0.40, 0.337, 0.60, 0.5) >= 0.5
+    assert veto_score(0.30, 0.337, 0.99, 0.5) < 0.5
+    assert veto_score(0.90, 0.337, 0.45, 0.5) < 0.5
+    assert veto_score(0.90, 0.337, 0.45, 0.5) > veto_score(0.90, 0.337, 0.10, 0.5)  # still ranks
+
+
+@pytest.mark.unit
+def test_veto_rule_needs_the_checks_and_the_judge() -> None:
+    config = SupportConfig.load().model_copy(update={"judge_rule": "veto", "judge_threshold": 0.5})
+    backed, unbacked = (
+        "Clashes in Deir al-Zor killed 12 fighters on Tuesday.",
+        "Clashes in Raqqa killed 40 fighters.",
+    )
+    assert SupportScorer(FixedJudge(0.8), config).score(backed, [PASSAGE]).supported
+    doubted = SupportScorer(FixedJudge(0.2), config).score(backed, [PASSAGE])
+    assert not doubted.supported and doubted.judge == 0.2
+    assert not SupportScorer(FixedJudge(0.99), config).score(unbacked, [PASSAGE]).supported
 
 
 @pytest.mark.unit
