@@ -197,6 +197,18 @@ def test_fit_config_sets_both_combinations() -> None:
         fit_config([_item(1, 0.9, None, 0), _item(0, 0.5, None, 1)], SupportConfig(), use_judge=True)
 
 
+@pytest.mark.unit
+def test_fit_under_the_veto_rule_fits_the_checks_and_leaves_the_judge_bar_alone() -> None:
+    scores = [_item(1, 0.9, 0.8, k) for k in range(20)] + [_item(0, 0.5, 0.3, k + 20) for k in range(20)]
+    base = SupportConfig(judge_rule="veto", judge_threshold=0.5)
+    config = fit_config(scores, base, use_judge=True)
+    assert config.judge_rule == "veto" and config.judge_threshold == 0.5
+    assert config.weights == base.weights and config.threshold == base.threshold
+    assert config.deterministic_weights["overlap"] > 0
+    assert "veto at p(Yes) 0.5 (not fitted)" in config.fitted_on
+    assert config.judged_threshold == 0.5
+
+
 # ---------------------------------------------------------------- end to end, deterministic path
 
 
