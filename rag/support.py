@@ -52,8 +52,9 @@ JUDGE_QUESTION = "Is the claim supported by the passage? Answer Yes or No."
 class SupportConfig(BaseModel):
     """Tuned weights and thresholds of the support score (``evals/support_config.toml``).
 
-    Two combinations are kept because the judge is optional: ``weights``/``threshold`` apply when a
-    judge probability is available, ``deterministic_weights``/``deterministic_threshold`` otherwise.
+    Two combinations are kept because the judge is optional: ``deterministic_weights``/
+    ``deterministic_threshold`` score the checks alone; with a judge probability, ``judge_rule`` says
+    how it joins them (``weights``/``threshold`` are the fitted logistic combination it may use).
     Weights map feature names (``FEATURES`` and ``judge``) to logistic-regression coefficients;
     ``bias`` is the intercept.
     """
