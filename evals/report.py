@@ -160,6 +160,8 @@ def print_report(result: EvalResult, console: Console | None = None) -> None:
                 for c in result.gate.failures
             )
             console.print(f"[red]Gate failed[/red]: {failed}")
+    elif result.gate_note:
+        console.print(f"Gate not applied: {result.gate_note}.", soft_wrap=True)
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
@@ -188,6 +190,8 @@ def markdown(result: EvalResult) -> str:
     out += ["## Overall", "", _md_table(header, rows), ""]
     if result.gate is not None:
         out += [f"Gate: **{'passed' if result.gate.passed else 'FAILED'}** ({result.gated} only).", ""]
+    elif result.gate_note:
+        out += [f"Gate: not applied, {result.gate_note}.", ""]
     if kinds_of(result):
         out += [
             "## By kind",

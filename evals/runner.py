@@ -105,6 +105,8 @@ class EvalResult(BaseModel):
     """Whether the support scorer asked the model (otherwise deterministic checks only)."""
     retrieval_k: int = RETRIEVAL_K
     limit: int | None = None
+    available: int | None = None
+    """Questions (or items) in the whole suite; a run that scored fewer is not gated."""
     host: str = Field(default_factory=platform.node)
     index_s: float = 0.0
     wall_s: float = 0.0
@@ -113,6 +115,8 @@ class EvalResult(BaseModel):
     gated: str = "engine"
     """The system whose metrics the thresholds apply to; the others are informational."""
     gate: GateResult | None = None
+    gate_note: str | None = None
+    """Why the gate was not applied (a limited run), shown in place of its verdict."""
     extra: dict[str, Any] = Field(default_factory=dict)
     """Suite-specific figures (e.g. the SummEdits report)."""
 
@@ -291,7 +295,8 @@ def run_golden(
     from rag.support import SupportScorer
 
     started = time.perf_counter()
-    chosen = select_items(items if items is not None else load_golden(), limit)
+    suite = list(items) if items is not None else load_golden()
+    chosen = select_items(suite, limit)
     components = components or Components(settings)
     index_s = ensure_corpus_indexed(components, chosen)
     scorer = AnswerScorer(SupportScorer(llm=components.llm if judge else None))
@@ -309,6 +314,7 @@ def run_golden(
         backend=settings.llm.backend,
         judge=judge,
         limit=limit,
+        available=len(suite),
         index_s=index_s,
         wall_s=time.perf_counter() - started,
         questions=ordered,

@@ -9,6 +9,9 @@ and per edit type, AUROC, and time per item.
 Items are scored document by document, and the judge prompt starts with the document, so the model
 evaluates each document once and every further summary of it costs only its own tokens.
 
+The data file (never part of the repository) is found, checked and cut into subsets by
+``evals/summedits_data.py``.
+
 Run: ``python -m evals.summedits --fit --split test`` (``--limit N`` for a stratified subset,
 ``--no-judge`` for the deterministic checks alone).
 """
@@ -20,18 +23,28 @@ import datetime as dt
 import hashlib
 import json
 import math
-import os
-import random
 import sys
 import time
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from evals.summedits_data import (
+    DATA_ENV,
+    EDIT_TYPES,
+    SPLITS,
+    SummEditsDataError,
+    SummEditsItem,
+    document_subset,
+    load_summedits,
+    order_by_document,
+    select_split,
+    stratified_subset,
+)
 from rag.support import FEATURES, JUDGE_FEATURE, SupportConfig, SupportScorer, combine, logit
 
 if TYPE_CHECKING:
@@ -39,16 +52,6 @@ if TYPE_CHECKING:
     from rag.models.llm import ChatModel, Message
     from rag.settings import Settings
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DATA_SHA256 = "aa06a1998cf7bfe6e40f8a79e0c10a1f77528165d8659056202c0ed679191c8e"
-DATA_ENV = "RAG_SUMMEDITS_PATH"
-SPLITS = ("evaluation", "test")
-EDIT_TYPES = (
-    "entity_modification",
-    "antonym_swap",
-    "negation_insertion_removal",
-    "hallucinated_fact_insertion",
-)
 PUBLISHED = {
     "GPT-4": 83.3,
     "Claude 2.1": 77.2,
@@ -68,133 +71,6 @@ is never edited) would otherwise fall to weight 0 and stop counting for the answ
 SIGNS = {"unbacked": -1.0}
 """Each weight keeps the direction that makes sense (more overlap, more backed facts, higher p(Yes):
 more support; more unbacked items: less); the fit only sets the magnitudes."""
-
-
-class SummEditsDataError(RuntimeError):
-    """The SummEdits data file is missing or is not the expected version."""
-
-
-# --------------------------------------------------------------------------------------------------
-# Data
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SummEditsItem:
-    id: str
-    doc_id: str
-    doc: str
-    summary: str
-    label: int
-    """1 = consistent with the document, 0 = inconsistent."""
-    edit_types: tuple[str, ...]
-    split: str
-
-
-def default_data_path() -> Path:
-    """``$RAG_SUMMEDITS_PATH``, else the shared evaluation data beside the repository."""
-    configured = os.environ.get(DATA_ENV)
-    if configured:
-        return Path(configured)
-    return (REPO_ROOT.parent / "shared" / "evaldata" / "summedits-news" / "summedits_news.json").resolve()
-
-
-def load_summedits(
-    path: Path | str | None = None, split: str | None = None, *, expected_sha256: str = DATA_SHA256
-) -> list[SummEditsItem]:
-    """All items (or one split's), after checking the file is the expected version."""
-    source = Path(path) if path is not None else default_data_path()
-    if split is not None and split not in SPLITS:
-        raise ValueError(f"Unknown SummEdits split {split!r}; choose one of: {', '.join(SPLITS)}")
-    if not source.is_file():
-        raise SummEditsDataError(
-            f"SummEdits data not found at {source}. Put summedits_news.json there or set {DATA_ENV} "
-            "to its path (it comes from salesforce/factualNLG, data/summedits/summedits_news.json)."
-        )
-    raw = source.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    if digest != expected_sha256:
-        raise SummEditsDataError(
-            f"SummEdits data at {source} has sha256 {digest}, expected {expected_sha256}: it is a "
-            "different version, and figures from it would not be comparable. Restore the original file."
-        )
-    items = []
-    for record in json.loads(raw):
-        item = SummEditsItem(
-            id=record["id"],
-            doc_id=record["id"].rsplit("_", 1)[0],
-            doc=record["doc"],
-            summary=record["summary"],
-            label=int(record["label"]),
-            edit_types=tuple(record.get("edit_types") or ()),
-            split=record["split"],
-        )
-        if split is None or item.split == split:
-            items.append(item)
-    return items
-
-
-def order_by_document(items: Iterable[SummEditsItem]) -> list[SummEditsItem]:
-    """Documents in order of first appearance, so each document's prompt prefix is evaluated once."""
-    first_seen: dict[str, int] = {}
-    listed = list(items)
-    for position, item in enumerate(listed):
-        first_seen.setdefault(item.doc_id, position)
-    return sorted(listed, key=lambda item: (first_seen[item.doc_id], item.id))
-
-
-def document_subset(
-    items: Sequence[SummEditsItem], documents: int | None, seed: int = 0
-) -> list[SummEditsItem]:
-    """Every item of ``documents`` documents drawn at random (seeded): a cluster sample.
-
-    With the judge, each document's prompt prefix costs as much as a few dozen summaries, so on a
-    slow machine whole documents buy more judged items per second than items spread over all of them.
-    """
-    ordered = order_by_document(items)
-    doc_ids = list(dict.fromkeys(i.doc_id for i in ordered))
-    if documents is None or documents >= len(doc_ids):
-        return ordered
-    chosen = set(random.Random(f"{seed}:documents").sample(sorted(doc_ids), max(0, documents)))
-    return [i for i in ordered if i.doc_id in chosen]
-
-
-def _stratum(item: SummEditsItem) -> str:
-    if item.label == 1:
-        return "consistent"
-    return min(item.edit_types, key=EDIT_TYPES.index) if item.edit_types else "inconsistent:untyped"
-
-
-def stratified_subset(
-    items: Sequence[SummEditsItem], limit: int | None, seed: int = 0
-) -> list[SummEditsItem]:
-    """``limit`` items keeping the shares of consistent items and of each (first) edit type.
-
-    Proportional allocation with largest remainders, then the first items of a seeded shuffle of each
-    stratum (so a larger subset mostly contains a smaller one and re-uses its cached judgements), ordered
-    by document. The whole list (ordered) when ``limit`` is None or not smaller.
-    """
-    if limit is None or limit >= len(items):
-        return order_by_document(items)
-    if limit <= 0:
-        return []
-    strata: dict[str, list[SummEditsItem]] = defaultdict(list)
-    for item in sorted(items, key=lambda i: i.id):
-        strata[_stratum(item)].append(item)
-    quotas = {name: limit * len(members) / len(items) for name, members in strata.items()}
-    counts = {name: int(q) for name, q in quotas.items()}
-    for name in sorted(quotas, key=lambda n: quotas[n] - counts[n], reverse=True)[
-        : limit - sum(counts.values())
-    ]:
-        counts[name] += 1
-    chosen: list[SummEditsItem] = []
-    for name in sorted(strata):
-        members = list(strata[name])
-        random.Random(f"{seed}:{name}").shuffle(members)
-        chosen.extend(
-            members[: counts[name]]
-        )  # a fixed order per stratum: larger subsets contain smaller ones
-    return order_by_document(chosen)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -546,21 +422,26 @@ def fit(
     config_path: Path | str | None = None,
     progress: Progress | None = None,
     judge_cache: Path | None = None,
+    items: Sequence[SummEditsItem] | None = None,
 ) -> FitReport:
-    """Fit the combination and thresholds on the ``evaluation`` split (never on ``test``) and save them."""
+    """Fit the combination and thresholds on the ``evaluation`` split (never on ``test``) and save them.
+
+    ``items`` replaces the data file (its ``evaluation`` items are used).
+    """
     started = time.perf_counter()
-    items = stratified_subset(load_summedits(data_path, "evaluation"), limit)
+    pool = select_split(items, "evaluation") if items is not None else load_summedits(data_path, "evaluation")
+    chosen = stratified_subset(pool, limit)
     if config_path is None:
         base = SupportConfig.load()
     else:
         base = SupportConfig.load(config_path) if Path(config_path).exists() else SupportConfig()
     llm = _components_llm(components, settings, use_judge, judge_cache)
     scorer = SupportScorer(llm=llm, config=base.model_copy(update={"judge": use_judge}))
-    scores = score_items(scorer, items, progress)
+    scores = score_items(scorer, chosen, progress)
     config = fit_config(scores, base, use_judge=use_judge)
     model = getattr(llm, "name", None)
     config.fitted_on = (
-        f"SummEdits news evaluation split, {len(items)} items, "
+        f"SummEdits news evaluation split, {len(chosen)} items, "
         f"{'judge ' + str(model) if use_judge else 'deterministic checks only'}, {dt.date.today().isoformat()}; "
         + config.fitted_on
     )
@@ -582,7 +463,7 @@ def fit(
     if save:
         config.save(config_path)
     return FitReport(
-        items=len(items),
+        items=len(chosen),
         use_judge=use_judge,
         config=config,
         train_balanced_accuracy=train,
@@ -637,6 +518,8 @@ class SummEditsReport:
     """Prompt tokens the judge evaluated over the run (a load-independent measure of its cost)."""
     judge_cached_items: int = 0
     """Items whose p(Yes) came from the judge cache file rather than the model."""
+    available: int = 0
+    """Items in the split before any subset was drawn (``items`` of ``available`` were scored)."""
     item_scores: list[ItemScore] = field(default_factory=list, repr=False)
 
     @property
@@ -652,6 +535,7 @@ class SummEditsReport:
             "suite": "summedits",
             "split": self.split,
             "items": self.items,
+            "available": self.available,
             "consistent": self.consistent,
             "inconsistent": self.inconsistent,
             "subset": self.subset,
@@ -754,20 +638,21 @@ def evaluate(
     progress: Progress | None = None,
     judge_cache: Path | None = None,
     documents: int | None = None,
+    items: Sequence[SummEditsItem] | None = None,
 ) -> SummEditsReport:
     """Score a split with the stored configuration (nothing is tuned here) and report the metrics.
 
     ``documents`` first keeps the items of that many randomly drawn documents, ``limit`` then draws a
-    stratified subset of those.
+    stratified subset of those. ``items`` replaces the data file (its ``split`` items are used).
     """
-    all_items = load_summedits(data_path, split)
+    all_items = select_split(items, split) if items is not None else load_summedits(data_path, split)
     pool = document_subset(all_items, documents)
-    items = stratified_subset(pool, limit)
+    chosen = stratified_subset(pool, limit)
     config = config or SupportConfig.load()
     llm = _components_llm(components, settings, use_judge, judge_cache)
     scorer = SupportScorer(llm=llm, config=config.model_copy(update={"judge": use_judge}))
     started = time.perf_counter()
-    scores = score_items(scorer, items, progress)
+    scores = score_items(scorer, chosen, progress)
     seconds = time.perf_counter() - started
     labels = [s.label for s in scores]
     types = [s.edit_types for s in scores]
@@ -789,12 +674,13 @@ def evaluate(
         parts.append(
             f"all items of {len({i.doc_id for i in pool})} of {n_docs} documents drawn at random, seed 0"
         )
-    if len(items) < len(pool):
+    if len(chosen) < len(pool):
         parts.append(f"stratified subset of {len(pool)} by label and edit type, seed 0")
     subset = "; ".join(parts) or "all"
     return SummEditsReport(
         split=split,
-        items=len(items),
+        items=len(chosen),
+        available=len(all_items),
         consistent=counts[1],
         inconsistent=counts[0],
         subset=subset,
@@ -803,7 +689,7 @@ def evaluate(
         config_fitted_on=config.fitted_on,
         scorers=scorers,
         seconds=seconds,
-        seconds_per_item=seconds / len(items) if items else math.nan,
+        seconds_per_item=seconds / len(chosen) if chosen else math.nan,
         judge_tokens=sum(s.judge_tokens or 0 for s in scores) if judged else None,
         judge_cached_items=sum(1 for s in scores if s.judge is not None and s.judge_tokens is None),
         item_scores=scores,
@@ -822,8 +708,12 @@ def run_summedits(
     progress: Progress | None = None,
     judge_cache: Path | None = None,
     documents: int | None = None,
+    items: Sequence[SummEditsItem] | None = None,
 ) -> SummEditsReport:
-    """The ``summedits`` eval suite: optionally refit on ``evaluation`` first, then evaluate ``split``."""
+    """The ``summedits`` eval suite: optionally refit on ``evaluation`` first, then evaluate ``split``.
+
+    The data file is read (and its checksum checked) unless ``items`` are given.
+    """
     config = None
     if refit:
         config = fit(
@@ -833,6 +723,7 @@ def run_summedits(
             data_path=data_path,
             progress=progress,
             judge_cache=judge_cache,
+            items=items,
         ).config
     return evaluate(
         settings,
@@ -845,6 +736,7 @@ def run_summedits(
         progress=progress,
         judge_cache=judge_cache,
         documents=documents,
+        items=items,
     )
 
 

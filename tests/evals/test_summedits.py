@@ -1,43 +1,47 @@
-"""SummEdits suite: the loader's checks, the metrics on crafted labels, fitting, and a deterministic run."""
+"""SummEdits suite: the loader's checks, the metrics on crafted labels, fitting, and a deterministic run.
+
+Everything but the checks of the real file runs on a small SummEdits-shaped set written in
+conftest.py; the real file's tests need it beside the repository (see conftest.summedits_data).
+"""
 
 from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from evals.summedits import (
-    DATA_ENV,
     EDIT_TYPES,
     ItemScore,
-    SummEditsDataError,
-    SummEditsItem,
     auroc,
     balanced_accuracy,
     best_threshold,
-    default_data_path,
-    document_subset,
     evaluate,
     fit,
     fit_config,
     fit_logistic,
-    load_summedits,
-    order_by_document,
     per_edit_type,
     run_summedits,
-    stratified_subset,
     to_markdown,
 )
+from evals.summedits_data import (
+    DATA_ENV,
+    DATA_SHA256,
+    SOURCE_COMMIT,
+    SummEditsDataError,
+    SummEditsDataMissing,
+    SummEditsItem,
+    default_data_path,
+    document_subset,
+    load_summedits,
+    order_by_document,
+    stratified_subset,
+)
 from rag.support import FEATURES, SupportConfig
-
-
-@pytest.fixture(scope="module")
-def items() -> list[SummEditsItem]:
-    return load_summedits()
-
 
 # ---------------------------------------------------------------- loader
 
@@ -47,12 +51,46 @@ def test_default_path_is_beside_the_repository(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.delenv(DATA_ENV, raising=False)
     path = default_data_path()
     assert path.parts[-4:] == ("shared", "evaldata", "summedits-news", "summedits_news.json")
+    assert path.parent.parent.parent.parent == Path(__file__).resolve().parents[3]
     monkeypatch.setenv(DATA_ENV, "/somewhere/else.json")
     assert default_data_path() == Path("/somewhere/else.json")
 
 
 @pytest.mark.unit
-def test_splits_counts_and_labels(items: list[SummEditsItem]) -> None:
+def test_loader_reads_records_after_checking_the_checksum(
+    summedits_file: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, digest = summedits_file
+    items = load_summedits(path, expected_sha256=digest)
+    assert len(items) == 36 and len({i.doc_id for i in items}) == 6
+    first = items[0]
+    assert first.id == "00fa5e_og" and first.doc_id == "00fa5e" and first.label == 1
+    assert first.edit_types == () and first.split == "evaluation"
+    assert len(load_summedits(path, "test", expected_sha256=digest)) == 24
+    # the checksum of the real file is the default: any other file is refused, with where to get it
+    monkeypatch.setenv(DATA_ENV, str(path))
+    with pytest.raises(SummEditsDataError, match=f"sha256 {digest}, expected {DATA_SHA256}") as info:
+        load_summedits()
+    assert "salesforce/factualNLG" in str(info.value)
+    with pytest.raises(ValueError, match="split"):
+        load_summedits(path, split="train", expected_sha256=digest)
+
+
+@pytest.mark.unit
+def test_missing_data_names_its_source(tmp_path: Path) -> None:
+    with pytest.raises(SummEditsDataMissing) as info:
+        load_summedits(tmp_path / "missing.json")
+    message = str(info.value)
+    assert str(tmp_path / "missing.json") in message
+    for part in ("salesforce/factualNLG", SOURCE_COMMIT, "data/summedits/summedits_news.json", "Apache-2.0",
+                 DATA_SHA256, DATA_ENV):  # fmt: skip
+        assert part in message
+    assert "\n" not in message
+
+
+@pytest.mark.unit
+def test_real_file_has_the_published_splits_and_labels(summedits_data: Path) -> None:
+    items = load_summedits(summedits_data)
     assert len(items) == 819
     test = [i for i in items if i.split == "test"]
     evaluation = [i for i in items if i.split == "evaluation"]
@@ -63,58 +101,41 @@ def test_splits_counts_and_labels(items: list[SummEditsItem]) -> None:
     assert all(i.label == 1 for i in items if i.id.endswith("_og"))
     assert len({i.doc_id for i in items}) == 25
     assert {t for i in items for t in i.edit_types} == set(EDIT_TYPES)
-    assert len(load_summedits(split="evaluation")) == 133
+    assert len(load_summedits(summedits_data, split="evaluation")) == 133
 
 
 @pytest.mark.unit
-def test_env_override_and_checksum(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    original = default_data_path().read_bytes()
-    altered = tmp_path / "summedits_news.json"
-    altered.write_bytes(original.replace(b'"label": 1', b'"label": 0', 1))
-    monkeypatch.setenv(DATA_ENV, str(altered))
-    with pytest.raises(SummEditsDataError, match="sha256"):
-        load_summedits()
-    copy = tmp_path / "copy.json"
-    copy.write_bytes(original)
-    monkeypatch.setenv(DATA_ENV, str(copy))
-    assert len(load_summedits(split="test")) == 686
-    with pytest.raises(SummEditsDataError, match="RAG_SUMMEDITS_PATH"):
-        load_summedits(tmp_path / "missing.json")
-    with pytest.raises(ValueError, match="split"):
-        load_summedits(split="train")
-
-
-@pytest.mark.unit
-def test_order_by_document_groups_documents(items: list[SummEditsItem]) -> None:
-    shuffled = list(reversed(items))
+def test_order_by_document_groups_documents(summedits_items: list[SummEditsItem]) -> None:
+    shuffled = list(reversed(summedits_items))
     ordered = order_by_document(shuffled)
-    assert sorted(i.id for i in ordered) == sorted(i.id for i in items)
+    assert sorted(i.id for i in ordered) == sorted(i.id for i in summedits_items)
     runs = [doc for k, doc in enumerate(i.doc_id for i in ordered) if k == 0 or ordered[k - 1].doc_id != doc]
-    assert len(runs) == len(set(runs)) == 25
+    assert len(runs) == len(set(runs)) == 6
 
 
 @pytest.mark.unit
-def test_stratified_subset_keeps_shares(items: list[SummEditsItem]) -> None:
-    test = [i for i in items if i.split == "test"]
-    subset = stratified_subset(test, 100)
-    assert len(subset) == 100 == len({i.id for i in subset})
-    assert 37 <= sum(i.label for i in subset) <= 42  # 270/686 of 100 = 39.4
-    assert subset == stratified_subset(test, 100)  # seeded
+def test_stratified_subset_keeps_shares(summedits_items: list[SummEditsItem]) -> None:
+    test = [i for i in summedits_items if i.split == "test"]  # 8 consistent, 4 of each edit type
+    subset = stratified_subset(test, 12)
+    assert len(subset) == 12 == len({i.id for i in subset})
+    assert sum(i.label for i in subset) == 4
+    assert Counter(t for i in subset for t in i.edit_types) == dict.fromkeys(EDIT_TYPES, 2)
+    assert subset == stratified_subset(test, 12)  # seeded
     assert subset == order_by_document(subset)
     assert stratified_subset(test, None) == order_by_document(test)
     assert stratified_subset(test, 0) == []
-    larger = {i.id for i in stratified_subset(test, 200)}
-    assert len({i.id for i in subset} - larger) <= 3
+    larger = {i.id for i in stratified_subset(test, 18)}
+    assert {i.id for i in subset} <= larger  # a larger subset contains a smaller one
 
 
 @pytest.mark.unit
-def test_document_subset_takes_whole_documents(items: list[SummEditsItem]) -> None:
-    test = [i for i in items if i.split == "test"]
-    subset = document_subset(test, 5)
+def test_document_subset_takes_whole_documents(summedits_items: list[SummEditsItem]) -> None:
+    test = [i for i in summedits_items if i.split == "test"]
+    subset = document_subset(test, 2)
     docs = {i.doc_id for i in subset}
-    assert len(docs) == 5
+    assert len(docs) == 2 and len(subset) == 12
     assert subset == [i for i in order_by_document(test) if i.doc_id in docs]
-    assert document_subset(test, 5) == subset
+    assert document_subset(test, 2) == subset
     assert document_subset(test, None) == order_by_document(test)
 
 
@@ -213,36 +234,56 @@ def test_fit_under_the_veto_rule_fits_the_checks_and_leaves_the_judge_bar_alone(
 
 
 @pytest.mark.unit
-def test_fit_then_evaluate_without_judge(settings, tmp_path: Path) -> None:
+def test_fit_then_evaluate_without_judge(
+    settings, tmp_path: Path, summedits_items: list[SummEditsItem]
+) -> None:
     config_path = tmp_path / "support.toml"
-    report = fit(settings, None, use_judge=False, config_path=config_path, limit=60)
-    assert report.items == 60
+    report = fit(settings, None, use_judge=False, config_path=config_path, limit=10, items=summedits_items)
+    assert report.items == 10
     saved = SupportConfig.load(config_path)
     assert saved.deterministic_weights == report.config.deterministic_weights
-    assert "evaluation split" in saved.fitted_on
-    result = evaluate(settings, None, split="test", limit=80, use_judge=False, config=saved)
-    assert result.items == 80 and result.consistent + result.inconsistent == 80
+    assert "evaluation split, 10 items" in saved.fitted_on
+    result = evaluate(
+        settings, None, split="test", limit=18, use_judge=False, config=saved, items=summedits_items
+    )
+    assert result.items == 18 and result.available == 24
+    assert (result.consistent, result.inconsistent) == (6, 12)
     assert set(result.scorers) == {"deterministic"}
     metrics = result.scorers["deterministic"]
-    assert 0.0 <= metrics.balanced_accuracy <= 1.0 and 0.0 <= metrics.auroc <= 1.0
+    assert 0.0 <= metrics.balanced_accuracy <= 1.0
+    # an invented town or an invented death toll has no support in the document
+    assert metrics.auroc > 0.5
     assert set(metrics.per_edit_type) == set(EDIT_TYPES)
     data = json.loads(json.dumps(result.to_dict()))
-    assert data["split"] == "test" and data["primary"] == "deterministic"
+    assert data["split"] == "test" and data["primary"] == "deterministic" and data["available"] == 24
     assert not math.isnan(data["seconds_per_item"])
     assert "deterministic" in result.format_table()
     assert "| deterministic |" in to_markdown(result)
-    plain = run_summedits(settings, None, "evaluation", 20, False)
-    assert plain.split == "evaluation" and plain.items == 20
-    clustered = evaluate(settings, None, split="test", use_judge=False, config=saved, documents=3)
+    plain = run_summedits(settings, None, "evaluation", 6, False, items=summedits_items)
+    assert plain.split == "evaluation" and plain.items == 6 and plain.available == 12
+    clustered = evaluate(
+        settings, None, split="test", use_judge=False, config=saved, documents=3, items=summedits_items
+    )
     assert len({s.doc_id for s in clustered.item_scores}) == 3
-    assert "3 of 21 documents" in clustered.subset
+    assert "3 of 4 documents" in clustered.subset
+
+
+@pytest.mark.unit
+def test_deterministic_run_on_the_human_labels(settings, summedits_data: Path) -> None:
+    """The real file, read through the default path: three of its 21 test documents, shipped config."""
+    result = evaluate(settings, None, split="test", use_judge=False, documents=3)
+    assert result.available == 686
+    assert len({s.doc_id for s in result.item_scores}) == 3
+    assert "3 of 21 documents" in result.subset
+    assert result.consistent > 0 and result.inconsistent > 0
+    assert 0.0 <= result.balanced_accuracy <= 1.0
 
 
 # ---------------------------------------------------------------- with a judge (small model)
 
 
 @pytest.mark.integration
-def test_judge_cache_and_judged_run(settings, tmp_path: Path) -> None:
+def test_judge_cache_and_judged_run(settings, tmp_path: Path, summedits_items: list[SummEditsItem]) -> None:
     from evals.summedits import CachedJudge
     from rag.components import Components
     from rag.support import judge_messages
@@ -266,6 +307,7 @@ def test_judge_cache_and_judged_run(settings, tmp_path: Path) -> None:
         use_judge=True,
         config=SupportConfig(),
         judge_cache=tmp_path / "run.jsonl",
+        items=summedits_items,
     )
     assert report.use_judge and report.model == components.llm.name
     assert set(report.scorers) == {"combined", "deterministic", "judge"}
