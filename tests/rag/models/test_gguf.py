@@ -27,6 +27,7 @@ def _claim_verified(path: Path, hash_seconds: float | None) -> None:
     st = path.stat()
     stamp = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "inode": st.st_ino, "sha256": QWEN_SHA256}
     stamp["hash_seconds"] = hash_seconds
+    stamp["sample"] = gguf.sample_digest(path)
     path.with_name(path.name + ".verified.json").write_text(json.dumps(stamp))
 
 
@@ -40,6 +41,45 @@ def test_slow_hash_machines_trust_a_stamp_only_while_the_file_is_unchanged(tmp_p
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
     assert not gguf.cached_qwen_is_valid(path)
     assert not path.with_name(path.name + ".verified.json").exists()
+
+
+@pytest.mark.unit
+def test_in_place_damage_with_the_mtime_kept_is_caught_by_the_sampled_blocks(tmp_path: Path) -> None:
+    """64 MB overwritten in the middle, size, mtime and inode unchanged: the stamp alone would pass."""
+    path = _sparse_file_of_qwen_size(tmp_path / QWEN_FILENAME)
+    _claim_verified(path, hash_seconds=gguf.FULL_HASH_BUDGET_S + 1)
+    before = path.stat()
+    with open(path, "r+b") as handle:
+        handle.seek(QWEN_SIZE // 2)
+        handle.write(b"\x5a" * (64 * 1024 * 1024))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_mtime_ns == before.st_mtime_ns
+    assert not gguf.cached_qwen_is_valid(path)
+
+
+@pytest.mark.unit
+def test_damage_longer_than_the_sample_spacing_is_caught(tmp_path: Path) -> None:
+    """The guarantee the docstring states: any run of damage longer than the sample spacing is seen."""
+    path = _sparse_file_of_qwen_size(tmp_path / QWEN_FILENAME)
+    _claim_verified(path, hash_seconds=gguf.FULL_HASH_BUDGET_S + 1)
+    spacing = (QWEN_SIZE - gguf.SAMPLE_BYTES) // (gguf.SAMPLE_BLOCKS - 1)
+    before = path.stat()
+    with open(path, "r+b") as handle:
+        handle.seek(12_345_678)
+        handle.write(b"\x01" * (spacing + 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert not gguf.cached_qwen_is_valid(path)
+
+
+@pytest.mark.unit
+def test_a_stamp_from_before_sampling_is_not_trusted(tmp_path: Path) -> None:
+    path = _sparse_file_of_qwen_size(tmp_path / QWEN_FILENAME)
+    _claim_verified(path, hash_seconds=gguf.FULL_HASH_BUDGET_S + 1)
+    stamp_path = path.with_name(path.name + ".verified.json")
+    stamp = json.loads(stamp_path.read_text())
+    del stamp["sample"]
+    stamp_path.write_text(json.dumps(stamp))
+    assert not gguf.cached_qwen_is_valid(path)  # hashed in full: the zeros are not the model
 
 
 @pytest.mark.unit
