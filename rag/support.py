@@ -819,7 +819,12 @@ def check_antonyms(claim: Facts, evidence: Evidence) -> list[str]:
             continue
         opposite = table[word] & context
         if opposite:
-            said = next(t.text for i in ranked for t in evidence.sentences[i] if stem(t.norm) in opposite)
+            # The stems come from the sentence's words split further than its tokens ("Tennessee-East"
+            # holds "east" as a stem but not as a token), so a token may not be found: name the stem.
+            said = next(
+                (t.text for i in ranked for t in evidence.sentences[i] if stem(t.norm) in opposite),
+                sorted(opposite)[0],
+            )
             problems.append(f"antonym: {token.text} (passage: {said})")
     return list(dict.fromkeys(problems))
 

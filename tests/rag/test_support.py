@@ -187,6 +187,16 @@ def test_reversed_word_is_unbacked(scorer: SupportScorer) -> None:
     assert score(scorer, "Sales of the drug declined sharply in the first quarter.", passage).unbacked == []
 
 
+@pytest.mark.unit
+def test_opposite_found_only_inside_a_hyphenated_word_does_not_crash(scorer: SupportScorer) -> None:
+    """ "Tennessee-East" gives the passage the stem "east" without a token "east": the check used to
+    raise StopIteration looking for the word to quote, which ended the whole answer."""
+    passage = "The storm moved over Tennessee-East on Monday and flooded three towns, officials said."
+    result = score(scorer, "The storm moved west on Monday and flooded three towns.", passage)
+    assert any(problem.startswith("antonym: west") for problem in result.unbacked), result.unbacked
+    assert not result.supported
+
+
 # ---------------------------------------------------------------- overlap and combination
 
 
