@@ -69,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-baseline",
         action="store_true",
-        help="skip the plain llama-index pipeline it is compared with (faster; about 40 s a question)",
+        help="skip the plain llama-index pipeline the engine is compared with (it takes about 40 s a question)",
     )
     parser.add_argument(
         "--judge",

@@ -62,18 +62,15 @@ def default_data_path() -> Path:
 
 
 def where_to_get_it() -> str:
-    """One sentence naming the public source of the file, its licence and checksum."""
+    """Where to download the file: its address, then its source, licence and checksum."""
     return (
-        f"Download it from GitHub {SOURCE_REPO} (commit {SOURCE_COMMIT}, path {SOURCE_PATH}, "
-        f"license {SOURCE_LICENSE}, sha256 {DATA_SHA256}): {SOURCE_URL}"
+        f"Download it from {SOURCE_URL} (GitHub {SOURCE_REPO}, commit {SOURCE_COMMIT}, path "
+        f"{SOURCE_PATH}, license {SOURCE_LICENSE}, sha256 {DATA_SHA256})"
     )
 
 
 def missing_message(path: Path) -> str:
-    return (
-        f"SummEdits data not found at {path}. {where_to_get_it()} ; save it there or set {DATA_ENV} "
-        "to its path."
-    )
+    return f"SummEdits data not found at {path}. {where_to_get_it()} and save it there, or set {DATA_ENV} to its path."
 
 
 def parse_records(records: Iterable[dict]) -> list[SummEditsItem]:
@@ -110,7 +107,7 @@ def load_summedits(
     if digest != expected_sha256:
         raise SummEditsDataError(
             f"SummEdits data at {source} has sha256 {digest}, expected {expected_sha256}: it is a "
-            f"different version, and figures from it would not be comparable. {where_to_get_it()}"
+            f"different version, and figures from it would not be comparable. {where_to_get_it()}."
         )
     items = parse_records(json.loads(raw))
     return [item for item in items if split is None or item.split == split]
