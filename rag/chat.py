@@ -1,95 +1,112 @@
-"""Multi-turn chat: conversations kept apart, follow-ups rewritten into standalone questions.
+"""Multi-turn chat: conversations kept apart and on disk, follow-ups rewritten into standalone questions.
 
-Each conversation keeps its own list of answers; the engine rewrites a follow-up with that
-history before retrieval (like llama-index's ``CondensePlusContextChatEngine`` condense
-step, with a shorter prompt for the 1.5B model, see :mod:`rag.prompts`). The answer prompt
-itself carries no history: it stays small, and its fixed system prefix (and, when a
-follow-up retrieves the same sources, the sources as well) is re-used from llama.cpp's
-cache across turns and across conversations.
+Each conversation keeps its own list of answers, stored turn by turn in the data folder
+(:mod:`rag.conversations`), so a conversation can be reopened after a reload or a server
+restart. The engine rewrites a follow-up with that history before retrieval (like
+llama-index's ``CondensePlusContextChatEngine`` condense step, with a shorter prompt for the
+1.5B model, see :mod:`rag.prompts`). The answer prompt itself carries no history: it stays
+small, and its fixed system prefix (and, when a follow-up retrieves the same sources, the
+sources as well) is re-used from llama.cpp's cache across turns and across conversations.
+
+Conversations belong to an owner: the logged-in user of the UI, or one shared
+:data:`~rag.conversations.LOCAL_OWNER` without a login. A conversation of another owner is
+reported as unknown, never shown.
 """
 
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from contextlib import closing
 
 from rag.components import Components
+from rag.conversations import LOCAL_OWNER, ConversationInfo, ConversationStore, UnknownConversationError
 from rag.engine import AnswerEngine
 from rag.settings import Settings
 from rag.types import Answer, Filters, StreamEvent
 
-
-class UnknownConversationError(KeyError):
-    """The conversation id was never issued by this service (or was dropped)."""
-
-
-@dataclass
-class _Conversation:
-    answers: list[Answer] = field(default_factory=list)
-    title: str = ""
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    """Turns of one conversation run one at a time: a follow-up needs the answer before it."""
+__all__ = ["LOCAL_OWNER", "ChatService", "ConversationInfo", "UnknownConversationError"]
 
 
 class ChatService:
     """Conversations by id; several may stream at once from different threads."""
 
-    def __init__(self, settings: Settings, components: Components, *, engine: AnswerEngine | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        components: Components,
+        *,
+        engine: AnswerEngine | None = None,
+        store: ConversationStore | None = None,
+    ):
         self.settings = settings
         self.components = components
         self.engine = engine or AnswerEngine(settings, components)
-        self._conversations: dict[str, _Conversation] = {}
+        self.store = store or ConversationStore.in_folder(settings.data_dir)
+        self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def new_conversation(self) -> str:
-        conversation_id = uuid.uuid4().hex[:12]
-        with self._lock:
-            self._conversations[conversation_id] = _Conversation()
-        return conversation_id
+    def new_conversation(self, owner: str = LOCAL_OWNER, title: str = "") -> str:
+        return self.store.create(owner, title)
 
-    def _get(self, conversation_id: str) -> _Conversation:
+    def _turn_lock(self, conversation_id: str) -> threading.Lock:
+        """Turns of one conversation run one at a time: a follow-up needs the answer before it."""
         with self._lock:
-            try:
-                return self._conversations[conversation_id]
-            except KeyError:
-                raise UnknownConversationError(
-                    f"No conversation {conversation_id!r}; start one with new_conversation()"
-                ) from None
+            return self._locks.setdefault(conversation_id, threading.Lock())
 
     def stream(
-        self, conversation_id: str, question: str, filters: Filters | None = None
+        self,
+        conversation_id: str,
+        question: str,
+        filters: Filters | None = None,
+        *,
+        owner: str = LOCAL_OWNER,
+        cancel: threading.Event | None = None,
     ) -> Iterator[StreamEvent]:
-        """The engine's events for this turn; the answer joins the history once it is complete."""
-        conversation = self._get(conversation_id)
-        with conversation.lock:
-            history = list(conversation.answers)
-            for event in self.engine.stream(question, filters=filters, history=history):
-                if event.kind == "answer" and event.answer is not None:
-                    with self._lock:
-                        conversation.answers.append(event.answer)
-                        conversation.title = conversation.title or question.strip()
-                yield event
+        """The engine's events for this turn; the answer is stored once it is complete.
 
-    def ask(self, conversation_id: str, question: str, filters: Filters | None = None) -> Answer:
+        When ``cancel`` is set the generation is stopped at the next event (closing the
+        engine's stream frees the model for the next question) and nothing is stored: a
+        stopped turn is not part of the conversation's history.
+        """
+        self.store.get(owner, conversation_id)  # unknown or someone else's: raise before any work
+        with self._turn_lock(conversation_id):
+            history = self.store.answers(owner, conversation_id)
+            events = self.engine.stream(question, filters=filters, history=history)
+            with closing(events):
+                for event in events:
+                    if cancel is not None and cancel.is_set():
+                        return
+                    if event.kind == "answer" and event.answer is not None:
+                        self.store.append(owner, conversation_id, event.answer)
+                    yield event
+
+    def ask(
+        self,
+        conversation_id: str,
+        question: str,
+        filters: Filters | None = None,
+        *,
+        owner: str = LOCAL_OWNER,
+    ) -> Answer:
         final: Answer | None = None
-        for event in self.stream(conversation_id, question, filters):
+        for event in self.stream(conversation_id, question, filters, owner=owner):
             if event.kind == "answer":
                 final = event.answer
-        assert final is not None
+        assert final is not None  # the engine's stream always ends with the answer
         return final
 
-    def history(self, conversation_id: str) -> list[Answer]:
-        conversation = self._get(conversation_id)
-        with self._lock:
-            return list(conversation.answers)
+    def history(self, conversation_id: str, owner: str = LOCAL_OWNER) -> list[Answer]:
+        return self.store.answers(owner, conversation_id)
 
-    def conversations(self) -> list[tuple[str, str]]:
-        """(id, title) of every conversation, oldest first; the title is the first question."""
-        with self._lock:
-            return [(cid, c.title) for cid, c in self._conversations.items()]
+    def conversations(self, owner: str = LOCAL_OWNER) -> list[ConversationInfo]:
+        """The owner's conversations, most recently used first; the title is the first question."""
+        return self.store.list(owner)
 
-    def forget(self, conversation_id: str) -> None:
+    def rename(self, conversation_id: str, title: str, owner: str = LOCAL_OWNER) -> str:
+        return self.store.rename(owner, conversation_id, title)
+
+    def delete(self, conversation_id: str, owner: str = LOCAL_OWNER) -> None:
+        self.store.delete(owner, conversation_id)
         with self._lock:
-            self._conversations.pop(conversation_id, None)
+            self._locks.pop(conversation_id, None)

@@ -1,4 +1,4 @@
-"""Conversations: follow-up rewriting, history per conversation, several conversations at once."""
+"""Conversations: follow-up rewriting, history per conversation and per owner, several at once, kept on disk."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from rag.chat import ChatService, UnknownConversationError
 from rag.components import Components
+from rag.conversations import ConversationStore
 from rag.engine import AnswerEngine
 from tests.rag.answering import RecordingRetriever, ScriptedChatModel, indexed_components, with_settings
 
@@ -24,13 +25,18 @@ def components(tmp_path_factory: pytest.TempPathFactory, model_cache_dir: Path) 
 
 
 def scripted_service(
-    components: Components, model: ScriptedChatModel
+    components: Components, model: ScriptedChatModel, store_path: Path
 ) -> tuple[ChatService, RecordingRetriever]:
     shared = with_settings(components, components.settings)
     shared.__dict__["llm"] = model
     retriever = RecordingRetriever(shared.settings, shared.store, shared.embedding)
     engine = AnswerEngine(shared.settings, shared, retriever=retriever)
-    return ChatService(shared.settings, shared, engine=engine), retriever
+    store = ConversationStore(store_path)
+    return ChatService(shared.settings, shared, engine=engine, store=store), retriever
+
+
+def titles(service: ChatService, owner: str = "local") -> dict[str, str]:
+    return {c.id: c.title for c in service.conversations(owner)}
 
 
 def rewrite_requests(model: ScriptedChatModel) -> list[str]:
@@ -39,9 +45,9 @@ def rewrite_requests(model: ScriptedChatModel) -> list[str]:
 
 
 @pytest.mark.integration
-def test_follow_up_is_rewritten_and_retrieval_receives_the_rewrite(components: Components):
+def test_follow_up_is_rewritten_and_retrieval_receives_the_rewrite(components: Components, tmp_path: Path):
     model = ScriptedChatModel(answer=REPLY, rewrite=REWRITE)
-    service, retriever = scripted_service(components, model)
+    service, retriever = scripted_service(components, model, tmp_path / "c.sqlite3")
     conversation = service.new_conversation()
     first = service.ask(conversation, FIRST)
     assert first.standalone_question == FIRST
@@ -55,13 +61,13 @@ def test_follow_up_is_rewritten_and_retrieval_receives_the_rewrite(components: C
     answer_prompt = model.sent[-1][1]["content"]
     assert answer_prompt.endswith(f"Question: {REWRITE}")
     assert [a.question for a in service.history(conversation)] == [FIRST, FOLLOW_UP]
-    assert service.conversations() == [(conversation, FIRST)]
+    assert titles(service) == {conversation: FIRST}
 
 
 @pytest.mark.integration
-def test_conversations_never_see_each_other(components: Components):
+def test_conversations_never_see_each_other(components: Components, tmp_path: Path):
     model = ScriptedChatModel(answer=REPLY, rewrite=REWRITE)
-    service, _ = scripted_service(components, model)
+    service, _ = scripted_service(components, model, tmp_path / "c.sqlite3")
     a, b = service.new_conversation(), service.new_conversation()
     questions = {a: "Which group said it would not attend the Astana talks?", b: FIRST}
     errors: list[BaseException] = []
@@ -83,14 +89,57 @@ def test_conversations_never_see_each_other(components: Components):
     assert questions[a] in request and questions[b] not in request
     assert [x.question for x in service.history(a)] == [questions[a], "And what was its former name?"]
     assert [x.question for x in service.history(b)] == [questions[b]]
-    assert dict(service.conversations()) == {a: questions[a], b: questions[b]}
+    assert titles(service) == {a: questions[a], b: questions[b]}
     with pytest.raises(UnknownConversationError):
         service.history("nope")
 
 
 @pytest.mark.integration
-def test_rewriting_with_the_small_model_gives_a_question(components: Components):
-    service = ChatService(components.settings, components)
+def test_a_restarted_service_continues_the_conversation_with_its_history(
+    components: Components, tmp_path: Path
+):
+    store_path = tmp_path / "c.sqlite3"
+    model = ScriptedChatModel(answer=REPLY, rewrite=REWRITE)
+    before, _ = scripted_service(components, model, store_path)
+    conversation = before.new_conversation("ann")
+    first = before.ask(conversation, FIRST, owner="ann")
+    before.store.close()
+
+    after, retriever = scripted_service(components, model, store_path)  # as after a server restart
+    assert [c.id for c in after.conversations("ann")] == [conversation]
+    assert after.conversations("bob") == [] and after.conversations() == []
+    assert after.history(conversation, "ann")[0].model_dump() == first.model_dump()
+    second = after.ask(conversation, FOLLOW_UP, owner="ann")
+    assert second.standalone_question == REWRITE  # the follow-up was rewritten with the stored turn
+    assert FIRST in rewrite_requests(model)[-1]
+    with pytest.raises(UnknownConversationError):
+        after.ask(conversation, FOLLOW_UP, owner="bob")
+    assert len(after.history(conversation, "ann")) == 2
+    assert after.rename(conversation, "Deir al-Zor", "ann") == "Deir al-Zor"
+    after.delete(conversation, "ann")
+    assert after.conversations("ann") == []
+
+
+@pytest.mark.integration
+def test_a_cancelled_turn_stops_the_stream_and_is_not_kept(components: Components, tmp_path: Path):
+    model = ScriptedChatModel(answer=REPLY, rewrite=REWRITE)
+    service, _ = scripted_service(components, model, tmp_path / "c.sqlite3")
+    conversation = service.new_conversation()
+    cancel = threading.Event()
+    kinds = []
+    for event in service.stream(conversation, FIRST, cancel=cancel):
+        kinds.append(event.kind)
+        if event.kind == "token":
+            cancel.set()
+    assert kinds == ["token"]  # nothing after the cancel, not the answer
+    assert service.history(conversation) == []
+    answer = service.ask(conversation, FIRST)  # the conversation stays usable
+    assert [a.question for a in service.history(conversation)] == [answer.question]
+
+
+@pytest.mark.integration
+def test_rewriting_with_the_small_model_gives_a_question(components: Components, tmp_path: Path):
+    service = ChatService(components.settings, components, store=ConversationStore(tmp_path / "c.sqlite3"))
     conversation = service.new_conversation()
     events = list(service.stream(conversation, FIRST))
     assert events[-1].kind == "answer"
