@@ -8,6 +8,10 @@ not each pay a model call.
 Interruption at any point is safe: chunk ids are deterministic and written by upsert, the
 manifest record of an article is written after all of its chunks, and each run first
 deletes chunks whose article is not in the manifest (the remains of a killed run).
+
+A run can also be cancelled (``run(..., cancel=...)``): the flag is checked between files
+while loading and between articles while indexing. What was written before stays; nothing
+of the rest is written, and the report lists those articles under ``not_indexed``.
 """
 
 from __future__ import annotations
@@ -52,6 +56,12 @@ class IndexProgress:
 
 
 ProgressCallback = Callable[[IndexProgress], None]
+CancelCheck = Callable[[], bool]
+"""Returns True once the user asked to stop (e.g. ``threading.Event().is_set``)."""
+
+
+class _Cancelled(Exception):
+    """Raised inside loading to stop between two files."""
 
 
 class IndexReport(BaseModel):
@@ -78,6 +88,11 @@ class IndexReport(BaseModel):
     """Where the time went: load, restore (reading the store), chunk, dedup, embed, write."""
     chunks_per_s: float = 0.0
     tokens_per_s: float = 0.0
+    cancelled: bool = False
+    """The run was stopped on request before it finished."""
+    not_indexed: list[str] = Field(default_factory=list)
+    """Articles found but left out because the run was cancelled (neither in ``added`` nor
+    ``updated``; an updated article keeps its previous version)."""
 
 
 class Indexer:
@@ -97,17 +112,28 @@ class Indexer:
         rebuild: bool = False,
         prune: bool = False,
         progress: ProgressCallback | None = None,
+        cancel: CancelCheck | None = None,
     ) -> IndexReport:
         started = time.perf_counter()
         roots = [Path(path).expanduser().resolve() for path in paths]
         notify = progress or (lambda _: None)
+        stopped = cancel or (lambda: False)
         if rebuild:
             self.store.reset()
 
         def on_file(done: int, total: int, path: Path) -> None:
             notify(IndexProgress("loading", done, total, 0, 0, 0, 0.0, path.name))
+            if stopped():
+                raise _Cancelled
 
-        loaded = load_paths(roots, max_file_mb=self.settings.ingest.max_file_mb, progress=on_file)
+        try:
+            loaded = load_paths(roots, max_file_mb=self.settings.ingest.max_file_mb, progress=on_file)
+        except _Cancelled:
+            report = IndexReport(cancelled=True, seconds=time.perf_counter() - started)
+            report.articles_total = self.store.count_articles()
+            report.chunks_total = self.store.count_chunks()
+            notify(IndexProgress("done", 0, 0, 0, 0, 0, 0.0))
+            return report
         report = IndexReport(skipped=loaded.skipped)
         self._stages = report.stage_seconds
         self._stages["load"] = time.perf_counter() - started
@@ -176,7 +202,15 @@ class Indexer:
             )
             unit, unit_size = [], 0
 
-        for article, replaces in work:
+        for position, (article, replaces) in enumerate(work):
+            if stopped():
+                # The unit being assembled is not written: its articles join the rest.
+                left = [a.article_id for a, _, _, _ in unit] + [a.article_id for a, _ in work[position:]]
+                for article_id in left:
+                    duplicates.remove_article(article_id)
+                _leave_out(report, left)
+                unit, unit_size = [], 0
+                break
             mark = time.perf_counter()
             chunks = self.chunker.chunk(article)
             self._time("chunk", mark)
@@ -193,7 +227,10 @@ class Indexer:
             flush()
         report.embed_seconds = time.perf_counter() - embed_started
 
-        report.duplicate_groups = duplicates.shared_groups()
+        # A cancelled update left its old version stored but not in ``duplicates``: count from the store.
+        report.duplicate_groups = (
+            self.store.stats().duplicate_groups if report.cancelled else duplicates.shared_groups()
+        )
         report.articles_total = self.store.count_articles()
         report.chunks_total = self.store.count_chunks()
         report.seconds = time.perf_counter() - started
@@ -248,6 +285,15 @@ class Indexer:
         self.store.write_chunks(batch)
         self.store.write_articles(manifest)
         self._time("write", mark)
+
+
+def _leave_out(report: IndexReport, article_ids: list[str]) -> None:
+    """Record a cancelled run's unwritten articles and drop them from added/updated."""
+    left = set(article_ids)
+    report.cancelled = True
+    report.not_indexed = sorted(left)
+    report.added = [article_id for article_id in report.added if article_id not in left]
+    report.updated = [article_id for article_id in report.updated if article_id not in left]
 
 
 def _mean_vector(vectors: list[list[float]]) -> list[float]:

@@ -1,0 +1,422 @@
+"""The "Archive" tab: list, search, filter, open and delete articles; add files, folders and zips.
+
+The list comes from :class:`index.catalog.Catalog` (metadata only, cached per store revision),
+one page at a time, so it stays quick with thousands of articles and outlets: the outlet box
+matches part of a name instead of offering a dropdown of every outlet. Article text is
+untrusted and is escaped by :mod:`ui.render` before it is shown; the table shows cells as
+plain text.
+
+Adding articles copies the uploads into the data folder (:mod:`index.intake`, which unpacks a
+.zip safely), then indexes them with a progress bar. Cancel sets a flag that the indexer reads
+between files and articles: what it indexed stays, nothing else is half-written. One indexing
+run happens at a time (the lock and queue are shared with the chat tab's upload).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+import pandas as pd
+
+from index.catalog import Catalog, CatalogEntry, CatalogPage, CatalogQuery
+from ui import render
+
+if TYPE_CHECKING:
+    from index.intake import Intake
+    from index.pipeline import IndexProgress, IndexReport
+    from rag.components import Components
+    from rag.settings import Settings
+
+PAGE_SIZE = 25
+HEADERS = ["Title", "Outlet", "Date", "Chunks", "Copies"]
+COPIES_SHOWN = 12
+STYLE = """<style>
+#archive-table [role=gridcell] span, #archive-table [role=columnheader] span { font-family: var(--font); }
+#archive-table [role=gridcell] { cursor: pointer; }
+#archive-info p { margin: 0.2em 0; }
+.archive-outlets { opacity: 0.8; font-size: 0.9em; }
+.archive-error { color: #b91c1c; font-weight: 600; }
+</style>"""
+"""Page styles of this tab (the page's own stylesheet belongs to ui/app.py)."""
+ARTICLE_STYLE = (
+    "max-height: 60vh; overflow-y: auto; padding: 0.5em 0.7em; line-height: 1.45; "
+    "border: 1px solid var(--border-color-primary); border-radius: 6px;"
+)
+
+
+class DateError(ValueError):
+    """A date the user must correct; the message says how."""
+
+
+def parse_day(value: str | None, label: str) -> dt.date | None:
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise DateError(
+            f"{label} date '{text}' is not a date in the form YYYY-MM-DD (e.g. 2017-01-17)."
+        ) from None
+
+
+def make_query(text: str, outlet: str, since: str, until: str, offset: int) -> CatalogQuery:
+    start, end = parse_day(since, "From"), parse_day(until, "To")
+    if start and end and start > end:
+        raise DateError(f"From date {start} is after To date {end}: swap them or clear one.")
+    return CatalogQuery(
+        text=text or "", outlet=outlet or "", since=start, until=end, offset=max(0, offset), limit=PAGE_SIZE
+    )
+
+
+def table_frame(entries: Sequence[CatalogEntry]) -> pd.DataFrame:
+    rows = [
+        [
+            entry.title,
+            entry.source or "—",
+            entry.date.isoformat() if entry.date else "—",
+            entry.chunks,
+            str(len(entry.copies)) if entry.copies else "",
+        ]
+        for entry in entries
+    ]
+    return pd.DataFrame(rows, columns=HEADERS)
+
+
+def page_info(page: CatalogPage) -> str:
+    if not page.total:
+        return '<p class="archive-info">The archive is empty: add articles below.</p>'
+    if not page.matching:
+        return f'<p class="archive-info">No article matches (of {page.total:,} in the archive).</p>'
+    first, last = page.offset + 1, page.offset + len(page.entries)
+    pages = (page.matching - 1) // page.limit + 1
+    current = page.offset // page.limit + 1
+    text = f"Articles {first:,}–{last:,} of {page.matching:,}"
+    if page.matching != page.total:
+        text += f" matching ({page.total:,} in the archive)"
+    text += f" · page {current} of {pages}"
+    html = f'<p class="archive-info">{render.escape(text)}</p>'
+    if page.outlets:
+        names = ", ".join(f"{name} ({count})" for name, count in page.outlets)
+        html += f'<p class="archive-outlets">Outlets matching: {render.escape(names)}</p>'
+    return html
+
+
+def render_article(entry: CatalogEntry | None, text: str, titles: dict[str, str]) -> str:
+    """An article's full text and facts; every value from the article is escaped."""
+    if entry is None:
+        return '<p class="archive-empty">This article is no longer in the archive.</p>'
+    facts = [entry.source or "unknown outlet", entry.date.isoformat() if entry.date else "no date"]
+    facts += [f"{entry.chunks} chunks", Path(entry.path).name or entry.article_id]
+    copies = ""
+    if entry.copies:
+        names = [titles.get(article_id, article_id) for article_id in entry.copies[:COPIES_SHOWN]]
+        more = len(entry.copies) - COPIES_SHOWN
+        items = "".join(f"<li>{render.escape(name)}</li>" for name in names)
+        if more > 0:
+            items += f"<li>… and {more} more</li>"
+        copies = (
+            f'<details class="archive-copies"><summary>Shares text with {len(entry.copies)} other '
+            f"article(s) (wire copies)</summary><ul>{items}</ul></details>"
+        )
+    return (
+        f'<div class="archive-article" data-article-id="{render.escape(entry.article_id)}">'
+        f'<h3 class="archive-title">{render.escape(entry.title)}</h3>'
+        f'<p class="archive-meta" style="opacity: 0.8">{render.escape(" · ".join(facts))}</p>{copies}'
+        f'<div class="archive-text" style="{ARTICLE_STYLE}">{render.text_to_html(text)}</div></div>'
+    )
+
+
+def render_summary(intake: Intake, report: IndexReport | None, error: str | None = None) -> str:
+    """What an upload did: added, updated, unchanged, cancelled and every skip with its reason."""
+    parts = []
+    if error:
+        parts.append(render.render_error(error))
+    if report is not None:
+        figures = (
+            f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
+            f"{report.chunks_added} chunks indexed"
+        )
+        parts.append(f'<p class="archive-summary-line"><b>Summary:</b> {render.escape(figures)}.</p>')
+        if report.cancelled:
+            parts.append(
+                '<div class="notice notice-skipped archive-cancelled"><b>Cancelled.</b> '
+                f"{len(report.not_indexed)} article(s) were not indexed; the {len(report.added)} added "
+                "before you cancelled stay in the archive. Add the same files again to finish.</div>"
+            )
+    skipped = list(intake.skipped) + (list(report.skipped) if report is not None else [])
+    if skipped:
+        items = "".join(
+            f"<li><code>{render.escape(Path(item.path).name)}</code>: {render.escape(item.reason)}</li>"
+            for item in skipped
+        )
+        parts.append(
+            f'<div class="notice notice-skipped archive-skipped"><b>Skipped {len(skipped)}:</b>'
+            f"<ul>{items}</ul></div>"
+        )
+    return "".join(parts) or "<p>Nothing to add.</p>"
+
+
+def progress_text(event: IndexProgress) -> tuple[float, str]:
+    """Bar position and words for an indexer event: reading is the first tenth, embedding the rest."""
+    if event.phase == "loading":
+        return 0.1 * event.files_done / max(event.files_total, 1), (
+            f"Reading files {event.files_done}/{event.files_total}"
+        )
+    if event.phase == "embedding":
+        return 0.1 + 0.9 * event.articles_done / max(event.articles_total, 1), (
+            f"Indexing articles {event.articles_done}/{event.articles_total} ({event.chunks} chunks)"
+        )
+    return 1.0, "Done"
+
+
+class ArchiveTab:
+    """Handlers of the Archive tab, kept apart from its layout."""
+
+    def __init__(self, settings: Settings, components: Components, index_lock: threading.Lock) -> None:
+        self.settings = settings
+        self.components = components
+        self.index_lock = index_lock
+        self.uploads = Path(settings.data_dir) / "uploads"
+        self._catalog: Catalog | None = None
+        self._cancels: dict[str, threading.Event] = {}
+
+    @property
+    def catalog(self) -> Catalog:
+        if self._catalog is None:
+            self._catalog = Catalog(self.components.store, self.uploads)
+        return self._catalog
+
+    # --- listing -----------------------------------------------------------------------
+
+    def show(self, text: str, outlet: str, since: str, until: str, offset: int) -> tuple:
+        """Outputs: table, info line, ids of the rows shown, offset."""
+        try:
+            query = make_query(text, outlet, since, until, offset)
+        except DateError as error:
+            return gr.skip(), f'<p class="archive-error">⚠ {render.escape(error)}</p>', gr.skip(), gr.skip()
+        page = self.catalog.search(query)
+        return table_frame(page.entries), page_info(page), [e.article_id for e in page.entries], page.offset
+
+    def first_page(self, text: str, outlet: str, since: str, until: str) -> tuple:
+        return self.show(text, outlet, since, until, 0)
+
+    def next_page(self, text: str, outlet: str, since: str, until: str, offset: int) -> tuple:
+        return self.show(text, outlet, since, until, (offset or 0) + PAGE_SIZE)
+
+    def previous_page(self, text: str, outlet: str, since: str, until: str, offset: int) -> tuple:
+        return self.show(text, outlet, since, until, max(0, (offset or 0) - PAGE_SIZE))
+
+    # --- one article -------------------------------------------------------------------
+
+    def open(self, ids: list[str], event: gr.SelectData) -> tuple:
+        """Outputs: article view, selected id, delete button, confirmation box, message."""
+        row = event.index[0] if isinstance(event.index, list | tuple) else event.index
+        if not isinstance(row, int) or not 0 <= row < len(ids or []):
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return self.view(ids[row])
+
+    def view(self, article_id: str) -> tuple:
+        article = self.catalog.get(article_id)
+        entry = self.catalog.entry(article_id)
+        if article is None or entry is None:
+            html = render_article(None, "", {})
+            return html, None, gr.Button(visible=False), gr.Column(visible=False), ""
+        titles = {e.article_id: e.title for e in self.catalog.entries() if e.article_id in entry.copies}
+        html = render_article(entry, article.text, titles)
+        return html, article_id, gr.Button(visible=True), gr.Column(visible=False), ""
+
+    def ask_delete(self, article_id: str | None) -> tuple:
+        """Outputs: confirmation box, its question."""
+        entry = self.catalog.entry(article_id) if article_id else None
+        if entry is None:
+            return gr.Column(visible=False), ""
+        question = (
+            f"<p>Delete <b>{render.escape(entry.title)}</b> from the archive? Its passages leave every "
+            "answer at once; this cannot be undone (index its file again to bring it back).</p>"
+        )
+        return gr.Column(visible=True), question
+
+    def keep(self) -> Any:
+        return gr.Column(visible=False)
+
+    def delete(self, article_id: str | None, text: str, outlet: str, since: str, until: str, offset: int):
+        """Outputs: article view, selected id, delete button, confirmation box, message, then the list's."""
+        hidden = (gr.Button(visible=False), gr.Column(visible=False))
+        if not article_id:
+            return "", None, *hidden, "", *self.show(text, outlet, since, until, offset)
+        with self.index_lock:  # never while an upload is being indexed
+            result = self.catalog.delete(article_id)
+        if result is None:
+            message = "That article was already gone from the archive."
+        else:
+            message = f"Deleted “{result.title}” ({result.chunks_removed} chunks)."
+        note = f'<p class="archive-deleted">{render.escape(message)}</p>'
+        return "", None, *hidden, note, *self.show(text, outlet, since, until, offset)
+
+    # --- adding ------------------------------------------------------------------------
+
+    def add(
+        self,
+        files: Sequence[Any] | None,
+        folder: Sequence[Any] | None,
+        request: gr.Request,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple:
+        """Copy, unpack and index the uploads; outputs: summary, files box, folder box."""
+        from index.intake import take_uploads
+        from index.pipeline import Indexer
+
+        paths = [Path(getattr(f, "name", f)) for f in [*(files or []), *(folder or [])]]
+        if not paths:
+            return "<p>Choose files, a folder or a .zip first.</p>", gr.skip(), gr.skip()
+        cancel = threading.Event()
+        key = _session(request)
+        self._cancels[key] = cancel
+        try:
+            progress(0, desc="Copying uploads")
+            intake = take_uploads(paths, self.uploads, max_file_mb=self.settings.ingest.max_file_mb)
+            if not intake.paths:
+                return render_summary(intake, None), None, None
+            progress(0, desc="Waiting for another upload to finish")
+            with self.index_lock:
+                indexer = Indexer(self.settings, self.components.store, self.components.embedding)
+
+                def on_progress(event: IndexProgress) -> None:
+                    fraction, words = progress_text(event)
+                    progress(fraction, desc=words)
+
+                try:
+                    report = indexer.run(intake.paths, progress=on_progress, cancel=cancel.is_set)
+                except Exception as error:  # shown next to the upload: the page must stay usable
+                    return render_summary(intake, None, f"Indexing failed: {error}"), gr.skip(), gr.skip()
+        finally:
+            self._cancels.pop(key, None)
+        return render_summary(intake, report), None, None
+
+    def cancel(self, request: gr.Request) -> str:
+        event = self._cancels.get(_session(request))
+        if event is None:
+            return "Nothing is being added right now."
+        event.set()
+        return "Cancelling: indexing stops after the current article."
+
+    # --- layout ------------------------------------------------------------------------
+
+    def build(self) -> None:
+        """The tab's components and events; call inside a ``gr.Blocks``."""
+        first = self.catalog.search(CatalogQuery(limit=PAGE_SIZE))
+        with gr.Tab("Archive", id="archive", elem_id="archive-tab") as tab:
+            offset = gr.State(0)
+            ids = gr.State([e.article_id for e in first.entries])
+            selected = gr.State(None)
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=480):
+                    with gr.Row():
+                        search = gr.Textbox(
+                            label="Search titles and outlets",
+                            placeholder="e.g. Astana",
+                            elem_id="archive-search",
+                            max_lines=1,
+                            scale=3,
+                        )
+                        outlet = gr.Textbox(
+                            label="Outlet",
+                            placeholder="part of a name",
+                            elem_id="archive-outlet",
+                            max_lines=1,
+                        )
+                        since = gr.Textbox(label="From", placeholder="YYYY-MM-DD", elem_id="archive-since")
+                        until = gr.Textbox(label="To", placeholder="YYYY-MM-DD", elem_id="archive-until")
+                    info = gr.HTML(page_info(first), elem_id="archive-info", head=STYLE)
+                    table = gr.Dataframe(
+                        value=table_frame(first.entries),
+                        headers=HEADERS,
+                        datatype=["str", "str", "str", "number", "str"],
+                        interactive=False,
+                        wrap=True,
+                        column_widths=["46%", "18%", "14%", "11%", "11%"],
+                        max_height=760,
+                        elem_id="archive-table",
+                    )
+                    with gr.Row():
+                        previous = gr.Button("◀ Previous", size="sm", elem_id="archive-prev")
+                        following = gr.Button("Next ▶", size="sm", elem_id="archive-next")
+                with gr.Column(scale=2, min_width=360):
+                    article = gr.HTML(
+                        '<p class="archive-empty">Select an article in the list to read it here.</p>',
+                        elem_id="archive-article",
+                    )
+                    delete = gr.Button(
+                        "Delete this article", variant="stop", visible=False, elem_id="archive-delete"
+                    )
+                    with gr.Column(visible=False, elem_id="archive-confirm") as confirm:
+                        question = gr.HTML("", elem_id="archive-confirm-text")
+                        with gr.Row():
+                            sure = gr.Button(
+                                "Yes, delete it", variant="stop", elem_id="archive-confirm-delete"
+                            )
+                            keep = gr.Button("Keep it", elem_id="archive-keep")
+                    deleted = gr.HTML("", elem_id="archive-delete-message")
+                    with gr.Accordion("Add articles", open=False, elem_id="archive-add"):
+                        files = gr.File(
+                            file_count="multiple",
+                            label="Files or .zip archives",
+                            elem_id="archive-files",
+                        )
+                        folder = gr.File(file_count="directory", label="A folder", elem_id="archive-folder")
+                        with gr.Row():
+                            add = gr.Button("Add to archive", variant="primary", elem_id="archive-add-button")
+                            stop = gr.Button("Cancel", elem_id="archive-cancel")
+                        stop_note = gr.Markdown("", elem_id="archive-cancel-note")
+                        summary = gr.HTML("", elem_id="archive-summary")
+
+        filters = [search, outlet, since, until]
+        listing = [table, info, ids, offset]
+        view = [article, selected, delete, confirm, deleted]
+        private: dict[str, Any] = {"api_visibility": "private"}
+        gr.on(
+            triggers=[search.input, outlet.input, since.submit, until.submit, since.blur, until.blur],
+            fn=self.first_page,
+            inputs=filters,
+            outputs=listing,
+            show_progress="hidden",
+            trigger_mode="always_last",
+            **private,
+        )
+        tab.select(
+            fn=self.show, inputs=[*filters, offset], outputs=listing, show_progress="hidden", **private
+        )
+        following.click(fn=self.next_page, inputs=[*filters, offset], outputs=listing, **private)
+        previous.click(fn=self.previous_page, inputs=[*filters, offset], outputs=listing, **private)
+        table.select(fn=self.open, inputs=ids, outputs=view, **private)
+        delete.click(fn=self.ask_delete, inputs=selected, outputs=[confirm, question], **private)
+        keep.click(fn=self.keep, outputs=confirm, **private)
+        sure.click(fn=self.delete, inputs=[selected, *filters, offset], outputs=[*view, *listing], **private)
+        add.click(
+            fn=self.add,
+            inputs=[files, folder],
+            outputs=[summary, files, folder],
+            concurrency_limit=1,
+            concurrency_id="index",
+            **private,
+        ).then(fn=self.first_page, inputs=filters, outputs=listing, **private)
+        add.click(fn=lambda: "", outputs=stop_note, queue=False, **private)
+        stop.click(fn=self.cancel, outputs=stop_note, queue=False, **private)
+
+
+def _session(request: gr.Request | None) -> str:
+    return str(getattr(request, "session_hash", None) or "local")
+
+
+def build_archive_tab(owner: Any) -> ArchiveTab:
+    """Add the Archive tab to the Blocks being built; ``owner`` is the chat UI (settings, components,
+    and its indexing lock, so the two upload panels never index at once)."""
+    tab = ArchiveTab(owner.settings, owner.components, owner._index_lock)
+    tab.build()
+    return tab
