@@ -1,11 +1,15 @@
-"""Article metadata read from the text itself: title, publication date, dateline, publisher.
+"""Article metadata read from the text itself: headline, publication date, dateline, outlet.
 
 Plain-text news dumps carry their metadata inline (a headline line, a ``date 2017-01-17``
-prefix, a ``BEIRUT -`` dateline, a ``(Reuters)`` credit). These parsers are deliberately
-conservative: a wrong date or publisher shown next to a citation misleads more than a
-missing one, so anything ambiguous (a date inside a photo caption, "told AFP" in a quote,
-"Image copyright Reuters") yields ``None``. The article text itself is never altered, so
-chunk offsets keep pointing into the file's own text.
+prefix, a ``BEIRUT -`` dateline, a ``(Reuters)`` credit, a "BBC News" line, a "— Reuters"
+sign-off). These parsers are deliberately conservative: a wrong date or publisher shown
+next to a citation misleads more than a missing one, so anything ambiguous (a date inside a
+photo caption, "told AFP" in a quote, "Image copyright Reuters") yields ``None``.
+
+The only text removed from an article is its leading metadata: a dump's ``date
+2017-01-17 BEIRUT -`` prefix and date-only lines above everything else (they are stored as
+fields; left in, they opened the first passage and the sources panel with
+"date 2017-01-17 BEIRUT -"). :attr:`TextMetadata.body_start` says where the body begins.
 """
 
 from __future__ import annotations
@@ -13,6 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+
+from index.outlets import canonical_outlet, outlet_name
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 
 MONTHS = {
     name: number
@@ -36,26 +47,31 @@ MONTHS = {
     for name in names
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-
-# The sample corpus (a news dump) starts some articles with " date 2017-01-17 ".
-DATE_PREFIX = re.compile(r"^\s*date\s+(?P<iso>\d{4}-\d{2}-\d{2})\s+")
-
-_DATE_FORMS = [
-    re.compile(r"(?P<year>\d{4})-(?P<m>\d{1,2})-(?P<day>\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?"),
-    re.compile(r"(?P<year>\d{4})/(?P<m>\d{1,2})/(?P<day>\d{1,2})"),
-    re.compile(r"(?P<year>\d{4})(?P<m>\d{2})(?P<day>\d{2})"),
-    re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})", re.IGNORECASE),
-    re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>\d{4})", re.IGNORECASE),
-]
-
-# A line that is nothing but a date, optionally labelled and followed by a time/zone.
-_DATE_LINE = re.compile(
-    r"^\s*(?:(?:published|posted|updated|last updated|date|dated)\s*(?:on|at)?\s*:?\s*)?"
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-    r"(?P<date>.+?)"
-    r"(?:\s*(?:[,|·-]|at)?\s*\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\s*$",
+_WEEKDAY = re.compile(
+    r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
+    r"\.?,?\s+",
     re.IGNORECASE,
 )
+# "10:00", "T10:00:00.000Z", ", 10.30 am GMT", " at 9:15 +01:00" after a date.
+_TIME = (
+    r"(?:\s*(?:[,|\u00b7-]|at)?\s*T?\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?"
+    r"(?:\s*[ap]\.?m\.?)?(?:\s*(?:Z|[A-Z]{2,5}|[+-]\d{2}:?\d{2}))?)?"
+)
+_DATE_FORMS = [
+    re.compile(r"(?P<year>\d{4})-(?P<m>\d{1,2})-(?P<day>\d{1,2})" + _TIME),
+    re.compile(r"(?P<year>\d{4})/(?P<m>\d{1,2})/(?P<day>\d{1,2})" + _TIME),
+    re.compile(r"(?P<year>\d{4})(?P<m>\d{2})(?P<day>\d{2})"),
+    re.compile(r"(?P<day>\d{1,2})\.(?P<m>\d{1,2})\.(?P<year>\d{4})" + _TIME),  # 17.01.2017
+    re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TIME, re.I),
+    re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>\d{4})" + _TIME, re.I),
+]
+_DATE_LABEL = re.compile(
+    r"^\s*(?:(?:first published|published|posted|updated|last updated|date|dated)\s*(?:on|at)?\s*:?\s*)?",
+    re.IGNORECASE,
+)
+
+# The sample corpus (a news dump) starts some articles with " date 2017-01-17 ".
+DATE_PREFIX = re.compile(r"\s*date\s+(?P<iso>\d{4}-\d{2}-\d{2})\s+")
 
 # "BEIRUT - ", "AMMAN — ", "WASHINGTON, Jan 17 (Reuters) - ", "GENEVA (AFP) -".
 DATELINE = re.compile(
@@ -65,29 +81,6 @@ DATELINE = re.compile(
     r"(?:\s*\((?P<credit>[A-Z][A-Za-z&.' -]{1,40})\))?"
     r"\s+[-\u2013\u2014]{1,2}\s+(?=\S)"
 )
-
-# Credits that name the publisher of the whole article, not a quoted or photo source.
-KNOWN_WIRES = {
-    "reuters": "Reuters",
-    "afp": "AFP",
-    "ap": "AP",
-    "the associated press": "AP",
-    "associated press": "AP",
-    "upi": "UPI",
-    "dpa": "dpa",
-    "xinhua": "Xinhua",
-    "anadolu": "Anadolu Agency",
-    "anadolu agency": "Anadolu Agency",
-    "efe": "EFE",
-    "ansa": "ANSA",
-    "bloomberg": "Bloomberg",
-    "tass": "TASS",
-    "sana": "SANA",
-    "kyodo": "Kyodo",
-    "yonhap": "Yonhap",
-    "pti": "PTI",
-    "ians": "IANS",
-}
 # Reuters signs its stories "(Reporting by ...; Editing by ...)".
 _REUTERS_SIGNOFF = re.compile(
     r"\((?:Additional\s+)?Reporting by [^)]*?(?:Editing|Writing) by [^)]*\)\s*$", re.S
@@ -96,9 +89,22 @@ _REUTERS_SIGNOFF = re.compile(
 _BYLINE = re.compile(
     r"^By\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*[,|/]\s*(?P<credit>[A-Za-z .&'-]{2,40})\s*$"
 )
+# A credit line at the end: "— Reuters", "(AFP)", "Source: BBC News", "© 2017 Halvard Gazette".
+_SIGNOFF = re.compile(
+    r"^(?:[-\u2013\u2014]{1,2}\s*(?P<dash>.+)|\((?P<paren>[^()]+)\)|(?:source|credit)\s*:\s*(?P<label>.+)"
+    r"|(?:©|\(c\)|copyright)\s*(?:\d{4}\s+)?(?P<copy>[^.,]+?)(?:\s+\d{4})?(?:[.,].*)?)$",
+    re.IGNORECASE,
+)
+_LABELLED = re.compile(r"^(?:source|credit)\s*:\s*(?P<name>.+)$", re.IGNORECASE)
 
 _TITLE_MAX_CHARS = 160
 _TITLE_MAX_WORDS = 25
+_HEADLINE_WORDS = 16
+_TITLE_SEPARATOR = re.compile(r"\s+(\||\u2013|\u2014|-|::|\u00b7|\u2022|\u00bb)\s+")
+_TRAILING_WORDS = _words(
+    "a an the of to in on at for and or but by with from as that which who he she it they would "
+    "will was were is are has have had said says its their his her this"
+)
 
 
 @dataclass(frozen=True)
@@ -107,11 +113,18 @@ class TextMetadata:
     date: dt.date | None = None
     dateline: str | None = None
     source: str | None = None
+    body_start: int = 0
+    """Offset where the article proper begins, after a leading date prefix or date line."""
 
 
 def parse_date(value: str) -> dt.date | None:
-    """A date from a metadata value ("2017-01-17", "2017-01-17T10:00Z", "Jan. 17, 2017", ...)."""
+    """A date from a metadata value: "2017-01-17", "2017-01-17T10:00Z", "Jan. 17, 2017",
+    "17 January 2017", "Tuesday, January 17, 2017", "Tue, 17 Jan 2017 10:00:00 GMT", "17.01.2017".
+    """
     value = value.strip()
+    if len(value) > 80:
+        return None
+    value = _WEEKDAY.sub("", value, count=1)
     for form in _DATE_FORMS:
         match = form.fullmatch(value)
         if match:
@@ -122,8 +135,11 @@ def parse_date(value: str) -> dt.date | None:
 def _build_date(match: re.Match[str]) -> dt.date | None:
     parts = match.groupdict()
     month = int(parts["m"]) if parts.get("m") else MONTHS[parts["month"].lower()]
+    year = int(parts["year"])
+    if not 1500 <= year <= 2199:  # "0000-00-00" placeholders, typos
+        return None
     try:
-        return dt.date(int(parts["year"]), month, int(parts["day"]))
+        return dt.date(year, month, int(parts["day"]))
     except ValueError:
         return None
 
@@ -141,11 +157,16 @@ def _lines(text: str, limit: int) -> list[tuple[int, str]]:
     return found
 
 
-def _date_line(line: str) -> dt.date | None:
-    match = _DATE_LINE.match(line)
-    if not match:
-        return None
-    return parse_date(match.group("date").strip().rstrip(","))
+def _last_lines(text: str, limit: int) -> list[str]:
+    lines = [line.strip() for line in text[-2000:].splitlines() if line.strip()]
+    return lines[-limit:]
+
+
+def date_line(line: str) -> dt.date | None:
+    """The date of a line that is nothing but a date, optionally labelled ("Published: ...")."""
+    label = _DATE_LABEL.match(line)
+    rest = line[label.end() :] if label else line
+    return parse_date(rest.strip().rstrip(","))
 
 
 def parse_date_from_text(text: str) -> dt.date | None:
@@ -158,10 +179,33 @@ def parse_date_from_text(text: str) -> dt.date | None:
     if prefix:
         return parse_date(prefix.group("iso"))
     for _, line in _lines(text, 3):
-        found = _date_line(line)
+        found = date_line(line)
         if found:
             return found
     return None
+
+
+def body_start(text: str) -> int:
+    """Where the article begins once a leading ``date ... PLACE -`` prefix or date-only lines are cut."""
+    position = 0
+    for _ in range(3):
+        prefix = DATE_PREFIX.match(text, position)
+        if prefix:
+            position = prefix.end()
+            match = _dateline(text[position : position + 200])
+            return position + match.end() if match else position
+        line_end = text.find("\n", position)
+        line_end = len(text) if line_end < 0 else line_end + 1
+        line = text[position:line_end]
+        if not line.strip() or not date_line(line) or line_end >= len(text):
+            break
+        position = line_end
+        while position < len(text) and not text[position:].split("\n", 1)[0].strip():
+            next_line = text.find("\n", position)
+            if next_line < 0:
+                break
+            position = next_line + 1
+    return position
 
 
 def _body_lines(text: str, limit: int = 6) -> list[str]:
@@ -172,37 +216,55 @@ def _body_lines(text: str, limit: int = 6) -> list[str]:
     return lines
 
 
+def _dateline(line: str) -> re.Match[str] | None:
+    """A ``PLACE (Credit) -`` opening that starts a sentence, not an all-caps banner."""
+    match = DATELINE.match(line)
+    if not match:
+        return None
+    place = match.group("place").strip()
+    rest = line[match.end() :]
+    if not re.search(r"[a-z]", rest[:80]) or len(place) > 40:
+        return None
+    if place.isupper() and any(len(word) > 1 for word in place.replace("-", " ").split()):
+        return match
+    return None
+
+
 def parse_dateline(text: str) -> tuple[str | None, str | None]:
-    """(place, credit) from a ``PLACE (Credit) -`` opening of one of the first lines."""
+    """(place, credit) from a ``PLACE (Credit) -`` opening of one of the first lines.
+
+    A credit in that position names the outlet of the whole story, known wire or not
+    ("HALVARD (Nordwire) -").
+    """
     for line in _body_lines(text):
-        match = DATELINE.match(line)
-        if not match:
-            continue
-        place = match.group("place").strip()
-        rest = line[match.end() :]
-        # A dateline opens a sentence; "=== RESTRICTED - ..." or an all-caps banner does not.
-        if not re.search(r"[a-z]", rest[:80]) or len(place) > 40:
-            continue
-        if place.isupper() and any(len(word) > 1 for word in place.replace("-", " ").split()):
-            return place, _credit(match.group("credit"))
+        match = _dateline(line)
+        if match:
+            credit = match.group("credit")
+            return match.group("place").strip(), outlet_name(credit, strict=False) if credit else None
     return None, None
 
 
-def _credit(value: str | None) -> str | None:
-    if not value:
-        return None
-    return KNOWN_WIRES.get(value.strip().lower())
-
-
 def parse_source(text: str) -> str | None:
-    """The publisher, only from a dateline credit, a byline credit or a Reuters sign-off."""
+    """The outlet, from a dateline credit, a byline, an outlet line at the top, a credit at
+    the end, or a Reuters sign-off; never from a credit inside a sentence or a caption."""
     _, credit = parse_dateline(text)
     if credit:
         return credit
-    for line in _body_lines(text, 4):
-        match = _BYLINE.match(line)
-        if match and _credit(match.group("credit")):
-            return _credit(match.group("credit"))
+    for line in _body_lines(text, 5):
+        byline = _BYLINE.match(line)
+        if byline and outlet_name(byline.group("credit"), strict=True):
+            return outlet_name(byline.group("credit"), strict=True)
+        labelled = _LABELLED.match(line)
+        name = outlet_name(labelled.group("name"), strict=False) if labelled else canonical_outlet(line)
+        if name:
+            return name
+    for line in reversed(_last_lines(text, 2)):
+        signoff = _SIGNOFF.match(line)
+        if signoff:
+            name = next(value for value in signoff.groups() if value is not None)
+            found = outlet_name(name, strict=signoff.group("label") is None)
+            if found:
+                return found
     if _REUTERS_SIGNOFF.search(text[-400:]):
         return "Reuters"
     return None
@@ -216,7 +278,7 @@ def _title_like(line: str) -> bool:
     line = line.strip()
     if not line or len(line) > _TITLE_MAX_CHARS or len(line.split()) > _TITLE_MAX_WORDS:
         return False
-    if DATE_PREFIX.match(line) or _date_line(line) or DATELINE.match(line):
+    if DATE_PREFIX.match(line) or date_line(line) or DATELINE.match(line):
         return False
     if not (line[0].isupper() or line[0].isdigit() or line[0] in "\"'“‘"):
         return False  # a sentence fragment ("and then...")
@@ -232,7 +294,7 @@ def parse_title(text: str) -> str | None:
     """
     lines = [line.strip() for _, line in _lines(text, 5)]
     # A leading date line or byline is not the headline but may sit above it.
-    while lines and (_date_line(lines[0]) or _is_byline(lines[0])):
+    while lines and (date_line(lines[0]) or _is_byline(lines[0])):
         lines.pop(0)
     if not lines:
         return None
@@ -247,6 +309,57 @@ def parse_title(text: str) -> str | None:
     return first if _title_like(first) else None
 
 
+def split_title(title: str, site: str | None = None) -> tuple[str, str | None]:
+    """("Title | Halvard Gazette") -> ("Title", "Halvard Gazette"); other titles unchanged.
+
+    After " | ", " · " or " :: " any short capitalised name is a site; after a dash only a
+    known outlet or a name like "... Herald", since "Syria war - what we know" is a headline.
+    """
+    separators = list(_TITLE_SEPARATOR.finditer(title))
+    if not separators:
+        return title, None
+    last = separators[-1]
+    head, tail = title[: last.start()].strip(), title[last.end() :].strip()
+    if len(head.split()) < 2:
+        return title, None
+    if site and tail.casefold() == site.casefold():
+        return head, site
+    name = outlet_name(tail, strict=last.group(1) in "-\u2013\u2014")
+    return (head, name) if name else (title, None)
+
+
+def site_from_title(title: str) -> str | None:
+    return split_title(title)[1]
+
+
+def headline_from_lead(body: str) -> str | None:
+    """A short readable headline from the first sentence, for articles without a title line.
+
+    The first sentence when it is short, else its first clause, else its first words with
+    "…" (measured on the bundled corpus: 000 gives "Fighting between Islamic State and the
+    Syrian army has killed dozens in Deir al-Zor"); never the file name.
+    """
+    paragraph = next((part for part in re.split(r"\n\s*\n", body) if part.strip()), "")
+    lead = " ".join(paragraph.split())
+    opening = _dateline(lead)
+    if opening:
+        lead = lead[opening.end() :]
+    sentence = re.split(r"(?<=[.!?])\s+(?=[\"“A-Z])", lead, maxsplit=1)[0].rstrip(" .!?")
+    words = sentence.split()
+    if len(words) > _HEADLINE_WORDS:
+        clause = re.split(r",\s|;\s|\s[\u2013\u2014-]\s|:\s", sentence, maxsplit=1)[0]
+        if 4 <= len(clause.split()) <= _HEADLINE_WORDS:
+            sentence, words = clause, clause.split()
+        else:
+            words = words[:14]
+            while len(words) > 4 and words[-1].lower().strip(",;:") in _TRAILING_WORDS:
+                words.pop()
+            sentence = " ".join(words).rstrip(",;:") + "…"
+    if len(words) < 2 or not re.search(r"[^\W\d_]", sentence) or len(sentence) > _TITLE_MAX_CHARS:
+        return None
+    return sentence[0].upper() + sentence[1:]
+
+
 def parse_text_metadata(text: str) -> TextMetadata:
     place, _ = parse_dateline(text)
     return TextMetadata(
@@ -254,4 +367,5 @@ def parse_text_metadata(text: str) -> TextMetadata:
         date=parse_date_from_text(text),
         dateline=place,
         source=parse_source(text),
+        body_start=body_start(text),
     )

@@ -171,11 +171,13 @@ BAD_FILES = {
     "empty.txt": (b"", "empty file"),
     "blank.txt": (b"  \n\t\n", "empty file (only whitespace)"),
     "binary.txt": (b"GIF89a\x00\x01\x02\x00", "binary file"),
-    "latin.txt": ("Caf\u00e9 story".encode("cp1252"), "not UTF-8 text (byte 0xe9 at offset 3)"),
     "broken.json": (b'{"text": "a",\n "title": }', "invalid JSON at line 2"),
     "notext.json": (b'{"title": "No body"}', "no text: expected one of the fields text, body, content"),
     "scalar.json": (b"42", "JSON must be an object or a list of objects"),
-    "doc.pdf": (b"%PDF-1.4 fake", "unsupported file type '.pdf'"),
+    "fake.pdf": (b"%PDF-1.4 fake", "not a readable PDF"),
+    "fake.docx": (b"PK\x03\x04 not a zip", "not a readable Word .docx file"),
+    "letter.rtf": (b"{\\rtf1 Hello}", "unsupported file type '.rtf'"),
+    "deep.json": (b"[" * 1000 + b"]" * 1000, "JSON nested too deeply to read"),
 }
 
 

@@ -14,10 +14,21 @@ pytestmark = pytest.mark.unit
 
 EXPECTED = {
     # article id: (title, date, dateline, source after sidecars)
-    "000_2dcdf8dd29bf5d80": (None, dt.date(2017, 1, 17), "BEIRUT", None),
+    # No title line: a headline is made from the lead sentence.
+    "000_2dcdf8dd29bf5d80": (
+        "Fighting between Islamic State and the Syrian army has killed dozens in Deir al-Zor",
+        dt.date(2017, 1, 17),
+        "BEIRUT",
+        None,
+    ),
     "001_aba8e4193e5ca6f2": ("Syria war: Dozens dead in IS attack on Deir al-Zour", None, None, "BBC News"),
     "002_3598194b84453929": ("Syria rebels say will attend Astana negotiations", None, "DAMASCUS", "AFP"),
-    "003_45ef8bfc82b231bc": (None, dt.date(2017, 1, 17), "AMMAN", None),
+    "003_45ef8bfc82b231bc": (
+        "Syrian rebel negotiator Mohammad Alloush said on Monday he would head the rebel delegation…",
+        dt.date(2017, 1, 17),
+        "AMMAN",
+        None,
+    ),
     "004_7dbd45bfcd338f02": (
         "Dozens killed in ISIS and regime clashes in Syria, monitor says",
         None,
@@ -34,11 +45,22 @@ def test_bundled_corpus_metadata_exact() -> None:
     assert found == EXPECTED
 
 
-def test_text_is_kept_exactly_as_in_the_file() -> None:
+def test_text_is_the_file_less_its_date_prefix() -> None:
+    """Only the dump's leading "date 2017-01-17 PLACE -" is cut (it is stored as metadata)."""
     result = load_paths([BUNDLED_CORPUS], max_file_mb=20)
+    cut = {}
     for article in result.articles:
         with open(article.path, encoding="utf-8", newline="") as handle:
-            assert article.text == handle.read()
+            original = handle.read()
+        assert original.endswith(article.text)
+        cut[article.article_id] = original[: len(original) - len(article.text)]
+    assert cut == {
+        "000_2dcdf8dd29bf5d80": " date 2017-01-17 BEIRUT - ",
+        "001_aba8e4193e5ca6f2": "",
+        "002_3598194b84453929": "",
+        "003_45ef8bfc82b231bc": " date 2017-01-17 AMMAN \u2014 ",
+        "004_7dbd45bfcd338f02": "",
+    }
 
 
 def test_text_alone_gives_no_publisher_for_the_sidecar_articles() -> None:
