@@ -247,8 +247,10 @@ def decode(data: bytes) -> str:
     charset-normalizer detects. Binary data is refused.
 
     Detection alone is unreliable on short text (measured: "Café story" in cp1252 came back
-    as cp1006, Urdu), so where a Western code page decodes the bytes to the same text as the
-    best guess, cp1252 is used: it is what most non-UTF-8 news files are.
+    as cp1006, Urdu; a Norwegian latin-1 line as cp852, coherence 0.50 against cp1252's
+    0.44), so when a Western code page is as free of garbled characters as the best guess
+    and nearly as coherent (within 0.15), cp1252 is used: it is what most non-UTF-8 news
+    files are. Czech cp1250, Russian cp1251 and Greek cp1253 lines still decode right.
     """
     if not data.strip():
         raise LoadError("empty file" if not data else "empty file (only whitespace)")
@@ -277,7 +279,7 @@ def _detect(data: bytes) -> str:
         raise LoadError("binary file (not text in any known encoding)")
     best = matches[0]
     for match in matches:
-        if match.chaos > best.chaos + 0.01 or match.coherence < best.coherence - 0.01:
+        if match.chaos > best.chaos + 0.01 or match.coherence < best.coherence - 0.15:
             continue
         if any(name in match.could_be_from_charset for name in _WESTERN):
             try:

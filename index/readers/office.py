@@ -18,6 +18,12 @@ from typing import Any
 
 from index.readers.base import LoadError, RawDoc, Read, plain
 
+# Values left by tools rather than written by anyone; python-docx's own template also carries
+# created=2013-12-23, so its untouched documents give no date either.
+_JUNK_AUTHOR = re.compile(
+    r"^(?:python-docx|microsoft office user|windows user|administrator|admin|user|owner|unknown|author)$",
+    re.I,
+)
 _JUNK_TITLE = re.compile(
     r"^(?:untitled|document\d*|microsoft (?:word|powerpoint) - .*|.*\.(?:docx?|pdf|rtf|odt|txt|indd))$", re.I
 )
@@ -45,7 +51,7 @@ def read_pdf(data: bytes) -> Read:
     hints: dict[str, Any] = {}
     if info is not None:
         _set(fields, "title", _title(_safe(lambda: info.title)))
-        _set(hints, "source", plain(_safe(lambda: info.author)))
+        _set(hints, "source", _author(_safe(lambda: info.author)))
         _set(hints, "date", _date(_safe(lambda: info.creation_date)))
     return Read([RawDoc(text=text, fields=fields, hints=hints)])
 
@@ -65,6 +71,9 @@ def read_docx(data: bytes) -> Read:
         title = _title(_safe(lambda: props.title))
         author = plain(_safe(lambda: props.author))
         created = _date(_safe(lambda: props.created))
+        if author and author.casefold() == "python-docx":
+            created = None
+        author = _author(author)
     except Exception as error:  # python-docx/zipfile/lxml errors on damaged or non-Word files
         raise LoadError(f"not a readable Word .docx file ({_why(error)})") from None
     texts = [text for _, text in blocks if text]
@@ -111,6 +120,11 @@ def _safe(get: Callable[[], Any]) -> Any:
         return get()
     except Exception:
         return None
+
+
+def _author(value: Any) -> str | None:
+    author = plain(value)
+    return None if author is None or _JUNK_AUTHOR.match(author) else author
 
 
 def _title(value: Any) -> str | None:

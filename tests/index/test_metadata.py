@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from index.loaders import load_paths
-from index.metadata import parse_date, parse_text_metadata
+from index.metadata import headline_from_lead, parse_date, parse_text_metadata, split_title
+from index.outlets import outlet_from_url
 from rag.settings import BUNDLED_CORPUS
 
 pytestmark = pytest.mark.unit
@@ -133,3 +135,168 @@ def test_parse_date_forms() -> None:
 )
 def test_title(text: str, title: str | None) -> None:
     assert parse_text_metadata(text).title == title
+
+
+ARTICLES = Path(__file__).parent / "articles"
+
+# The tests' own folder of articles, one per way outlets, dates and titles are written.
+FOLDER_EXPECTED = {
+    # article id: (title, date, dateline, source)
+    "cabin-thefts": (
+        "Police in Trondheim arrested two men on Wednesday over a string of break-ins…",
+        dt.date(2017, 1, 18),
+        "TRONDHEIM",
+        None,
+    ),
+    "coastal-feed": (
+        "Lighthouse keeper retires after 40 years",
+        dt.date(2017, 1, 17),
+        None,
+        "Coastal Herald",
+    ),
+    "council-budget": (
+        "Council approves school budget after late-night vote",
+        dt.date(2017, 1, 17),
+        None,
+        None,
+    ),
+    "ferry-strike": ("Ferry crews call off strike", dt.date(2017, 1, 17), None, "Coastal Herald"),
+    "gazette-bridge": (
+        "Old bridge reopens after storm repairs",
+        dt.date(2017, 1, 17),
+        None,
+        "Halvard Gazette",
+    ),
+    "marseille-port": (
+        "Dock workers in Marseille blocked the city's container terminal on Tuesday in protest…",
+        dt.date(2017, 1, 17),
+        "MARSEILLE",
+        "AFP",
+    ),
+    "nordwire-harbour": (
+        "The port authority in Halvard reopened the northern harbour on Monday",
+        None,
+        "HALVARD",
+        "Nordwire",
+    ),
+    "power-prices": ("Power prices hit record as cold snap grips the north", None, None, "Reuters"),
+    "ski-jump": ("Ski jump hill to host junior championships", dt.date(2017, 1, 17), None, None),
+    "url-only": ("The paper mill in Storelva will close in March", None, None, "valleytimes.example"),
+    "valley-floods": ("Floods close schools across the valley", dt.date(2017, 1, 17), None, "BBC News"),
+}
+
+
+def test_folder_of_test_articles_metadata_exact() -> None:
+    result = load_paths([ARTICLES], max_file_mb=20)
+    assert result.skipped == []
+    found = {a.article_id: (a.title, a.date, a.dateline, a.source) for a in result.articles}
+    assert found == FOLDER_EXPECTED
+
+
+def test_leading_date_lines_leave_the_body() -> None:
+    result = load_paths([ARTICLES], max_file_mb=20)
+    opening = {a.article_id: a.text[:24] for a in result.articles}
+    assert opening["cabin-thefts"] == "Police in Trondheim arre"
+    assert opening["marseille-port"] == "MARSEILLE (AFP) - Dock w"
+    assert opening["ski-jump"] == "Ski jump hill to host ju"
+    assert opening["valley-floods"] == "Floods close schools acr"  # a date under the title stays
+
+
+@pytest.mark.parametrize(
+    ("value", "date"),
+    [
+        ("17 January 2017", dt.date(2017, 1, 17)),
+        ("Jan. 17, 2017", dt.date(2017, 1, 17)),
+        ("2017-01-17T10:00Z", dt.date(2017, 1, 17)),
+        ("2017-01-17T10:00:00.000+01:00", dt.date(2017, 1, 17)),
+        ("Tuesday, January 17, 2017", dt.date(2017, 1, 17)),
+        ("Tue, 17 Jan 2017 10:00:00 GMT", dt.date(2017, 1, 17)),
+        ("January 17, 2017 at 9:15 am EST", dt.date(2017, 1, 17)),
+        ("17.01.2017", dt.date(2017, 1, 17)),
+        ("0000-00-00", None),
+        ("17 Smarch 2017", None),
+        ("01/17/2017", None),  # US or European order cannot be told apart
+    ],
+)
+def test_more_date_forms(value: str, date: dt.date | None) -> None:
+    assert parse_date(value) == date
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("HALVARD, Norway (Nordwire) - The harbour reopened on Monday.", "Nordwire"),
+        ("Floods close schools\n\nBBC News\n\nSchools stayed shut.", "BBC News"),
+        ("Prices rise\n\nPrices rose on Tuesday.\n\n\u2014 Reuters", "Reuters"),
+        ("Prices rise\n\nPrices rose on Tuesday.\n\nSource: Coastal Herald", "Coastal Herald"),
+        (
+            "Prices rise\n\nPrices rose on Tuesday.\n\n\u00a9 2017 Halvard Gazette. All rights reserved.",
+            "Halvard Gazette",
+        ),
+        ("By Marta Lien, Halvard Gazette\nBridge reopens\n\nThe bridge reopened.", "Halvard Gazette"),
+        # Sections, people and credits inside sentences or captions are not outlets.
+        ("World News\n\nBridge reopens\n\nThe bridge reopened.", None),
+        ("By Marta Lien, Staff Writer\nBridge reopens\n\nThe bridge reopened.", None),
+        ("Letter\n\nThe bridge should reopen.\n\n- Marta Lien", None),
+        ("Bridge reopens\n\nA photo. Image copyright Reuters\n\nThe bridge reopened.", None),
+    ],
+)
+def test_outlet_from_credits(text: str, source: str | None) -> None:
+    assert parse_text_metadata(text).source == source
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "expected"),
+    [
+        ("Old bridge reopens | Halvard Gazette", None, ("Old bridge reopens", "Halvard Gazette")),
+        ("Lighthouse keeper retires - Coastal Herald", None, ("Lighthouse keeper retires", "Coastal Herald")),
+        ("Floods close schools - BBC News", None, ("Floods close schools", "BBC News")),
+        ("Syria war - what we know", None, ("Syria war - what we know", None)),
+        ("Storm - Halvard", None, ("Storm - Halvard", None)),
+        ("Bridge reopens :: Vestby Posten", "Vestby Posten", ("Bridge reopens", "Vestby Posten")),
+        ("Home | Gazette", None, ("Home | Gazette", None)),
+    ],
+)
+def test_site_suffix_leaves_the_title(title: str, site: str | None, expected: tuple) -> None:
+    assert split_title(title, site) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "headline"),
+    [
+        ("Ferries resume on Monday. More text follows here.", "Ferries resume on Monday"),
+        (
+            "OSLO (NTB) - Ferries resume on Monday, the operator said.\n\nMore.",
+            "Ferries resume on Monday, the operator said",
+        ),
+        ("1234 5678", None),
+        ("Word", None),
+    ],
+)
+def test_headline_from_lead(body: str, headline: str | None) -> None:
+    assert headline_from_lead(body) == headline
+
+
+@pytest.mark.parametrize(
+    ("url", "outlet"),
+    [
+        ("https://www.bbc.co.uk/news/world-38649467", "BBC News"),
+        ("https://uk.reuters.com/article/x", "Reuters"),
+        ("https://www.valleytimes.example/news/1", "valleytimes.example"),
+        ("http://127.0.0.1/x", None),
+        ("not a url", None),
+        ("http://[broken", None),
+    ],
+)
+def test_outlet_from_url(url: str, outlet: str | None) -> None:
+    assert outlet_from_url(url) == outlet
+
+
+def test_sidecar_null_title_is_not_replaced_by_a_headline(tmp_path: Path) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text("The harbour reopened on Monday after repairs.\n", encoding="utf-8")
+    (article,) = load_paths([path], max_file_mb=20).articles
+    assert article.title == "The harbour reopened on Monday after repairs"
+    (tmp_path / "x.txt.meta.json").write_text('{"title": null}', encoding="utf-8")
+    (article,) = load_paths([path], max_file_mb=20).articles
+    assert article.title is None
