@@ -1,11 +1,14 @@
 """The answer engine: retrieval -> prompt -> streamed generation -> citations -> verification -> conflicts.
 
-Every consumer (CLI, UI, evals) gets the same :class:`~rag.types.Answer`. The steps that a
-1.5B model gets wrong are deterministic and run after generation:
+Every consumer (CLI, UI, evals, the llama-index adapter in :mod:`rag.llama_index_engine`) gets
+the same :class:`~rag.types.Answer`; while it is written they get the draft tokens and each
+sentence as soon as it is checked (:class:`~rag.types.StreamEvent`). The steps that a 1.5B
+model gets wrong are deterministic:
 
 * refusal before generation when retrieval found nothing on the question (no model call,
   so an unanswerable question costs milliseconds), when the model declines, and when no
   sentence of its answer is backed by the sources (made-up text is not shown as an answer);
+  the reason is given in plain words naming the closest articles (:mod:`rag.refusals`);
 * citation cleaning (no citation of a missing source, ever) and verification of each
   sentence against the passages it cites (re-cited to the passage that backs it, or marked
   unsupported);
@@ -18,17 +21,17 @@ hook for refusing before generation or for checking citations after it (see DESI
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rag import conflicts as conflict_rules
-from rag import prompts
-from rag.citations import MARKER, CitationStreamFilter, DraftSentence, parse_answer, render, verify
+from rag import prompts, refusals
+from rag.checked_stream import MemoScorer, SentenceChecker, has_words
+from rag.citations import CitationStreamFilter, DraftSentence, Scorer, parse_answer, render, verify
 from rag.evidence import source_document
 from rag.settings import Settings
-from rag.types import Answer, Filters, StreamEvent, Timings
+from rag.types import Answer, Filters, Sentence, StreamEvent, Timings
 
 if TYPE_CHECKING:
     from rag.components import Components
@@ -37,6 +40,13 @@ if TYPE_CHECKING:
     from rag.support import SupportConfig, SupportScorer
 
 REFUSAL_TEXT = "The archive does not hold the answer to this question."
+
+
+class Refusal(NamedTuple):
+    reason: str
+    """For the reader (:mod:`rag.refusals`)."""
+    details: str
+    """The figures and the model's reply behind it, for ``--json`` and debugging."""
 
 
 class AnswerEngine:
@@ -96,7 +106,12 @@ class AnswerEngine:
     def stream(
         self, question: str, *, filters: Filters | None = None, history: Sequence[Answer] | None = None
     ) -> Iterator[StreamEvent]:
-        """Token events as the model writes, then one ``answer`` event with the checked Answer."""
+        """Draft tokens and checked sentences as the model writes, then the checked ``answer``.
+
+        See :class:`rag.types.StreamEvent` for the contract. Each sentence is checked as soon
+        as it is complete (:mod:`rag.checked_stream`); the final answer is checked whole, as
+        before, with the same remembered verdicts, so it does not depend on the streaming.
+        """
         started = time.perf_counter()
         question = question.strip()
         if not question:
@@ -107,20 +122,20 @@ class AnswerEngine:
         timings = Timings(retrieval_s=time.perf_counter() - retrieval_started)
         base = {"question": question, "standalone_question": standalone, "sources": result.sources}
 
-        reason = self.nothing_relevant(result)
-        if reason:
+        refusal = self.nothing_relevant(result, filters)
+        if refusal:
             timings.total_s = time.perf_counter() - started
-            yield self._refusal(base, reason, timings, model="")
+            yield self._refusal(base, refusal, timings, model="")
             return
 
         llm = self.llm
         messages = prompts.answer_messages(standalone, result.sources)
         max_tokens = min(self.settings.answer.max_tokens, self.settings.llm.max_tokens)
+        scorer = MemoScorer(self._scorer())
         reply: list[str] = []
-        for text in self._generate(messages, len(result.sources), max_tokens, reply, timings, started):
-            yield StreamEvent(kind="token", text=text)
+        yield from self._draft(messages, result, max_tokens, reply, scorer, timings, started)
         prompt_tokens, completion_tokens = llm.last_usage.prompt_tokens, llm.last_usage.completion_tokens
-        if not _has_words(reply[0]):
+        if not has_words(reply[0]):
             # The 1.5B model sometimes answers with bare source numbers ("[1][2] [3]"). Asking
             # once more for a sentence costs only the new turn: the rest of the prompt is cached.
             retry = [
@@ -129,13 +144,51 @@ class AnswerEngine:
                 {"role": "user", "content": prompts.SENTENCE_PLEASE},
             ]
             reply.clear()
-            for text in self._generate(retry, len(result.sources), max_tokens, reply, timings, started):
-                yield StreamEvent(kind="token", text=text)
+            yield from self._draft(retry, result, max_tokens, reply, scorer, timings, started)
             completion_tokens += llm.last_usage.completion_tokens
         base.update(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, model=llm.name)
-        answer = self._check(reply[0], standalone, result, base, timings)
+        check_started = time.perf_counter()
+        answer = self._check(reply[0], standalone, result, base, timings, scorer)
+        answer.timings.check_s += time.perf_counter() - check_started
         answer.timings.total_s = time.perf_counter() - started
         yield StreamEvent(kind="answer", answer=answer)
+
+    def _draft(
+        self,
+        messages: list[dict[str, str]],
+        result: RetrievalResult,
+        max_tokens: int,
+        reply: list[str],
+        scorer: MemoScorer,
+        timings: Timings,
+        started: float,
+    ) -> Iterator[StreamEvent]:
+        """One model reply: its tokens, and its sentences checked as they complete.
+
+        With the judge on, the judge is the model that is writing, so the sentences are
+        checked right after the reply ends instead of while it is written.
+        """
+        from rag.support import needs_support
+
+        evidence = {source.number: source_document(source) for source in result.sources}
+        checker = SentenceChecker(len(result.sources), evidence, scorer, needs_support)
+        live = not scorer.uses_judge
+
+        def sentences(found: list[Sentence]) -> Iterator[StreamEvent]:
+            for sentence in found:
+                if timings.first_sentence_s is None:
+                    timings.first_sentence_s = time.perf_counter() - started
+                yield StreamEvent(kind="sentence", sentence=sentence)
+
+        for text, written in self._generate(
+            messages, len(result.sources), max_tokens, reply, timings, started
+        ):
+            yield StreamEvent(kind="token", text=text)
+            if live:
+                yield from sentences(checker.feed(written))
+        if has_words(reply[0]):  # a reply of bare numbers is asked again, not checked
+            yield from sentences(checker.finish(reply[0]))
+        timings.check_s += checker.seconds
 
     def _generate(
         self,
@@ -145,11 +198,12 @@ class AnswerEngine:
         reply: list[str],
         timings: Timings,
         started: float,
-    ) -> Iterator[str]:
-        """Stream the model's reply as cleaned text; the raw reply is left in ``reply[0]``.
+    ) -> Iterator[tuple[str, str]]:
+        """The model's reply as (cleaned new text, raw reply so far); the raw reply is left in
+        ``reply[0]``.
 
-        Nothing is shown until the reply holds a word, so a reply of bare citation markers
-        (answered again by the caller) never reaches the user.
+        Nothing is passed on until the reply holds a word, so a reply of bare citation markers
+        (answered again by the caller) is never shown, not even as a draft.
         """
         stream_filter = CitationStreamFilter(n_sources)
         pieces: list[str] = []
@@ -159,22 +213,24 @@ class AnswerEngine:
             for piece in generation:
                 pieces.append(piece)
                 held += stream_filter.feed(piece)
-                if held and _has_words("".join(pieces)):
-                    if timings.first_token_s is None:  # the first text the user sees
+                written = "".join(pieces)
+                if held and has_words(written):
+                    if timings.first_token_s is None:  # the first draft text
                         timings.first_token_s = time.perf_counter() - started
-                    yield held
+                    yield held, written
                     held = ""
         finally:
             generation.close()
         held += stream_filter.flush()
         raw = "".join(pieces).strip()
-        if held and _has_words(raw):
+        if held and has_words(raw):
             if timings.first_token_s is None:
                 timings.first_token_s = time.perf_counter() - started
-            yield held
+            yield held, raw
         reply.append(raw)
 
-    def nothing_relevant(self, result: RetrievalResult) -> str | None:
+    # -- refusals ---------------------------------------------------------------------------
+    def nothing_relevant(self, result: RetrievalResult, filters: Filters | None = None) -> Refusal | None:
         """Why retrieval shows the archive has nothing on the question, or None if it may.
 
         Both signals must be weak: MiniLM similarities of unrelated news sit around 0.1-0.25,
@@ -182,48 +238,74 @@ class AnswerEngine:
         """
         cfg = self.settings.answer
         if not result.sources:
-            return "No passage matched the question (or the filters excluded every article)."
+            return Refusal(
+                refusals.nothing_matched(filters),
+                f"Retrieval returned no passage for {result.query!r} with filters {filters!r}.",
+            )
         if result.best_dense < cfg.refuse_below_dense and result.keyword_hits < cfg.min_keyword_hits:
-            return (
+            return Refusal(
+                refusals.not_covered(result.query, result.sources),
                 f"Nothing relevant was retrieved: best similarity {result.best_dense:.2f} "
                 f"(threshold {cfg.refuse_below_dense:.2f}) and {result.keyword_hits} passages sharing a "
-                f"word with the question (threshold {cfg.min_keyword_hits})."
+                f"word with the question (threshold {cfg.min_keyword_hits}).",
             )
         return None
 
-    def _refusal(self, base: dict, reason: str, timings: Timings, model: str) -> StreamEvent:
+    def _refusal(self, base: dict, refusal: Refusal, timings: Timings, model: str) -> StreamEvent:
         answer = Answer(
             **{"model": model, **base},
             text=REFUSAL_TEXT,
             refused=True,
-            refusal_reason=reason,
+            refusal_reason=refusal.reason,
+            refusal_details=refusal.details,
             timings=timings,
         )
         return StreamEvent(kind="answer", answer=answer)
 
     def _check(
-        self, raw: str, question: str, result: RetrievalResult, base: dict, timings: Timings
+        self,
+        raw: str,
+        question: str,
+        result: RetrievalResult,
+        base: dict,
+        timings: Timings,
+        scorer: Scorer | None = None,
     ) -> Answer:
         """Citations, verification, refusal and conflicts on the finished text."""
         sources = result.sources
 
-        def refuse(reason: str) -> Answer:
-            return Answer(**base, text=REFUSAL_TEXT, refused=True, refusal_reason=reason, timings=timings)
+        def refuse(reason: str, details: str) -> Answer:
+            return Answer(
+                **base,
+                text=REFUSAL_TEXT,
+                refused=True,
+                refusal_reason=reason,
+                refusal_details=details,
+                timings=timings,
+            )
 
         if prompts.says_cannot_answer(raw):
-            return refuse(f"The model found no answer in the sources: {raw}")
+            return refuse(
+                refusals.model_declined(sources), f"The model found no answer in the sources: {raw}"
+            )
         drafts = parse_answer(raw, len(sources))
         if not drafts:
-            return refuse(f"The model's reply held no sentence: {raw}")
-        scorer = self._scorer()
+            return refuse(refusals.no_sentence(sources), f"The model's reply held no sentence: {raw}")
+        scorer = scorer or self._scorer()
         evidence = {source.number: source_document(source) for source in sources}
         from rag.support import needs_support
 
         checked = verify(drafts, evidence, scorer, needs_support)
         if checked.checked == 0:
-            return refuse(f"The model's reply states nothing a source could back: {raw}")
+            return refuse(
+                refusals.nothing_checkable(sources),
+                f"The model's reply states nothing a source could back: {raw}",
+            )
         if checked.all_unsupported:
-            return refuse(f"No sentence of the model's answer is backed by the sources: {raw}")
+            return refuse(
+                refusals.not_backed(sources),
+                f"No sentence of the model's answer is backed by the sources: {raw}",
+            )
 
         conflicts = []
         if self.settings.answer.conflicts:
@@ -243,10 +325,6 @@ class AnswerEngine:
         if self._support_config is None:
             self._support_config = SupportConfig.load()
         return SupportScorer(self.llm if self.settings.answer.judge else None, self._support_config)
-
-
-def _has_words(text: str) -> bool:
-    return bool(re.search(r"[^\W\d_]{2,}", MARKER.sub("", text)))
 
 
 def _reported(draft: DraftSentence) -> DraftSentence:

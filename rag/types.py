@@ -136,6 +136,11 @@ class Conflict(BaseModel):
 class Timings(BaseModel):
     retrieval_s: float = 0.0
     first_token_s: float | None = None
+    """Until the first draft text (unchecked) came from the model."""
+    first_sentence_s: float | None = None
+    """Until the first checked sentence was ready to show (None: none was shown before the answer)."""
+    check_s: float = 0.0
+    """Spent splitting the draft into sentences and checking them against the sources."""
     total_s: float = 0.0
 
 
@@ -149,6 +154,10 @@ class Answer(BaseModel):
     refused: bool = False
     """True when the archive does not hold the answer."""
     refusal_reason: str | None = None
+    """Why, in plain words for the reader, naming the closest articles where it helps."""
+    refusal_details: str | None = None
+    """The technical side of a refusal (retrieval figures, the model's withdrawn reply): for
+    ``--json`` and debugging, never shown as the answer."""
     conflicts: list[Conflict] = Field(default_factory=list)
     timings: Timings = Field(default_factory=Timings)
     prompt_tokens: int = 0
@@ -157,8 +166,18 @@ class Answer(BaseModel):
 
 
 class StreamEvent(BaseModel):
-    """What a streaming answer yields: tokens as they come, then the finished answer."""
+    """What a streaming answer yields, in order: draft tokens and checked sentences, then the answer.
 
-    kind: Literal["token", "answer"]
+    * ``token``: raw, *unchecked* draft text as the model writes it. A consumer may show it only
+      marked as being checked, never as the answer.
+    * ``sentence``: one finished sentence of the answer, checked against the sources it cites
+      (:attr:`sentence`; its text carries its final citation markers), in answer order, as soon
+      as it is complete. One with ``supported=False`` is shown marked, as the final answer marks it.
+    * ``answer``: the finished, checked :class:`Answer` (possibly a refusal); consumers replace
+      whatever they showed with it, and after a refusal nothing of the draft remains as answer text.
+    """
+
+    kind: Literal["token", "sentence", "answer"]
     text: str = ""
+    sentence: Sentence | None = None
     answer: Answer | None = None

@@ -26,6 +26,22 @@ def normalized(text: str) -> str:
     return " ".join(strip_markers(text).split())
 
 
+def plain_words(reason: str | None) -> bool:
+    """A refusal reason a reader understands: no scores, thresholds or model output in it."""
+    return bool(reason) and not re.search(r"threshold|similarity|\d\.\d\d|passages sharing", reason)
+
+
+def names_closest_articles(reason: str, answer) -> bool:
+    """The reason names the retrieved articles, each by its title (or opening words), outlet and date."""
+    named = 0
+    for source in answer.sources[:2]:
+        p = source.passage
+        name = f"“{p.title}”" if p.title else f"the article beginning “{' '.join(p.text.split()[:4])}"
+        details = ", ".join(x for x in (p.source, f"{p.date.day} {p.date:%B %Y}" if p.date else "") if x)
+        named += name in reason and (not details or f"({details})" in reason)
+    return named == min(2, len({s.passage.article_id for s in answer.sources[:2]}))
+
+
 @pytest.fixture(scope="module")
 def components(tmp_path_factory: pytest.TempPathFactory, model_cache_dir: Path) -> Components:
     return indexed_components(tmp_path_factory.mktemp("engine"), model_cache_dir)
@@ -89,7 +105,10 @@ def test_unanswerable_question_is_refused_without_calling_the_model(engine: Answ
     answer = engine.answer(UNANSWERABLE)
     assert answer.refused
     assert answer.text == REFUSAL_TEXT
-    assert "similarity" in (answer.refusal_reason or "")
+    assert plain_words(answer.refusal_reason)
+    assert answer.refusal_reason.startswith(f"No article in the archive covers “{UNANSWERABLE}”.")
+    assert names_closest_articles(answer.refusal_reason, answer)
+    assert "similarity" in answer.refusal_details and "threshold" in answer.refusal_details
     assert llm.last_usage is before  # no generation, no judge call
     assert answer.timings.first_token_s is None
     assert answer.prompt_tokens == 0 and answer.model == ""
@@ -100,6 +119,10 @@ def test_filters_that_exclude_everything_refuse_without_the_model(engine: Answer
     before = engine.llm.last_usage
     answer = engine.answer(ANSWERABLE, filters=Filters(since=dt.date(2030, 1, 1)))
     assert answer.refused and answer.sources == []
+    assert answer.refusal_reason == (
+        "No article within the dates and publishers you chose matches the question; "
+        "widen or remove the filters and ask again."
+    )
     assert engine.llm.last_usage is before
 
 
@@ -124,7 +147,11 @@ def test_a_model_that_declines_gives_a_refusal(components: Components):
     engine.components.__dict__["llm"] = scripted
     answer = engine.answer(ANSWERABLE)
     assert answer.refused and answer.text == REFUSAL_TEXT
-    assert prompts.CANNOT_ANSWER in answer.refusal_reason
+    assert answer.refusal_reason.startswith(
+        "The articles closest to the question do not answer it. They are: "
+    )
+    assert names_closest_articles(answer.refusal_reason, answer) and plain_words(answer.refusal_reason)
+    assert prompts.CANNOT_ANSWER in answer.refusal_details
     assert len(scripted.sent) == 1  # it was asked, with the sources
 
 
@@ -133,9 +160,14 @@ def test_made_up_answer_is_refused_and_kept_for_debugging(components: Components
     made_up = "Kazakhstan has 19 million inhabitants [1]. Its capital is Nur-Sultan [2]."
     engine = AnswerEngine(components.settings, with_settings(components, components.settings))
     engine.components.__dict__["llm"] = ScriptedChatModel(answer=made_up)
-    answer = engine.answer(ANSWERABLE)
+    events = list(engine.stream(ANSWERABLE))
+    answer = events[-1].answer
     assert answer.refused and answer.text == REFUSAL_TEXT
-    assert made_up in answer.refusal_reason
+    assert [e for e in events if e.kind == "sentence"] == []  # nothing of it was released as checked
+    assert answer.refusal_reason.startswith("The reply the model wrote is not backed by the articles")
+    assert names_closest_articles(answer.refusal_reason, answer) and plain_words(answer.refusal_reason)
+    assert "Kazakhstan" not in answer.refusal_reason
+    assert made_up in answer.refusal_details
 
 
 @pytest.mark.integration
@@ -163,13 +195,19 @@ def test_tokens_stream_before_the_final_answer(engine: AnswerEngine):
     events = list(engine.stream(ANSWERABLE))
     kinds = [e.kind for e in events]
     assert kinds[-1] == "answer" and kinds.count("answer") == 1
-    assert kinds.count("token") >= 2 and set(kinds[:-1]) == {"token"}
+    assert kinds.count("token") >= 2 and set(kinds[:-1]) <= {"token", "sentence"}
     answer = events[-1].answer
-    streamed = "".join(e.text for e in events[:-1])
+    streamed = "".join(e.text for e in events[:-1] if e.kind == "token")
+    checked = [e.sentence for e in events if e.kind == "sentence"]
+    if answer.refused:
+        assert checked == []
+    else:
+        assert checked and checked == answer.sentences[: len(checked)]
+        assert answer.timings.first_token_s <= answer.timings.first_sentence_s <= answer.timings.total_s
     n = len(answer.sources)
     assert all(1 <= int(x) <= n for x in re.findall(r"\[(\d+)\]", streamed))  # even streamed text
     if answer.refused:
-        assert normalized(streamed) in normalized(answer.refusal_reason)
+        assert normalized(streamed) in normalized(answer.refusal_details)
     else:
         for sentence in answer.sentences:
             if not sentence.text.startswith(("Sources differ", "The figure changed")):
@@ -178,6 +216,31 @@ def test_tokens_stream_before_the_final_answer(engine: AnswerEngine):
     assert answer.model == engine.llm.name
     assert 0 < answer.timings.first_token_s <= answer.timings.total_s
     assert answer.timings.retrieval_s <= answer.timings.first_token_s
+
+
+@pytest.mark.integration
+def test_each_sentence_is_checked_and_sent_while_the_model_writes_the_next(components: Components):
+    reply = (
+        "Around 200,000 people live in Deir Ezzor city [1]. The city is besieged by the Islamic State "
+        "group [1]. Its mayor is Amira Holt [1]."
+    )
+    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
+    engine.components.__dict__["llm"] = ScriptedChatModel(answer=reply)
+    events = list(engine.stream(ANSWERABLE))
+    kinds = [e.kind for e in events]
+    answer = events[-1].answer
+    assert not answer.refused, answer.refusal_reason
+    checked = [e.sentence for e in events if e.kind == "sentence"]
+    assert checked == answer.sentences  # the same sentences, texts, offsets and verdicts
+    assert [s.supported for s in checked] == [True, True, False]  # the made-up mayor is marked
+    first, second = [i for i, kind in enumerate(kinds) if kind == "sentence"][:2]
+    tokens = [i for i, kind in enumerate(kinds) if kind == "token"]
+    assert tokens[0] < first < second < tokens[-1]  # sent while the rest was still being written
+    written = "".join(e.text for e in events[:first] if e.kind == "token")
+    assert written.rstrip().endswith("The")  # sentence 1 was complete once sentence 2 began
+    t = answer.timings
+    assert t.first_token_s < t.first_sentence_s < t.total_s
+    assert 0 < t.check_s < t.total_s
 
 
 @pytest.mark.integration
