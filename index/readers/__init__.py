@@ -21,6 +21,8 @@ from index.readers.records import read_json, read_jsonl
 
 def read_text(text: str) -> Read:
     """Plain text is its own article; metadata comes from its opening lines (index.metadata)."""
+    if not text.strip():
+        raise LoadError("empty file (only whitespace)")
     return Read([RawDoc(text=text)])
 
 

@@ -12,6 +12,7 @@ names the site when no ``og:site_name`` does.
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from typing import Any
 
@@ -25,6 +26,8 @@ _DATE_SEARCH = {"extensive_search": False, "original_date": True}
 def _config() -> Any:
     from trafilatura.settings import use_config
 
+    # Its complaints about a page ("not valid HTML") become the skip reason; not log noise.
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     config = use_config()
     config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
     config.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
