@@ -42,8 +42,9 @@ class CatalogEntry:
     source: str | None
     date: dt.date | None
     chunks: int
-    copies: tuple[str, ...]
-    """Other articles that share at least one near-duplicate chunk with this one (wire copies)."""
+    copies: int
+    """Other articles that share at least one near-duplicate chunk with this one (wire copies);
+    :meth:`Catalog.copies_of` names them."""
     path: str
     key: str = field(repr=False, default="")
     """Casefolded title, outlet and id: what the search box matches."""
@@ -90,17 +91,29 @@ class Catalog:
         self.store = store
         self.uploads_dir = uploads_dir.resolve() if uploads_dir else None
         self._lock = threading.Lock()
-        self._cached: tuple[str, list[CatalogEntry]] | None = None
+        self._cached: _Listing | None = None
 
     # ------------------------------------------------------------ listing
 
-    def entries(self) -> list[CatalogEntry]:
-        """Every article, newest first; rebuilt only when the store has changed."""
+    def _listing(self) -> _Listing:
         revision = self.store.revision()
         with self._lock:
-            if self._cached is None or self._cached[0] != revision:
-                self._cached = (revision, _build_entries(self.store))
-            return self._cached[1]
+            if self._cached is None or self._cached.revision != revision:
+                self._cached = _build_listing(revision, self.store)
+            return self._cached
+
+    def entries(self) -> list[CatalogEntry]:
+        """Every article, newest first; rebuilt only when the store has changed."""
+        return self._listing().entries
+
+    def copies_of(self, article_id: str) -> list[str]:
+        """The other articles that share text with ``article_id``, sorted."""
+        listing = self._listing()
+        found: set[str] = set()
+        for group in listing.groups_of.get(article_id, ()):
+            found |= listing.members[group]
+        found.discard(article_id)
+        return sorted(found)
 
     def search(self, query: CatalogQuery | None = None) -> CatalogPage:
         query = query or CatalogQuery()
@@ -147,7 +160,7 @@ class Catalog:
         return self.store.get_article(article_id)
 
     def entry(self, article_id: str) -> CatalogEntry | None:
-        return next((entry for entry in self.entries() if entry.article_id == article_id), None)
+        return self._listing().by_id.get(article_id)
 
     # ------------------------------------------------------------ deleting
 
@@ -186,15 +199,37 @@ class Catalog:
         return str(file)
 
 
-def _build_entries(store: ChunkStore) -> list[CatalogEntry]:
+@dataclass(frozen=True)
+class _Listing:
+    revision: str
+    entries: list[CatalogEntry]
+    groups_of: dict[str, tuple[str, ...]]
+    """Article id -> the duplicate groups it shares with other articles."""
+    members: dict[str, frozenset[str]]
+    """Shared duplicate group -> its articles."""
+    by_id: dict[str, CatalogEntry]
+
+
+def _build_listing(revision: str, store: ChunkStore) -> _Listing:
     manifest = store.manifest()
-    copies = _copies(store.chunk_records(), manifest)
+    groups: dict[str, set[str]] = {}
+    for _, metadata in store.chunk_records():
+        group_id, article_id = metadata.get("group_id"), metadata.get("article_id")
+        if group_id and article_id in manifest:
+            groups.setdefault(group_id, set()).add(article_id)
+    members = {group: frozenset(found) for group, found in groups.items() if len(found) > 1}
+    groups_of: dict[str, list[str]] = {}
+    for group, found in members.items():
+        for article_id in found:
+            groups_of.setdefault(article_id, []).append(group)
     entries = []
     for article_id, metadata in manifest.items():
         title = str(metadata.get("title") or "").strip() or article_id
         source = str(metadata.get("source") or "").strip() or None
         value = metadata.get("date")
         date = int_to_date(int(value)) if isinstance(value, int | float) and value else None
+        shared = groups_of.get(article_id, [])
+        copies = len(frozenset().union(*(members[group] for group in shared))) - 1 if shared else 0
         entries.append(
             CatalogEntry(
                 article_id=article_id,
@@ -202,25 +237,11 @@ def _build_entries(store: ChunkStore) -> list[CatalogEntry]:
                 source=source,
                 date=date,
                 chunks=int(metadata.get("n_chunks") or 0),
-                copies=tuple(sorted(copies.get(article_id, ()))),
+                copies=copies,
                 path=str(metadata.get("path") or ""),
                 key=f"{title}\n{source or ''}\n{article_id}".casefold(),
             )
         )
     entries.sort(key=lambda e: (e.date is None, -(e.date.toordinal() if e.date else 0), e.title.casefold()))
-    return entries
-
-
-def _copies(records: list[tuple[str, dict[str, Any]]], manifest: dict[str, Any]) -> dict[str, set[str]]:
-    """Article id -> the other articles it shares a duplicate group with."""
-    groups: dict[str, set[str]] = {}
-    for _, metadata in records:
-        group_id, article_id = metadata.get("group_id"), metadata.get("article_id")
-        if group_id and article_id in manifest:
-            groups.setdefault(group_id, set()).add(article_id)
-    copies: dict[str, set[str]] = {}
-    for members in groups.values():
-        if len(members) > 1:
-            for article_id in members:
-                copies.setdefault(article_id, set()).update(members - {article_id})
-    return copies
+    by_id = {entry.article_id: entry for entry in entries}
+    return _Listing(revision, entries, {a: tuple(g) for a, g in groups_of.items()}, members, by_id)

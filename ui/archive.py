@@ -81,7 +81,7 @@ def table_frame(entries: Sequence[CatalogEntry]) -> pd.DataFrame:
             entry.source or "—",
             entry.date.isoformat() if entry.date else "—",
             entry.chunks,
-            str(len(entry.copies)) if entry.copies else "",
+            str(entry.copies) if entry.copies else "",
         ]
         for entry in entries
     ]
@@ -107,27 +107,27 @@ def page_info(page: CatalogPage) -> str:
     return html
 
 
-def render_article(entry: CatalogEntry | None, text: str, titles: dict[str, str]) -> str:
-    """An article's full text and facts; every value from the article is escaped."""
+def render_article(entry: CatalogEntry | None, text: str, copies: Sequence[str]) -> str:
+    """An article's full text and facts; every value from the article is escaped.
+
+    ``copies`` are the titles of the articles that share text with it (wire copies)."""
     if entry is None:
         return '<p class="archive-empty">This article is no longer in the archive.</p>'
     facts = [entry.source or "unknown outlet", entry.date.isoformat() if entry.date else "no date"]
     facts += [f"{entry.chunks} chunks", Path(entry.path).name or entry.article_id]
-    copies = ""
-    if entry.copies:
-        names = [titles.get(article_id, article_id) for article_id in entry.copies[:COPIES_SHOWN]]
-        more = len(entry.copies) - COPIES_SHOWN
-        items = "".join(f"<li>{render.escape(name)}</li>" for name in names)
-        if more > 0:
-            items += f"<li>… and {more} more</li>"
-        copies = (
-            f'<details class="archive-copies"><summary>Shares text with {len(entry.copies)} other '
+    shared = ""
+    if copies:
+        items = "".join(f"<li>{render.escape(name)}</li>" for name in copies[:COPIES_SHOWN])
+        if len(copies) > COPIES_SHOWN:
+            items += f"<li>… and {len(copies) - COPIES_SHOWN} more</li>"
+        shared = (
+            f'<details class="archive-copies"><summary>Shares text with {len(copies)} other '
             f"article(s) (wire copies)</summary><ul>{items}</ul></details>"
         )
     return (
         f'<div class="archive-article" data-article-id="{render.escape(entry.article_id)}">'
         f'<h3 class="archive-title">{render.escape(entry.title)}</h3>'
-        f'<p class="archive-meta" style="opacity: 0.8">{render.escape(" · ".join(facts))}</p>{copies}'
+        f'<p class="archive-meta" style="opacity: 0.8">{render.escape(" · ".join(facts))}</p>{shared}'
         f'<div class="archive-text" style="{ARTICLE_STYLE}">{render.text_to_html(text)}</div></div>'
     )
 
@@ -225,10 +225,11 @@ class ArchiveTab:
         article = self.catalog.get(article_id)
         entry = self.catalog.entry(article_id)
         if article is None or entry is None:
-            html = render_article(None, "", {})
+            html = render_article(None, "", [])
             return html, None, gr.Button(visible=False), gr.Column(visible=False), ""
-        titles = {e.article_id: e.title for e in self.catalog.entries() if e.article_id in entry.copies}
-        html = render_article(entry, article.text, titles)
+        titles = {e.article_id: e.title for e in self.catalog.entries()}
+        copies = [titles.get(other, other) for other in self.catalog.copies_of(article_id)]
+        html = render_article(entry, article.text, copies)
         return html, article_id, gr.Button(visible=True), gr.Column(visible=False), ""
 
     def ask_delete(self, article_id: str | None) -> tuple:
@@ -353,7 +354,11 @@ class ArchiveTab:
                         elem_id="archive-article",
                     )
                     delete = gr.Button(
-                        "Delete this article", variant="stop", visible=False, elem_id="archive-delete"
+                        "Delete this article",
+                        variant="stop",
+                        size="sm",
+                        visible=False,
+                        elem_id="archive-delete",
                     )
                     with gr.Column(visible=False, elem_id="archive-confirm") as confirm:
                         question = gr.HTML("", elem_id="archive-confirm-text")
