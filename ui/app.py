@@ -24,6 +24,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
+from index.readers import SUPPORTED_SUFFIXES  # noqa: E402
 from rag.settings import BUNDLED_CORPUS, Settings  # noqa: E402
 from rag.types import Answer, Filters  # noqa: E402
 from ui import render  # noqa: E402
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from rag.chat import ChatService
     from rag.components import Components
 
-UPLOAD_TYPES = [".txt", ".md", ".html", ".json", ".jsonl"]
+UPLOAD_TYPES = list(SUPPORTED_SUFFIXES)
 EXAMPLE_QUESTIONS = [
     "How many people were killed in the fighting in Deir al-Zor?",
     "When do the Astana peace talks begin, and who organised them?",
