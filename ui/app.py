@@ -1,12 +1,10 @@
-"""The Gradio chat UI: streamed cited answers beside their source cards, filters, uploads.
+"""The Gradio chat UI: streamed, checked, cited answers beside their source cards; filters, uploads.
 
-Layout: a chat column (conversation list, chat, question box, filters) and a sources column
-(cards of the latest answer, earlier turns folded, index status, uploads). All HTML shown
-comes from :mod:`ui.render`, which escapes article and model text.
-
-Per-browser state lives in ``gr.State`` (this session's conversation ids and the one shown);
-the conversations themselves live in :class:`rag.chat.ChatService`, which keeps each
-history apart, so two people chatting at once never see each other's turns.
+Layout: a conversations column (new chat, the user's stored conversations, rename, delete),
+a chat column (chat, question box with Ask and Stop, filters) and a sources column (cards of
+the latest answer, earlier turns folded, index status, uploads). All HTML shown comes from
+:mod:`ui.render`, which escapes article and model text. What the chat controls do lives in
+:mod:`ui.chat_handlers`; conversations are stored on disk by :class:`rag.chat.ChatService`.
 """
 
 from __future__ import annotations
@@ -15,8 +13,7 @@ import os
 import re
 import shutil
 import threading
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +23,11 @@ import gradio as gr  # noqa: E402
 
 from index.readers import SUPPORTED_SUFFIXES  # noqa: E402
 from rag.settings import BUNDLED_CORPUS, Settings  # noqa: E402
-from rag.types import Answer, Filters  # noqa: E402
+from rag.types import Filters  # noqa: E402
 from ui import render  # noqa: E402
+from ui.archive import build_archive_tab  # noqa: E402
+from ui.chat_handlers import ChatHandlers, new_session, owner_of  # noqa: E402
+from ui.style import CSS, HEAD  # noqa: E402
 
 if TYPE_CHECKING:
     from rag.chat import ChatService
@@ -39,66 +39,7 @@ EXAMPLE_QUESTIONS = [
     "When do the Astana peace talks begin, and who organised them?",
     "Who will head the rebel delegation to the Astana talks?",
 ]
-STREAM_UPDATE_S = 0.05
-"""Minimum time between two streamed chat updates: enough to show tokens arriving without
-sending one browser update per token on a busy two-core machine."""
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-TITLE_CHARS = 60
-
-CSS = """
-/* Gradio puts an inline "overflow: visible" on the block, which would let long source cards
-   spill over the panels below; the panel scrolls instead. */
-#sources-panel { max-height: 78vh; overflow-y: auto !important; }
-.answer a.cite, .notice a.cite { text-decoration: none; font-weight: 600; padding: 0 1px; }
-.unsupported { text-decoration: underline wavy #d97706; background: rgba(245, 158, 11, 0.16); }
-.unsupported-tag { color: #b45309; font-size: 0.85em; font-weight: 600; white-space: nowrap; }
-.notice { border-left: 4px solid #6b7280; padding: 0.45em 0.75em; margin: 0.3em 0; border-radius: 4px; }
-.notice ul { margin: 0.3em 0 0 1.1em; }
-.notice-refusal { border-color: #6b7280; background: rgba(107, 114, 128, 0.12); }
-.notice-conflict { border-color: #dc2626; background: rgba(220, 38, 38, 0.08); }
-.notice-update { border-color: #2563eb; background: rgba(37, 99, 235, 0.08); }
-.notice-error, .notice-skipped { border-color: #b45309; background: rgba(245, 158, 11, 0.10); }
-.src-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 0.55em 0.8em;
-  margin: 0 0 0.6em 0; scroll-margin-top: 0.5em; }
-.src-card.src-uncited { opacity: 0.85; }
-.src-card.flash, .src-card:target { outline: 3px solid var(--color-accent); }
-.src-head { font-weight: 600; }
-.src-num { color: var(--color-accent); }
-.src-meta { font-size: 0.85em; opacity: 0.8; margin: 0.1em 0 0.3em 0; }
-.src-passage { margin: 0.3em 0; padding-left: 0.6em; border-left: 3px solid var(--border-color-primary);
-  font-size: 0.92em; }
-mark.cited-span { background: #fde68a; color: inherit; padding: 0 1px; }
-.src-corroborating { font-size: 0.88em; }
-.src-article summary, .src-others summary, .src-earlier summary { cursor: pointer; font-size: 0.9em; }
-.article-text { max-height: 22em; overflow-y: auto; font-size: 0.9em; padding: 0.4em;
-  border: 1px dashed var(--border-color-primary); border-radius: 4px; }
-#index-summary { font-size: 0.85em; opacity: 0.85; }
-table.index-status th { text-align: left; padding-right: 1em; font-weight: 500; }
-#filter-message p { color: #b91c1c; font-weight: 600; }
-"""
-
-# Citation links point at cards in the sources panel, which may sit inside a folded
-# <details> (earlier turns, uncited passages): unfold, scroll and flash the card.
-HEAD = """
-<script>
-document.addEventListener("click", function (event) {
-  var link = event.target && event.target.closest ? event.target.closest("a.cite") : null;
-  if (!link) return;
-  var id = (link.getAttribute("href") || "").replace(/^#/, "");
-  var card = id ? document.getElementById(id) : null;
-  if (!card) return;
-  event.preventDefault();
-  for (var node = card.parentElement; node; node = node.parentElement) {
-    if (node.tagName === "DETAILS") node.open = true;
-  }
-  card.scrollIntoView({block: "start"});
-  card.classList.remove("flash");
-  void card.offsetWidth;
-  card.classList.add("flash");
-  if (history.replaceState) history.replaceState(null, "", "#" + id);
-}, true);
-</script>
-"""
 
 
 def launch_options() -> dict[str, Any]:
@@ -139,11 +80,6 @@ def parse_filters(
     return Filters(since=start, until=end, sources=chosen)
 
 
-def new_session() -> dict[str, Any]:
-    """What one browser session remembers: its conversations and the one on screen."""
-    return {"conversation_id": None, "conversations": []}
-
-
 class ChatUI:
     """The handlers behind the page, kept apart from the layout so they read (and test) plainly."""
 
@@ -151,6 +87,7 @@ class ChatUI:
         self.settings = settings
         self.components = components
         self.chat = chat_service
+        self.handlers = ChatHandlers(chat_service, self.article_text, parse_filters)
         self._index_lock = threading.Lock()
 
     # --- reading the store -------------------------------------------------------------
@@ -180,116 +117,6 @@ class ChatUI:
         stats, models = self.store.stats(), self.models()
         return render.render_status_line(stats, models), render.render_status(stats, models)
 
-    # --- rendering a conversation ------------------------------------------------------
-
-    def messages(self, answers: Sequence[Answer]) -> list[dict[str, str]]:
-        out: list[dict[str, str]] = []
-        for turn, answer in enumerate(answers):
-            out.append({"role": "user", "content": render.render_user(answer.question)})
-            out.append({"role": "assistant", "content": render.render_answer(answer, turn)})
-        return out
-
-    def sources_html(self, answers: Sequence[Answer]) -> str:
-        return render.render_sources_panel(answers, self.article_text)
-
-    def conversation_choices(self, session: dict[str, Any]) -> list[tuple[str, str]]:
-        titles = dict(self.chat.conversations())
-        choices = []
-        for cid in reversed(session["conversations"]):
-            title = (titles.get(cid) or "New conversation").strip()
-            if len(title) > TITLE_CHARS:
-                title = title[: TITLE_CHARS - 1] + "…"
-            choices.append((title, cid))
-        return choices
-
-    def conversation_list(self, session: dict[str, Any]):
-        return gr.Radio(choices=self.conversation_choices(session), value=session["conversation_id"])
-
-    # --- events ------------------------------------------------------------------------
-
-    def ask(
-        self, question: str, since: str, until: str, sources: list[str] | None, session: dict[str, Any]
-    ) -> Iterator[tuple]:
-        """Stream one answer into the chat; outputs: chat, sources, box, session, list, filter note."""
-        question = (question or "").strip()
-        if not question:
-            yield gr.skip(), gr.skip(), gr.skip(), session, gr.skip(), ""
-            return
-        try:
-            filters = parse_filters(since, until, sources)
-        except FilterError as exc:
-            yield gr.skip(), gr.skip(), gr.skip(), session, gr.skip(), f"⚠ {exc}"
-            return
-        session = {**session, "conversations": list(session["conversations"])}
-        past = self._history(session["conversation_id"])
-        if past is None:  # no conversation yet, or the server no longer knows it
-            session["conversation_id"] = self.chat.new_conversation()
-            session["conversations"].append(session["conversation_id"])
-            past = []
-        cid = session["conversation_id"]
-        messages = self.messages(past)
-        messages.append({"role": "user", "content": render.render_user(question)})
-        messages.append({"role": "assistant", "content": render.render_streaming("…")})
-        yield messages, gr.skip(), "", session, gr.skip(), ""
-
-        partial, last_sent, answer = "", 0.0, None
-        try:
-            for event in self.chat.stream(cid, question, filters):
-                if event.kind == "token":
-                    partial += event.text
-                    now = time.monotonic()
-                    if now - last_sent >= STREAM_UPDATE_S:
-                        messages[-1] = {"role": "assistant", "content": render.render_streaming(partial)}
-                        last_sent = now
-                        yield messages, gr.skip(), gr.skip(), session, gr.skip(), gr.skip()
-                elif event.kind == "answer" and event.answer is not None:
-                    answer = event.answer
-        except Exception as exc:  # shown in the chat: the page must stay usable
-            messages[-1] = {
-                "role": "assistant",
-                "content": render.render_error(f"{type(exc).__name__}: {exc}"),
-            }
-            yield messages, gr.skip(), gr.skip(), session, self.conversation_list(session), gr.skip()
-            return
-        if answer is None:
-            messages[-1] = {
-                "role": "assistant",
-                "content": render.render_error("The answer stream ended early."),
-            }
-            yield messages, gr.skip(), gr.skip(), session, self.conversation_list(session), gr.skip()
-            return
-        answers = [*past, answer]
-        messages[-1] = {"role": "assistant", "content": render.render_answer(answer, len(past))}
-        yield (
-            messages,
-            self.sources_html(answers),
-            gr.skip(),
-            session,
-            self.conversation_list(session),
-            gr.skip(),
-        )
-
-    def _history(self, conversation_id: str | None) -> list[Answer] | None:
-        if conversation_id is None:
-            return None
-        try:
-            return list(self.chat.history(conversation_id))
-        except KeyError:
-            return None
-
-    def new_chat(self, session: dict[str, Any]) -> tuple:
-        session = {**session, "conversation_id": None}
-        return [], self.sources_html([]), session, self.conversation_list(session), ""
-
-    def open_conversation(self, conversation_id: str | None, session: dict[str, Any]) -> tuple:
-        if not conversation_id or conversation_id not in session["conversations"]:
-            return gr.skip(), gr.skip(), session
-        answers = self._history(conversation_id)
-        if answers is None:
-            return gr.skip(), gr.skip(), session
-        session = {**session, "conversation_id": conversation_id}
-        return self.messages(answers), self.sources_html(answers), session
-
     def upload(self, files: Sequence[Any] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
         """Copy uploads into the data folder, index them, report; outputs: report, summary, status, sources."""
         paths = [Path(getattr(f, "name", f)) for f in (files or [])]
@@ -315,27 +142,35 @@ class ChatUI:
             gr.Dropdown(choices=self.source_choices()),
         )
 
-    def refresh(self) -> tuple:
-        return *self.status_views(), gr.Dropdown(choices=self.source_choices())
+    def refresh(self, request: gr.Request) -> tuple:
+        """On page load: index figures, outlets, and the user's stored conversations."""
+        listing = self.handlers.conversation_list(owner_of(request), None)
+        return *self.status_views(), gr.Dropdown(choices=self.source_choices()), listing
 
     # --- layout ------------------------------------------------------------------------
 
     def build(self) -> gr.Blocks:
         show_examples = Path(self.settings.corpus_dir).resolve() == BUNDLED_CORPUS.resolve()
+        h = self.handlers
         with gr.Blocks(title="News archive Q&A", analytics_enabled=False, fill_width=True) as demo:
             session = gr.State(new_session())
             gr.Markdown("## News archive Q&A\nAnswers cite the archived articles they come from.")
             status_line, status_table = self.status_views()
             summary = gr.HTML(status_line, elem_id="index-summary")
-            with gr.Row(equal_height=False):
-                with gr.Column(scale=3, min_width=420):
-                    with gr.Row():
-                        new_button = gr.Button(
-                            "New chat", variant="secondary", size="sm", elem_id="new-chat", scale=0
+            with gr.Tab("Chat", id="chat", elem_id="chat-tab"), gr.Row(equal_height=False):
+                with gr.Column(scale=1, min_width=230, elem_id="conversation-column"):
+                    new_button = gr.Button("New chat", variant="secondary", size="sm", elem_id="new-chat")
+                    conversations = gr.Radio(choices=[], label="Your conversations", elem_id="conversations")
+                    with gr.Accordion("Rename or delete", open=False, elem_id="manage-conversation"):
+                        title_box = gr.Textbox(
+                            label="Title of the open conversation", elem_id="conversation-title", max_lines=1
                         )
-                    conversations = gr.Radio(
-                        choices=[], label="Conversations in this browser session", elem_id="conversations"
-                    )
+                        with gr.Row():
+                            rename_button = gr.Button("Rename", size="sm", elem_id="rename-conversation")
+                            delete_button = gr.Button(
+                                "Delete", size="sm", variant="stop", elem_id="delete-conversation"
+                            )
+                with gr.Column(scale=3, min_width=420):
                     chatbot = gr.Chatbot(
                         elem_id="chat",
                         label="Chat",
@@ -344,7 +179,7 @@ class ChatUI:
                         sanitize_html=True,
                         allow_tags=False,
                         latex_delimiters=[],
-                        buttons=[],
+                        buttons=["copy"],  # per message; the page script copies the text, not its HTML
                         feedback_options=None,
                         placeholder="Ask a question about the archive. Answers cite their sources as [1], [2]…",
                         examples=[{"text": q} for q in EXAMPLE_QUESTIONS] if show_examples else None,
@@ -358,6 +193,10 @@ class ChatUI:
                             max_lines=4,
                         )
                         ask_button = gr.Button("Ask", variant="primary", elem_id="ask", scale=1, min_width=80)
+                        stop_button = gr.Button(
+                            "Stop", variant="stop", elem_id="stop", scale=1, min_width=80, interactive=False
+                        )
+                    filter_message = gr.Markdown("", elem_id="filter-message")
                     with gr.Accordion("Filters", open=False, elem_id="filters"), gr.Row():
                         since = gr.Textbox(label="Since (YYYY-MM-DD)", elem_id="since", max_lines=1)
                         until = gr.Textbox(label="Until (YYYY-MM-DD)", elem_id="until", max_lines=1)
@@ -367,10 +206,9 @@ class ChatUI:
                             label="Sources",
                             elem_id="source-filter",
                         )
-                    filter_message = gr.Markdown("", elem_id="filter-message")
                 with gr.Column(scale=2, min_width=340):
                     gr.Markdown("### Sources")
-                    sources_panel = gr.HTML(self.sources_html([]), elem_id="sources-panel")
+                    sources_panel = gr.HTML(h.sources_html([]), elem_id="sources-panel")
                     with gr.Accordion("Index status", open=False, elem_id="index-status-box"):
                         status = gr.HTML(status_table, elem_id="index-status")
                     with gr.Accordion("Add articles", open=False, elem_id="upload-box"):
@@ -383,30 +221,56 @@ class ChatUI:
                         upload_button = gr.Button("Add to archive", elem_id="upload-button")
                         upload_report = gr.HTML("", elem_id="upload-report")
 
+            build_archive_tab(self)  # the Archive tab: list, open, delete, add (ui/archive.py)
+
             ask_inputs = [question, since, until, source, session]
-            ask_outputs = [chatbot, sources_panel, question, session, conversations, filter_message]
+            ask_outputs = [chatbot, sources_panel, question, session, conversations]
+            ask_outputs += [filter_message, stop_button, title_box]
             gr.on(
                 triggers=[question.submit, ask_button.click],
-                fn=self.ask,
+                fn=h.ask,
                 inputs=ask_inputs,
                 outputs=ask_outputs,
-                api_name="ask",
-                show_progress="minimal",
+                api_name="chat_ask",
+                api_visibility="private",  # the documented HTTP endpoint is /ask below
+                show_progress="hidden",  # the answer shows its own progress
+                trigger_mode="multiple",  # a question asked meanwhile gets a word, not silence
             )
             chatbot.example_select(
                 fn=example_text, inputs=None, outputs=question, api_visibility="private", queue=False
-            ).then(fn=self.ask, inputs=ask_inputs, outputs=ask_outputs, api_visibility="private")
+            ).then(
+                fn=h.ask,
+                inputs=ask_inputs,
+                outputs=ask_outputs,
+                api_name="chat_ask_example",
+                api_visibility="private",
+            )
+            stop_button.click(fn=h.stop, inputs=None, outputs=None, queue=False, api_visibility="private")
+            cleared = [chatbot, sources_panel, session, conversations, filter_message, stop_button, title_box]
             gr.on(
                 triggers=[new_button.click, chatbot.clear],  # the chat's own clear button starts afresh too
-                fn=self.new_chat,
+                fn=h.new_chat,
                 inputs=session,
-                outputs=[chatbot, sources_panel, session, conversations, filter_message],
+                outputs=cleared,
                 api_visibility="private",
             )
             conversations.input(
-                fn=self.open_conversation,
+                fn=h.open_conversation,
                 inputs=[conversations, session],
-                outputs=[chatbot, sources_panel, session],
+                outputs=[chatbot, sources_panel, session, conversations, filter_message, title_box],
+                api_visibility="private",
+            )
+            rename_button.click(
+                fn=h.rename,
+                inputs=[title_box, session],
+                outputs=[conversations, title_box, filter_message],
+                api_visibility="private",
+            )
+            delete_button.click(
+                fn=h.delete,
+                inputs=session,
+                outputs=cleared,
+                api_name="delete_conversation",
                 api_visibility="private",
             )
             upload_button.click(
@@ -417,7 +281,10 @@ class ChatUI:
                 concurrency_id="index",
                 api_name="add_articles",
             )
-            demo.load(fn=self.refresh, outputs=[summary, status, source], api_visibility="private")
+            gr.api(h.api_ask, api_name="ask")
+            demo.load(
+                fn=self.refresh, outputs=[summary, status, source, conversations], api_visibility="private"
+            )
         return demo
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from typing import Any
 
@@ -29,8 +30,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--auth",
         metavar="USER:PASSWORD",
+        action="append",
         default=None,
-        help=f"require this login for the page, the API and files (or set ${AUTH_ENV}, which keeps it out of ps)",
+        help=(
+            "require a login for the page, the API and files; repeat for more users, each of whom "
+            f"sees only their own conversations (or set ${AUTH_ENV}, one USER:PASSWORD per line, "
+            "which keeps passwords out of ps)"
+        ),
     )
     parser.add_argument(
         "--llm",
@@ -50,6 +56,74 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     if not sep or not user or not password:
         raise ValueError(f"--auth expects USER:PASSWORD with both parts non-empty, got {value!r}")
     return user, password
+
+
+def parse_logins(values: list[str] | str | None) -> list[tuple[str, str]] | None:
+    """Every ``user:password`` given (``--auth`` repeated, or one per line of the variable)."""
+    if isinstance(values, str):
+        values = values.splitlines()
+    logins = [login for value in values or [] if (login := parse_auth(value.strip()))]
+    users = [user for user, _ in logins]
+    duplicates = sorted({user for user in users if users.count(user) > 1})
+    if duplicates:
+        raise ValueError(f"--auth names {', '.join(duplicates)} more than once; give each user once")
+    return logins or None
+
+
+API_INFO = re.compile(rb"window\.gradio_api_info = .*?;</script>", re.DOTALL)
+
+
+class LoginPageGate:
+    """Serves the login page without the API description gradio embeds in every page.
+
+    Gradio 6.31 answers ``/`` before login with its login page, which also carries the
+    app's API description: every endpoint and the choices of its inputs, so the list of
+    outlets in the archive (issue 9). The login form needs none of it; the page after login
+    keeps it. ASGI middleware (gradio passes ``app_kwargs`` on to FastAPI), so no gradio code
+    is patched.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET" or scope.get("path") != "/":
+            await self.app(scope, receive, send)
+            return
+        start: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def gated_send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            if message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(chunks)
+            if b'"auth_required":true' in body:
+                body = API_INFO.sub(b"window.gradio_api_info = {};</script>", body)
+            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, gated_send)
+
+
+def app_options() -> dict[str, Any]:
+    """FastAPI settings: no schema or docs pages (gradio's own API page sits behind the login)."""
+    from starlette.middleware import Middleware
+
+    return {
+        "openapi_url": None,
+        "docs_url": None,
+        "redoc_url": None,
+        "middleware": [Middleware(LoginPageGate)],
+    }
 
 
 def ensure_index(settings: Any, components: Any, console: Any) -> None:
@@ -82,7 +156,7 @@ def serve(args: argparse.Namespace) -> int:
 
     console = Console(stderr=True)
     try:
-        auth = parse_auth(args.auth or os.environ.get(AUTH_ENV))
+        auth = parse_logins(args.auth or os.environ.get(AUTH_ENV))
     except ValueError as exc:
         console.print(f"[red]error:[/red] {exc}")
         return 2
@@ -114,6 +188,7 @@ def serve(args: argparse.Namespace) -> int:
             inbrowser=not args.no_browser,
             max_file_size=f"{int(settings.ingest.max_file_mb)}mb",
             footer_links=["api", "settings"],
+            app_kwargs=app_options(),
             quiet=True,
             prevent_thread_lock=True,
             **launch_options(),

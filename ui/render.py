@@ -75,9 +75,53 @@ def render_user(question: str) -> str:
     return text_to_html(question)
 
 
+ICON_INFO = '<span class="icon icon-info" aria-hidden="true">i</span>'
+"""Drawn with CSS around a plain letter: the emoji info sign (U+1F6C8) has no glyph in the
+fonts of a stock Debian browser and showed as an empty box."""
+ICON_WARN = '<span class="icon icon-warn" aria-hidden="true">!</span>'
+CHECKING = "Checking against the sources…"
+SEARCHING = "Searching the archive…"
+
+
 def render_streaming(text: str) -> str:
-    """A partial answer while tokens arrive: plain escaped text (sources are not final yet)."""
-    return f'<span class="answer streaming">{text_to_html(text)}</span>'
+    """Draft text while tokens arrive, marked as not yet checked (never shown as the answer)."""
+    return render_progress([], text)
+
+
+def render_progress(checked: Sequence[Sentence], draft: str) -> str:
+    """An answer being written: checked sentences as they come, then the unchecked draft.
+
+    The draft is the model's raw text: it is shown greyed under a "checking" label and is
+    always replaced by the finished answer (or the refusal), never kept as the answer.
+    """
+    parts = []
+    if checked:
+        sentences = " ".join(_render_checked(sentence) for sentence in checked)
+        parts.append(f'<div class="answer checked">{sentences}</div>')
+    label = CHECKING if (draft.strip() or checked) else SEARCHING
+    draft_html = f'<div class="draft-text streaming">{text_to_html(draft)}</div>' if draft.strip() else ""
+    parts.append(
+        f'<div class="draft" title="Not yet checked against the sources">'
+        f'<div class="draft-label"><span class="spinner" aria-hidden="true"></span>{label}</div>'
+        f"{draft_html}</div>"
+    )
+    return "".join(parts)
+
+
+def _render_checked(sentence: Sentence) -> str:
+    """One sentence of an answer being written; links come with the finished answer's cards."""
+    body = text_to_html(sentence.text)
+    if sentence.needs_citation and not sentence.supported:
+        return f'<span class="unsupported">{body}</span><span class="unsupported-tag"> {ICON_WARN} not backed</span>'
+    return body
+
+
+def render_stopped() -> str:
+    """What stays of an answer the user stopped: a plain note, nothing of the unfinished text."""
+    return (
+        f'<div class="notice notice-stopped">{ICON_INFO}<b>Stopped.</b> '
+        "This answer was not finished and is not kept. Ask again, or ask something else.</div>"
+    )
 
 
 def _render_sentence(sentence: Sentence, raw: str, turn: int, valid: set[int]) -> str:
@@ -89,11 +133,10 @@ def _render_sentence(sentence: Sentence, raw: str, turn: int, valid: set[int]) -
         trailing = body[len(stripped) :]
         body = stripped + "".join(citation_link(turn, n) for n in extra) + trailing
     if sentence.needs_citation and not sentence.supported:
-        support = "" if sentence.support is None else f" (support {sentence.support:.2f})"
-        title = f"The cited sources do not back this sentence{support}."
+        title = "The cited sources do not back this sentence: check it in the sources before using it."
         return (
             f'<span class="unsupported" title="{escape(title)}">{body}</span>'
-            '<span class="unsupported-tag"> ⚠ unsupported</span>'
+            f'<span class="unsupported-tag"> {ICON_WARN} not backed by the sources</span>'
         )
     return body
 
@@ -137,13 +180,13 @@ def render_conflicts(answer: Answer, turn: int) -> str:
     html_parts = []
     if rivals:
         html_parts.append(
-            '<div class="notice notice-conflict"><b>⚖ The sources disagree.</b> '
+            f'<div class="notice notice-conflict">{ICON_WARN}<b>The sources disagree.</b> '
             "Each figure is reported by the source named; the archive does not settle which is right."
             f"<ul>{_conflict_items(rivals, turn, valid, ' vs. ')}</ul></div>"
         )
     if updates:
         html_parts.append(
-            '<div class="notice notice-update"><b>🕑 The figure changed over time.</b> '
+            f'<div class="notice notice-update">{ICON_INFO}<b>The figure changed over time.</b> '
             "Later reports give a different count than earlier ones."
             f"<ul>{_conflict_items(updates, turn, valid, ' → ')}</ul></div>"
         )
@@ -153,20 +196,22 @@ def render_conflicts(answer: Answer, turn: int) -> str:
 def render_answer(answer: Answer, turn: int) -> str:
     """The finished answer as the chat shows it: refusal notice, body, conflict notice."""
     if answer.refused:
+        # The engine words the reason for a reader (what the archive lacks, the closest
+        # articles); the answer text is the fixed refusal sentence, never the model's draft.
         reason = (
-            f'<div class="notice-reason">{escape(answer.refusal_reason)}</div>'
+            f'<div class="notice-reason">{text_to_html(answer.refusal_reason)}</div>'
             if answer.refusal_reason
             else ""
         )
         return (
-            '<div class="notice notice-refusal"><b>🛈 Not in the archive.</b> '
+            f'<div class="notice notice-refusal">{ICON_INFO}<b>Not in the archive.</b> '
             f"{text_to_html(answer.text)}{reason}</div>"
         )
     return f'<div class="answer">{render_answer_body(answer, turn)}</div>{render_conflicts(answer, turn)}'
 
 
 def render_error(message: str) -> str:
-    return f'<div class="notice notice-error"><b>Something went wrong.</b> {escape(message)}</div>'
+    return f'<div class="notice notice-error">{ICON_WARN}<b>Something went wrong.</b> {escape(message)}</div>'
 
 
 # --- source cards ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -30,6 +30,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 USER, PASSWORD = "reader", "archive-pass:with-colon"
+OTHER_USER, OTHER_PASSWORD = "editor", "second-pass"
+"""A second login: each user sees only their own conversations."""
 START_TIMEOUT_S = 420
 RESULTS = REPO / "results" / "ui"
 
@@ -42,6 +44,22 @@ class Server:
     data_dir: Path
     log: Path
     process: subprocess.Popen
+    command: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def restart(self) -> None:
+        """Stop the server and start it again on the same port and data folder."""
+        self.stop()
+        self.process = _start(self.command, self.env, self.log)
+        _wait_until_up(self.url, self.process, self.log)
 
 
 def free_port() -> int:
@@ -84,20 +102,21 @@ def server(tmp_path_factory: pytest.TempPathFactory, model_cache_dir: Path) -> I
         "RAG_ANSWER__MAX_TOKENS": "64",
     }
     command = [sys.executable, "-m", "rag.cli", "--profile", "test", "serve"]
-    command += ["--port", str(port), "--no-browser", "--auth", f"{USER}:{PASSWORD}"]
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    command += ["--port", str(port), "--no-browser"]
+    command += ["--auth", f"{USER}:{PASSWORD}", "--auth", f"{OTHER_USER}:{OTHER_PASSWORD}"]
+    process = _start(command, env, log)
     url = f"http://127.0.0.1:{port}"
+    server = Server(url, USER, PASSWORD, data_dir, log, process, command, env)
     try:
         _wait_until_up(url, process, log)
-        yield Server(url, USER, PASSWORD, data_dir, log, process)
+        yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.stop()
+
+
+def _start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    with log.open("a") as out:
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 @pytest.fixture(scope="session")
@@ -111,11 +130,10 @@ def browser(tmp_path_factory: pytest.TempPathFactory):
         chromium.close()
 
 
-def log_in(context, server: Server) -> None:
+def log_in(context, server: Server, user: str = USER) -> None:
     """Log a browser context in through the login endpoint (the form is tested on its own)."""
-    response = context.request.post(
-        f"{server.url}/login", form={"username": server.user, "password": server.password}
-    )
+    password = {USER: server.password, OTHER_USER: OTHER_PASSWORD}[user]
+    response = context.request.post(f"{server.url}/login", form={"username": user, "password": password})
     assert response.ok, f"login failed: {response.status} {response.text()[:200]}"
 
 
@@ -124,10 +142,10 @@ def new_page(browser, server: Server):
     """Factory for logged-in pages, each in its own browser context (its own Gradio session)."""
     contexts = []
 
-    def make():
+    def make(user: str = USER):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         contexts.append(context)
-        log_in(context, server)
+        log_in(context, server, user)
         page = context.new_page()
         page.set_default_timeout(30_000)
         page.goto(server.url)

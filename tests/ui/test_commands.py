@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.cli import build_parser
-from ui.commands import parse_auth
+from ui.commands import parse_auth, parse_logins
 
 pytestmark = pytest.mark.unit
 
@@ -42,7 +42,7 @@ def test_serve_options():
         "test",
         "0.0.0.0",
         8001,
-        "ann:pw",
+        ["ann:pw"],
         "small",
         True,
     )
@@ -57,3 +57,12 @@ def test_auth_splits_at_the_first_colon():
 def test_auth_without_user_or_password_is_refused(value):
     with pytest.raises(ValueError, match="USER:PASSWORD"):
         parse_auth(value)
+
+
+def test_several_logins_from_repeated_options_or_one_per_line():
+    args = build_parser().parse_args(["serve", "--auth", "ann:pw", "--auth", "bob:pa:ss"])
+    assert parse_logins(args.auth) == [("ann", "pw"), ("bob", "pa:ss")]
+    assert parse_logins("ann:pw\n\nbob:x\n") == [("ann", "pw"), ("bob", "x")]
+    assert parse_logins(None) is None and parse_logins("") is None
+    with pytest.raises(ValueError, match="ann more than once"):
+        parse_logins(["ann:pw", "ann:other"])

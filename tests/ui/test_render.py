@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html as html_lib
 import re
 from html.parser import HTMLParser
 
@@ -151,6 +152,10 @@ def test_citations_without_inline_marker_are_appended_to_the_sentence():
     assert html.index("died.") < html.index('href="#src-0-2"')
 
 
+def escape_text(text: str) -> str:
+    return html_lib.escape(text, quote=True)
+
+
 def test_unsupported_sentences_are_marked_and_supported_ones_are_not():
     text = "Supported claim [1]. Invented claim [1]. The sources differ."
     answer = answer_with(
@@ -166,10 +171,40 @@ def test_unsupported_sentences_are_marked_and_supported_ones_are_not():
     )
     html = render.render_answer(answer, 0)
     assert html.count('class="unsupported"') == 1
-    assert html.count("⚠ unsupported") == 1
+    assert html.count("not backed by the sources") == 1
     marked = re.search(r'<span class="unsupported"[^>]*>(.*?)</span>', html).group(1)
     assert "Invented claim" in marked and "Supported claim" not in marked
-    assert "support 0.12" in html
+    assert "0.12" not in html and not re.search(r"\bsupport\b", html)  # no scores for readers
+
+
+def test_refusal_shows_the_plain_reason_with_a_drawn_icon_and_no_emoji():
+    reason = "No article in the archive mentions the 2017 French election. The closest articles are: “Astana talks” (AFP, 17 January 2017)."
+    refusal = answer_with(
+        "The archive does not hold the answer to this question.", [], [], refused=True, refusal_reason=reason
+    )
+    html = render.render_answer(refusal, 0)
+    assert "Not in the archive." in html and escape_text(reason) in html
+    assert '<span class="icon icon-info"' in html
+    assert not re.search(r"[\U0001F300-\U0001FAFF]", html), "emoji signs have no glyph in a stock browser"
+
+
+def test_an_answer_being_written_marks_the_draft_as_being_checked():
+    empty = render.render_progress([], "")
+    assert render.SEARCHING in empty and "streaming" not in empty
+    draft = render.render_progress([], "Around 200,000 people <b>live</b>")
+    assert render.CHECKING in draft and 'class="draft-text streaming"' in draft
+    assert 'class="answer' not in draft  # nothing is shown as the answer yet
+    assert "&lt;b&gt;live&lt;/b&gt;" in draft
+    checked = [
+        Sentence(text="Around 200,000 people live there [1].", start=0, end=37, citations=[1]),
+        Sentence(text="It is besieged [2].", start=38, end=57, citations=[2], supported=False),
+    ]
+    html = render.render_progress(checked, "The next one")
+    answer_part, draft_part = html.split('<div class="draft"', 1)
+    assert "200,000" in answer_part and "besieged" in answer_part and "The next one" in draft_part
+    assert answer_part.count('class="unsupported"') == 1
+    stopped = render.render_stopped()
+    assert "Stopped." in stopped and "notice-stopped" in stopped
 
 
 def test_refusal_and_conflict_are_distinct_notices():
