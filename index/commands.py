@@ -23,11 +23,14 @@ exit status:
   2  usage or configuration error, e.g. a path that does not exist, an unreachable
      Chroma server, or an index built with other settings (run with --rebuild)
   3  indexing finished, but some files or records were skipped; each is listed with
-     its reason (empty, binary, not UTF-8, malformed JSON, too large, no text, ...)
+     its reason (empty, binary, malformed JSON, too large, a PDF with no text layer,
+     a pipe or a broken link, ...); one bad file never stops the run
 
-supported files: .txt, .md, .html/.htm, .json (an object or a list of objects), .jsonl
-(one object per line; records need "text", "body" or "content"). A sidecar NAME.meta.json
-next to a file sets its title, date, dateline, source or url.
+supported files: .txt/.text, .md/.markdown, .html/.htm, .json (an object or a list of
+objects), .jsonl/.ndjson (one object per line; records need "text", "body" or "content"),
+.pdf (the text layer: scanned PDFs need OCR first, e.g. ocrmypdf) and .docx. Any text
+encoding is detected. A sidecar NAME.meta.json next to a file sets its title, date,
+dateline, source or url.
 
 examples:
   rag index                          index the bundled sample corpus
