@@ -4,17 +4,35 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import shutil
 import sys
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TextIO
 
-from rag.types import Answer, Filters, StreamEvent
+from rag.types import Answer, Filters, Sentence, StreamEvent
 
 EMPTY_INDEX = (
     "The index is empty: nothing to answer from. Run `rag index` to index the bundled sample "
     "articles, or `rag index FOLDER` for your own, then ask again."
 )
+
+EXIT_ANSWERED = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_REFUSED = 3
+
+ASK_EXIT_CODES = f"""exit codes:
+  {EXIT_ANSWERED}  answered: every printed sentence was checked against the sources
+  {EXIT_FAILED}  no answer could be attempted: the index is empty or cannot be opened, or the model
+     is missing or unreachable (the message says what to do)
+  {EXIT_USAGE}  usage error, e.g. a malformed date or --since after --until
+  {EXIT_REFUSED}  refused: the archive does not hold the answer (the reason names the closest articles)"""
+
+CHAT_EXIT_CODES = f"""exit codes:
+  {EXIT_ANSWERED}  the conversation ended (/quit, Ctrl-D)
+  {EXIT_FAILED}  the index is empty or cannot be opened
+  {EXIT_USAGE}  usage error, e.g. a malformed date or --since after --until"""
 
 
 def _date(value: str) -> dt.date:
@@ -43,11 +61,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ask = subparsers.add_parser(
         "ask",
         help="answer one question from the indexed articles, with citations",
-        description="Answer a question from the indexed articles. Every sentence cites its source; "
-        "sentences the sources do not back are marked, and disagreeing sources are reported.",
+        description="Answer a question from the indexed articles. Every sentence cites its source and "
+        "is printed only once it has been checked against that source; sentences the sources do not "
+        "back are marked, and disagreeing sources are reported. When the archive does not hold the "
+        "answer, the reply says so in plain words and names the closest articles.",
+        epilog=ASK_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ask.add_argument("question", help="the question, in quotes")
-    ask.add_argument("--json", action="store_true", help="print the whole answer as JSON (no streaming)")
+    ask.add_argument(
+        "--json", action="store_true",
+        help="print the whole answer as JSON (no streaming); a refusal's figures are in refusal_details",
+    )  # fmt: skip
     ask.add_argument("--no-stream", action="store_true", help="print the answer when it is complete")
     _add_common(ask)
     ask.set_defaults(func=ask_command)
@@ -57,6 +82,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="ask questions and follow-ups in a terminal conversation",
         description="A conversation in the terminal. Follow-up questions may refer to earlier turns. "
         "Commands: /new (new conversation), /sources (sources of the last answer), /quit.",
+        epilog=CHAT_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_common(chat)
     chat.set_defaults(func=chat_command)
@@ -68,9 +95,13 @@ def _settings(args: argparse.Namespace):
     return load_settings(getattr(args, "profile", None)).with_overrides(**{"llm.backend": args.llm})
 
 
+class UsageError(ValueError):
+    """Options that parse but do not make sense together."""
+
+
 def _filters(args: argparse.Namespace) -> Filters | None:
     if args.since and args.until and args.since > args.until:
-        raise SystemExit(f"--since {args.since} is after --until {args.until}; swap them")
+        raise UsageError(f"--since {args.since} is after --until {args.until}; swap them")
     if not (args.since or args.until or args.source):
         return None
     return Filters(since=args.since, until=args.until, sources=list(args.source))
@@ -119,28 +150,32 @@ def format_sources(answer: Answer, *, cited_only: bool = False) -> str:
     return "\n".join(lines)
 
 
-def format_answer(answer: Answer, streamed: str | None) -> str:
-    """Everything after the streamed text: checked answer, warnings, conflicts, sources, timings."""
+UNSUPPORTED_FLAG = "   <- not supported by the cited sources"
+WITHDRAWN = "Withdrawn: the sentences above are not an answer; the final check refused the reply."
+
+
+def format_sentence(sentence: Sentence, width: int = 100) -> str:
+    """One checked sentence as printed: indented, wrapped, marked when no source backs it."""
+    return _wrap(sentence.text, "  ", width) + ("" if sentence.supported else UNSUPPORTED_FLAG)
+
+
+def format_answer(answer: Answer, printed: Sequence[str] = ()) -> str:
+    """The checked answer after the sentences already ``printed`` (their texts, in order):
+    the remaining sentences (or a refusal), conflicts, sources and timings."""
     out: list[str] = []
     if answer.refused:
-        if streamed and streamed.strip() and streamed.strip() != answer.text:
-            out.append("Not an answer: the text above is not backed by the sources.")
-        if not streamed or streamed.strip() != answer.text:
-            out.append(answer.text)
+        if printed:
+            out.append(WITHDRAWN)
+        out.append(answer.text)
         if answer.refusal_reason:
-            out.append(_wrap(f"Why: {answer.refusal_reason}", "  "))
+            out.append(_wrap(answer.refusal_reason, "  "))
     else:
-        changed = streamed is None or " ".join(streamed.split()) != " ".join(answer.text.split())
-        if changed:
-            if streamed is not None:
-                out.append("Checked answer:")
-            for sentence in answer.sentences:
-                flag = "" if sentence.supported else "   <- not supported by the cited sources"
-                out.append(f"  {sentence.text}{flag}")
-        else:
-            for sentence in answer.sentences:
-                if not sentence.supported:
-                    out.append(f"Not supported by the sources: {sentence.text}")
+        texts = [s.text for s in answer.sentences]
+        rest = answer.sentences[len(printed) :]
+        if list(printed) != texts[: len(printed)]:  # not what was shown: show the answer whole
+            out.append("Checked answer:")
+            rest = answer.sentences
+        out.extend(format_sentence(sentence) for sentence in rest)
         for conflict in answer.conflicts:
             sides = "; ".join(
                 f"{s.value} [{s.source_number}] ({s.source or 'unknown source'}"
@@ -150,15 +185,20 @@ def format_answer(answer: Answer, streamed: str | None) -> str:
             )
             label = "Sources differ" if conflict.kind == "conflict" else "Figure changed over time"
             out.append(f"{label} on {conflict.topic}: {sides}")
-    if answer.sources:
-        out.append("")
-        out.append("Sources:")
-        out.append(format_sources(answer))
+        if answer.sources:
+            out.append("")
+            out.append("Sources:")
+            out.append(format_sources(answer))
     t = answer.timings
-    first = f"first token {t.first_token_s:.1f} s, " if t.first_token_s is not None else ""
+    if t.first_sentence_s is not None:
+        first = f"first sentence {t.first_sentence_s:.1f} s, "
+    elif t.first_token_s is not None:
+        first = f"first token {t.first_token_s:.1f} s, "
+    else:
+        first = ""
     out.append("")
     out.append(
-        f"[retrieval {t.retrieval_s:.2f} s, {first}total {t.total_s:.1f} s; "
+        f"[retrieval {t.retrieval_s:.2f} s, {first}total {t.total_s:.1f} s, checks {t.check_s:.2f} s; "
         f"{answer.prompt_tokens} prompt + {answer.completion_tokens} generated tokens"
         + (f"; {answer.model}" if answer.model else "")
         + "]"
@@ -166,25 +206,80 @@ def format_answer(answer: Answer, streamed: str | None) -> str:
     return "\n".join(out)
 
 
-def render_stream(events: Iterable[StreamEvent], out: TextIO, *, stream: bool = True) -> Answer | None:
-    """Write tokens as they arrive, then the checked answer; returns the Answer."""
-    streamed: list[str] = []
-    answer = None
-    for event in events:
-        if event.kind == "token":
-            streamed.append(event.text)
-            if stream:
-                out.write(event.text)
-                out.flush()
-        elif event.answer is not None:
-            answer = event.answer
-    if answer is None:
-        return None
-    if stream and streamed:
-        out.write("\n\n")
-    out.write(format_answer(answer, "".join(streamed) if stream and streamed else None) + "\n")
-    out.flush()
-    return answer
+def _is_terminal(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+class AnswerPrinter:
+    """Prints one streamed answer: checked sentences only, one per line, as they arrive.
+
+    The model's draft is never printed. On a terminal a status ("searching the archive…",
+    then "checking…" while the model writes) is shown on stderr and erased before each
+    sentence; if the final check refuses a reply whose sentences were already printed (the
+    model declining after a backed sentence), they are erased from a terminal, and marked
+    withdrawn elsewhere.
+    """
+
+    def __init__(self, out: TextIO, err: TextIO | None = None, *, stream: bool = True) -> None:
+        self.out = out
+        self.err = err if err is not None else sys.stderr
+        self.stream = stream
+        self.status_shown = _is_terminal(self.err)
+        self.erasable = stream and _is_terminal(self.out)
+        self.width = shutil.get_terminal_size().columns if self.erasable else 100
+        self.printed: list[str] = []
+        self._lines = 0
+        self._status = ""
+
+    def _show_status(self, label: str) -> None:
+        if self.status_shown and self._status != label:
+            self.err.write("\r\033[K" + label)
+            self.err.flush()
+            self._status = label
+
+    def _clear_status(self) -> None:
+        if self.status_shown and self._status:
+            self.err.write("\r\033[K")
+            self.err.flush()
+            self._status = ""
+
+    def _print_sentence(self, sentence: Sentence) -> None:
+        self._clear_status()
+        line = format_sentence(sentence, self.width - 1)
+        self.out.write(line + "\n")
+        self.out.flush()
+        self.printed.append(sentence.text)
+        self._lines += sum(max(1, -(-len(row) // self.width)) for row in line.split("\n"))
+
+    def print(self, events: Iterable[StreamEvent]) -> Answer | None:
+        answer = None
+        self._show_status("searching the archive…")
+        try:
+            for event in events:
+                if event.kind == "token":
+                    self._show_status("checking…")
+                elif event.kind == "sentence" and event.sentence is not None and self.stream:
+                    self._print_sentence(event.sentence)
+                elif event.kind == "answer" and event.answer is not None:
+                    answer = event.answer
+        finally:
+            self._clear_status()
+        if answer is None:
+            return None
+        if answer.refused and self.printed and self.erasable:
+            self.out.write("\033[F\033[K" * self._lines)
+            self.printed = []
+        self.out.write(format_answer(answer, self.printed) + "\n")
+        self.out.flush()
+        return answer
+
+
+def render_stream(
+    events: Iterable[StreamEvent], out: TextIO, *, stream: bool = True, err: TextIO | None = None
+) -> Answer | None:
+    """Print checked sentences as they arrive, then the rest of the checked answer; returns it."""
+    return AnswerPrinter(out, err, stream=stream).print(events)
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -192,11 +287,15 @@ def render_stream(events: Iterable[StreamEvent], out: TextIO, *, stream: bool = 
 
 def ask_command(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    filters = _filters(args)
+    try:
+        filters = _filters(args)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     components, problem = _open(settings)
     if problem:
         print(problem, file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     from rag.engine import AnswerEngine
 
     engine = AnswerEngine(settings, components)
@@ -204,12 +303,15 @@ def ask_command(args: argparse.Namespace) -> int:
         if args.json:
             answer = engine.answer(args.question, filters=filters)
             print(answer.model_dump_json(indent=2))
-            return 0
-        render_stream(engine.stream(args.question, filters=filters), sys.stdout, stream=not args.no_stream)
+        else:
+            events = engine.stream(args.question, filters=filters)
+            answer = render_stream(events, sys.stdout, stream=not args.no_stream)
     except _model_errors() as exc:
         print(f"\nCannot answer: {exc}", file=sys.stderr)
-        return 1
-    return 0
+        return EXIT_FAILED
+    if answer is None:
+        return EXIT_FAILED
+    return EXIT_REFUSED if answer.refused else EXIT_ANSWERED
 
 
 def _model_errors() -> tuple[type[Exception], ...]:
@@ -226,11 +328,15 @@ CHAT_HELP = "Ask a question. /new starts over, /sources shows the last answer's 
 def chat_command(args: argparse.Namespace, *, input_fn=input, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     settings = _settings(args)
-    filters = _filters(args)
+    try:
+        filters = _filters(args)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
     components, problem = _open(settings)
     if problem:
         print(problem, file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     from rag.chat import ChatService
 
     service = ChatService(settings, components)
@@ -242,12 +348,12 @@ def chat_command(args: argparse.Namespace, *, input_fn=input, out: TextIO | None
             line = input_fn("\nyou> ").strip()
         except (EOFError, KeyboardInterrupt):
             out.write("\n")
-            return 0
+            return EXIT_ANSWERED
         if not line:
             continue
         command = line.lower()
         if command in ("/quit", "/exit", "/q"):
-            return 0
+            return EXIT_ANSWERED
         if command == "/new":
             conversation = service.new_conversation()
             last = None

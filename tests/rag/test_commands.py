@@ -13,9 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from rag.commands import chat_command, format_answer, register
-from rag.types import Answer, Conflict, ConflictSide, Passage, Sentence, Source, Timings
-from tests.rag.answering import indexed_components
+from rag.commands import (
+    EXIT_REFUSED,
+    UNSUPPORTED_FLAG,
+    WITHDRAWN,
+    ask_command,
+    chat_command,
+    format_answer,
+    register,
+    render_stream,
+)
+from rag.engine import REFUSAL_TEXT, AnswerEngine
+from rag.types import Answer, Conflict, ConflictSide, Passage, Sentence, Source, StreamEvent, Timings
+from tests.rag.answering import ScriptedChatModel, indexed_components, with_settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -76,7 +86,7 @@ def _answer() -> Answer:
 
 @pytest.mark.unit
 def test_printed_answer_marks_unsupported_sentences_and_shows_sources_conflicts_timings():
-    printed = format_answer(_answer(), streamed=None)
+    printed = format_answer(_answer())
     assert "Made up [1].   <- not supported by the cited sources" in printed
     assert "Sources differ on government forces killed" in printed
     assert "at least 28 regime forces [2] (AFP, 2017-01-16)" in printed
@@ -90,32 +100,177 @@ def test_ask_json_in_a_subprocess(indexed):
     settings = indexed.settings
     result = run_rag(["ask", "--json", "How many people live in Deir al-Zor city?"], settings.data_dir,
                      settings.cache_dir)  # fmt: skip
-    assert result.returncode == 0, result.stderr
     answer = Answer.model_validate(json.loads(result.stdout))
+    assert result.returncode == (EXIT_REFUSED if answer.refused else 0), result.stderr
     assert answer.question == "How many people live in Deir al-Zor city?"
     assert answer.sources
     assert answer.refused or answer.sentences
     assert answer.model == "smollm2-135m-instruct-q4_1" or answer.refused
 
 
+class Terminal(io.StringIO):
+    """A text stream that says it is a terminal, as a real one does (to see what a terminal gets)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _events(answer: Answer) -> list[StreamEvent]:
+    """A stream as the engine sends it: draft tokens, each checked sentence, then the answer."""
+    events = [StreamEvent(kind="token", text="DRAFT-TEXT Twelve")]
+    for sentence in answer.sentences[:2]:
+        events.append(StreamEvent(kind="sentence", sentence=sentence))
+        events.append(StreamEvent(kind="token", text=" DRAFT-TEXT"))
+    return [*events, StreamEvent(kind="answer", answer=answer)]
+
+
+@pytest.mark.unit
+def test_only_checked_sentences_are_printed_one_by_one_with_a_status_on_a_terminal():
+    answer = _answer()
+    answer.sentences = answer.sentences[:2]
+    out, err = io.StringIO(), Terminal()
+    printed = render_stream(_events(answer), out, err=err)
+    assert printed is answer
+    text = out.getvalue()
+    assert "DRAFT-TEXT" not in text + err.getvalue()
+    lines = text.splitlines()
+    assert lines[0] == "  Twelve soldiers were killed [1]."
+    assert lines[1].startswith("  Sources differ: BBC News [1] reports twelve")
+    assert text.count("Twelve soldiers were killed [1].") == 1  # not printed again at the end
+    assert "Checked answer:" not in text and "Sources:" in text and "[retrieval" in text
+    status = err.getvalue()
+    assert "searching the archive…" in status and "checking…" in status
+    assert status.endswith("\r\033[K")  # erased
+    quiet = io.StringIO()
+    render_stream(_events(answer), io.StringIO(), err=quiet)
+    assert quiet.getvalue() == ""  # no status when stderr is not a terminal
+
+
+@pytest.mark.unit
+def test_an_unsupported_sentence_is_printed_marked():
+    answer = _answer()
+    made_up = answer.sentences[2]
+    answer.sentences = [answer.sentences[0], made_up]
+    events = [StreamEvent(kind="sentence", sentence=s) for s in answer.sentences]
+    out = io.StringIO()
+    render_stream([*events, StreamEvent(kind="answer", answer=answer)], out, err=io.StringIO())
+    assert out.getvalue().splitlines()[1] == "  Made up [1]." + UNSUPPORTED_FLAG
+
+
+def _refusal(base: Answer) -> Answer:
+    return base.model_copy(
+        update={
+            "text": REFUSAL_TEXT, "sentences": [], "conflicts": [], "refused": True,
+            "refusal_reason": "The articles closest to the question do not answer it.",
+            "refusal_details": "The model found no answer in the sources: ...",
+        }
+    )  # fmt: skip
+
+
+@pytest.mark.unit
+def test_a_refusal_after_printed_sentences_is_erased_on_a_terminal_and_withdrawn_elsewhere():
+    base = _answer()
+    events = [StreamEvent(kind="sentence", sentence=base.sentences[0])]
+    events.append(StreamEvent(kind="answer", answer=_refusal(base)))
+    piped = io.StringIO()
+    render_stream(events, piped, err=io.StringIO())
+    text = piped.getvalue()
+    assert text.index("Twelve soldiers") < text.index(WITHDRAWN) < text.index(REFUSAL_TEXT)
+    assert "The articles closest to the question do not answer it." in text
+    assert "model found no answer" not in text  # the details are for --json
+    assert "Sources:" not in text
+    terminal = Terminal()
+    render_stream(events, terminal, err=io.StringIO())
+    shown = terminal.getvalue()
+    erase = "\033[F\033[K"
+    assert shown.index("Twelve soldiers") < shown.index(erase) < shown.index(REFUSAL_TEXT)
+    assert WITHDRAWN not in shown
+
+
+@pytest.mark.unit
+def test_help_documents_the_exit_codes():
+    parser = argparse.ArgumentParser(prog="rag")
+    sub = parser.add_subparsers()
+    register(sub)
+    ask_help = sub.choices["ask"].format_help()
+    assert "exit codes:" in ask_help
+    assert "\n  0  answered" in ask_help and "\n  3  refused" in ask_help and "\n  2  usage" in ask_help
+    assert "exit codes:" in sub.choices["chat"].format_help()
+
+
+@pytest.mark.unit
+def test_since_after_until_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
+    args = argparse.Namespace(
+        profile="test", llm=None, since=dt.date(2017, 2, 1), until=dt.date(2017, 1, 1), source=[],
+        question="Who?", json=False, no_stream=False,
+    )  # fmt: skip
+    assert ask_command(args) == 2
+    assert "swap them" in capsys.readouterr().err
+
+
 @pytest.mark.integration
-def test_ask_streams_then_prints_sources(indexed):
+def test_an_invented_answer_is_never_printed(indexed):
+    """The reported case: a made-up reply was streamed, then withdrawn, with exit code 0."""
+    invented = "The restaurant opened in 2016 [1]. Its chef is Amira Holt [2]."
+    engine = AnswerEngine(indexed.settings, with_settings(indexed, indexed.settings))
+    engine.components.__dict__["llm"] = ScriptedChatModel(answer=invented)
+    out, err = Terminal(), Terminal()
+    answer = render_stream(engine.stream("How many people live in Deir al-Zor city?"), out, err=err)
+    assert answer.refused
+    shown = out.getvalue() + err.getvalue()
+    assert "Amira Holt" not in shown and "restaurant" not in shown
+    assert out.getvalue().startswith(
+        REFUSAL_TEXT + "\n  The reply the model wrote is not backed by the articles"
+    )
+    assert "closest articles are" in " ".join(out.getvalue().split())
+
+
+@pytest.mark.integration
+def test_a_backed_reply_is_printed_sentence_by_sentence(indexed):
+    reply = "Around 200,000 people live in Deir Ezzor city [1]. Its mayor is Amira Holt [1]."
+    engine = AnswerEngine(indexed.settings, with_settings(indexed, indexed.settings))
+    engine.components.__dict__["llm"] = ScriptedChatModel(answer=reply)
+    out = io.StringIO()
+    answer = render_stream(engine.stream("How many people live in Deir al-Zor city?"), out, err=io.StringIO())
+    assert not answer.refused
+    lines = out.getvalue().splitlines()
+    assert lines[:2] == [
+        "  Around 200,000 people live in Deir Ezzor city [1].",
+        "  Its mayor is Amira Holt [1]." + UNSUPPORTED_FLAG,
+    ]
+    assert "Sources:" in lines and out.getvalue().count("Amira Holt") == 1
+
+
+@pytest.mark.integration
+def test_ask_prints_checked_sentences_and_exit_code_tells_answered_from_refused(indexed):
     settings = indexed.settings
     result = run_rag(["ask", "Which group said it would not attend the Astana talks?"], settings.data_dir,
                      settings.cache_dir)  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "Sources:" in result.stdout and "[retrieval" in result.stdout
+    assert result.returncode in (0, EXIT_REFUSED), result.stderr
+    assert "[retrieval" in result.stdout
+    if result.returncode == 0:  # the small model's reply was backed
+        assert "Sources:" in result.stdout and result.stdout.startswith("  ")
+        assert REFUSAL_TEXT not in result.stdout
+    else:
+        assert result.stdout.startswith(REFUSAL_TEXT + "\n")
+        assert "Sources:" not in result.stdout
 
 
 @pytest.mark.integration
 def test_unanswerable_question_from_the_command_line(indexed):
     settings = indexed.settings
-    result = run_rag(["ask", "--json", "What is the population of Kazakhstan?"], settings.data_dir,
-                     settings.cache_dir)  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    question = "What is the population of Kazakhstan?"
+    result = run_rag(["ask", question], settings.data_dir, settings.cache_dir)
+    assert result.returncode == EXIT_REFUSED, result.stderr
+    assert result.stdout.startswith(REFUSAL_TEXT + "\n  No article in the archive covers")
+    assert "closest articles are" in " ".join(result.stdout.split()) and "threshold" not in result.stdout
+    result = run_rag(["ask", "--json", question], settings.data_dir, settings.cache_dir)
+    assert result.returncode == EXIT_REFUSED, result.stderr
     answer = json.loads(result.stdout)
     assert answer["refused"] is True
-    assert answer["text"] == "The archive does not hold the answer to this question."
+    assert answer["text"] == REFUSAL_TEXT
+    assert "No article in the archive covers" in answer["refusal_reason"]
+    assert "threshold" in answer["refusal_details"]
 
 
 @pytest.mark.integration
