@@ -76,6 +76,9 @@ class WikinewsQuestion(BaseModel):
     """Regex (case-insensitive) matching the article's wording where ``answer`` paraphrases it."""
     date: dt.date
     kind: Literal["fact", "number", "date", "who", "where"]
+    style: Literal["named", "descriptive"] = "named"
+    """named: the question names the story's people, places or organisations; descriptive: it
+    describes the event without the names in the article's title (harder for keyword search)."""
     article_ids: list[str] = []
     """Every article that answers the question equally, where there is more than one."""
 
@@ -315,13 +318,11 @@ def run_benchmark(articles_path: Path, questions: Sequence[WikinewsQuestion], wo
         baselines = Baselines(articles, components.embedding)
         baseline_s = time.perf_counter() - mark
 
-        ranks: dict[str, dict[str, list[int | None]]] = {f: {m: [] for m in METHODS} for f in FILTERS}
-        in_prompt: dict[str, list[bool]] = {f: [] for f in FILTERS}
         per_question = []
         mark = time.perf_counter()
         for question in questions:
             vector = components.embedding.get_query_embedding(question.question)
-            row: dict[str, object] = {"id": question.id, "kind": question.kind}
+            row: dict[str, object] = {"id": question.id, "kind": question.kind, "style": question.style}
             for name in FILTERS:
                 window = date_window(question.date) if name == "window" else None
                 allowed = baselines.allowed(window)
@@ -336,12 +337,8 @@ def run_benchmark(articles_path: Path, questions: Sequence[WikinewsQuestion], wo
                     "product": product,
                 }
                 for method, ranking in rankings.items():
-                    rank = rank_of(ranking, question.relevant)
-                    ranks[name][method].append(rank)
-                    row[f"{method}/{name}"] = rank
-                found = any(a in question.relevant for a in sources)
-                in_prompt[name].append(found)
-                row[f"prompt/{name}"] = found
+                    row[f"{method}/{name}"] = rank_of(ranking, question.relevant)
+                row[f"prompt/{name}"] = any(a in question.relevant for a in sources)
             per_question.append(row)
         questions_s = time.perf_counter() - mark
 
@@ -364,12 +361,11 @@ def run_benchmark(articles_path: Path, questions: Sequence[WikinewsQuestion], wo
             "chunk_tokens": settings.chunking.chunk_tokens,
             "window_days": [-DAYS_BEFORE, DAYS_AFTER],
         },
-        "results": {
-            name: {
-                **{method: summarise(ranks[name][method]) for method in METHODS},
-                "prompt": {"in_sources": sum(in_prompt[name]) / max(len(questions), 1)},
-            }
-            for name in FILTERS
+        "results": results_of(per_question),
+        "by_style": {
+            style: {"questions": len(rows), **results_of(rows)}
+            for style in ("named", "descriptive")
+            if (rows := [row for row in per_question if row["style"] == style])
         },
         "seconds": {
             "index": round(index_s, 1),
@@ -381,6 +377,17 @@ def run_benchmark(articles_path: Path, questions: Sequence[WikinewsQuestion], wo
     }
 
 
+def results_of(rows: Sequence[Mapping[str, object]]) -> dict[str, dict]:
+    """Per filter: each method's hit@1 / hit@10 / MRR@10 and the prompt-source hit rate over ``rows``."""
+    return {
+        name: {
+            **{method: summarise([row[f"{method}/{name}"] for row in rows]) for method in METHODS},
+            "prompt": {"in_sources": sum(bool(row[f"prompt/{name}"]) for row in rows) / max(len(rows), 1)},
+        }
+        for name in FILTERS
+    }
+
+
 LABELS = {
     "bm25": "BM25 over whole articles (bm25s)",
     "dense": "MiniLM on one title+lead passage per article",
@@ -389,28 +396,34 @@ LABELS = {
 }
 
 
-def render_markdown(report: dict) -> str:
-    results = report["results"]
-
+def _table(results: dict, heading: str, max_sources: int) -> list[str]:
     def cell(figures: dict[str, float]) -> str:
         return f"{figures['hit@1']:.3f} / {figures['hit@10']:.3f} / {figures['mrr@10']:.3f}"
 
     lines = [
+        f"| {heading}: hit@1 / hit@10 / MRR@10 | no date filter | date window [date -{DAYS_BEFORE} d, +{DAYS_AFTER} d] |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {LABELS[m]} | {cell(results['none'][m])} | {cell(results['window'][m])} |" for m in METHODS]
+    prompt = [results[name]["prompt"]["in_sources"] for name in FILTERS]
+    lines.append(
+        f"| product's prompt sources (the <= {max_sources} the model sees) "
+        f"| answering article among them {prompt[0]:.3f} | {prompt[1]:.3f} |"
+    )
+    return lines
+
+
+def render_markdown(report: dict) -> str:
+    """The results table over all questions, then one per question style."""
+    max_sources = report["settings"]["max_sources"]
+    lines = [
         f"Wikinews retrieval benchmark: {report['questions']} questions over {report['question_articles']} "
         f"answering articles; {report['data']['articles']} articles indexed as {report['index']['chunks']} chunks.",
         "",
-        f"| method (hit@1 / hit@10 / MRR@10) | no date filter | date window [date -{DAYS_BEFORE} d, +{DAYS_AFTER} d] |",
-        "|---|---|---|",
+        *_table(report["results"], f"all {report['questions']} questions", max_sources),
     ]
-    for method in METHODS:
-        lines.append(
-            f"| {LABELS[method]} | {cell(results['none'][method])} | {cell(results['window'][method])} |"
-        )
-    prompt = [results[name]["prompt"]["in_sources"] for name in FILTERS]
-    lines.append(
-        f"| product's prompt sources (the <= {report['settings']['max_sources']} the model sees) "
-        f"| answering article among them {prompt[0]:.3f} | {prompt[1]:.3f} |"
-    )
+    for style, figures in report.get("by_style", {}).items():
+        lines += ["", *_table(figures, f"{figures['questions']} {style} questions", max_sources)]
     seconds = report["seconds"]
     lines += [
         "",

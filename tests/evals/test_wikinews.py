@@ -124,6 +124,7 @@ def test_questions_file_schema_and_spread() -> None:
     assert len(questions) >= 60
     articles = {q.article_id for q in questions}
     assert len(articles) >= 50
+    assert len({q.id for q in questions}) == len(questions)
     years = Counter(q.date.year for q in questions)
     assert set(years) == {2019, 2020} and min(years.values()) >= 20
     kinds = Counter(q.kind for q in questions)
@@ -132,9 +133,12 @@ def test_questions_file_schema_and_spread() -> None:
     assert all(q.article_id in q.relevant for q in questions)
     timed = [q for q in questions if re.search(r"\b(19|20)\d\d\b", q.question)]
     assert 5 <= len(timed) < len(questions) / 2  # some name a time, most do not
-    # the questions are our own words: none carries its answer pattern's wording
+    styles = Counter(q.style for q in questions)
+    assert styles["named"] >= 30 and styles["descriptive"] >= 30
+    # the questions are our own words: none carries its answer, nor its answer pattern's wording
     for q in questions:
         assert q.question.endswith("?"), q.id
+        assert q.answer.casefold() not in q.question.casefold(), q.id
         if q.answer_pattern:
             assert not re.search(q.answer_pattern, q.question, flags=re.IGNORECASE), q.id
 
