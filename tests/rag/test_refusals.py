@@ -1,0 +1,60 @@
+"""Refusal reasons in plain words, naming the closest articles by title, outlet and date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rag import refusals
+from rag.types import Filters, Passage, Source
+
+
+def source(number: int, article_id: str, **fields) -> Source:
+    passage = Passage(chunk_id=f"{article_id}-c", article_id=article_id, start=0, end=10, **fields)
+    return Source(number=number, passage=passage)
+
+
+SOURCES = [
+    source(1, "a", text="x", title="Syria war: Dozens dead", source="BBC News", date=dt.date(2017, 1, 16)),
+    source(2, "a", text="same article, another passage", title="Syria war: Dozens dead", source="BBC News"),
+    source(3, "b", text="AMMAN - Syrian rebel negotiator Mohammad Alloush said on Monday he would head it."),
+    source(4, "c", text="y", title="Astana talks", date=dt.date(2017, 1, 23)),
+    source(5, "d", text="z", title="Fourth article", source="AFP"),
+]
+
+
+@pytest.mark.unit
+def test_closest_articles_are_named_once_each_by_title_outlet_and_date():
+    assert refusals.closest_articles(SOURCES) == [
+        "“Syria war: Dozens dead” (BBC News, 16 January 2017)",
+        "the article beginning “AMMAN - Syrian rebel negotiator Mohammad Alloush said …”",
+        "“Astana talks” (23 January 2017)",
+    ]
+
+
+@pytest.mark.unit
+def test_each_reason_is_a_sentence_naming_the_closest_articles():
+    question = "Who won the 2017 French election?"
+    assert refusals.not_covered(question, SOURCES[:1]) == (
+        "No article in the archive covers “Who won the 2017 French election?”. "
+        "The closest articles are: “Syria war: Dozens dead” (BBC News, 16 January 2017)."
+    )
+    for reason in (
+        refusals.model_declined(SOURCES),
+        refusals.no_sentence(SOURCES),
+        refusals.nothing_checkable(SOURCES),
+        refusals.not_backed(SOURCES),
+    ):
+        assert reason.endswith("“Astana talks” (23 January 2017).")
+        assert "Fourth article" not in reason  # three are enough
+    assert refusals.not_backed([]) == (
+        "The reply the model wrote is not backed by the articles it was given, so it is not shown as an answer."
+    )
+
+
+@pytest.mark.unit
+def test_nothing_matched_says_to_widen_the_filters_when_there_are_some():
+    assert refusals.nothing_matched(None) == "No article in the archive matches the question."
+    assert refusals.nothing_matched(Filters()) == "No article in the archive matches the question."
+    assert "widen or remove the filters" in refusals.nothing_matched(Filters(sources=["AFP"]))
