@@ -244,6 +244,21 @@ def test_each_sentence_is_checked_and_sent_while_the_model_writes_the_next(compo
 
 
 @pytest.mark.integration
+def test_with_the_judge_on_sentences_are_checked_once_the_model_is_free(components: Components):
+    """The judge is the model that is writing: its questions wait until the reply is finished."""
+    settings = components.settings.with_overrides(**{"answer.judge": True})
+    reply = "Around 200,000 people live in Deir Ezzor city [1]. The city is besieged by the Islamic State group [1]."
+    engine = AnswerEngine(settings, with_settings(components, settings))
+    scripted = ScriptedChatModel(answer=reply)
+    engine.components.__dict__["llm"] = scripted
+    events = list(engine.stream(ANSWERABLE))
+    kinds = [e.kind for e in events]
+    last_token = max(i for i, kind in enumerate(kinds) if kind == "token")
+    assert kinds[last_token + 1 :] == ["sentence", "sentence", "answer"]
+    assert [e.sentence for e in events if e.kind == "sentence"] == events[-1].answer.sentences
+
+
+@pytest.mark.integration
 def test_every_citation_names_a_source_and_sentence_offsets_hold(engine: AnswerEngine):
     for question in (ANSWERABLE, "Which group said it would not attend the Astana talks?"):
         answer = engine.answer(question)
