@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, TypeAdapter
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 APP_NAME = "news-rag"
@@ -144,17 +144,30 @@ class Settings(BaseSettings):
         return self.cache_dir / "models"
 
     def with_overrides(self, **updates: Any) -> Settings:
-        """Copy with dotted-path overrides, e.g. ``{"llm.backend": "small"}`` (CLI flags)."""
-        data = self.model_dump()
+        """Copy with dotted-path overrides, e.g. ``{"llm.backend": "small"}`` (CLI flags).
+
+        The copy is made field by field rather than by validating a dump: a new ``Settings``
+        re-reads the environment, which ranks above init values, so ``RAG_LLM__BACKEND=local``
+        used to beat ``--llm small`` on the command line. A flag the user typed wins.
+        """
+        result: BaseModel = self
         for dotted, value in updates.items():
-            if value is None:
-                continue
-            node = data
-            *parents, leaf = dotted.split(".")
-            for key in parents:
-                node = node[key]
-            node[leaf] = value
-        return Settings.model_validate(data)
+            if value is not None:
+                result = _replace(result, dotted.split("."), value)
+        assert isinstance(result, Settings)
+        return result
+
+
+def _replace(model: BaseModel, path: list[str], value: Any) -> BaseModel:
+    head, *rest = path
+    field = type(model).model_fields.get(head)
+    if field is None:
+        raise KeyError(f"{type(model).__name__} has no setting {head!r}")
+    if rest:
+        new_value: Any = _replace(getattr(model, head), rest, value)
+    else:
+        new_value = TypeAdapter(field.annotation).validate_python(value)
+    return model.model_copy(update={head: new_value})
 
 
 PROFILES: dict[str, dict[str, Any]] = {
