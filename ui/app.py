@@ -223,7 +223,7 @@ class ChatUI:
 
             build_archive_tab(self)  # the Archive tab: list, open, delete, add (ui/archive.py)
 
-            ask_inputs = [question, since, until, source, session]
+            ask_inputs = [question, since, until, source, session, chatbot]
             ask_outputs = [chatbot, sources_panel, question, session, conversations]
             ask_outputs += [filter_message, stop_button, title_box]
             gr.on(

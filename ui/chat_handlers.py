@@ -114,9 +114,14 @@ class ChatHandlers:
         until: str,
         sources: list[str] | None,
         session: dict[str, Any],
+        shown: list[dict[str, Any]] | None,
         request: gr.Request,
     ) -> Iterator[tuple]:
-        """Stream one answer; outputs: chat, sources, box, session, list, notice, stop button, title."""
+        """Stream one answer; outputs: chat, sources, box, session, list, notice, stop button, title.
+
+        ``shown`` is the chat as on screen: it keeps the notes of stopped turns, which are not
+        stored, so the user still sees what they asked before.
+        """
         skip = gr.skip
         owner, key = owner_of(request), session_of(request)
         question = (question or "").strip()
@@ -134,17 +139,17 @@ class ChatHandlers:
             yield skip(), skip(), skip(), session, skip(), BUSY, skip(), skip()
             return
         try:
-            yield from self._answer(question, filters, past, session, owner, run)
+            yield from self._answer(question, filters, past, session, owner, run, shown)
         finally:
             self.runs.finish(key, run)
 
-    def _answer(self, question, filters, past, session, owner, run) -> Iterator[tuple]:
+    def _answer(self, question, filters, past, session, owner, run, shown) -> Iterator[tuple]:
         skip = gr.skip
         if past is None:  # no conversation yet, or it was deleted meanwhile
-            past = []
+            past, shown = [], None
             session = {**session, "conversation_id": self.chat.new_conversation(owner)}
         cid = run.conversation_id = session["conversation_id"]
-        messages = self.messages(past)
+        messages = screen_messages(shown) or self.messages(past)
         messages += [
             {"role": "user", "content": render.render_user(question)},
             bot(render.render_progress([], "")),
@@ -174,15 +179,13 @@ class ChatHandlers:
                     yield messages, skip(), skip(), session, skip(), skip(), skip(), skip()
         except Exception as exc:  # shown in the chat: the page must stay usable
             if run.cancel.is_set():
+                yield from self._cancelled(run, messages, session)
                 return
             messages[-1] = bot(render.render_error(f"{type(exc).__name__}: {exc}"))
             yield messages, skip(), skip(), session, listing, "", gr.Button(interactive=False), skip()
             return
         if run.cancel.is_set():
-            # New chat or another conversation is on screen now: write nothing into it.
-            if run.reason == "stop":
-                messages[-1] = bot(render.render_stopped())
-                yield messages, skip(), skip(), session, skip(), "", gr.Button(interactive=False), skip()
+            yield from self._cancelled(run, messages, session)
             return
         if answer is None:
             messages[-1] = bot(render.render_error("The answer stream ended early; ask again."))
@@ -199,6 +202,27 @@ class ChatHandlers:
             gr.Button(interactive=False),
             self._title(cid, owner),
         )
+
+    def _cancelled(self, run, messages: list[dict[str, str]], session: dict[str, Any]) -> Iterator[tuple]:
+        """The last update of a stopped answer: a plain note, or nothing at all for New chat.
+
+        Gradio sends a streaming handler's last update again when it ends, so a handler that
+        simply returned would put its last draft back into the chat New chat had emptied.
+        """
+        if run.reason == "stop":
+            messages[-1] = bot(render.render_stopped())
+            yield (
+                messages,
+                gr.skip(),
+                gr.skip(),
+                session,
+                gr.skip(),
+                "",
+                gr.Button(interactive=False),
+                gr.skip(),
+            )
+        else:  # New chat or another conversation is on screen now: write nothing into it
+            yield (gr.skip(),) * 8
 
     def stop(self, request: gr.Request) -> None:
         """End the answer being written; its handler replaces the draft with a plain note."""
@@ -289,6 +313,18 @@ class ChatHandlers:
         except UnknownConversationError as exc:
             raise gr.Error(f"{exc} Pass an empty conversation_id to start a new one.") from None
         return answer_payload(answer, cid)
+
+
+def screen_messages(shown: list[dict[str, Any]] | None) -> list[dict[str, str]]:
+    """The chat's messages as gradio hands them in (content as a list of parts), as HTML strings."""
+    out = []
+    for message in shown or []:
+        content = message.get("content")
+        if isinstance(content, list):
+            content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+        if isinstance(content, str) and message.get("role") in ("user", "assistant"):
+            out.append({"role": message["role"], "content": content})
+    return out
 
 
 def answer_payload(answer: Answer, conversation_id: str) -> dict[str, Any]:

@@ -12,6 +12,8 @@ import uuid
 import httpx
 import pytest
 
+from tests.ui.conftest import OTHER_USER
+
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 ANSWER_TIMEOUT_MS = 600_000
@@ -19,22 +21,29 @@ ANSWER_TIMEOUT_MS = 600_000
 BOT = '#chat [data-testid="bot"]'
 USER_MSG = '#chat [data-testid="user"]'
 
-# Records the length of the streaming answer each time the chat changes, so a test can see
-# the answer grow rather than only its end state.
+# Records the length of the answer being written each time the chat changes, so a test can
+# see it grow rather than only its end state, and whether any of it showed outside the draft
+# box or the checked sentences.
 WATCH_STREAM = """
 () => {
   window.__lengths = [];
+  window.__outside = [];
   const chat = document.querySelector('#chat');
   new MutationObserver(() => {
-    const parts = chat.querySelectorAll('[data-testid="bot"] .streaming');
-    if (parts.length) window.__lengths.push(parts[parts.length - 1].textContent.length);
+    const bots = chat.querySelectorAll('[data-testid="bot"]');
+    const last = bots[bots.length - 1];
+    if (!last || !last.querySelector('.draft')) return;
+    const shown = [...last.querySelectorAll('.draft-text, .answer.checked')];
+    window.__lengths.push(shown.reduce((n, el) => n + el.textContent.length, 0));
+    const stray = last.querySelector('.answer:not(.checked)');
+    if (stray) window.__outside.push(stray.textContent);
   }).observe(chat, {subtree: true, childList: true, characterData: true});
 }
 """
 FINISHED = """
 (n) => {
   const bots = document.querySelectorAll('#chat [data-testid="bot"]');
-  return bots.length >= n && !bots[bots.length - 1].querySelector('.streaming');
+  return bots.length >= n && !bots[bots.length - 1].querySelector('.draft, .streaming');
 }
 """
 
@@ -116,7 +125,7 @@ def test_streamed_answer_links_citations_to_source_cards_and_follow_up(new_page,
     growing = sorted(set(lengths))
     print(f"streamed answer observed at {len(growing)} lengths: {growing}")
     assert len(growing) >= 3, f"the answer did not stream: lengths seen {lengths}"
-    assert lengths == sorted(lengths), f"the streamed answer shrank: {lengths}"
+    assert page.evaluate("window.__outside") == []  # nothing unchecked was shown as the answer
 
     answer = last_answer(page)
     final_text = answer.inner_text()
@@ -170,7 +179,7 @@ def test_streamed_answer_links_citations_to_source_cards_and_follow_up(new_page,
     page.click("#new-chat")
     page.wait_for_function(f"() => document.querySelectorAll('{BOT}').length === 0")
     options = page.locator("#conversations label")
-    assert options.count() == 1 and "Deir al-Zor" in options.first.inner_text()
+    assert options.count() >= 1 and "Deir al-Zor" in options.first.inner_text()  # most recent first
     options.first.click()
     page.wait_for_function(f"() => document.querySelectorAll('{BOT}').length === 2")
     assert "civilians" in page.locator(USER_MSG).last.inner_text()
@@ -247,7 +256,7 @@ def test_markup_inside_articles_is_shown_as_text_and_never_runs(new_page, tmp_pa
 
 
 def test_two_people_chatting_at_once_see_only_their_own_conversation(new_page, server):
-    first, second = new_page(), new_page()
+    first, second = new_page(), new_page(OTHER_USER)
     questions = {
         "first": "When do the Astana peace talks begin?",
         "second": "Who is Mohammad Alloush?",
@@ -273,4 +282,4 @@ def test_two_people_chatting_at_once_see_only_their_own_conversation(new_page, s
         assert users == [questions[name]], f"{name} sees {users}"
         assert page.locator(BOT).count() == 1
         options = page.locator("#conversations label").all_inner_texts()
-        assert len(options) == 1 and questions[other] not in json.dumps(options)
+        assert options[0].strip() == questions[name] and questions[other] not in json.dumps(options)
