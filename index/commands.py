@@ -222,7 +222,7 @@ def _print_report(report: IndexReport, settings: Settings) -> None:
         ("skipped", len(report.skipped)),
         ("chunks added", report.chunks_added),
         ("tokens embedded", report.tokens_embedded),
-        ("duplicate groups", report.duplicate_groups),
+        ("passages shared by several articles", report.duplicate_groups),
         ("articles / chunks in index", f"{report.articles_total} / {report.chunks_total}"),
         ("seconds", f"{report.seconds:.1f}"),
         ("chunks/s", f"{report.chunks_per_s:.1f}"),
@@ -301,7 +301,10 @@ def run_status(args: argparse.Namespace) -> int:
     rows = [
         ("articles", str(stats.articles)),
         ("chunks", str(stats.chunks)),
-        ("duplicate groups", f"{stats.duplicate_groups} ({stats.duplicate_chunks} chunks)"),
+        (
+            "passages shared by several articles",
+            f"{stats.duplicate_groups} (carried by {stats.duplicate_chunks} chunks in all)",
+        ),
         ("embedding model", stats.embedding_model or "(nothing indexed yet)"),
         ("answer model", f"{settings.llm.backend}: {info['llm_model']}"),
         (
