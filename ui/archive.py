@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -268,37 +268,41 @@ class ArchiveTab:
         folder: Sequence[Any] | None,
         request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
-    ) -> tuple:
-        """Copy, unpack and index the uploads; outputs: summary, files box, folder box."""
+    ) -> Iterator[tuple]:
+        """Copy, unpack and index the uploads; outputs: summary, files box, folder box.
+
+        The earlier summary is cleared first, so the one shown at the end is this upload's."""
         from index.intake import take_uploads
         from index.pipeline import Indexer
 
         paths = [Path(getattr(f, "name", f)) for f in [*(files or []), *(folder or [])]]
         if not paths:
-            return "<p>Choose files, a folder or a .zip first.</p>", gr.skip(), gr.skip()
+            yield "<p>Choose files, a folder or a .zip first.</p>", gr.skip(), gr.skip()
+            return
+        yield "", gr.skip(), gr.skip()
         cancel = threading.Event()
         key = _session(request)
         self._cancels[key] = cancel
         try:
             progress(0, desc="Copying uploads")
             intake = take_uploads(paths, self.uploads, max_file_mb=self.settings.ingest.max_file_mb)
-            if not intake.paths:
-                return render_summary(intake, None), None, None
-            progress(0, desc="Waiting for another upload to finish")
-            with self.index_lock:
-                indexer = Indexer(self.settings, self.components.store, self.components.embedding)
+            report, error = None, None
+            if intake.paths:
+                progress(0, desc="Waiting for another upload to finish")
+                with self.index_lock:
+                    indexer = Indexer(self.settings, self.components.store, self.components.embedding)
 
-                def on_progress(event: IndexProgress) -> None:
-                    fraction, words = progress_text(event)
-                    progress(fraction, desc=words)
+                    def on_progress(event: IndexProgress) -> None:
+                        fraction, words = progress_text(event)
+                        progress(fraction, desc=words)
 
-                try:
-                    report = indexer.run(intake.paths, progress=on_progress, cancel=cancel.is_set)
-                except Exception as error:  # shown next to the upload: the page must stay usable
-                    return render_summary(intake, None, f"Indexing failed: {error}"), gr.skip(), gr.skip()
+                    try:
+                        report = indexer.run(intake.paths, progress=on_progress, cancel=cancel.is_set)
+                    except Exception as exc:  # shown next to the upload: the page must stay usable
+                        error = f"Indexing failed: {exc}"
         finally:
             self._cancels.pop(key, None)
-        return render_summary(intake, report), None, None
+        yield render_summary(intake, report, error), None, None
 
     def cancel(self, request: gr.Request) -> str:
         event = self._cancels.get(_session(request))
