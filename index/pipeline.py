@@ -180,9 +180,11 @@ class Indexer:
         unit: list[tuple[Article, bool, list[Chunk], list[Signature]]] = []
         unit_size = 0
 
-        def flush() -> None:
+        def flush() -> bool:
+            """Embed and store the unit; False (nothing stored) when cancelled meanwhile."""
             nonlocal unit, unit_size, done
-            self._write_unit(unit)
+            if not self._write_unit(unit, stopped):
+                return False
             for _, _, chunks, _ in unit:
                 report.chunks_added += len(chunks)
                 report.tokens_embedded += sum(chunk.n_tokens for chunk in chunks)
@@ -201,15 +203,20 @@ class Indexer:
                 )
             )
             unit, unit_size = [], 0
+            return True
+
+        def leave_out(rest: list[tuple[Article, bool]]) -> None:
+            """Cancelled: the unit in hand and ``rest`` are not written; they join ``not_indexed``."""
+            nonlocal unit, unit_size
+            left = [a.article_id for a, _, _, _ in unit] + [a.article_id for a, _ in rest]
+            for article_id in left:
+                duplicates.remove_article(article_id)
+            _leave_out(report, left)
+            unit, unit_size = [], 0
 
         for position, (article, replaces) in enumerate(work):
             if stopped():
-                # The unit being assembled is not written: its articles join the rest.
-                left = [a.article_id for a, _, _, _ in unit] + [a.article_id for a, _ in work[position:]]
-                for article_id in left:
-                    duplicates.remove_article(article_id)
-                _leave_out(report, left)
-                unit, unit_size = [], 0
+                leave_out(work[position:])
                 break
             mark = time.perf_counter()
             chunks = self.chunker.chunk(article)
@@ -221,10 +228,11 @@ class Indexer:
             self._time("dedup", mark)
             unit.append((article, replaces, chunks, signatures))
             unit_size += len(chunks)
-            if unit_size >= self.unit_chunks:
-                flush()
-        if unit:
-            flush()
+            if unit_size >= self.unit_chunks and not flush():
+                leave_out(work[position + 1 :])
+                break
+        if unit and not flush():
+            leave_out([])
         report.embed_seconds = time.perf_counter() - embed_started
 
         # A cancelled update left its old version stored but not in ``duplicates``: count from the store.
@@ -264,11 +272,17 @@ class Indexer:
             )
         return duplicates, orphans
 
-    def _write_unit(self, unit: list[tuple[Article, bool, list[Chunk], list[Signature]]]) -> None:
+    def _write_unit(
+        self, unit: list[tuple[Article, bool, list[Chunk], list[Signature]]], stopped: CancelCheck
+    ) -> bool:
+        """Embed the unit's chunks and store them; nothing is stored when ``stopped()`` turned
+        true during the embedding (the longest step, so a cancel waits at most one unit)."""
         texts = [chunk.text for _, _, chunks, _ in unit for chunk in chunks]
         mark = time.perf_counter()
         vectors = self.embedding.get_text_embedding_batch(texts) if texts else []
         self._time("embed", mark)
+        if stopped():
+            return False
         mark = time.perf_counter()
         # Replaced articles leave the manifest before their old chunks go (see ChunkStore).
         replaced = [article.article_id for article, replaces, _, _ in unit if replaces]
@@ -285,6 +299,7 @@ class Indexer:
         self.store.write_chunks(batch)
         self.store.write_articles(manifest)
         self._time("write", mark)
+        return True
 
 
 def _leave_out(report: IndexReport, article_ids: list[str]) -> None:

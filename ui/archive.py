@@ -376,9 +376,12 @@ class ArchiveTab:
                         files = gr.File(
                             file_count="multiple",
                             label="Files or .zip archives",
+                            height=150,
                             elem_id="archive-files",
                         )
-                        folder = gr.File(file_count="directory", label="A folder", elem_id="archive-folder")
+                        folder = gr.File(
+                            file_count="directory", label="A folder", height=150, elem_id="archive-folder"
+                        )
                         with gr.Row():
                             add = gr.Button("Add to archive", variant="primary", elem_id="archive-add-button")
                             stop = gr.Button("Cancel", elem_id="archive-cancel")

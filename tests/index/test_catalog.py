@@ -210,6 +210,25 @@ def test_a_cancelled_run_keeps_what_it_wrote_and_the_next_run_finishes(
     assert sorted(rest.unchanged) == sorted(report.added)
 
 
+def test_a_cancel_during_embedding_stores_nothing_of_that_batch(
+    settings: Settings, embedding, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "few"
+    write_corpus(corpus, 6, seed=5)
+    store = open_store(settings, embedding)
+    indexer = Indexer(settings, store, embedding)
+    indexer.unit_chunks = 10_000  # one batch for all six articles
+    checks = []
+
+    def cancel() -> bool:  # asked once per file read, once per article, then after the embedding
+        checks.append(1)
+        return len(checks) > 12
+
+    report = indexer.run([corpus], cancel=cancel)
+    assert report.cancelled and report.added == [] and len(report.not_indexed) == 6
+    assert store.count_articles() == 0 and store.count_chunks() == 0
+
+
 def test_a_run_cancelled_while_reading_writes_nothing(
     settings: Settings, embedding, corpus_copy: Path
 ) -> None:

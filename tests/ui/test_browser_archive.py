@@ -224,7 +224,7 @@ def test_zip_and_folder_uploads_add_articles_with_a_summary(archive_page, tmp_pa
 
 def test_cancel_during_a_multi_file_upload_keeps_a_consistent_archive(archive_page, tmp_path, results_dir):
     corpus = tmp_path / "many"
-    write_corpus(corpus, 120, seed=11)
+    write_corpus(corpus, 160, seed=11)
     files = sorted(corpus.glob("*.txt"))
     page = archive_page()
     before = total(page)
@@ -239,7 +239,7 @@ def test_cancel_during_a_multi_file_upload_keeps_a_consistent_archive(archive_pa
     summary = page.inner_text("#archive-summary")
     added = int(re.search(r"(\d+) added", summary).group(1))
     not_indexed = int(re.search(r"(\d+) article\(s\) were not indexed", summary).group(1))
-    assert added > 0 and not_indexed > 0 and added + not_indexed == 120, summary
+    assert added > 0 and not_indexed > 0 and added + not_indexed == 160, summary
     page.locator("#archive-info").filter(has_text=f"of {before + added:,}").wait_for()
     assert total(page) == before + added  # what was indexed stays, nothing else
 
@@ -248,4 +248,4 @@ def test_cancel_during_a_multi_file_upload_keeps_a_consistent_archive(archive_pa
     summary = add_and_wait(page, "#archive-files", files, expect="Summary")
     assert f"{not_indexed} added" in summary and f"{added} unchanged" in summary
     type_into(page, "#archive-search", "report")
-    assert total(page) == before + 120
+    assert total(page) == before + 160
