@@ -24,7 +24,7 @@ import gradio as gr  # noqa: E402
 from index.readers import SUPPORTED_SUFFIXES  # noqa: E402
 from rag.settings import BUNDLED_CORPUS, Settings  # noqa: E402
 from rag.types import Filters  # noqa: E402
-from ui import render  # noqa: E402
+from ui import render, render_index  # noqa: E402
 from ui.archive import build_archive_tab  # noqa: E402
 from ui.chat_handlers import ChatHandlers, new_session, owner_of  # noqa: E402
 from ui.style import CSS, HEAD  # noqa: E402
@@ -115,7 +115,7 @@ class ChatUI:
     def status_views(self) -> tuple[str, str]:
         """(one-line summary shown at the top, full table in the status panel)."""
         stats, models = self.store.stats(), self.models()
-        return render.render_status_line(stats, models), render.render_status(stats, models)
+        return render_index.render_status_line(stats, models), render_index.render_status(stats, models)
 
     def upload(self, files: Sequence[Any] | None, progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008
         """Copy uploads into the data folder, index them, report; outputs: report, summary, status, sources."""
@@ -137,7 +137,7 @@ class ChatUI:
             except Exception as exc:  # shown next to the upload: the page must stay usable
                 return render.render_error(f"Indexing failed: {exc}"), *self.status_views(), gr.skip()
         return (
-            render.render_index_report(report, [p.name for p in copied]),
+            render_index.render_index_report(report, [p.name for p in copied]),
             *self.status_views(),
             gr.Dropdown(choices=self.source_choices()),
         )

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from rag.types import Answer, Conflict, ConflictSide, Passage, Sentence, Source
-from ui import render
+from ui import render, render_index
 
 pytestmark = pytest.mark.unit
 
@@ -121,9 +121,9 @@ def test_user_question_conflicts_refusals_status_and_reports_are_inert(payload):
     assert_inert(render.render_answer(conflict, 0), payload)
     refusal = answer_with(payload, [], [], refused=True, refusal_reason=payload)
     assert_inert(render.render_answer(refusal, 0), payload)
-    assert_inert(render.render_status({"articles": 1, "mode": payload}, {"answer": "m"}), payload)
+    assert_inert(render_index.render_status({"articles": 1, "mode": payload}, {"answer": "m"}), payload)
     report = {"added": 1, "skipped": [{"path": f"/up/{payload}.txt", "reason": payload}]}
-    assert_inert(render.render_index_report(report, ["a.txt"]), payload)
+    assert_inert(render_index.render_index_report(report, ["a.txt"]), payload)
     assert_inert(render.render_streaming(payload), payload)
     assert_inert(render.render_error(payload), payload)
 
@@ -270,7 +270,7 @@ def test_cited_spans_ignores_weak_overlap():
 
 
 def test_status_names_figures_and_models():
-    html = render.render_status(
+    html = render_index.render_status(
         {
             "articles": 5,
             "chunks": 40,
@@ -304,7 +304,7 @@ def test_index_report_names_skipped_files_and_reasons():
         "chunks_added": 9,
         "skipped": [{"path": "/data/uploads/broken.json", "reason": "invalid JSON at line 1"}],
     }
-    html = render.render_index_report(report, ["a.txt", "b.txt", "broken.json"])
+    html = render_index.render_index_report(report, ["a.txt", "b.txt", "broken.json"])
     assert "2 added" in html and "9 chunk(s) indexed" in html
     assert "broken.json" in html and "invalid JSON at line 1" in html and "/data/uploads" not in html
 
@@ -325,7 +325,7 @@ def test_updates_over_time_are_told_apart_from_rival_accounts():
 
 
 def test_status_line_sums_up_the_index():
-    line = render.render_status_line(
+    line = render_index.render_status_line(
         {"articles": 5, "chunks": 30, "duplicate_groups": 6}, {"embedding": "minilm", "answer": "<b>m</b>"}
     )
     assert "5 articles · 30 chunks · 6 duplicate groups" in line

@@ -1,0 +1,96 @@
+"""HTML for the index figures and for what an upload changed (escaped like everything in :mod:`ui.render`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ui.render import escape
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if isinstance(value, Mapping):
+        return dict(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump()
+    if hasattr(value, "__dict__"):
+        return {k: v for k, v in vars(value).items() if not k.startswith("_")}
+    return {}
+
+
+STATUS_FIELDS = (
+    ("articles", "articles"),
+    ("chunks", "chunks"),
+    ("duplicate_groups", "duplicate groups"),
+    ("duplicate_chunks", "chunks in duplicate groups"),
+    ("mode", "store"),
+)
+
+
+def render_status(stats: Any, models: Mapping[str, str]) -> str:
+    """Index figures and the models in use (store paths are left out: remote users need not see them)."""
+    data = _as_dict(stats)
+    rows = [(label, data[key]) for key, label in STATUS_FIELDS if data.get(key) is not None]
+    if isinstance(data.get("size_bytes"), int):
+        rows.append(("size on disk", f"{data['size_bytes'] / 1e6:.1f} MB"))
+    rows += [(f"{name} model", value) for name, value in models.items()]
+    cells = "".join(f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>" for label, value in rows)
+    return f'<table class="index-status">{cells}</table>'
+
+
+def render_status_line(stats: Any, models: Mapping[str, str]) -> str:
+    """The index at a glance, always on screen: articles, chunks, duplicate groups, models."""
+    data = _as_dict(stats)
+    figures = [
+        f"{data[key]} {label}"
+        for key, label in (
+            ("articles", "articles"),
+            ("chunks", "chunks"),
+            ("duplicate_groups", "duplicate groups"),
+        )
+        if data.get(key) is not None
+    ]
+    model_text = ", ".join(f"{name}: {value}" for name, value in models.items())
+    return (
+        f'<div class="index-line">Index: {escape(" · ".join(figures))}'
+        + (f" — models {escape(model_text)}" if model_text else "")
+        + "</div>"
+    )
+
+
+def render_index_report(report: Any, copied: Sequence[str] = ()) -> str:
+    """What an upload changed, naming every skipped file and why."""
+    data = _as_dict(report)
+    figures = [
+        f"{_count(data[key])} {label}"
+        for key, label in (
+            ("added", "added"),
+            ("updated", "updated"),
+            ("unchanged", "unchanged"),
+            ("chunks_added", "chunk(s) indexed"),
+        )
+        if key in data
+    ]
+    skipped = list(data.get("skipped") or [])
+    lines = [f"<p><b>Uploaded {len(copied)} file(s):</b> {escape(', '.join(figures))}.</p>"]
+    if skipped:
+        items = "".join(
+            f"<li><code>{escape(_basename(_as_dict(s).get('path', '')))}</code>: {escape(_as_dict(s).get('reason', ''))}</li>"
+            for s in skipped
+        )
+        lines.append(
+            f'<div class="notice notice-skipped"><b>Skipped {len(skipped)} file(s):</b><ul>{items}</ul></div>'
+        )
+    return "".join(lines)
+
+
+def _count(value: Any) -> int:
+    """The report lists article ids for added/updated/unchanged and counts for chunks."""
+    return len(value) if isinstance(value, list | tuple | set) else int(value or 0)
+
+
+def _basename(path: str) -> str:
+    return re.split(r"[\\/]", str(path))[-1]
