@@ -414,6 +414,7 @@ class ArchiveTab:
             fn=self.add,
             inputs=[files, folder],
             outputs=[summary, files, folder],
+            show_progress_on=summary,
             concurrency_limit=1,
             concurrency_id="index",
             **private,
