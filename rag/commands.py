@@ -24,9 +24,10 @@ EXIT_REFUSED = 3
 
 ASK_EXIT_CODES = f"""exit codes:
   {EXIT_ANSWERED}  answered: every printed sentence was checked against the sources
-  {EXIT_FAILED}  no answer could be attempted: the index is empty or cannot be opened, or the model
-     is missing or unreachable (the message says what to do)
-  {EXIT_USAGE}  usage error, e.g. a malformed date or --since after --until
+  {EXIT_FAILED}  no answer could be attempted: the index is empty or cannot be opened (server
+     down, disk full, read-only folder), or the model is missing, unreachable or timed out
+     (the message says what to do)
+  {EXIT_USAGE}  usage error: an empty or over-long question, a malformed date, --since after --until
   {EXIT_REFUSED}  refused: the archive does not hold the answer (the reason names the closest articles)"""
 
 CHAT_EXIT_CODES = f"""exit codes:
@@ -110,14 +111,21 @@ def _filters(args: argparse.Namespace) -> Filters | None:
 def _open(settings) -> tuple[object | None, str | None]:
     """Components with an opened, non-empty store, or the message that says why not."""
     from rag.components import Components
+    from rag.errors import explain
 
     components = Components(settings)
     try:
         if components.store.count_chunks() == 0:
             return None, EMPTY_INDEX
     except Exception as exc:  # the store names its own remedy (server down, model changed, ...)
-        return None, f"Cannot open the index at {settings.store_path}: {exc}"
+        message = explain(exc, settings) or f"{exc.__class__.__name__}: {exc}"
+        return None, f"Cannot open the index at {_store_location(settings)}: {message}"
     return components, None
+
+
+def _store_location(settings) -> str:
+    cfg = settings.store
+    return str(settings.store_path) if cfg.mode == "embedded" else f"http://{cfg.host}:{cfg.port}"
 
 
 # -- printing ------------------------------------------------------------------------------
@@ -286,10 +294,13 @@ def render_stream(
 
 
 def ask_command(args: argparse.Namespace) -> int:
+    from rag.questions import QuestionError, clean_question
+
     settings = _settings(args)
     try:
         filters = _filters(args)
-    except UsageError as exc:
+        clean_question(args.question)  # before any model loads: an empty question costs nothing
+    except (UsageError, QuestionError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
     components, problem = _open(settings)
@@ -306,20 +317,30 @@ def ask_command(args: argparse.Namespace) -> int:
         else:
             events = engine.stream(args.question, filters=filters)
             answer = render_stream(events, sys.stdout, stream=not args.no_stream)
-    except _model_errors() as exc:
-        print(f"\nCannot answer: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    except Exception as exc:
+        message = explain_failure(exc, settings)
+        print(f"\nCannot answer: {message}", file=sys.stderr)
+        return EXIT_USAGE if _is_question_error(exc) else EXIT_FAILED
     if answer is None:
         return EXIT_FAILED
     return EXIT_REFUSED if answer.refused else EXIT_ANSWERED
 
 
-def _model_errors() -> tuple[type[Exception], ...]:
-    """Failures a user can fix (model missing or unreachable), reported without a traceback."""
-    from rag.models.checksums import ModelIntegrityError
-    from rag.models.llm import LLMUnavailableError
+def explain_failure(exc: BaseException, settings) -> str:
+    """The plain message for a failed turn (:mod:`rag.errors`); re-raises what it cannot explain,
+    so an unknown fault still shows where it came from."""
+    from rag.errors import explain
 
-    return (LLMUnavailableError, ModelIntegrityError)
+    message = explain(exc, settings)
+    if message is None:
+        raise exc
+    return message
+
+
+def _is_question_error(exc: BaseException) -> bool:
+    from rag.questions import QuestionError
+
+    return isinstance(exc, QuestionError)
 
 
 CHAT_HELP = "Ask a question. /new starts over, /sources shows the last answer's sources, /quit leaves."
@@ -368,8 +389,8 @@ def chat_command(args: argparse.Namespace, *, input_fn=input, out: TextIO | None
         out.write("\n")
         try:
             last = render_stream(service.stream(conversation, line, filters), out)
-        except _model_errors() as exc:
-            out.write(f"\nCannot answer: {exc}\n")
+        except Exception as exc:  # the turn fails; the conversation goes on
+            out.write(f"\nCannot answer: {explain_failure(exc, settings)}\n")
             continue
         if last is not None and last.standalone_question != last.question:
             out.write(f"(understood as: {last.standalone_question})\n")

@@ -30,6 +30,7 @@ from rag import prompts, refusals
 from rag.checked_stream import MemoScorer, SentenceChecker, has_words
 from rag.citations import CitationStreamFilter, DraftSentence, Scorer, parse_answer, render, verify
 from rag.evidence import source_document
+from rag.questions import clean_question
 from rag.settings import Settings
 from rag.types import Answer, Filters, Sentence, StreamEvent, Timings
 
@@ -113,9 +114,7 @@ class AnswerEngine:
         before, with the same remembered verdicts, so it does not depend on the streaming.
         """
         started = time.perf_counter()
-        question = question.strip()
-        if not question:
-            raise ValueError("The question is empty; ask something about the indexed articles")
+        question = clean_question(question)  # QuestionError (a ValueError) says what to do
         standalone = self.standalone_question(question, history)
         retrieval_started = time.perf_counter()
         result = self.retriever.run(standalone, filters)

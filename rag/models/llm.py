@@ -11,7 +11,9 @@ these models through :mod:`rag.models.llama_index_llm`.
 
 from __future__ import annotations
 
+import ctypes
 import json
+import queue
 import threading
 import time
 from collections.abc import Iterator
@@ -35,8 +37,29 @@ LOCK_TIMEOUT_S = 600.0
 """How long a call waits for the model while other calls use it."""
 
 
+ABORT_GRACE_S = 10.0
+"""How long a stopped generation may take to leave llama.cpp before the caller moves on
+(an aborted decode returns within one graph node, milliseconds)."""
+
+
 class LLMUnavailableError(RuntimeError):
     """The configured chat model cannot be reached or loaded."""
+
+
+class ModelTimeoutError(RuntimeError):
+    """The chat model produced nothing for ``llm.request_timeout_s``; the call was stopped."""
+
+
+class PromptTooLongError(ValueError):
+    """The prompt does not fit the model's context; the message says what to shorten."""
+
+
+def timeout_message(name: str, timeout_s: float) -> str:
+    return (
+        f"The chat model {name} produced nothing for {timeout_s:.0f} s, so the answer was stopped "
+        "(limit: RAG_LLM__REQUEST_TIMEOUT_S). Ask again; if it happens again the machine is "
+        "overloaded or the model file is damaged (delete it from the cache folder to rebuild it)."
+    )
 
 
 @dataclass
@@ -152,6 +175,7 @@ class LlamaCppChatModel(ChatModel):
         temperature: float = 0.0,
         max_tokens: int = 256,
         cache_bytes: int = CACHE_BYTES,
+        timeout_s: float = 120.0,
     ) -> None:
         from llama_cpp import LlamaRAMCache
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
@@ -161,8 +185,11 @@ class LlamaCppChatModel(ChatModel):
         self.temperature = temperature
         self.max_tokens = max_tokens
         self.seed = seed
+        self.timeout_s = timeout_s
+        """Longest wait for the first piece of a reply and between pieces (and for a judge call)."""
         self.last_usage = Usage()
         self._lock = threading.Lock()
+        self._abort = threading.Event()
         started = time.perf_counter()
         try:
             self._llm = _load_llama_class()(
@@ -196,6 +223,24 @@ class LlamaCppChatModel(ChatModel):
         self._llm.chat_handler = self._formatter.to_chat_handler()
         self._cache = LlamaRAMCache(capacity_bytes=cache_bytes)
         self._llm.set_cache(self._cache)
+        self._install_abort_callback()
+
+    def _install_abort_callback(self) -> None:
+        """Let llama.cpp stop a decode midway when :attr:`_abort` is set.
+
+        A prompt is evaluated in one native call per 512-token batch (seconds each on two
+        cores), so checking between tokens alone could not cut off a stuck evaluation.
+        llama-cpp-python binds the callback type but not the setter, so the setter is taken
+        from the loaded library. Cost, measured: see tests/rag/models/test_llm_timeout.py.
+        """
+        import llama_cpp
+
+        setter = llama_cpp.llama_cpp._lib.llama_set_abort_callback
+        setter.argtypes = [ctypes.c_void_p, llama_cpp.ggml_abort_callback, ctypes.c_void_p]
+        setter.restype = None
+        abort = self._abort
+        self._abort_callback = llama_cpp.ggml_abort_callback(lambda _data: abort.is_set())
+        setter(self._llm._ctx.ctx, self._abort_callback, None)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LlamaCppChatModel:
@@ -211,6 +256,7 @@ class LlamaCppChatModel(ChatModel):
             seed=cfg.seed,
             temperature=cfg.temperature,
             max_tokens=cfg.max_tokens,
+            timeout_s=cfg.request_timeout_s,
         )
 
     @contextmanager
@@ -259,13 +305,25 @@ class LlamaCppChatModel(ChatModel):
         stop: list[str] | None = None,
         temperature: float | None = None,
     ) -> Iterator[str]:
-        """Yield reply pieces; the model stays locked until the iterator is exhausted or closed."""
-        with self._exclusive():
+        """Yield reply pieces; the model stays locked until the iterator is exhausted or closed.
+
+        llama.cpp runs in a worker thread so that waiting for a piece can time out
+        (:class:`ModelTimeoutError` after ``timeout_s`` without one, first piece included);
+        the stuck decode is then aborted and the model reset for the next call.
+        """
+        if not self._lock.acquire(timeout=LOCK_TIMEOUT_S):
+            raise RuntimeError(
+                f"The chat model {self.name} stayed busy for {LOCK_TIMEOUT_S:.0f} s; a reply stream "
+                "that is never consumed or closed holds it (close streams you abandon)"
+            )
+        worker: _Generation | None = None
+        try:
             tokens = self.prompt_tokens(messages)
             if len(tokens) >= self.context_window:
-                raise ValueError(
-                    f"The prompt has {len(tokens)} tokens, more than the model's context of "
-                    f"{self.context_window} (setting llm.n_ctx); send fewer or shorter passages"
+                raise PromptTooLongError(
+                    f"The question and its passages need {len(tokens)} tokens, more than the model's "
+                    f"context of {self.context_window} (setting llm.n_ctx); ask a shorter question "
+                    "or lower retrieval.context_tokens"
                 )
             budget = self.context_window - len(tokens)
             wanted = max_tokens if max_tokens is not None else self.max_tokens
@@ -279,19 +337,44 @@ class LlamaCppChatModel(ChatModel):
                 temperature=self.temperature if temperature is None else temperature,
                 seed=self.seed,
             )
+            worker = _Generation(stream, self._abort)
             pieces: list[str] = []
             try:
-                for chunk in stream:
-                    piece = chunk["choices"][0]["delta"].get("content")
-                    if piece:
-                        pieces.append(piece)
-                        yield piece
+                for piece in worker.pieces(self.timeout_s):
+                    pieces.append(piece)
+                    yield piece
+            except queue.Empty:
+                raise ModelTimeoutError(timeout_message(self.name, self.timeout_s)) from None
             finally:
-                stream.close()
-                text = "".join(pieces)
-                # Streamed chunks carry no usage; re-tokenising the reply matches the sampled
-                # tokens except in rare merges across piece boundaries.
-                usage.completion_tokens = len(self._llm.tokenize(text.encode("utf-8"), add_bos=False))
+                worker.stop()
+                if not worker.running:
+                    text = "".join(pieces)
+                    # Streamed chunks carry no usage; re-tokenising the reply matches the sampled
+                    # tokens except in rare merges across piece boundaries.
+                    usage.completion_tokens = len(self._llm.tokenize(text.encode("utf-8"), add_bos=False))
+        finally:
+            self._release_after(worker)
+
+    def _release_after(self, worker: _Generation | None) -> None:
+        """Free the model for the next call once llama.cpp has left it.
+
+        After an abort the KV cache may hold a half-evaluated batch, so the context is reset
+        (the next call evaluates its prompt whole). A worker still inside llama.cpp after the
+        grace period keeps the model locked and frees it when it leaves.
+        """
+        if worker is None or not worker.aborted:
+            self._lock.release()
+            return
+
+        def free() -> None:
+            self._llm.reset()
+            self._abort.clear()
+            self._lock.release()
+
+        if worker.running:
+            worker.when_done(free)
+        else:
+            free()
 
     # -- judging ---------------------------------------------------------------------
     def _first_token(self, word: str) -> int:
@@ -316,7 +399,7 @@ class LlamaCppChatModel(ChatModel):
             llm = self._llm
             tokens = self.prompt_tokens(messages)
             if len(tokens) >= self.context_window:
-                raise ValueError(
+                raise PromptTooLongError(
                     f"The judge prompt has {len(tokens)} tokens, more than the model's context of "
                     f"{self.context_window} (setting llm.n_ctx)"
                 )
@@ -338,13 +421,99 @@ class LlamaCppChatModel(ChatModel):
             else:
                 keep = 0
                 llm.reset()
-            llm.eval(tokens[keep:])
+            timer = threading.Timer(self.timeout_s, self._abort.set)
+            timer.start()
+            try:
+                llm.eval(tokens[keep:])
+            except RuntimeError:
+                if not self._abort.is_set():
+                    raise
+                llm.reset()
+                raise ModelTimeoutError(timeout_message(self.name, self.timeout_s)) from None
+            finally:
+                timer.cancel()
+                self._abort.clear()
             logits = np.ctypeslib.as_array(llm._ctx.get_logits_ith(-1), shape=(llm.n_vocab(),))
             pair = np.array([logits[yes_id], logits[no_id]], dtype=np.float64)
             self.last_usage = Usage(prompt_tokens=len(tokens), completion_tokens=0, cached_tokens=keep)
         pair -= pair.max()
         weights = np.exp(pair)
         return float(weights[0] / weights.sum())
+
+
+class _Generation:
+    """A llama-cpp-python chat stream consumed in a worker thread, its pieces handed over a queue.
+
+    ``stop()`` asks the worker to leave between tokens; after a timeout (or if it does not
+    leave within :data:`ABORT_GRACE_S`) the shared abort flag also stops the native decode.
+    """
+
+    def __init__(self, stream: Iterator[Any], abort: threading.Event) -> None:
+        self._stream = stream
+        self._abort = abort
+        self._stop = threading.Event()
+        self._queue: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self._done_callbacks: list[Any] = []
+        self._done_lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="llama-generation", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for chunk in self._stream:
+                if self._stop.is_set():
+                    break
+                piece = chunk["choices"][0]["delta"].get("content")
+                if piece:
+                    self._queue.put(("piece", piece))
+            self._queue.put(("end", None))
+        except BaseException as error:  # handed to the consumer, which re-raises it
+            self._queue.put(("error", error))
+        finally:
+            try:
+                self._stream.close()  # type: ignore[attr-defined]
+            finally:
+                with self._done_lock:
+                    callbacks, self._done_callbacks = self._done_callbacks, []
+                for callback in callbacks:
+                    callback()
+
+    def pieces(self, timeout_s: float) -> Iterator[str]:
+        """The reply's pieces; ``queue.Empty`` when none comes for ``timeout_s``."""
+        while True:
+            try:
+                kind, value = self._queue.get(timeout=timeout_s)
+            except queue.Empty:
+                self._abort.set()
+                raise
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    @property
+    def aborted(self) -> bool:
+        return self._abort.is_set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(ABORT_GRACE_S)
+        if self._thread.is_alive():
+            self._abort.set()
+            self._thread.join(ABORT_GRACE_S)
+
+    def when_done(self, callback: Any) -> None:
+        """Run ``callback`` when the worker has left llama.cpp (now, if it has)."""
+        with self._done_lock:
+            if self._thread.is_alive():
+                self._done_callbacks.append(callback)
+                return
+        callback()
 
 
 class OpenAICompatibleChatModel(ChatModel):
