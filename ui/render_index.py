@@ -24,8 +24,8 @@ def _as_dict(value: Any) -> dict[str, Any]:
 STATUS_FIELDS = (
     ("articles", "articles"),
     ("chunks", "chunks"),
-    ("duplicate_groups", "duplicate groups"),
-    ("duplicate_chunks", "chunks in duplicate groups"),
+    ("duplicate_groups", "passages shared by several articles"),
+    ("duplicate_chunks", "chunks holding a shared passage"),
     ("mode", "store"),
 )
 
@@ -42,14 +42,14 @@ def render_status(stats: Any, models: Mapping[str, str]) -> str:
 
 
 def render_status_line(stats: Any, models: Mapping[str, str]) -> str:
-    """The index at a glance, always on screen: articles, chunks, duplicate groups, models."""
+    """The index at a glance, always on screen: articles, chunks, passages shared by several articles, models."""
     data = _as_dict(stats)
     figures = [
         f"{data[key]} {label}"
         for key, label in (
             ("articles", "articles"),
             ("chunks", "chunks"),
-            ("duplicate_groups", "duplicate groups"),
+            ("duplicate_groups", "passages shared by several articles"),
         )
         if data.get(key) is not None
     ]

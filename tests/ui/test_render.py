@@ -286,7 +286,7 @@ def test_status_names_figures_and_models():
         "5",
         "chunks",
         "40",
-        "duplicate groups",
+        "passages shared by several articles",
         "3",
         "2.5 MB",
         "all-MiniLM-L6-v2",
@@ -328,7 +328,7 @@ def test_status_line_sums_up_the_index():
     line = render_index.render_status_line(
         {"articles": 5, "chunks": 30, "duplicate_groups": 6}, {"embedding": "minilm", "answer": "<b>m</b>"}
     )
-    assert "5 articles · 30 chunks · 6 duplicate groups" in line
+    assert "5 articles · 30 chunks · 6 passages shared by several articles" in line
     assert "minilm" in line and "&lt;b&gt;m&lt;/b&gt;" in line
 
 
