@@ -14,12 +14,16 @@ if TYPE_CHECKING:
     from rag.settings import Settings
 
 EXIT_OK = 0
+EXIT_STORE = 1
 EXIT_USAGE = 2
 EXIT_SKIPPED = 3
 
 INDEX_EPILOG = """\
 exit status:
   0  every file was indexed (or was already up to date)
+  1  the index could not be written: disk full, read-only folder, Chroma server gone; the
+     message names the folder or server and the fix; nothing is half-written, and the next
+     run after the fix completes the interrupted one
   2  usage or configuration error, e.g. a path that does not exist, an unreachable
      Chroma server, or an index built with other settings (run with --rebuild)
   3  indexing finished, but some files or records were skipped; each is listed with
@@ -130,6 +134,14 @@ def run_index(args: argparse.Namespace) -> int:
         return _error(str(error))
     except ValueError as error:  # e.g. chunk settings out of range
         return _error(str(error))
+    except Exception as error:  # disk full, read-only folder, server gone mid-run
+        from rag.errors import explain
+
+        message = explain(error, settings)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
+        return EXIT_STORE
     if args.json:
         print(report.model_dump_json(indent=2))
     else:
@@ -281,11 +293,16 @@ def run_status(args: argparse.Namespace) -> int:
 
     try:
         settings = _settings(args)
+    except (ValueError, ValidationError) as error:
+        return _error(f"invalid settings: {error}")
+    try:
         stats = ChunkStore.open(settings).stats()
     except StoreUnavailableError as error:
         return _error(str(error))
-    except (ValueError, ValidationError) as error:
-        return _error(f"invalid settings: {error}")
+    except Exception as error:  # Chroma cannot write (disk full, read-only): read its file instead
+        stats = _read_only_status(settings, error)
+        if stats is None:
+            raise
     info = status_dict(settings, stats)
     if args.json:
         print(json.dumps(info, indent=2))
@@ -323,6 +340,24 @@ def run_status(args: argparse.Namespace) -> int:
     if stored and stored != settings.chunking.model_dump():
         print("note: chunk settings differ from the index; run `rag index --rebuild`.", file=sys.stderr)
     return EXIT_OK
+
+
+def _read_only_status(settings: Settings, error: Exception) -> StoreStats | None:
+    """The figures read straight from the embedded store's file, with a note saying why."""
+    from index.store_readonly import read_only_stats
+    from rag.errors import explain
+
+    message = explain(error, settings)
+    if message is None or settings.store.mode != "embedded":
+        return None
+    try:
+        stats, pending = read_only_stats(settings)
+    except Exception:  # not even readable: report the first failure
+        return None
+    print(f"note: {message}", file=sys.stderr)
+    note = f" ({pending} writes are waiting to be applied)" if pending else ""
+    print(f"note: figures read directly from the store's file, read-only{note}.", file=sys.stderr)
+    return stats
 
 
 def main(argv: list[str] | None = None) -> int:

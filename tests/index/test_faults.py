@@ -1,0 +1,219 @@
+"""Store faults end in messages, never tracebacks, and nothing is left half-written.
+
+Every fault is real: a small tmpfs filled to the brim (disk full), the same filesystem
+remounted read-only, and a `chroma run` server stopped and started again mid-chat. The
+commands run as the user runs them (``rag`` in a subprocess), so Chroma's own process-wide
+state cannot hide a fault. Mounting needs root, as in the project's test machines.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from rag.settings import BUNDLED_CORPUS
+
+pytestmark = pytest.mark.integration
+
+RAG = Path(sys.executable).with_name("rag")
+CHROMA = Path(sys.executable).with_name("chroma")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 3 MB tmpfs of its own, unmounted afterwards."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3M", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def rag(
+    data_dir: Path, model_cache_dir: Path, *args: str, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "RAG_DATA_DIR": str(data_dir),
+        "RAG_CACHE_DIR": str(model_cache_dir),
+        "RAG_PROFILE": "test",
+    }
+    return subprocess.run(
+        [str(RAG), *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def assert_consistent(data_dir: Path, model_cache_dir: Path) -> dict:
+    """Manifest and chunks agree: every article's chunks are all there, and no chunk is orphaned."""
+    from index.store import ChunkStore
+    from rag.settings import load_settings
+
+    store = ChunkStore.open(load_settings("test", data_dir=data_dir, cache_dir=model_cache_dir))
+    manifest = store.manifest()
+    chunks = store.chunk_records()
+    by_article: dict[str, int] = {}
+    for _, metadata in chunks:
+        by_article[metadata["article_id"]] = by_article.get(metadata["article_id"], 0) + 1
+    assert by_article == {article_id: meta["n_chunks"] for article_id, meta in manifest.items()}
+    return {"articles": len(manifest), "chunks": len(chunks)}
+
+
+def fill(mount: Path, leave_kb: int) -> Path:
+    filler = mount / "filler"
+    free_kb = shutil.disk_usage(mount).free // 1024
+    with filler.open("wb") as handle:
+        handle.write(b"\0" * max(0, free_kb - leave_kb) * 1024)
+    return filler
+
+
+def test_disk_full_ends_in_a_message_status_still_works_and_the_next_run_repairs(
+    small_disk: Path, tmp_path: Path, model_cache_dir: Path
+) -> None:
+    data = small_disk / "data"
+    corpus = shutil.copytree(BUNDLED_CORPUS, tmp_path / "corpus")
+    assert rag(data, model_cache_dir, "status").returncode == 0  # creates the empty store
+    filler = fill(small_disk, leave_kb=300)
+
+    indexed = rag(data, model_cache_dir, "index", str(corpus))
+    assert indexed.returncode == 1, indexed.stderr
+    assert "Traceback" not in indexed.stderr
+    assert f"The disk holding the index at {data / 'chroma'} is full" in indexed.stderr
+    assert "Free some space" in indexed.stderr
+
+    status = rag(data, model_cache_dir, "status", "--json")
+    assert status.returncode == 0, status.stderr
+    assert "is full" in status.stderr and "read-only" in status.stderr
+    assert json.loads(status.stdout)["store"]["location"] == str(data / "chroma")
+
+    filler.unlink()
+    again = rag(data, model_cache_dir, "index", str(corpus), "--json")
+    assert again.returncode == 0, again.stderr
+    assert len(json.loads(again.stdout)["added"]) == 5
+    assert assert_consistent(data, model_cache_dir) == {"articles": 5, "chunks": 30}
+
+
+def test_a_read_only_store_is_named_with_the_fix_and_status_still_works(
+    small_disk: Path, tmp_path: Path, model_cache_dir: Path
+) -> None:
+    data = small_disk / "data"
+    corpus = shutil.copytree(BUNDLED_CORPUS, tmp_path / "corpus")
+    assert rag(data, model_cache_dir, "index", str(corpus)).returncode == 0
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+
+    status = rag(data, model_cache_dir, "status", "--json")
+    assert status.returncode == 0, status.stderr
+    figures = json.loads(status.stdout)
+    assert (figures["articles"], figures["chunks"], figures["duplicate_groups"]) == (5, 30, 6)
+    assert "is read-only" in status.stderr
+
+    for args in (("ask", "Who attended the Astana talks?"), ("index", str(corpus))):
+        result = rag(data, model_cache_dir, *args)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr and "readonly database" not in result.stderr
+        assert f"The index at {data / 'chroma'} is read-only" in result.stderr
+        assert "remount" in result.stderr and "RAG_DATA_DIR" in result.stderr
+
+    subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    unchanged = rag(data, model_cache_dir, "index", str(corpus), "--json")
+    assert unchanged.returncode == 0, unchanged.stderr
+    assert len(json.loads(unchanged.stdout)["unchanged"]) == 5
+    assert assert_consistent(data, model_cache_dir) == {"articles": 5, "chunks": 30}
+
+
+# -- a Chroma server stopped and started again mid-chat ----------------------------------------
+
+
+class ChromaServer:
+    def __init__(self, folder: Path, port: int) -> None:
+        self.folder, self.port = folder, port
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = (self.folder.parent / "chroma.log").open("a")
+        self.process = subprocess.Popen(
+            [str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(self.port), "--path", str(self.folder)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            assert self.process.poll() is None, "chroma server exited"
+            assert time.monotonic() < deadline, "chroma server did not answer its heartbeat"
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        assert self.process is not None
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def test_a_chat_turn_fails_with_a_message_while_the_server_is_down_and_the_next_works(
+    tmp_path: Path, model_cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.pipeline import Indexer
+    from rag.commands import chat_command
+    from rag.components import Components
+    from rag.settings import load_settings
+    from tests.index.test_server import free_port
+
+    port = free_port()
+    server = ChromaServer(tmp_path / "server", port)
+    server.start()
+    try:
+        settings = load_settings("test", data_dir=tmp_path / "data", cache_dir=model_cache_dir)
+        settings = settings.with_overrides(**{"store.mode": "server", "store.port": port})
+        components = Components(settings)
+        corpus = shutil.copytree(BUNDLED_CORPUS, tmp_path / "corpus")
+        assert len(Indexer(settings, components.store, components.embedding).run([corpus]).added) == 5
+        for name, value in {
+            "RAG_DATA_DIR": str(tmp_path / "data"),
+            "RAG_CACHE_DIR": str(model_cache_dir),
+            "RAG_PROFILE": "test",
+            "RAG_STORE__MODE": "server",
+            "RAG_STORE__PORT": str(port),
+        }.items():
+            monkeypatch.setenv(name, value)
+
+        def turns() -> Iterator[str]:
+            server.stop()
+            yield "How many people live in Deir al-Zor?"
+            server.start()
+            yield "How many people live in Deir al-Zor?"
+            yield "/quit"
+
+        from rag import cli
+
+        lines = turns()
+        out = io.StringIO()
+
+        code = chat_command(cli.build_parser().parse_args(["chat"]), input_fn=lambda _: next(lines), out=out)
+        text = out.getvalue()
+        assert code == 0, text
+        failed, _, rest = text.partition("Cannot answer: ")
+        assert rest, text
+        message = rest.splitlines()[0]
+        assert f"Chroma server at 127.0.0.1:{port}" in message
+        assert f"chroma run --host 127.0.0.1 --port {port} --path DIR" in message
+        assert "Traceback" not in text
+        # The next turn, with the server back, is answered or refused from the archive.
+        assert "Sources:" in rest or "The archive does not hold the answer" in rest, rest
+    finally:
+        if server.process is not None and server.process.poll() is None:
+            server.stop()
