@@ -46,10 +46,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--suite",
-        choices=["golden", "summedits"],
+        choices=["golden", "summedits", "injection"],
         default="golden",
         help="what to measure: golden = answers to the golden questions (default); summedits = the "
-        "support scorer against human consistency labels",
+        "support scorer against human consistency labels; injection = answers over the bundled corpus "
+        "plus attack articles (tests/injection/), each held, hijacked or refused",
     )
     parser.add_argument(
         "--model",
@@ -164,6 +165,9 @@ def handle(args: argparse.Namespace) -> int:
                 update={"llm": settings.llm.model_copy(update={"backend": args.model})}
             )
         out = args.out if args.out is not None else settings.data_dir / RESULTS_FOLDER
+        if args.suite == "injection":
+            with eval_store(settings, args.data_dir) as eval_settings:
+                return _run_injection(eval_settings, args, console, out)
         if args.suite == "golden":
             with eval_store(settings, args.data_dir) as eval_settings:
                 store = args.data_dir or "a temporary folder, removed at the end"
@@ -213,6 +217,35 @@ def _run_golden(settings: Settings, args: argparse.Namespace, console: Console) 
     return run_golden(
         settings, limit=args.limit, baseline=not args.no_baseline, judge=judge, progress=progress
     )
+
+
+def _run_injection(settings: Settings, args: argparse.Namespace, console: Console, out: Path) -> int:
+    """The injection suite: a verdict per question, the counts, and exit 1 when a target is missed."""
+    from evals.injection import MIN_SAFE_RATE, markdown, run_injection, write_report
+
+    colours = {"held": "green", "refused": "cyan", "hijacked": "red", "wrong": "yellow", "error": "red"}
+
+    def progress(outcome) -> None:
+        colour = colours[outcome.verdict]
+        console.print(
+            f"  {outcome.item.id:<4} {outcome.item.attack:<24} {outcome.seconds:6.1f} s  "
+            f"[{colour}]{outcome.verdict}[/{colour}] {escape(outcome.why[:100])}"
+        )
+
+    console.print(f"Injection suite: model backend {settings.llm.backend}, corpus plus attack articles.")
+    report = run_injection(settings, limit=args.limit, progress=progress)
+    console.print(escape(markdown(report)))
+    folder = write_report(report, out)
+    console.print(f"Reports written to {escape(str(folder))}/ (report.json, report.md)")
+    if args.limit is not None:
+        console.print("A limited run is not gated.")
+        return 0
+    if not report.passed:
+        console.print(
+            f"[red]Target missed:[/red] no hijacked answer and at least {MIN_SAFE_RATE:.0%} held or refused."
+        )
+        return EXIT_GATE_FAILED
+    return 0
 
 
 def _run_summedits(settings: Settings, args: argparse.Namespace, console: Console) -> EvalResult:

@@ -272,6 +272,7 @@ def status_dict(settings: Settings, stats: StoreStats) -> dict[str, Any]:
         "chunks": stats.chunks,
         "duplicate_groups": stats.duplicate_groups,
         "duplicate_chunks": stats.duplicate_chunks,
+        "suspicious_articles": stats.suspicious_articles,
         "embedding_model": stats.embedding_model,
         "llm_backend": settings.llm.backend,
         "llm_model": _llm_name(settings),
@@ -321,6 +322,10 @@ def run_status(args: argparse.Namespace) -> int:
         (
             "passages shared by several articles",
             f"{stats.duplicate_groups} (carried by {stats.duplicate_chunks} chunks in all)",
+        ),
+        (
+            "articles flagged as instructions",
+            f"{stats.suspicious_articles} (text shaped like a prompt; answers never rest on them)",
         ),
         ("embedding model", stats.embedding_model or "(nothing indexed yet)"),
         ("answer model", f"{settings.llm.backend}: {info['llm_model']}"),

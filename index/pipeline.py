@@ -30,6 +30,7 @@ from index.chunking import Chunker
 from index.dedup import DuplicateIndex, Signature, signature
 from index.loaders import load_paths
 from index.store import ChunkStore
+from index.suspicious import flag_article
 from rag.settings import Settings
 from rag.types import Article, Chunk, SkippedFile
 
@@ -219,6 +220,7 @@ class Indexer:
                 leave_out(work[position:])
                 break
             mark = time.perf_counter()
+            article.suspicious = flag_article(article.text, article.title)
             chunks = self.chunker.chunk(article)
             self._time("chunk", mark)
             mark = time.perf_counter()

@@ -44,8 +44,18 @@ PAGE = 2000
 """Records fetched per ``get`` call; Chroma caps the size of one request."""
 
 # Chunk metadata that only the indexer needs; kept out of what a model sees or embeds.
-INTERNAL_KEYS = ["minhash", "shingles", "start", "end", "n_tokens", "chunk_index", "path", "group_id"]
-ARTICLE_KEYS = ("title", "dateline", "source", "url", "path", "record")
+INTERNAL_KEYS = [
+    "minhash",
+    "shingles",
+    "start",
+    "end",
+    "n_tokens",
+    "chunk_index",
+    "path",
+    "group_id",
+    "suspicious",
+]
+ARTICLE_KEYS = ("title", "dateline", "source", "url", "path", "record", "suspicious")
 
 
 class IndexMismatchError(RuntimeError):
@@ -72,6 +82,8 @@ class StoreStats(BaseModel):
     location: str
     size_bytes: int | None
     """Bytes on disk (embedded mode only)."""
+    suspicious_articles: int = 0
+    """Articles flagged at index time as reading like a prompt (:mod:`index.suspicious`)."""
 
 
 def _embedding_fingerprint(embedding: BaseEmbedding) -> dict[str, Any]:
@@ -347,6 +359,7 @@ class ChunkStore:
             mode=self.settings.store.mode,
             location=self.location,
             size_bytes=self.size_on_disk(),
+            suspicious_articles=sum(1 for m in self.manifest().values() if m.get("suspicious")),
         )
 
     def size_on_disk(self) -> int | None:
@@ -452,7 +465,7 @@ def _node(article: Article, chunk: Chunk, vector: list[float], sig: Signature) -
         "minhash": sig.encode(),
         "shingles": sig.count,
     }
-    for key in ("title", "source", "dateline", "url", "path"):
+    for key in ("title", "source", "dateline", "url", "path", "suspicious"):
         value = getattr(article, key)
         if value is not None:  # Chroma rejects None values
             metadata[key] = value
@@ -491,6 +504,7 @@ def _passage(chunk_id: str, text: str, metadata: dict[str, Any], score: float = 
         path=_clean(metadata, "path"),
         group_id=_clean(metadata, "group_id"),
         score=score,
+        suspicious=_clean(metadata, "suspicious"),
     )
 
 
@@ -511,4 +525,5 @@ def _article(article_id: str, metadata: dict[str, Any], text: str) -> Article:
         path=metadata.get("path") or "",
         record=_clean(metadata, "record"),
         content_hash=metadata.get("content_hash", ""),
+        suspicious=_clean(metadata, "suspicious"),
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rag.types import Conflict, ConflictSide, Source
@@ -35,6 +35,9 @@ MAX_RATIO = 10.0
 """Two figures for the same thing further apart than this count different quantities."""
 UPDATE_AFTER_DAYS = 30
 """Reports further apart than this are successive updates, not rival accounts."""
+OUTLIER_RATIO = 2.0
+"""A lone figure at least this far beyond every other source's figure for the same thing, which
+themselves lie closer together, is an outlier (see :func:`outliers`)."""
 
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -270,19 +273,24 @@ def _ratio(a: float, b: float) -> float:
     return max(a, b) / min(a, b)
 
 
-def find_conflicts(
-    question: str,
-    answer_text: str,
-    sources: Sequence[Source],
-    cited: Sequence[int],
-) -> list[_Finding]:
-    """Figures on which the answer's sources disagree, restricted to what the question asks."""
+def _compared(
+    question: str, answer_text: str, sources: Sequence[Source], cited: Sequence[int]
+) -> tuple[list[Source], dict[int, list[Fact]], Callable[[tuple[str, str]], bool]]:
+    """The sources whose figures are compared, their figures, and which figures the question wants.
+
+    A source flagged as reading like a prompt (:mod:`index.suspicious`) has no voice here: the
+    engine's own sentences never repeat its figures, not even as one side of a disagreement.
+    """
     names = _name_tokens(question)
     predicates, categories = _question_keys(question)
     answer_keys = {fact.key for fact in extract_facts(answer_text)}
     # A cited source is about the question by the model's own choice; an uncited one must
     # name what the question names (a clash elsewhere reports other dead).
-    relevant = [s for s in sources if s.number in cited or _mentions(s.passage.text, names)]
+    relevant = [
+        s
+        for s in sources
+        if not s.passage.suspicious and (s.number in cited or _mentions(s.passage.text, names))
+    ]
     facts = {s.number: extract_facts(s.passage.text) for s in relevant}
 
     def wanted(key: tuple[str, str]) -> bool:
@@ -290,6 +298,18 @@ def find_conflicts(
             return True
         category, predicate = key
         return bool(predicate) and predicate in predicates and (not categories or category in categories)
+
+    return relevant, facts, wanted
+
+
+def find_conflicts(
+    question: str,
+    answer_text: str,
+    sources: Sequence[Source],
+    cited: Sequence[int],
+) -> list[_Finding]:
+    """Figures on which the answer's sources disagree, restricted to what the question asks."""
+    relevant, facts, wanted = _compared(question, answer_text, sources, cited)
 
     findings: list[_Finding] = []
     for i, a in enumerate(relevant):
@@ -431,3 +451,53 @@ def detect(
     """Conflicts (and updates) among the answer's sources, and the sentences that report them."""
     findings = find_conflicts(question, answer_text, sources, cited)
     return to_conflicts(findings), describe(findings)
+
+
+def outliers(
+    question: str, answer_text: str, sources: Sequence[Source], cited: Sequence[int]
+) -> list[tuple[int, Fact]]:
+    """Figures one source states that at least two other sources contradict: (source number, fact).
+
+    A figure is an outlier when no other source shares it, at least two other sources state the
+    same thing (same category and predicate) within :data:`MAX_RATIO` of it, it lies outside
+    their range by :data:`OUTLIER_RATIO` or more, and further from them than they are from each
+    other: "more than 950,000 killed" against 310,000 (2017) and 380,000 (2020). The engine then
+    answers with the disagreement instead of the outlier (issue 9: a fake correction and a fake
+    wire record replaced the real figures). With one rival only, nothing says which side is the
+    outlier: both are reported as a disagreement, as before.
+    """
+    relevant, facts, wanted = _compared(question, answer_text, sources, cited)
+    found: list[tuple[int, Fact]] = []
+    keys = {f.key for number in facts for f in facts[number] if wanted(f.key)}
+    for key in keys:
+        values = {n: {f.value for f in facts[n] if f.key == key} for n in facts}
+        values = {n: v for n, v in values.items() if v}
+        for number in values:
+            for fact in (f for f in facts[number] if f.key == key):
+                others = [
+                    x
+                    for n, vs in values.items()
+                    if n != number
+                    for x in vs
+                    if _ratio(x, fact.value) < MAX_RATIO
+                ]
+                rivals = {n for n, vs in values.items() if n != number and any(x in others for x in vs)}
+                if len(rivals) < 2 or fact.value in others:
+                    continue
+                low, high = min(others), max(others)
+                nearest = min(_ratio(fact.value, x) for x in others)
+                if low <= fact.value <= high or nearest < OUTLIER_RATIO or nearest <= _ratio(low, high):
+                    continue
+                found.append((number, fact))
+    return found
+
+
+def states_outlier(sentence: str, found: Sequence[tuple[int, Fact]]) -> bool:
+    """Does ``sentence`` state an outlying figure without the other sources' figure beside it?"""
+    if not found:
+        return False
+    stated = extract_facts(sentence)
+    outlying = {(fact.key, fact.value) for _, fact in found}
+    if not any((f.key, f.value) in outlying for f in stated):
+        return False
+    return all((f.key, f.value) in outlying for f in stated if f.key in {k for k, _ in outlying})

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from rag import conflicts as conflict_rules
-from rag import prompts, refusals
+from rag import date_conflicts, prompts, refusals
 from rag.checked_stream import MemoScorer, SentenceChecker, has_words
 from rag.citations import CitationStreamFilter, DraftSentence, Scorer, parse_answer, render, verify
 from rag.evidence import source_document
@@ -311,9 +311,25 @@ class AnswerEngine:
             text, _ = render(drafts)
             cited = sorted({n for d in drafts for n in d.citations})
             conflicts, extra = conflict_rules.detect(question, text, sources, cited)
+            # A figure or a day that the other sources contradict is not the answer: the sentence
+            # stating it gives way to the disagreement sentence (conflicts.outliers, date_conflicts).
+            outlying = conflict_rules.outliers(question, text, sources, cited)
+            dated = date_conflicts.find([d.plain for d in drafts], sources)
+            withdrawn = {finding.index for finding in dated if finding.withdraw}
+            drafts = [
+                d
+                for i, d in enumerate(drafts)
+                if i not in withdrawn and not conflict_rules.states_outlier(d.plain, outlying)
+            ]
+            extra += [(f.report, f.numbers) for f in dated if f.report not in {t for t, _ in extra}]
             for sentence_text, _numbers in extra:
                 for draft in parse_answer(sentence_text, len(sources)):
                     drafts.append(_reported(draft))
+            if not drafts:
+                return refuse(
+                    refusals.not_backed(sources),
+                    f"The answer stated only figures the other sources contradict: {raw}",
+                )
         text, sentences = render(drafts)
         return Answer(**base, text=text, sentences=sentences, conflicts=conflicts, timings=timings)
 

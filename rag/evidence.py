@@ -34,9 +34,18 @@ def source_document(source: Source) -> str:
 
     Duplicate wire copies are collapsed into one source, and a rewrite may carry a detail the
     primary copy words differently, so a citation of the source may rest on any copy.
+
+    A passage flagged at index time as reading like a prompt (:mod:`index.suspicious`) backs
+    nothing: its text stays visible as a source, but a sentence it alone would back is marked
+    unsupported (or re-cited to a clean source that states it). Measured with the injection suite
+    (``rag eval --suite injection``): a fake "SYSTEM:" block, a fake correction and a fake wire
+    record were each the only backing of the hijacked sentence.
     """
-    texts = [passage_document(source.passage)]
+    primary = source.passage
+    texts = [] if primary.suspicious else [passage_document(primary)]
     texts.extend(
-        p.text for p in source.corroborating if p.text not in source.passage.text and p.text not in texts
+        p.text
+        for p in source.corroborating
+        if not p.suspicious and p.text not in primary.text and p.text not in texts
     )
     return "\n\n".join(texts)

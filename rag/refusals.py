@@ -42,11 +42,16 @@ def describe_article(source: Source) -> str:
 
 
 def closest_articles(sources: Sequence[Source], limit: int = CLOSEST_LIMIT) -> list[str]:
-    """The first ``limit`` distinct articles among the retrieved sources, best first."""
+    """The first ``limit`` distinct articles among the retrieved sources, best first.
+
+    Articles flagged as reading like a prompt (:mod:`index.suspicious`) are not named: their
+    title or opening words are the attacker's text, and a notice that quoted them repeated the
+    injected claim (issue 9: "refusal notices repeated the injected figure").
+    """
     seen: set[str] = set()
     named: list[str] = []
     for source in sources:
-        if source.passage.article_id in seen:
+        if source.passage.article_id in seen or source.passage.suspicious:
             continue
         seen.add(source.passage.article_id)
         named.append(describe_article(source))

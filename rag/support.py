@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from rag.contradictions import contradictions
 from rag.tokens import count_tokens
 
 if TYPE_CHECKING:
@@ -173,6 +174,8 @@ class SupportResult(BaseModel):
     """Numbers, dates, names and negations (or reversed words) of the claim that the passages do not back."""
     features: dict[str, float] = Field(default_factory=dict)
     """Deterministic features of the weakest sentence (what the combination saw)."""
+    contradicted: list[str] = Field(default_factory=list)
+    """What the passages state otherwise (:mod:`rag.contradictions`); any entry fails the claim."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -914,6 +917,8 @@ def combine(weights: dict[str, float], features: dict[str, float], judge: float 
 
 
 VETO_BAR = 0.5
+CONTRADICTED_SCALE = 0.5
+"""A contradicted claim scores at most this share of the threshold: below it, still ranked."""
 """Under the veto rule a score of 0.5 means both signals just reach their own thresholds."""
 
 
@@ -1009,9 +1014,27 @@ class SupportScorer:
         results = [self._score_sentence(sentence, passages, evidence) for sentence in sentences]
         worst = min(results, key=lambda r: r.score)
         unbacked = list(dict.fromkeys(item for r in results for item in r.unbacked))
-        return worst.model_copy(
-            update={"unbacked": unbacked, "deterministic": min(r.deterministic for r in results)}
-        )
+        update: dict[str, Any] = {
+            "unbacked": unbacked,
+            "deterministic": min(r.deterministic for r in results),
+        }
+        contradicted = contradictions(claim, evidence.text)
+        if not any(item.startswith("number:") for item in unbacked):
+            # The support checks read number formats ("310 000", "three hundred ten thousand")
+            # better: a figure they find stated in the passages is no contradiction.
+            contradicted = [c for c in contradicted if not c.startswith("figure:")]
+        if contradicted:
+            # A veto, not a feature: the fitted weights stay as calibrated, and the passage saying
+            # otherwise outweighs any number of backed words (see rag.contradictions).
+            threshold = (
+                self.config.deterministic_threshold if worst.judge is None else self.config.judged_threshold
+            )
+            update.update(
+                supported=False,
+                score=min(worst.score, threshold * CONTRADICTED_SCALE),
+                contradicted=contradicted,
+            )
+        return worst.model_copy(update=update)
 
     def _score_sentence(self, sentence: str, passages: Sequence[str], evidence: Evidence) -> SupportResult:
         analysis = analyse(sentence, evidence)

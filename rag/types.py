@@ -43,6 +43,8 @@ class Article(BaseModel):
     """Record key inside a JSON/JSONL file."""
     content_hash: str
     """sha256 over text and metadata: decides whether a re-index must replace the article."""
+    suspicious: str | None = None
+    """Why the text reads as a prompt rather than as news (:mod:`index.suspicious`); None: clean."""
 
     @property
     def date_int(self) -> int | None:
@@ -93,6 +95,8 @@ class Passage(BaseModel):
     path: str | None = None
     group_id: str | None = None
     score: float = 0.0
+    suspicious: str | None = None
+    """Set when the article reads as a prompt (:mod:`index.suspicious`): never an answer's backing."""
 
 
 class Source(BaseModel):

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rag.fencing import fence
 from rag.tokens import count_tokens
 from rag.types import Source
 
@@ -26,13 +27,17 @@ def source_header(source: Source) -> str:
     """``[n] Title (Publisher, 2017-01-17)``; missing parts are left out."""
     passage = source.passage
     details = [part for part in (passage.source, passage.date.isoformat() if passage.date else None) if part]
-    header = f"[{source.number}] {passage.title or passage.article_id}"
+    header = f"[{source.number}] {fence(passage.title or passage.article_id)}"
     return f"{header} ({', '.join(details)})" if details else header
 
 
 def format_source(source: Source) -> str:
-    """A source as the prompt shows it: header line, then the passage text unchanged."""
-    return f"{source_header(source)}\n{source.passage.text}"
+    """A source as the prompt shows it: header line, then the passage text, fenced.
+
+    Fenced (:func:`rag.fencing.fence`): text inside an article cannot pose as a system turn,
+    a role label or one of the prompt's citation markers. Readers see the original text.
+    """
+    return f"{source_header(source)}\n{fence(source.passage.text)}"
 
 
 def format_context(sources: Sequence[Source]) -> str:

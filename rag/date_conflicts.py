@@ -1,0 +1,138 @@
+"""Sources that give another day for the same event: the answer reports it, and never answers with
+a day that only one article states against several.
+
+:mod:`rag.conflicts` compares counts; a date is the other figure a single article can plant
+(issue 9: one article said the Astana talks begin on January 25, three said January 23, and
+the answer gave the 25th, backed by the one article it cited). Here each answer sentence that
+names a day of a month ("January 25", "25 Jan.") is compared with the sentences of the other
+articles among the sources that name another day of the same month and share at least
+:data:`MIN_SHARED` content words with it (the same event: "talks", "Astana", "beginning").
+
+* A day stated by one article while at least two others agree on another day is an outlier:
+  the sentence is withdrawn and a sentence naming both sides takes its place.
+* Otherwise (one against one) the sentence stays and the disagreement sentence is added.
+
+Articles flagged as reading like a prompt (:mod:`index.suspicious`) are not counted, and
+duplicate wire copies count once per article (their copies are read, as the verifier does).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rag.conflicts import source_label
+from rag.contradictions import month_days
+from rag.types import Passage, Source
+
+MIN_SHARED = 2
+"""Content words a source's sentence must share with the answer's to speak of the same event."""
+MIN_AGREEING = 2
+"""Articles that must agree on another day before a lone day is withdrawn."""
+
+_MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_STOP = _words(
+    "that this with from have were said will would their there about after before into than them they "
+    "been also which when while where what only more most some such other being next week month year "
+    "monday tuesday wednesday thursday friday saturday sunday " + " ".join(_MONTH_NAMES).lower()
+)
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _STOP}
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])[\"'”’]?\s+|\n+", text) if s.strip()]
+
+
+@dataclass
+class DateFinding:
+    """One answer sentence whose day other articles give differently."""
+
+    index: int
+    """Position of the answer sentence."""
+    withdraw: bool
+    """The day is a lone outlier: the sentence gives way to :attr:`report`."""
+    report: str
+    numbers: list[int] = field(default_factory=list)
+    """The sources the report cites."""
+
+
+def _voices(source: Source) -> list[Passage]:
+    return [p for p in (source.passage, *source.corroborating) if not p.suspicious]
+
+
+def find(sentences: Sequence[str], sources: Sequence[Source]) -> list[DateFinding]:
+    """Disagreements on the day of the event each answer sentence dates."""
+    findings: list[DateFinding] = []
+    for index, sentence in enumerate(sentences):
+        stated = month_days(sentence)
+        words = _content(sentence)
+        for month, day in sorted(stated):
+            days: dict[int, dict[str, int]] = {}
+            """day -> article id -> source number, over the articles that date this event."""
+            for source in sources:
+                for passage in _voices(source):
+                    for line in _sentences(passage.text):
+                        if len(words & _content(line)) < MIN_SHARED:
+                            continue
+                        for m, d in month_days(line):
+                            if m == month:
+                                days.setdefault(d, {})[passage.article_id] = source.number
+            backers = days.get(day, {})
+            if not backers:
+                continue  # a day no source states: the verifier's contradiction check fails it
+            rivals = {d: ids for d, ids in days.items() if d != day and not set(ids) & set(backers)}
+            if not rivals:
+                continue
+            top_day, top = max(rivals.items(), key=lambda item: len(item[1]))
+            withdraw = len(top) >= MIN_AGREEING and len(top) > len(backers)
+            findings.append(
+                DateFinding(
+                    index,
+                    withdraw,
+                    _report(month, day, backers, top_day, top, sources),
+                    _numbers(backers, top),
+                )
+            )
+    return findings
+
+
+def _numbers(*groups: dict[str, int]) -> list[int]:
+    return sorted({n for group in groups for n in group.values()})
+
+
+def _side(ids: dict[str, int], sources: Sequence[Source]) -> str:
+    by_number = {s.number: s for s in sources}
+    names = [f"{source_label(by_number[n])} [{n}]" for n in sorted(set(ids.values()))]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _report(
+    month: int,
+    day: int,
+    backers: dict[str, int],
+    top_day: int,
+    top: dict[str, int],
+    sources: Sequence[Source],
+) -> str:
+    name = _MONTH_NAMES[month - 1]
+    many, lone = (top, backers) if len(top) >= len(backers) else (backers, top)
+    many_day, lone_day = (top_day, day) if many is top else (day, top_day)
+    verb_many = "gives" if len(set(many.values())) == 1 else "give"
+    verb_lone = "gives" if len(set(lone.values())) == 1 else "give"
+    return (
+        f"Sources differ on the date: {_side(many, sources)} {verb_many} {name} {many_day}, "
+        f"while {_side(lone, sources)} {verb_lone} {name} {lone_day}."
+    )
