@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from rag.conflicts import source_label
 from rag.contradictions import month_days
-from rag.types import Passage, Source
+from rag.types import Conflict, ConflictSide, Passage, Source
 
 MIN_SHARED = 2
 """Content words a source's sentence must share with the answer's to speak of the same event."""
@@ -67,6 +67,8 @@ class DateFinding:
     report: str
     numbers: list[int] = field(default_factory=list)
     """The sources the report cites."""
+    conflict: Conflict | None = None
+    """The same disagreement for :attr:`rag.types.Answer.conflicts` (topic ``date``)."""
 
 
 def _voices(source: Source) -> list[Passage]:
@@ -98,15 +100,24 @@ def find(sentences: Sequence[str], sources: Sequence[Source]) -> list[DateFindin
                 continue
             top_day, top = max(rivals.items(), key=lambda item: len(item[1]))
             withdraw = len(top) >= MIN_AGREEING and len(top) > len(backers)
-            findings.append(
-                DateFinding(
-                    index,
-                    withdraw,
-                    _report(month, day, backers, top_day, top, sources),
-                    _numbers(backers, top),
-                )
-            )
+            report = _report(month, day, backers, top_day, top, sources)
+            sides = _sides(month, day, backers, sources) + _sides(month, top_day, top, sources)
+            conflict = Conflict(topic="date", sides=sides)
+            findings.append(DateFinding(index, withdraw, report, _numbers(backers, top), conflict))
     return findings
+
+
+def _sides(month: int, day: int, ids: dict[str, int], sources: Sequence[Source]) -> list[ConflictSide]:
+    by_number = {s.number: s for s in sources}
+    return [
+        ConflictSide(
+            value=f"{_MONTH_NAMES[month - 1]} {day}",
+            source_number=n,
+            source=by_number[n].passage.source,
+            date=by_number[n].passage.date,
+        )
+        for n in sorted(set(ids.values()))
+    ]
 
 
 def _numbers(*groups: dict[str, int]) -> list[int]:

@@ -322,6 +322,7 @@ class AnswerEngine:
                 if i not in withdrawn and not conflict_rules.states_outlier(d.plain, outlying)
             ]
             extra += [(f.report, f.numbers) for f in dated if f.report not in {t for t, _ in extra}]
+            conflicts += [f.conflict for f in dated if f.conflict is not None]
             for sentence_text, _numbers in extra:
                 for draft in parse_answer(sentence_text, len(sources)):
                     drafts.append(_reported(draft))

@@ -63,3 +63,5 @@ def test_a_day_one_article_states_against_the_others_gives_way_to_the_disagreeme
     assert answer.text.startswith("Sources differ on the date:")
     assert "January 23" in answer.text and "January 25" in answer.text
     assert all(s.text.startswith("Sources differ") for s in answer.sentences)
+    (dated,) = [c for c in answer.conflicts if c.topic == "date"]
+    assert {side.value for side in dated.sides} == {"January 23", "January 25"}
