@@ -29,7 +29,7 @@ u.s u.k u.n e.u u.s.a u.a.e a.m p.m e.g i.e cf viz
 ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 
 # Candidate ends: terminal punctuation, closing quotes/brackets, then whitespace.
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+_END = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’)\]]*(?=\s)")
 # What may open the next sentence: a capital, a digit, or an opening quote/bracket.
 _NEXT_START = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9]")
 _NEWLINE = re.compile(r"\r?\n|\r")
