@@ -22,6 +22,7 @@ import gradio as gr
 
 from rag.chat import LOCAL_OWNER, ChatService, UnknownConversationError
 from rag.citations import parse_answer
+from rag.errors import explain
 from rag.types import Answer, Filters, Sentence
 from ui import render
 from ui.runs import Runs, pump
@@ -181,7 +182,10 @@ class ChatHandlers:
             if run.cancel.is_set():
                 yield from self._cancelled(run, messages, session)
                 return
-            messages[-1] = bot(render.render_error(f"{type(exc).__name__}: {exc}"))
+            # A store or model fault the user can act on is said in plain words (disk full, server
+            # gone, model stalled); anything else is named as it is, and the page stays usable.
+            plain = explain(exc, self.chat.settings) or f"{type(exc).__name__}: {exc}"
+            messages[-1] = bot(render.render_error(plain))
             yield messages, skip(), skip(), session, listing, "", gr.Button(interactive=False), skip()
             return
         if run.cancel.is_set():
