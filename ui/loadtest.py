@@ -1,0 +1,212 @@
+"""Load check of the chat server: N concurrent logins asking questions for a fixed time, on loopback.
+
+    python -m ui.loadtest [--sessions 8] [--seconds 120] [--llm local] [--out DIR]
+
+Starts its own ``rag serve`` on 127.0.0.1 (a free port, a temporary data folder with the bundled
+corpus, one login per session), then each session asks through the documented ``/ask`` HTTP
+endpoint, a first question and follow-ups in its own conversation, until the time is up (a turn
+under way then is finished, never cut). Measured, per the product's promise to several
+colleagues sharing one server:
+
+* failures: any turn that raised or returned no answer;
+* time per turn, p50 and p95 (the model answers one turn at a time, so turns queue: p95 grows
+  with the number of sessions while a single answer's speed stays the same);
+* peak resident memory of the server process (``VmHWM``, the kernel's own high-water mark);
+* mixed histories: afterwards the conversation store is read back, and every conversation must
+  hold exactly the questions its session asked, in order, under its own login.
+
+Bounded in count and time and aimed only at 127.0.0.1. Prints a table and writes ``load.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+QUESTIONS = [
+    ("How many people were killed in the fighting in Deir al-Zor?", "And how many of them were civilians?"),
+    ("Who will head the rebel delegation to the Astana talks?", "What role did he have before?"),
+    ("When do the Astana peace talks begin?", "Who organised them?"),
+    ("How many people live in Deir al-Zor city?", "Who controls the city?"),
+]
+START_TIMEOUT_S = 600
+MAX_TURNS_PER_SESSION = 50
+
+
+@dataclass
+class Session:
+    user: str
+    password: str
+    asked: dict[str, list[str]] = field(default_factory=dict)
+    """conversation id -> questions asked in it, in order."""
+    seconds: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def peak_rss_bytes(pid: int) -> int:
+    """The kernel's high-water mark of the process's resident memory."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def run_session(url: str, session: Session, index: int, deadline: float) -> None:
+    from gradio_client import Client
+
+    client = Client(url, auth=(session.user, session.password), verbose=False)
+    turn = 0
+    last_conversation = ""
+    while time.monotonic() < deadline and turn < MAX_TURNS_PER_SESSION:
+        first, follow_up = QUESTIONS[(index + turn // 2) % len(QUESTIONS)]
+        question = first if turn % 2 == 0 else follow_up
+        conversation = "" if turn % 2 == 0 else last_conversation
+        started = time.perf_counter()
+        try:
+            result = client.predict(question=question, conversation_id=conversation, api_name="/ask")
+            if not result.get("answer"):
+                raise RuntimeError(f"no answer text: {result}")
+            last_conversation = result["conversation_id"]
+            session.asked.setdefault(last_conversation, []).append(question)
+            session.seconds.append(time.perf_counter() - started)
+        except Exception as exc:  # every failure is counted and named in the report
+            session.failures.append(f"{type(exc).__name__}: {exc}"[:300])
+            if turn % 2 == 0:
+                turn += 1  # no conversation to follow up in
+        turn += 1
+
+
+def mixed_histories(data_dir: Path, sessions: list[Session]) -> list[str]:
+    """Conversations whose stored questions differ from what their session asked."""
+    from rag.conversations import ConversationStore
+
+    store = ConversationStore.in_folder(data_dir)
+    problems = []
+    try:
+        for session in sessions:
+            for conversation, questions in session.asked.items():
+                stored = [a.question for a in store.answers(session.user, conversation)]
+                if stored != questions:
+                    problems.append(f"{session.user}/{conversation}: asked {questions}, stored {stored}")
+    finally:
+        store.close()
+    return problems
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m ui.loadtest",
+        description="Concurrent logins asking questions of a rag serve started on 127.0.0.1; reports "
+        "failures, time per turn (p50/p95), the server's peak memory and any mixed conversation history.",
+    )
+    parser.add_argument("--sessions", type=int, default=8, help="concurrent logins (default 8)")
+    parser.add_argument("--seconds", type=float, default=120.0, help="how long new turns start (default 120)")
+    parser.add_argument(
+        "--llm", default="local", help="answer model: local (default) or small (plumbing only)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="folder for load.json (default: a temp folder)"
+    )
+    args = parser.parse_args(argv)
+    if not 1 <= args.sessions <= 32 or not 1 <= args.seconds <= 1800:
+        parser.error("--sessions must be 1-32 and --seconds 1-1800 (the check stays bounded)")
+
+    work = Path(tempfile.mkdtemp(prefix="rag-load-"))
+    out = args.out or work
+    out.mkdir(parents=True, exist_ok=True)
+    sessions = [Session(f"reader{i}", f"pass-{i}-{os.getpid()}") for i in range(args.sessions)]
+    port = free_port()
+    env = {**os.environ, "RAG_DATA_DIR": str(work / "data")}
+    env["RAG_SERVE_AUTH"] = "\n".join(f"{s.user}:{s.password}" for s in sessions)
+    log = (work / "serve.log").open("w")
+    command = [sys.executable, "-m", "rag.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen([*command, "--llm", args.llm], env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        import httpx
+
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if server.poll() is not None:
+                print(f"rag serve exited with {server.returncode}; see {work / 'serve.log'}", file=sys.stderr)
+                return 1
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                print(f"rag serve did not start in {START_TIMEOUT_S} s", file=sys.stderr)
+                return 1
+            time.sleep(1)
+        print(f"server up on {url}; {args.sessions} sessions for {args.seconds:.0f} s", file=sys.stderr)
+        started = time.monotonic()
+        end = started + args.seconds
+        threads = [
+            threading.Thread(target=run_session, args=(url, s, i, end), daemon=True)
+            for i, s in enumerate(sessions)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.monotonic() - started
+        peak = peak_rss_bytes(server.pid)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    times = [t for s in sessions for t in s.seconds]
+    failures = [f for s in sessions for f in s.failures]
+    mixed = mixed_histories(work / "data", sessions)
+    report = {
+        "sessions": args.sessions,
+        "seconds": round(wall, 1),
+        "llm": args.llm,
+        "turns": len(times),
+        "failures": len(failures),
+        "failure_examples": failures[:5],
+        "turn_p50_s": round(percentile(times, 50), 2),
+        "turn_p95_s": round(percentile(times, 95), 2),
+        "peak_rss_gb": round(peak / 1e9, 2),
+        "mixed_histories": mixed,
+        "conversations": sum(len(s.asked) for s in sessions),
+    }
+    (out / "load.json").write_text(json.dumps(report, indent=2))
+    print(
+        f"| sessions | wall s | turns | failures | turn p50 s | turn p95 s | peak RSS GB | mixed |\n|---|---|---|---|---|---|---|---|\n"
+        f"| {args.sessions} | {report['seconds']} | {report['turns']} | {report['failures']} | "
+        f"{report['turn_p50_s']} | {report['turn_p95_s']} | {report['peak_rss_gb']} | {len(mixed)} |"
+    )
+    print(f"written: {out / 'load.json'}")
+    return 0 if not failures and not mixed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
