@@ -448,8 +448,18 @@ def to_conflicts(findings: Sequence[_Finding]) -> list[Conflict]:
 def detect(
     question: str, answer_text: str, sources: Sequence[Source], cited: Sequence[int]
 ) -> tuple[list[Conflict], list[tuple[str, list[int]]]]:
-    """Conflicts (and updates) among the answer's sources, and the sentences that report them."""
+    """Conflicts (and updates) among the answer's sources, and the sentences that report them.
+
+    A pair that involves an outlying figure (:func:`outliers`) is a disagreement, never an update:
+    without a date on one side, "a later report gives more than 950,000" presented the outlier as
+    the newest count (measured with the injection suite, question q10).
+    """
     findings = find_conflicts(question, answer_text, sources, cited)
+    outlying = {(number, fact) for number, fact in outliers(question, answer_text, sources, cited)}
+    for finding in findings:
+        ends = {(finding.first[0].number, finding.first[1]), (finding.second[0].number, finding.second[1])}
+        if ends & outlying:
+            finding.kind = "conflict"
     return to_conflicts(findings), describe(findings)
 
 

@@ -96,6 +96,13 @@ def test_a_lone_outlier_gives_way_to_the_sources_that_agree() -> None:
     assert not conflicts.states_outlier(both, found)
     _, sentences = conflicts.detect(question, answer, sources, [1])
     assert any("950,000" in text and "310,000" in text for text, _ in sentences)
+    # undated, the outlier would pass for the newest running total: it is a disagreement instead
+    undated = [s.model_copy(update={"passage": s.passage.model_copy(update={"date": None})}) for s in sources]
+    found, sentences = conflicts.detect(question, answer, undated, [1])
+    assert not any("950,000" in text and "later report" in text for text, _ in sentences)
+    assert any(
+        c.kind == "conflict" and "950,000" in {side.value.split()[-2] for side in c.sides} for c in found
+    )
 
 
 def test_two_rival_figures_are_a_disagreement_not_an_outlier() -> None:
