@@ -50,6 +50,7 @@ _ABBREVIATIONS = _words(
 )
 _SOURCES_BLOCK = re.compile(r"\n\s*(?:\*\*)?(?:sources|references|citations)(?:\*\*)?\s*:", re.IGNORECASE)
 _PLACEHOLDER_BASE = 0xE000
+_PLACEHOLDERS = re.compile(f"[{chr(_PLACEHOLDER_BASE)}-{chr(_PLACEHOLDER_BASE + 0x18FF)}]")
 
 
 def parse_numbers(body: str, n_sources: int) -> list[int]:
@@ -274,7 +275,9 @@ def drop_sources_block(text: str) -> str:
 
 def parse_answer(raw: str, n_sources: int) -> list[DraftSentence]:
     """Split raw model output into draft sentences with valid citation numbers only."""
-    text = drop_sources_block(raw).strip()
+    # Citation markers are swapped for private-use characters below; any the model wrote itself
+    # would be read as markers with no group behind them (found by the property tests).
+    text = _PLACEHOLDERS.sub("", drop_sources_block(raw)).strip()
     groups: list[list[int]] = []
 
     def placeholder(match: re.Match[str]) -> str:

@@ -198,3 +198,11 @@ def test_verify_keeps_every_citation_a_joined_sentence_needs():
     _, sentences = render(drafts)
     assert sorted({n for s in sentences for n in s.citations}) == [1, 2]
     assert result.dropped == 0
+
+
+@pytest.mark.unit
+def test_private_use_characters_in_a_reply_are_not_taken_for_markers() -> None:
+    """The parser stands markers in for private-use characters; a reply holding one crashed it."""
+    drafts = parse_answer("\ue000Deir al-Zor has 200,000 people [1].\ue001", 2)
+    assert [d.citations for d in drafts] == [[1]]
+    assert parse_answer("\ue000", 2) == []
