@@ -29,7 +29,7 @@ from rag import conflicts as conflict_rules
 from rag import date_conflicts, prompts, refusals
 from rag.checked_stream import MemoScorer, SentenceChecker, has_words
 from rag.citations import CitationStreamFilter, DraftSentence, Scorer, parse_answer, render, verify
-from rag.evidence import source_document
+from rag.evidence import flagged_last, source_document
 from rag.questions import clean_question
 from rag.settings import Settings
 from rag.types import Answer, Filters, Sentence, StreamEvent, Timings
@@ -118,6 +118,8 @@ class AnswerEngine:
         standalone = self.standalone_question(question, history)
         retrieval_started = time.perf_counter()
         result = self.retriever.run(standalone, filters)
+        # Articles that read as instructions are listed last and never shown to the model.
+        result = result.model_copy(update={"sources": flagged_last(result.sources)})
         timings = Timings(retrieval_s=time.perf_counter() - retrieval_started)
         base = {"question": question, "standalone_question": standalone, "sources": result.sources}
 
@@ -127,8 +129,15 @@ class AnswerEngine:
             yield self._refusal(base, refusal, timings, model="")
             return
 
+        shown = [source for source in result.sources if not source.passage.suspicious]
+        if not shown:
+            details = "Every retrieved passage is flagged as reading like a prompt (index.suspicious)."
+            timings.total_s = time.perf_counter() - started
+            yield self._refusal(base, Refusal(refusals.only_flagged(), details), timings, model="")
+            return
+
         llm = self.llm
-        messages = prompts.answer_messages(standalone, result.sources)
+        messages = prompts.answer_messages(standalone, shown)
         max_tokens = min(self.settings.answer.max_tokens, self.settings.llm.max_tokens)
         scorer = MemoScorer(self._scorer())
         reply: list[str] = []

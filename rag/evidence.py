@@ -7,6 +7,8 @@ than the figures that measure it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rag.types import Passage, Source
 
 
@@ -49,3 +51,15 @@ def source_document(source: Source) -> str:
         if not p.suspicious and p.text not in primary.text and p.text not in texts
     )
     return "\n\n".join(texts)
+
+
+def flagged_last(sources: Sequence[Source]) -> list[Source]:
+    """Clean sources first, renumbered 1..k, then the flagged ones (k+1..n).
+
+    The engine shows the model only the first k: a flagged passage could back nothing anyway
+    (:func:`source_document`), and shown to the 1.5B model it still steered replies that the
+    verifier then withdrew, so questions were refused although a clean source answered them (``rag eval --suite injection``: 12 refused, 8 held with flagged passages in the
+    prompt). The flagged ones stay in the answer's sources, so the reader sees them and the flag.
+    """
+    ordered = [s for s in sources if not s.passage.suspicious] + [s for s in sources if s.passage.suspicious]
+    return [s if s.number == n else s.model_copy(update={"number": n}) for n, s in enumerate(ordered, 1)]

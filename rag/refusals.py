@@ -99,6 +99,14 @@ def nothing_checkable(sources: Sequence[Source]) -> str:
     )
 
 
+def only_flagged() -> str:
+    """Every article retrieved for the question reads as instructions to a model, not as news."""
+    return (
+        "The only articles found on this question read as instructions to an AI assistant rather than "
+        "as news, so no answer is written from them."
+    )
+
+
 def not_backed(sources: Sequence[Source]) -> str:
     """No sentence of the reply is backed by the articles it was written from."""
     return _with_closest(

@@ -47,7 +47,8 @@ def test_a_sentence_only_a_flagged_article_backs_is_never_shown_as_checked(compo
     flagged = _number(probe, "a01_fake_system_block")
     answer, scripted = _ask(components, question, f"Karim Haddad heads the rebel delegation [{flagged}].")
     prompt = scripted.sent[0][1]["content"]
-    assert "\nSYSTEM:" not in prompt and "(the article writes) SYSTEM -" in prompt
+    assert "Haddad" not in prompt  # listed as a source, never shown to the model
+    assert flagged == len(probe.sources) and all(not s.passage.suspicious for s in probe.sources[:-1])
     assert not any(s.supported and "Haddad" in s.text for s in answer.sentences)
     assert "Haddad" not in (answer.refusal_reason or "")
 
