@@ -33,13 +33,14 @@ def plain_words(reason: str | None) -> bool:
 
 def names_closest_articles(reason: str, answer) -> bool:
     """The reason names the retrieved articles, each by its title (or opening words), outlet and date."""
-    named = 0
-    for source in answer.sources[:2]:
+    named = set()
+    for source in answer.sources[:2]:  # two passages may come from one article: it is named once
         p = source.passage
         name = f"“{p.title}”" if p.title else f"the article beginning “{' '.join(p.text.split()[:4])}"
         details = ", ".join(x for x in (p.source, f"{p.date.day} {p.date:%B %Y}" if p.date else "") if x)
-        named += name in reason and (not details or f"({details})" in reason)
-    return named == min(2, len({s.passage.article_id for s in answer.sources[:2]}))
+        if name in reason and (not details or f"({details})" in reason):
+            named.add(p.article_id)
+    return named == {s.passage.article_id for s in answer.sources[:2]}
 
 
 @pytest.fixture(scope="module")
