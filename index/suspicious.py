@@ -12,10 +12,12 @@ out of its disagreement sentences and does not name it in refusal notices (see
 :func:`rag.evidence.source_document`, :mod:`rag.conflicts`, :mod:`rag.refusals`). The patterns
 are deliberately narrow: each is a form ordinary reporting does not take, so a story *about*
 prompt injection that quotes one sentence of it is flagged too, which is the honest outcome
-(the reader sees why). Measured on the bundled corpus and the Wikinews benchmark articles of
-``../shared/evaldata``: no article flagged; on ``tests/injection/articles``: every attack that
-carries instructions is flagged (the plain false figures and dates are not: those are left to
-the conflict and contradiction checks).
+(the reader sees why). Measured: none of the 5 bundled articles, the 11 test articles of
+``tests/index/articles`` or the 295 Wikinews benchmark articles (``../shared/evaldata``) is
+flagged (a first version also flagged invisible characters: 18 Wikinews articles carry them, and
+"I always say her last name wrong" read as an order; both were dropped); 15 of the 17 attack
+articles of ``tests/injection/articles`` are, all that carry instructions (the plain false date
+and figure are left to the conflict and contradiction checks).
 """
 
 from __future__ import annotations
