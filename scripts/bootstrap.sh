@@ -41,4 +41,10 @@ fi
 
 if [ $want_test = 1 ]; then
   bash scripts/browser-deps.sh
+  # The offline test watches every connect() of index, ask and serve with strace.
+  if ! command -v strace >/dev/null 2>&1; then
+    echo "==> installing strace (Debian) for the offline test"
+    ${SUDO:-} apt-get install -y -qq --no-install-recommends strace >/dev/null \
+      || { apt-get update -qq && apt-get install -y -qq --no-install-recommends strace >/dev/null; }
+  fi
 fi

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
+import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import numpy as np
 import pytest
 
@@ -60,3 +67,144 @@ def test_index_and_ask_in_a_namespace_with_no_network(tmp_path: Path, model_cach
     answer = json.loads(asked.stdout)
     assert answer["sources"], "retrieval found no sources"
     assert answer["text"]
+
+
+# ---------------------------------------------------------------- what the commands touch
+
+TRACED_CONNECT = re.compile(r"connect\(\d+, \{sa_family=(AF_\w+), (.*?)\}")
+LOOPBACK = re.compile(r'inet_addr\("127\.|inet_pton\(AF_INET6, "::1"')
+
+
+def _outside_connections(log: Path) -> list[str]:
+    """connect() calls to anything but loopback, and every DNS lookup (port 53, or nscd's socket)."""
+    bad = []
+    for line in log.read_text(errors="replace").splitlines():
+        match = TRACED_CONNECT.search(line)
+        if not match:
+            continue
+        family, address = match.groups()
+        if family == "AF_UNIX":
+            if "nscd" in address:
+                bad.append(line)
+            continue
+        if "htons(53)" in address or not LOOPBACK.search(address):
+            bad.append(line)
+    return bad
+
+
+def _bare_env(tmp_path: Path, model_cache_dir: Path) -> dict[str, str]:
+    """A user's shell: a fresh HOME and temp folder, and none of the telemetry switches set,
+    so the product itself must turn them off."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path / "home"),
+        "TMPDIR": str(tmp_path / "tmp"),
+        "RAG_PROFILE": "test",
+        "RAG_DATA_DIR": str(tmp_path / "data"),
+        "RAG_CACHE_DIR": str(model_cache_dir),
+        "RAG_LLM__MAX_TOKENS": "48",  # the model must run, not write at length
+    }
+    for folder in ("home", "tmp", "cwd"):
+        (tmp_path / folder).mkdir()
+    return env
+
+
+def _written(tmp_path: Path) -> list[str]:
+    return sorted(
+        str(p.relative_to(tmp_path)) for f in ("home", "tmp", "cwd") for p in (tmp_path / f).rglob("*")
+    )
+
+
+@pytest.mark.slow
+def test_index_ask_and_serve_connect_nowhere_and_write_only_their_folders(
+    tmp_path: Path, model_cache_dir: Path
+) -> None:
+    """Under ``strace -f -e trace=connect``, as a user runs them: not one connection off loopback,
+    not one DNS lookup, and nothing written to HOME, the temp folder or the working folder.
+    (onnxruntime wrote a device id under ~/.cache/Microsoft and queued telemetry before.)"""
+    assert shutil.which("strace"), (
+        "strace is missing: scripts/bootstrap.sh --test installs it (apt-get install strace)"
+    )
+    env = _bare_env(tmp_path, model_cache_dir)
+    rag = [sys.executable, "-m", "rag.cli"]
+    cwd = tmp_path / "cwd"
+
+    def traced(name: str, *args: str) -> list[str]:
+        return [
+            "strace",
+            "-f",
+            "-qq",
+            "-e",
+            "trace=connect",
+            "-o",
+            str(tmp_path / f"{name}.log"),
+            *rag,
+            *args,
+        ]
+
+    indexed = subprocess.run(traced("index", "index"), env=env, cwd=cwd, capture_output=True, text=True)
+    assert indexed.returncode == 0, indexed.stderr
+    asked = subprocess.run(
+        traced("ask", "ask", "--json", "How many people live in Deir al-Zor city?"),
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert asked.stdout.strip(), asked.stderr
+
+    port = _free_port()
+    log = (tmp_path / "serve.out").open("w")
+    server = subprocess.Popen(
+        traced("serve", "serve", "--port", str(port)), env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 300
+        status = None
+        while time.monotonic() < deadline and status != 200:
+            assert server.poll() is None, (tmp_path / "serve.out").read_text()
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code
+            except httpx.HTTPError:
+                time.sleep(1)
+        assert status == 200, "rag serve did not answer"
+    finally:
+        _stop_traced(server)
+
+    for name in ("index", "ask", "serve"):
+        assert _outside_connections(tmp_path / f"{name}.log") == [], f"rag {name} reached off the machine"
+    assert _written(tmp_path) == []
+
+
+def test_the_connection_guard_flags_what_it_must(tmp_path: Path) -> None:
+    log = tmp_path / "trace.log"
+    log.write_text(
+        '1 connect(3, {sa_family=AF_INET, sin_port=htons(7860), sin_addr=inet_addr("127.0.0.1")}, 16) = 0\n'
+        '2 connect(4, {sa_family=AF_UNIX, sun_path="/tmp/x.sock"}, 110) = 0\n'
+        '3 connect(5, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("127.0.0.11")}, 16) = 0\n'
+        '4 connect(6, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("13.69.109.130")}, 16) = -1\n'
+        '5 connect(7, {sa_family=AF_UNIX, sun_path="/var/run/nscd/socket"}, 110) = -1 ENOENT\n'
+        "6 connect(8, {sa_family=AF_INET6, sin6_port=htons(80), sin6_flowinfo=htonl(0), "
+        'inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = 0\n'
+    )
+    assert [line.split()[0] for line in _outside_connections(log)] == ["3", "4", "5"]
+
+
+def _stop_traced(process: subprocess.Popen) -> None:
+    """Stop the program strace runs (strace itself ignores SIGTERM while it has a tracee), then strace."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    for pid in children.read_text().split() if children.exists() else []:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(int(pid), signal.SIGTERM)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

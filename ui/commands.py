@@ -172,6 +172,9 @@ def serve(args: argparse.Namespace) -> int:
         console.print(f"[red]error:[/red] {exc}", highlight=False)
         return 1
 
+    # Gradio keeps uploads and its own scratch files in GRADIO_TEMP_DIR, read when it is imported;
+    # under the data folder they stay with the archive instead of the shared /tmp.
+    os.environ.setdefault("GRADIO_TEMP_DIR", str(settings.data_dir / "ui-files"))
     from rag.chat import ChatService
     from ui.app import build_app, launch_options
 
