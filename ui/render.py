@@ -344,11 +344,17 @@ def render_source_card(
             f"other article(s):<ul>{rows}</ul></div>"
         )
     css = "src-card" if cited else "src-card src-uncited"
+    flag = (
+        f'<div class="src-flag" style="color: var(--error-text-color, #b91c1c)">⚠ This article reads as '
+        f"instructions to an AI rather than as news ({escape(passage.suspicious)}); no answer rests on it.</div>"
+        if passage.suspicious
+        else ""
+    )
     return (
         f'<div class="{css}" id="{source_anchor(turn, source.number)}" data-article-id="{escape(passage.article_id)}">'
         f'<div class="src-head"><span class="src-num">[{int(source.number)}]</span> '
         f'<span class="src-title">{_title(passage)}</span></div>'
-        f'<div class="src-meta">{_meta_line(passage)}</div>'
+        f'<div class="src-meta">{_meta_line(passage)}</div>{flag}'
         f'<blockquote class="src-passage">{passage_html}</blockquote>'
         f"{corroborating}{render_article(passage.article_id, lookup)}</div>"
     )
