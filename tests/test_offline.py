@@ -192,16 +192,23 @@ def test_the_connection_guard_flags_what_it_must(tmp_path: Path) -> None:
 
 
 def _stop_traced(process: subprocess.Popen) -> None:
-    """Stop the program strace runs (strace itself ignores SIGTERM while it has a tracee), then strace."""
+    """Stop the program strace runs, then strace; nothing is left running, whatever the order of exits."""
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    for pid in children.read_text().split() if children.exists() else []:
+    pids = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    for pid in pids:
         with contextlib.suppress(ProcessLookupError):
-            os.kill(int(pid), signal.SIGTERM)
+            os.kill(pid, signal.SIGTERM)
     try:
         process.wait(timeout=60)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    for pid in pids:
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def _free_port() -> int:
