@@ -59,10 +59,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def peak_rss_bytes(pid: int) -> int:
-    """The kernel's high-water mark of the process's resident memory."""
+def rss_bytes(pid: int, field: str = "VmHWM") -> int:
+    """The process's resident memory: ``VmHWM`` its high-water mark, ``VmRSS`` now."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) * 1024
     return 0
 
@@ -164,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             time.sleep(1)
         print(f"server up on {url}; {args.sessions} sessions for {args.seconds:.0f} s", file=sys.stderr)
+        rss_at_start = rss_bytes(server.pid, "VmRSS")
         started = time.monotonic()
         end = started + args.seconds
         threads = [
@@ -175,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         for thread in threads:
             thread.join()
         wall = time.monotonic() - started
-        peak = peak_rss_bytes(server.pid)
+        peak = rss_bytes(server.pid)
+        rss_at_end = rss_bytes(server.pid, "VmRSS")
     finally:
         server.terminate()
         try:
@@ -195,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
         "turn_p50_s": round(percentile(times, 50), 2),
         "turn_p95_s": round(percentile(times, 95), 2),
         "peak_rss_gb": round(peak / 1e9, 2),
+        "rss_at_start_gb": round(rss_at_start / 1e9, 2),
+        "rss_at_end_gb": round(rss_at_end / 1e9, 2),
         "mixed_histories": mixed,
         "conversations": sum(len(s.asked) for s in sessions),
     }
