@@ -140,7 +140,7 @@ def ensure_index(settings: Any, components: Any, console: Any) -> None:
         report = indexer.run([corpus], progress=on_progress)
     console.print(
         f"Indexed {len(report.added)} article(s), {report.chunks_added} chunk(s), "
-        f"{report.duplicate_groups} duplicate group(s) in {report.seconds:.1f} s",
+        f"{report.duplicate_groups} passage(s) shared by several articles, in {report.seconds:.1f} s",
         highlight=False,
     )
     for item in report.skipped:
