@@ -243,11 +243,25 @@ def _publisher(source: Source) -> str | None:
 
 
 def source_label(source: Source) -> str:
-    """How the added sentence names a source: publisher (or title, or dateline), then its date."""
-    name = _publisher(source)
+    """How the added sentence names a source: publisher, else dateline, else quoted title, then its date.
+
+    The dateline comes before the title: an article without a headline line is titled by its lead
+    sentence, and "Sources differ: Fighting between Islamic State and the Syrian army has killed
+    dozens in Deir al-Zor (2017-01-17) [1] reports 28 ..." read as two sentences run together,
+    where "a report from Beirut (2017-01-17) [1] reports 28 ..." reads as one.
+    """
+    passages = (source.passage, *source.corroborating)
+    name = next((p.source for p in passages if p.source), None)
     if not name:
-        dateline = next((p.dateline for p in (source.passage, *source.corroborating) if p.dateline), None)
-        name = f"a report from {dateline.title()}" if dateline else f"source {source.number}"
+        dateline = next((p.dateline for p in passages if p.dateline), None)
+        title = source.passage.title
+        name = (
+            f"a report from {dateline.title()}"
+            if dateline
+            else f"“{title}”"
+            if title
+            else f"source {source.number}"
+        )
     date = _source_date(source)
     return f"{name} ({date.isoformat()})" if date else name
 

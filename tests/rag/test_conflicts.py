@@ -183,3 +183,20 @@ def test_outlets_that_agree_form_one_side_against_the_one_that_differs():
     assert text.count("[2]") == 1 and text.count("[1]") == 1 and text.count("[3]") == 1
     assert "[1] and AFP (2017-01-17) [3] report 14 civilians killed" in text
     assert text.endswith("while BBC News [2] reports at least two civilians.")
+
+
+def test_a_source_is_named_by_outlet_then_dateline_then_quoted_title() -> None:
+    """A lead-sentence title named bare ran into the sentence that names it; a dateline reads as a name."""
+    from rag.conflicts import source_label
+
+    day = dt.date(2017, 1, 17)
+    outlet = make_source(1, "Text.", "AFP", day)
+    assert source_label(outlet) == "AFP (2017-01-17)"
+    lead_titled = make_source(2, "Text.", None, day)
+    lead_titled.passage.dateline = "BEIRUT"
+    lead_titled.passage.title = "Fighting between Islamic State and the Syrian army has killed dozens"
+    assert source_label(lead_titled) == "a report from Beirut (2017-01-17)"
+    titled = make_source(3, "Text.", None, None)
+    assert source_label(titled) == "“Article 3”"
+    titled.passage.title = None
+    assert source_label(titled) == "source 3"
