@@ -26,14 +26,7 @@ def read_json(text: str) -> Read:
     read = Read([])
     seen: set[str] = set()
     for number, item in enumerate(data, start=1):
-        try:
-            if not isinstance(item, dict):
-                raise LoadError(f"is a {type(item).__name__}, not an object")
-            doc = record(item, str(number))
-            _unique(doc, seen)
-            read.docs.append(doc)
-        except LoadError as error:
-            read.errors.append(f"record {number}: {error}")
+        _add(read, seen, f"record {number}", number, item)
     return read
 
 
@@ -45,16 +38,25 @@ def read_jsonl(text: str) -> Read:
             continue
         try:
             item = _loads(line, lambda error: f"invalid JSON at column {error.colno}: {error.msg}")
-            if not isinstance(item, dict):
-                raise LoadError(f"is a {type(item).__name__}, not an object")
-            doc = record(item, str(number))
-            _unique(doc, seen)
-            read.docs.append(doc)
         except LoadError as error:
             read.errors.append(f"line {number}: {error}")
+            continue
+        _add(read, seen, f"line {number}", number, item)
     if not read.docs and not read.errors:
         raise LoadError("empty file (no records)")
     return read
+
+
+def _add(read: Read, seen: set[str], where: str, number: int, item: Any) -> None:
+    """One record of a JSON list or JSONL file: kept, or its problem noted under ``where``."""
+    try:
+        if not isinstance(item, dict):
+            raise LoadError(f"is a {type(item).__name__}, not an object")
+        doc = record(item, str(number))
+        _unique(doc, seen)
+        read.docs.append(doc)
+    except LoadError as error:
+        read.errors.append(f"{where}: {error}")
 
 
 def _loads(text: str, describe: Any) -> Any:
