@@ -9,6 +9,7 @@ import uuid
 import zipfile
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from index.bench import write_corpus
 from rag.settings import BUNDLED_CORPUS
@@ -86,12 +87,30 @@ def choose(page, selector: str, paths) -> None:
     )
 
 
+def press_add(page) -> None:
+    """Press "Add to archive" until the upload starts: the earlier summary is cleared first.
+
+    A press can be dropped, as it would be for a person who then presses again: while the
+    browser is still sending the files (Gradio says "Waiting for file(s) to finish
+    uploading, please retry"), or while the previous upload's event has shown its summary
+    but not yet closed (a button's event runs once at a time). A slow machine hits both
+    windows; a second press while the first is still queued is ignored, so pressing again
+    never adds twice."""
+    old_summary = page.locator("#archive-summary").filter(has_text="Summary")
+    for _ in range(20):
+        page.click("#archive-add-button")
+        try:
+            old_summary.wait_for(state="detached", timeout=6_000)
+            return
+        except PlaywrightTimeout:
+            page.wait_for_timeout(1_000)
+    raise AssertionError("pressing Add to archive never started the upload")
+
+
 def add_and_wait(page, selector: str, paths, expect: str = "Summary") -> str:
     page.click("#archive-add")  # unfold the accordion
     choose(page, selector, paths)
-    page.click("#archive-add-button")
-    # an earlier upload's summary is cleared first
-    page.locator("#archive-summary").filter(has_text="Summary").wait_for(state="detached")
+    press_add(page)
     page.locator("#archive-summary").filter(has_text=expect).wait_for(timeout=INDEX_TIMEOUT_MS)
     return page.inner_text("#archive-summary")
 
