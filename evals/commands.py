@@ -252,7 +252,7 @@ def _run_summedits(settings: Settings, args: argparse.Namespace, console: Consol
     import datetime as dt
 
     from evals.runner import EvalResult, SystemSummary
-    from evals.summedits import run_summedits
+    from evals.summedits.run import run_summedits
 
     judge = True if args.judge is None else bool(args.judge)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.summedits_data import (
+from evals.summedits.data import (
     EDIT_TYPES,
     SummEditsItem,
     default_data_path,

@@ -15,7 +15,7 @@ import pytest
 from evals.commands import EXIT_ERROR, RESULTS_FOLDER, eval_store, gate_note, register
 from evals.gate import check_gate, load_thresholds
 from evals.golden import load_golden
-from evals.summedits_data import DATA_ENV, DATA_SHA256, SOURCE_COMMIT
+from evals.summedits.data import DATA_ENV, DATA_SHA256, SOURCE_COMMIT
 from rag.settings import BUNDLED_CORPUS, load_settings
 
 REPO = Path(__file__).resolve().parents[2]

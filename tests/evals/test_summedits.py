@@ -14,23 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evals.summedits import (
-    EDIT_TYPES,
-    ItemScore,
-    auroc,
-    balanced_accuracy,
-    best_threshold,
-    evaluate,
-    fit,
-    fit_config,
-    fit_logistic,
-    per_edit_type,
-    run_summedits,
-    to_markdown,
-)
-from evals.summedits_data import (
+from evals.summedits.data import (
     DATA_ENV,
     DATA_SHA256,
+    EDIT_TYPES,
     SOURCE_COMMIT,
     SummEditsDataError,
     SummEditsDataMissing,
@@ -41,7 +28,14 @@ from evals.summedits_data import (
     order_by_document,
     stratified_subset,
 )
-from rag.support import FEATURES, SupportConfig
+from evals.summedits.fitting import fit, fit_config, fit_logistic
+from evals.summedits.judge_cache import CachedJudge
+from evals.summedits.metrics import auroc, balanced_accuracy, best_threshold, per_edit_type
+from evals.summedits.report import to_markdown
+from evals.summedits.run import evaluate, run_summedits
+from evals.summedits.scoring import ItemScore
+from rag.components import Components
+from rag.support import FEATURES, SupportConfig, judge_messages
 
 # ---------------------------------------------------------------- loader
 
@@ -259,7 +253,7 @@ def test_fit_then_evaluate_without_judge(
     assert not math.isnan(data["seconds_per_item"])
     assert "deterministic" in result.format_table()
     assert "| deterministic |" in to_markdown(result)
-    plain = run_summedits(settings, None, "evaluation", 6, False, items=summedits_items)
+    plain = run_summedits(settings, None, split="evaluation", limit=6, use_judge=False, items=summedits_items)
     assert plain.split == "evaluation" and plain.items == 6 and plain.available == 12
     clustered = evaluate(
         settings, None, split="test", use_judge=False, config=saved, documents=3, items=summedits_items
@@ -284,10 +278,6 @@ def test_deterministic_run_on_the_human_labels(settings, summedits_data: Path) -
 
 @pytest.mark.integration
 def test_judge_cache_and_judged_run(settings, tmp_path: Path, summedits_items: list[SummEditsItem]) -> None:
-    from evals.summedits import CachedJudge
-    from rag.components import Components
-    from rag.support import judge_messages
-
     components = Components(settings)
     judge = CachedJudge(components.llm, tmp_path / "judge.jsonl")
     messages = judge_messages("Twelve fighters died.", "Clashes killed 12 fighters on Tuesday.")

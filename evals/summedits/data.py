@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_ENV = "RAG_SUMMEDITS_PATH"
 DATA_SHA256 = "aa06a1998cf7bfe6e40f8a79e0c10a1f77528165d8659056202c0ed679191c8e"
 SOURCE_REPO = "salesforce/factualNLG"
