@@ -27,18 +27,20 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from rag import conflicts as conflict_rules
 from rag import date_conflicts, prompts, refusals
-from rag.checked_stream import MemoScorer, SentenceChecker, has_words
-from rag.citations import CitationStreamFilter, DraftSentence, Scorer, parse_answer, render, verify
+from rag.citations import CitationStreamFilter, DraftSentence, parse_answer, render
 from rag.evidence import flagged_last, source_document
 from rag.questions import clean_question
 from rag.settings import Settings
 from rag.types import Answer, Filters, Sentence, StreamEvent, Timings
+from rag.verifier.checked_stream import MemoScorer, SentenceChecker, has_words
+from rag.verifier.verify import Scorer, verify
 
 if TYPE_CHECKING:
     from rag.components import Components
-    from rag.models.llm import ChatModel
+    from rag.models.llm import ChatModel, Usage
     from rag.retrieval import HybridRetriever, RetrievalResult
-    from rag.support import SupportConfig, SupportScorer
+    from rag.verifier.config import SupportConfig
+    from rag.verifier.scorer import SupportScorer
 
 REFUSAL_TEXT = "The archive does not hold the answer to this question."
 
@@ -141,8 +143,9 @@ class AnswerEngine:
         max_tokens = min(self.settings.answer.max_tokens, self.settings.llm.max_tokens)
         scorer = MemoScorer(self._scorer())
         reply: list[str] = []
-        yield from self._draft(messages, result, max_tokens, reply, scorer, timings, started)
-        prompt_tokens, completion_tokens = llm.last_usage.prompt_tokens, llm.last_usage.completion_tokens
+        usages: list[Usage] = []  # each model call's own counts: calls of other questions may interleave
+        yield from self._draft(messages, result, max_tokens, reply, usages, scorer, timings, started)
+        prompt_tokens, completion_tokens = usages[0].prompt_tokens, usages[0].completion_tokens
         if not has_words(reply[0]):
             # The 1.5B model sometimes answers with bare source numbers ("[1][2] [3]"). Asking
             # once more for a sentence costs only the new turn: the rest of the prompt is cached.
@@ -152,8 +155,8 @@ class AnswerEngine:
                 {"role": "user", "content": prompts.SENTENCE_PLEASE},
             ]
             reply.clear()
-            yield from self._draft(retry, result, max_tokens, reply, scorer, timings, started)
-            completion_tokens += llm.last_usage.completion_tokens
+            yield from self._draft(retry, result, max_tokens, reply, usages, scorer, timings, started)
+            completion_tokens += usages[-1].completion_tokens
         base.update(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, model=llm.name)
         check_started = time.perf_counter()
         answer = self._check(reply[0], standalone, result, base, timings, scorer)
@@ -167,6 +170,7 @@ class AnswerEngine:
         result: RetrievalResult,
         max_tokens: int,
         reply: list[str],
+        usages: list[Usage],
         scorer: MemoScorer,
         timings: Timings,
         started: float,
@@ -176,7 +180,7 @@ class AnswerEngine:
         With the judge on, the judge is the model that is writing, so the sentences are
         checked right after the reply ends instead of while it is written.
         """
-        from rag.support import needs_support
+        from rag.verifier.facts import needs_support
 
         evidence = {source.number: source_document(source) for source in result.sources}
         checker = SentenceChecker(len(result.sources), evidence, scorer, needs_support)
@@ -189,7 +193,7 @@ class AnswerEngine:
                 yield StreamEvent(kind="sentence", sentence=sentence)
 
         for text, written in self._generate(
-            messages, len(result.sources), max_tokens, reply, timings, started
+            messages, len(result.sources), max_tokens, reply, usages, timings, started
         ):
             yield StreamEvent(kind="token", text=text)
             if live:
@@ -204,11 +208,12 @@ class AnswerEngine:
         n_sources: int,
         max_tokens: int,
         reply: list[str],
+        usages: list[Usage],
         timings: Timings,
         started: float,
     ) -> Iterator[tuple[str, str]]:
         """The model's reply as (cleaned new text, raw reply so far); the raw reply is left in
-        ``reply[0]``.
+        ``reply[0]`` and the call's token counts appended to ``usages``.
 
         Nothing is passed on until the reply holds a word, so a reply of bare citation markers
         (answered again by the caller) is never shown, not even as a draft.
@@ -229,6 +234,7 @@ class AnswerEngine:
                     held = ""
         finally:
             generation.close()
+            usages.append(generation.usage)
         held += stream_filter.flush()
         raw = "".join(pieces).strip()
         if held and has_words(raw):
@@ -301,7 +307,7 @@ class AnswerEngine:
             return refuse(refusals.no_sentence(sources), f"The model's reply held no sentence: {raw}")
         scorer = scorer or self._scorer()
         evidence = {source.number: source_document(source) for source in sources}
-        from rag.support import needs_support
+        from rag.verifier.facts import needs_support
 
         checked = verify(drafts, evidence, scorer, needs_support)
         if checked.checked == 0:
@@ -345,7 +351,8 @@ class AnswerEngine:
 
     def _scorer(self) -> SupportScorer:
         """A scorer per answer: it caches the last analysed passages, which threads must not share."""
-        from rag.support import SupportConfig, SupportScorer
+        from rag.verifier.config import SupportConfig
+        from rag.verifier.scorer import SupportScorer
 
         if self._support_config is None:
             self._support_config = SupportConfig.load()

@@ -15,8 +15,8 @@ from evals.metrics import (
     normalize,
 )
 from evals.metrics.citations import answer_sentences, citations_in
-from rag.support import SupportScorer
 from rag.types import Answer, Passage, Sentence, Source
+from rag.verifier.scorer import SupportScorer
 
 pytestmark = pytest.mark.unit
 

@@ -21,8 +21,8 @@ from evals.runner import (
     summarize,
     summarize_system,
 )
-from rag.support import SupportScorer
 from rag.types import Answer, Passage, Sentence, Source, Timings
+from rag.verifier.scorer import SupportScorer
 
 pytestmark = pytest.mark.unit
 

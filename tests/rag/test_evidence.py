@@ -6,10 +6,12 @@ import datetime as dt
 
 import pytest
 
-from rag.citations import parse_answer, render, verify
+from rag.citations import parse_answer, render
 from rag.evidence import passage_document, source_document
-from rag.support import SupportScorer, needs_support
 from rag.types import Passage, Source
+from rag.verifier.facts import needs_support
+from rag.verifier.scorer import SupportScorer
+from rag.verifier.verify import verify
 
 pytestmark = pytest.mark.unit
 

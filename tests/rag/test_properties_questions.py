@@ -16,12 +16,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.chunking import Chunker
-from rag.citations import parse_answer, verify
+from rag.citations import parse_answer
 from rag.components import Components
 from rag.engine import AnswerEngine
 from rag.questions import MAX_QUESTION_CHARS, QuestionError, clean_question
-from rag.support import SupportConfig, SupportScorer, extract_facts, needs_support, split_claims
 from rag.types import Article
+from rag.verifier.config import SupportConfig
+from rag.verifier.facts import extract_facts, needs_support
+from rag.verifier.scorer import SupportScorer
+from rag.verifier.tokens import split_claims
+from rag.verifier.verify import verify
 from tests.rag.answering import ScriptedChatModel, indexed_components
 
 PROPERTY = settings(

@@ -6,18 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from rag.support import (
-    CONFIG_PATH,
-    FEATURES,
-    SupportConfig,
-    SupportScorer,
-    best_window,
-    extract_facts,
-    judge_messages,
-    needs_support,
-    split_claims,
-    veto_score,
-)
+from rag.verifier.combination import FEATURES, veto_score
+from rag.verifier.config import CONFIG_PATH, SupportConfig
+from rag.verifier.facts import extract_facts, needs_support
+from rag.verifier.judge import best_window, judge_messages
+from rag.verifier.scorer import SupportScorer
+from rag.verifier.tokens import split_claims
 
 PASSAGE = (
     "The Syrian Observatory for Human Rights said 310,000 people had been killed in the war since "

@@ -6,9 +6,11 @@ import re
 
 import pytest
 
-from rag.checked_stream import MemoScorer, SentenceChecker
-from rag.citations import parse_answer, render, verify
-from rag.support import SupportScorer, needs_support
+from rag.citations import parse_answer, render
+from rag.verifier.checked_stream import MemoScorer, SentenceChecker
+from rag.verifier.facts import needs_support
+from rag.verifier.scorer import SupportScorer
+from rag.verifier.verify import verify
 
 SOURCES = {
     1: "Deir al-Zor (AFP) Published 16 January 2017.\nAround 200,000 people live in Deir Ezzor city, "

@@ -2,7 +2,7 @@
 
 The model's draft arrives token by token. :class:`SentenceChecker` re-splits the draft so far
 (:func:`rag.citations.parse_answer`, the same splitter the final check uses) and checks every
-sentence that is settled against the sources it cites (:func:`rag.citations.verify`, the same
+sentence that is settled against the sources it cites (:func:`rag.verifier.verify.verify`, the same
 support check), so a consumer can show the answer sentence by sentence and never the
 unchecked draft.
 
@@ -30,8 +30,9 @@ from collections.abc import Callable
 from typing import Any
 
 from rag import prompts
-from rag.citations import MARKER, DraftSentence, Scorer, parse_answer, render, verify
+from rag.citations import MARKER, DraftSentence, parse_answer, render
 from rag.types import Sentence
+from rag.verifier.verify import Scorer, verify
 
 _UNCLOSED = re.compile(r"[\[【][^\]】\n]{0,40}$")
 """An opening bracket at the end of the draft whose marker may still be coming."""

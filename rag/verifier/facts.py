@@ -1,0 +1,238 @@
+"""Numbers, dates, names and negation cues of a text, and whether a sentence states a fact at all."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rag.verifier.lexicon import (
+    AMBIGUOUS_DATE_WORDS,
+    MONTHS,
+    NAME_CONNECTORS,
+    NEGATION_WORDS,
+    ORDINALS,
+    SCALE_ABBREVIATIONS,
+    SCALES,
+    SENTENCE_STARTERS,
+    UNITS,
+    VAGUE_QUANTITIES,
+    WEEKDAYS,
+)
+from rag.verifier.tokens import CITATION, Token, content_stems, tokenize
+
+_DIGIT_NUMBER = re.compile(
+    r"(?<![\w.,])(?:\d{1,3}(?:(?:,|[ \u00a0\u202f\u2009])\d{3}(?!\d))+|\d+)(?:\.\d+)?"
+    r"(?:\s*(?P<scale>million|billion|trillion|thousand|bn|mn|tn|m|k)\b)?"
+    r"(?P<ord>st|nd|rd|th)?"
+    # a unit written against the number ("185km", "5pm") does not hide the number
+    r"(?P<unit>km|kms|kmh|kph|mph|mi|kg|kgs|mm|cm|ft|lbs?|ha|[kmg]w|am|pm)?(?!\w)",
+    re.IGNORECASE,
+)
+
+
+_META_PATTERNS = re.compile(
+    r"^(?:the |these |both )?(?:sources?|reports?|articles?|passages?|accounts?) "
+    r"(?:differ|disagree|conflict|vary|do not agree|give different)|"
+    r"\bi (?:do not|don't|cannot|can't) (?:know|say|tell|find|answer)\b|"
+    r"\b(?:not enough|no) (?:information|details?|data)\b|"
+    r"\bdoes not (?:hold|contain|say|mention|state)\b|"
+    r"^(?:in summary|to summari[sz]e|overall|here is|here are|see (?:above|below))\W*$|"
+    r"^(?:yes|no|sure|okay|ok)\W*$",
+    re.IGNORECASE,
+)
+
+
+def needs_support(sentence: str) -> bool:
+    """Does the sentence state a fact that a passage should back?
+
+    Questions, statements about the sources themselves ("The sources differ."), admissions of not
+    knowing, and fragments with fewer than two content words state nothing checkable.
+    """
+    text = CITATION.sub("", sentence).strip()
+    if not text or text.endswith("?"):
+        return False
+    if _META_PATTERNS.search(text):
+        return False
+    facts = extract_facts(text)
+    if facts.numbers or facts.dates or facts.names:
+        return True
+    return len(content_stems(tokenize(text))) >= 2
+
+
+def _number_value(raw: str) -> float:
+    return float(re.sub(r"[,\s\u00a0\u202f\u2009]", "", raw))
+
+
+def _canonical(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def _word_numbers(tokens: Sequence[Token]) -> list[tuple[str, str]]:
+    """(value, as written) for spelled-out numbers: "three hundred ten thousand" -> 310000, "a dozen" -> 12."""
+    out: list[tuple[str, str]] = []
+    words: list[tuple[str, Token]] = []
+    for token in tokens:
+        for part in token.norm.split("-"):
+            words.append((part, token))
+    i = 0
+    while i < len(words):
+        word, token = words[i]
+        if word in ORDINALS:
+            out.append((_canonical(ORDINALS[word]), word))
+            i += 1
+            continue
+        if word in ("dozen",):
+            out.append((_canonical(12), word))
+            i += 1
+            continue
+        if word in VAGUE_QUANTITIES:
+            out.append((word, word))
+            i += 1
+            continue
+        if word not in UNITS:
+            i += 1
+            continue
+        if word == "one" and i + 1 < len(words) and words[i + 1][0] in ("of", "another", "who", "which"):
+            i += 1
+            continue
+        total, current, j, written = 0, 0, i, []
+        while j < len(words):
+            w = words[j][0]
+            if w in UNITS:
+                current += UNITS[w]
+            elif w == "hundred":
+                current = max(current, 1) * 100
+            elif w in SCALES:
+                total += max(current, 1) * SCALES[w]
+                current = 0
+            elif w == "and" and j + 1 < len(words) and words[j + 1][0] in UNITS and written:
+                pass
+            else:
+                break
+            written.append(w)
+            j += 1
+        out.append((_canonical(total + current), " ".join(written)))
+        i = j
+    return out
+
+
+@dataclass
+class Facts:
+    numbers: list[tuple[str, str]] = field(default_factory=list)
+    """(canonical value, as written)"""
+    dates: list[tuple[str, str]] = field(default_factory=list)
+    """("year:2022" | "month:2" | "weekday:4", as written)"""
+    names: list[str] = field(default_factory=list)
+    negations: list[int] = field(default_factory=list)
+    """Token positions of negation cues."""
+    tokens: list[Token] = field(default_factory=list)
+
+
+def _is_capitalised(token: Token) -> bool:
+    text = token.text
+    if text[0].isupper():
+        return True
+    # "al-Zour", "bin-Salman": a lower-case particle joined to a capitalised name
+    return bool(re.match(r"^[a-z]{1,3}-[A-Z]", text))
+
+
+def _name_shaped(token: Token, tokens: Sequence[Token]) -> bool:
+    """Is a capitalised word that opens a sentence a name rather than an ordinary word?
+
+    Without a dictionary this is only decided when the word says so itself (inner capitals or dots:
+    "U.S.", "McDonald", "NATO") or appears capitalised inside a sentence of the same text; otherwise
+    the word is left to the content-word overlap, which also catches it when the passage lacks it.
+    """
+    text = token.text
+    if any(c.isupper() for c in text[1:]) or "." in text:
+        return True
+    return any(t.text == text and not t.sentence_initial for t in tokens)
+
+
+def _date_word(token: Token, following: Token | None) -> tuple[str, str] | None:
+    word = token.norm.rstrip(".")
+    if word in MONTHS or word in WEEKDAYS:
+        if word in AMBIGUOUS_DATE_WORDS:
+            if not token.text[0].isupper():
+                return None
+            near_digit = following is not None and following.norm[:1].isdigit()
+            if not (near_digit or token.text.endswith(".") or len(word) > 3 and word != "may"):
+                return None
+        if word in MONTHS:
+            return (f"month:{MONTHS[word]}", token.text)
+        return (f"weekday:{WEEKDAYS[word]}", token.text)
+    return None
+
+
+def extract_facts(text: str) -> Facts:
+    """Numbers, dates, capitalised names and negation cues of a text."""
+    tokens = tokenize(text)
+    facts = Facts(tokens=tokens)
+    # digits (with separators, decimals and scale words)
+    for match in _DIGIT_NUMBER.finditer(text):
+        raw = match.group(0)
+        number_text = raw[: match.start("scale") - match.start()] if match.group("scale") else raw
+        if match.group("unit") and not match.group("scale"):
+            number_text = number_text[: -len(match.group("unit"))]
+        if match.group("ord"):
+            number_text = number_text[: -len(match.group("ord"))]
+        try:
+            value = _number_value(number_text.strip())
+        except ValueError:
+            continue
+        scale = (match.group("scale") or "").lower()
+        if scale:
+            value *= SCALES.get(scale, SCALE_ABBREVIATIONS.get(scale, 1))
+        if not scale and re.fullmatch(r"(1[89]|20)\d\d", number_text.strip()):
+            facts.dates.append((f"year:{int(value)}", raw.strip()))
+        else:
+            facts.numbers.append((_canonical(value), raw.strip()))
+    # spelled-out numbers and scale words after them
+    words = _word_numbers(tokens)
+    facts.numbers.extend(words)
+    # dates
+    for i, token in enumerate(tokens):
+        date = _date_word(token, tokens[i + 1] if i + 1 < len(tokens) else None)
+        if date:
+            facts.dates.append(date)
+    # negations
+    for i, token in enumerate(tokens):
+        if token.norm in NEGATION_WORDS or token.norm.endswith("n't"):
+            facts.negations.append(i)
+    # names: runs of capitalised words, joined by connectors such as "of" or "al"
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if not _is_capitalised(token) or _date_word(token, None) or token.norm in MONTHS:
+            i += 1
+            continue
+        run = [token]
+        j = i + 1
+        while j < len(tokens):
+            nxt = tokens[j]
+            if nxt.sentence_initial:
+                break
+            name_word = _is_capitalised(nxt) and not _date_word(nxt, None) and nxt.norm not in MONTHS
+            connector = (
+                nxt.norm in NAME_CONNECTORS
+                and j + 1 < len(tokens)
+                and _is_capitalised(tokens[j + 1])
+                and not tokens[j + 1].sentence_initial
+            )
+            if not (name_word or connector):
+                break
+            run.append(nxt)
+            j += 1
+        # a sentence-initial common word ("The", "Officials") is not part of a name
+        while run and run[0].sentence_initial and run[0].norm in SENTENCE_STARTERS:
+            run = run[1:]
+        while run and run[0].norm in NAME_CONNECTORS:
+            run = run[1:]
+        name = " ".join(t.text for t in run)
+        lone_opener = len(run) == 1 and run[0].sentence_initial and not _name_shaped(run[0], tokens)
+        not_a_name = all(t.norm in UNITS or t.norm in ORDINALS or t.norm in NEGATION_WORDS for t in run)
+        if run and not lone_opener and not not_a_name and not re.fullmatch(r"[\d\W]+", name):
+            facts.names.append(name)
+        i = max(j, i + 1)
+    return facts

@@ -1,0 +1,67 @@
+"""The deterministic features of one claim sentence against analysed passages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rag.verifier.facts import extract_facts
+from rag.verifier.negation import check_antonyms, check_negation
+from rag.verifier.passages import Evidence
+from rag.verifier.tokens import content_stems, tokenize
+
+
+@dataclass
+class Analysis:
+    features: dict[str, float]
+    unbacked: list[str]
+
+
+def analyse(claim: str, evidence: Evidence) -> Analysis:
+    """The deterministic features of one sentence against analysed passages."""
+    facts = extract_facts(claim)
+    unbacked: list[str] = []
+
+    def share(items: list[tuple[str, str]], backed: set[str], label: str) -> float:
+        if not items:
+            return 1.0
+        good = 0
+        for value, written in items:
+            ok = value in backed
+            if not ok and value.startswith("year:"):
+                ok = value.split(":")[1] in evidence.numbers
+            if ok:
+                good += 1
+            else:
+                unbacked.append(f"{label}: {written}")
+        return good / len(items)
+
+    numbers = share(facts.numbers, evidence.numbers, "number")
+    dates = share(facts.dates, evidence.dates, "date")
+    names_ok = 0
+    backed_name_stems: set[str] = set()
+    for name in dict.fromkeys(facts.names):
+        if evidence.backs_name(name):
+            names_ok += 1
+            # A backed name in another spelling ("Deir al-Zor" for "Deir Ezzor") is no missing content.
+            backed_name_stems.update(content_stems(tokenize(name)))
+        else:
+            unbacked.append(f"name: {name}")
+    n_names = len(dict.fromkeys(facts.names))
+    names = names_ok / n_names if n_names else 1.0
+    negation_problems = check_negation(facts, evidence) + check_antonyms(facts, evidence)
+    unbacked.extend(negation_problems)
+
+    stems = content_stems(facts.tokens)
+    overlap = sum(s in evidence.stems or s in backed_name_stems for s in stems) / len(stems) if stems else 1.0
+    pairs = list(zip(stems, stems[1:], strict=False))
+    bigrams = sum(p in evidence.stem_bigrams for p in pairs) / len(pairs) if pairs else overlap
+    features = {
+        "overlap": overlap,
+        "bigrams": bigrams,
+        "numbers": numbers,
+        "dates": dates,
+        "names": names,
+        "negation": 0.0 if negation_problems else 1.0,
+        "unbacked": float(min(len(unbacked), 3)),
+    }
+    return Analysis(features=features, unbacked=unbacked)

@@ -1,0 +1,137 @@
+"""Negations and reversed words: a claim that says "not" or "rose" where its passage does not."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+
+from rag.verifier.facts import Facts
+from rag.verifier.lexicon import NEGATION_WORDS, STOPWORDS, wordset
+from rag.verifier.passages import Evidence
+from rag.verifier.tokens import Token, content_stems, stem
+
+NEGATION_WINDOW = 4
+"""Words on either side of a negation cue that it is taken to govern."""
+
+
+def _negation_scope(tokens: Sequence[Token], position: int) -> list[str]:
+    lo, hi = max(0, position - NEGATION_WINDOW), min(len(tokens), position + NEGATION_WINDOW + 1)
+    return content_stems([t for k, t in enumerate(tokens[lo:hi], lo) if k != position])
+
+
+IMPLICIT_NEGATIONS = wordset(
+    "fail failed fails failing refuse refused refuses decline declined declines unable"
+)
+"""Words that negate the verb after "to" ("failed to get" ~ "did not get"). They count only before
+"to", since "sales declined" states a fall, not a refusal."""
+
+
+def _is_cue(tokens: Sequence[Token], k: int) -> bool:
+    norm = tokens[k].norm
+    if norm in NEGATION_WORDS or norm.endswith("n't"):
+        return True
+    return norm in IMPLICIT_NEGATIONS and k + 1 < len(tokens) and tokens[k + 1].norm == "to"
+
+
+def _negated_near(sentence: Sequence[Token], targets: set[str]) -> bool:
+    """Is one of ``targets`` (stems) within the window of a negation cue in this sentence?"""
+    return any(
+        _is_cue(sentence, k) and targets & set(_negation_scope(sentence, k)) for k in range(len(sentence))
+    )
+
+
+def check_negation(claim: Facts, evidence: Evidence) -> list[str]:
+    """Negations that do not line up with the passages, as readable strings ("negation: not attend").
+
+    A negated claim needs a negation in the passage sentence that best matches it, or near the words
+    the claim negates; a plain claim fails when every best-matching sentence negates the matched words.
+    """
+    problems: list[str] = []
+    tokens = claim.tokens
+    stems = set(content_stems(tokens))
+    scored = [
+        (len(stems & set(s)) / len(stems) if stems else 0.0, sentence)
+        for sentence, s in zip(evidence.sentences, evidence.sentence_stems, strict=True)
+    ]
+    best = max((share for share, _ in scored), default=0.0)
+    top = [sentence for share, sentence in scored if share >= best - 1e-9] if best > 0 else []
+    for position in claim.negations:
+        scope = set(_negation_scope(tokens, position))
+        if not scope:
+            continue
+        need = max(1, math.ceil(len(scope) / 2))
+        backed = (best >= 0.4 and any(any(_is_cue(s, k) for k in range(len(s))) for s in top)) or any(
+            len(scope & set(s)) >= need and _negated_near(sentence, scope & set(s))
+            for sentence, s in zip(evidence.sentences, evidence.sentence_stems, strict=True)
+        )
+        if not backed:
+            nearby = " ".join(t.text for t in tokens[position : position + 3])
+            problems.append(f"negation: {nearby}")
+    plain = not any(_is_cue(tokens, k) for k in range(len(tokens)))
+    if plain and len(stems) >= 2 and best >= 0.5 and all(_negated_near(s, stems) for s in top):
+        problems.append("negation: the passage negates this")
+    return problems
+
+
+ANTONYM_PAIRS = """increase:decrease increase:decline increase:drop increase:fall increase:cut rise:fall rise:drop
+rise:decline grow:shrink growth:decline gain:loss gain:lose win:lose won:lost victory:defeat win:defeat
+higher:lower high:low raise:lower raise:cut boost:cut expand:shrink expand:cut strong:weak large:small
+big:small early:late ahead:behind ahead:back forward:backward accept:reject approve:reject support:oppose
+allow:ban allow:prohibit open:close start:end begin:end start:stop success:failure succeed:fail
+positive:negative guilty:innocent convicted:acquitted arrest:release legal:illegal profit:loss buy:sell
+hire:fire agree:disagree include:exclude import:export majority:minority maximum:minimum old:new old:young
+cheap:expensive rich:poor safe:dangerous true:false alive:dead survive:die friend:enemy ally:enemy
+north:south east:west male:female men:women husband:wife son:daughter brother:sister mother:father
+inside:outside peaceful:violent struggling:thriving troubled:thriving best:worst better:worse
+add:remove public:private domestic:foreign internal:external lowest:highest"""
+"""Pairs of opposites: a claim word the passage lacks whose opposite the passage uses is a reversed fact."""
+
+
+@lru_cache(maxsize=1)
+def _antonyms() -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {}
+    for pair in ANTONYM_PAIRS.split():
+        a, b = (stem(w) for w in pair.split(":"))
+        table.setdefault(a, set()).add(b)
+        table.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+ANTONYM_CONTEXT = 2
+"""Passage sentences (those sharing most words with the claim) in which an opposite counts."""
+
+
+def check_antonyms(claim: Facts, evidence: Evidence) -> list[str]:
+    """Claim words replaced by their opposite ("sales increased" where the passage says "declined").
+
+    The opposite must occur where the passage speaks of the same thing (its sentences that best match
+    the claim): a long article uses "increase" somewhere without contradicting "profits declined".
+    """
+    table = _antonyms()
+    stems = set(content_stems(claim.tokens))
+    ranked = sorted(
+        (i for i, s in enumerate(evidence.sentence_stems) if stems & set(s)),
+        key=lambda i: len(stems & set(evidence.sentence_stems[i])),
+        reverse=True,
+    )[:ANTONYM_CONTEXT]
+    context: set[str] = set()
+    for i in ranked:
+        context.update(evidence.sentence_stems[i])
+    problems = []
+    for token in claim.tokens:
+        if token.norm in STOPWORDS:
+            continue
+        word = stem(token.norm)
+        if word in evidence.stems or word not in table:
+            continue
+        opposite = table[word] & context
+        if opposite:
+            # The stems come from the sentence's words split further than its tokens ("Tennessee-East"
+            # holds "east" as a stem but not as a token), so a token may not be found: name the stem.
+            said = next(
+                (t.text for i in ranked for t in evidence.sentences[i] if stem(t.norm) in opposite),
+                sorted(opposite)[0],
+            )
+            problems.append(f"antonym: {token.text} (passage: {said})")
+    return list(dict.fromkeys(problems))

@@ -1,0 +1,138 @@
+"""The passages a claim is checked against, analysed once: their sentences, stems, figures and names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.verifier.facts import Facts, extract_facts
+from rag.verifier.lexicon import NAME_CONNECTORS, STOPWORDS, wordset
+from rag.verifier.tokens import Token, content_stems, norm, split_sentences, tokenize
+
+ALIASES: tuple[frozenset[str], ...] = (
+    frozenset({"us", "usa", "united states", "america", "american", "americans", "united states of america"}),
+    frozenset({"uk", "britain", "great britain", "british", "united kingdom"}),
+    frozenset({"eu", "european union"}),
+    frozenset({"un", "united nations"}),
+)
+"""Names of the same country or body that share no letters, so no spelling similarity finds them."""
+
+
+ARABIC_ARTICLES = wordset("al el ad ed as es az ez ash esh an en ar er at et ul the")
+"""Transliterations of the Arabic article, assimilated or not ("al-Zor", "ez-Zor")."""
+
+
+def _name_key(text: str) -> str:
+    """Spelling-insensitive key: "Deir al-Zour", "Deir al-Zor" and "Deir Ezzor" all give "drzr".
+
+    Transliterated names vary in vowels, doubled letters and the Arabic article, so the key keeps the
+    first letter of each word and the consonants after it, drops "al-"/"el-" and collapses repeats.
+    """
+    words = []
+    for word in re.split(r"[\s\-]+", norm(text)):
+        word = re.sub(r"[^a-z0-9]", "", word)
+        if not word or word in ARABIC_ARTICLES:
+            continue
+        skeleton = word[0] + re.sub(r"[aeiouyhw]", "", word[1:])
+        if word[0] in "aeiouy" and len(word) > 3 and word[1] not in "aeiouy":
+            skeleton = re.sub(r"[aeiouyhw]", "", word)  # "Ezzor" ~ "Zor": a leading article vowel
+        words.append(re.sub(r"(.)\1+", r"\1", skeleton))
+    return "".join(words)
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"[^a-z0-9]", "", norm(text))
+    return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
+
+
+def _dice(a: str, b: str) -> float:
+    x, y = _bigrams(a), _bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
+@dataclass
+class Evidence:
+    """The passages, analysed once and re-used for every claim checked against them."""
+
+    text: str
+    facts: Facts
+    sentences: list[list[Token]]
+    sentence_stems: list[list[str]]
+    stems: set[str]
+    stem_bigrams: set[tuple[str, str]]
+    numbers: set[str]
+    dates: set[str]
+    words: set[str]
+    """Normalised word forms, hyphenated parts included."""
+    name_keys: set[str]
+    names: list[str]
+    phrases: set[str]
+    """Normalised word sequences of up to three words, to find multi-word aliases."""
+
+    @classmethod
+    def build(cls, passages: Sequence[str]) -> Evidence:
+        text = "\n\n".join(p for p in passages if p)
+        facts = extract_facts(text)
+        sentences = [tokenize(s) for s in split_sentences(text)]
+        sentence_stems = [content_stems(s) for s in sentences]
+        stems: set[str] = set()
+        bigrams: set[tuple[str, str]] = set()
+        for seq in sentence_stems:
+            stems.update(seq)
+            bigrams.update(zip(seq, seq[1:], strict=False))
+        words = set()
+        for token in facts.tokens:
+            words.add(token.norm)
+            words.update(part for part in token.norm.split("-") if part)
+        numbers = {value for value, _ in facts.numbers}
+        # a year is also a plain number, and a number word the passage spells out may be written in digits
+        numbers.update(value.split(":")[1] for value, _ in facts.dates if value.startswith("year:"))
+        names = list(dict.fromkeys(facts.names))
+        name_keys = {_name_key(n) for n in names} | {_name_key(w) for w in words if len(w) > 2}
+        norms = [t.norm for t in facts.tokens]
+        phrases = {" ".join(norms[i : i + n]) for n in (1, 2, 3) for i in range(len(norms) - n + 1)}
+        return cls(
+            text=text,
+            facts=facts,
+            sentences=sentences,
+            sentence_stems=sentence_stems,
+            stems=stems,
+            stem_bigrams=bigrams,
+            numbers=numbers,
+            dates={value for value, _ in facts.dates},
+            words=words,
+            name_keys=name_keys,
+            names=names,
+            phrases=phrases,
+        )
+
+    def backs_name(self, name: str) -> bool:
+        """Exact words, or a spelling variant of the whole name or of each of its words."""
+        parts = [
+            p for p in re.split(r"[\s]+", norm(name)) if p and p not in NAME_CONNECTORS and p not in STOPWORDS
+        ]
+        if not parts:
+            return True
+        joined = " ".join(parts)
+        for group in ALIASES:
+            if joined in group and any(alias in self.phrases for alias in group):
+                return True
+        if all(p in self.words or self._variant(p) for p in parts):
+            return True
+        key = _name_key(name)
+        if len(key) >= 3 and key in self.name_keys:
+            return True
+        return any(_dice(name, candidate) >= 0.8 for candidate in self.names)
+
+    def _variant(self, word: str) -> bool:
+        if len(word) < 4:
+            return False
+        for w in self.words:  # "Chinese" ~ "China", "Ukrainian" ~ "Ukraine"
+            shorter = min(len(w), len(word))
+            if shorter >= 4 and w[: shorter - 1] == word[: shorter - 1] and w[:4] == word[:4]:
+                return True
+        key = _name_key(word)
+        if len(key) >= 2 and key in self.name_keys:
+            return True
+        return any(abs(len(w) - len(word)) <= 2 and _dice(w, word) >= 0.75 for w in self.words if len(w) >= 4)

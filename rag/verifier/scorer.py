@@ -1,0 +1,120 @@
+"""The support scorer: a claim's deterministic features, the judge's p(Yes), one calibrated score."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field
+
+from rag.contradictions import contradictions
+from rag.verifier.combination import combine
+from rag.verifier.config import SupportConfig
+from rag.verifier.features import analyse
+from rag.verifier.judge import best_window, judge_messages
+from rag.verifier.passages import Evidence
+from rag.verifier.tokens import split_claims
+
+if TYPE_CHECKING:
+    from rag.models.llm import ChatModel
+
+
+class SupportResult(BaseModel):
+    score: float
+    """Calibrated 0..1 support (the minimum over the claim's sentences)."""
+    supported: bool
+    """``score`` reaches the threshold of the combination that produced it."""
+    deterministic: float
+    """0..1 from the deterministic checks alone (the calibrated no-judge combination)."""
+    judge: float | None = None
+    """The model's p(Yes) for the weakest sentence; None when no judge was asked."""
+    unbacked: list[str] = Field(default_factory=list)
+    """Numbers, dates, names and negations (or reversed words) of the claim that the passages do not back."""
+    features: dict[str, float] = Field(default_factory=dict)
+    """Deterministic features of the weakest sentence (what the combination saw)."""
+    contradicted: list[str] = Field(default_factory=list)
+    """What the passages state otherwise (:mod:`rag.contradictions`); any entry fails the claim."""
+
+
+CONTRADICTED_SCALE = 0.5
+"""A contradicted claim scores at most this share of the threshold: below it, still ranked."""
+
+
+class SupportScorer:
+    """Scores claims against passages; see the module docstring for the method."""
+
+    def __init__(self, llm: ChatModel | None = None, config: SupportConfig | None = None) -> None:
+        self.llm = llm
+        self.config = config or SupportConfig.load()
+        self._evidence_key: tuple[str, ...] | None = None
+        self._evidence: Evidence | None = None
+
+    @property
+    def uses_judge(self) -> bool:
+        return self.llm is not None and self.config.judge
+
+    def evidence(self, passages: Sequence[str]) -> Evidence:
+        """Analysed passages; the last one is kept since the verifier checks many claims per source."""
+        key = tuple(passages)
+        if key != self._evidence_key or self._evidence is None:
+            self._evidence = Evidence.build(passages)
+            self._evidence_key = key
+        return self._evidence
+
+    def judge_probability(self, claim: str, passages: Sequence[str]) -> float | None:
+        """The model's p(Yes), or None without a model or when its backend exposes no logits."""
+        if self.llm is None:
+            return None
+        passage = "\n\n".join(p for p in passages if p)
+        passage = best_window(claim, passage, self.config.max_passage_tokens)
+        return self.llm.yes_probability(judge_messages(claim, passage))
+
+    def score(self, claim: str, passages: list[str]) -> SupportResult:
+        sentences = split_claims(claim) or [claim.strip()]
+        if not passages or not any(p.strip() for p in passages):
+            return SupportResult(
+                score=0.0, supported=False, deterministic=0.0, judge=None, unbacked=["no passage"]
+            )
+        evidence = self.evidence(passages)
+        results = [self._score_sentence(sentence, passages, evidence) for sentence in sentences]
+        worst = min(results, key=lambda r: r.score)
+        unbacked = list(dict.fromkeys(item for r in results for item in r.unbacked))
+        update: dict[str, Any] = {
+            "unbacked": unbacked,
+            "deterministic": min(r.deterministic for r in results),
+        }
+        contradicted = contradictions(claim, evidence.text)
+        if not any(item.startswith("number:") for item in unbacked):
+            # The support checks read number formats ("310 000", "three hundred ten thousand")
+            # better: a figure they find stated in the passages is no contradiction.
+            contradicted = [c for c in contradicted if not c.startswith("figure:")]
+        if contradicted:
+            # A veto, not a feature: the fitted weights stay as calibrated, and the passage saying
+            # otherwise outweighs any number of backed words (see rag.contradictions).
+            threshold = (
+                self.config.deterministic_threshold if worst.judge is None else self.config.judged_threshold
+            )
+            update.update(
+                supported=False,
+                score=min(worst.score, threshold * CONTRADICTED_SCALE),
+                contradicted=contradicted,
+            )
+        return worst.model_copy(update=update)
+
+    def _score_sentence(self, sentence: str, passages: Sequence[str], evidence: Evidence) -> SupportResult:
+        analysis = analyse(sentence, evidence)
+        cfg = self.config
+        deterministic = combine(cfg.deterministic_weights, analysis.features)
+        judge = self.judge_probability(sentence, passages) if self.uses_judge else None
+        if judge is None:
+            score, threshold = deterministic, cfg.deterministic_threshold
+        else:
+            score, threshold = cfg.judged_score(analysis.features, judge), cfg.judged_threshold
+        return SupportResult(
+            score=score,
+            supported=score >= threshold,
+            deterministic=deterministic,
+            judge=judge,
+            unbacked=analysis.unbacked,
+            features=analysis.features,
+        )

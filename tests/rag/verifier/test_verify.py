@@ -1,0 +1,75 @@
+"""Verification with the deterministic scorer: re-citing, flagging and dropping citations."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.citations import parse_answer, render
+from rag.verifier.facts import needs_support
+from rag.verifier.scorer import SupportScorer
+from rag.verifier.verify import verify
+
+pytestmark = pytest.mark.unit
+
+
+SOURCES = {
+    1: "Twelve government soldiers and 20 IS fighters were killed, said the UK-based Syrian Observatory.",
+    2: "Around 200,000 people live in Deir Ezzor city, which has been besieged by IS since early 2015.",
+}
+
+
+def test_verify_recites_a_sentence_backed_by_another_source():
+    drafts = parse_answer("Around 200,000 people live in Deir Ezzor city [1].", 2)
+    result = verify(drafts, SOURCES, SupportScorer(), needs_support)
+    text, sentences = render(result.drafts)
+    assert sentences[0].citations == [2]
+    assert sentences[0].supported
+    assert result.recited == 1
+
+
+def test_verify_attaches_a_source_to_an_uncited_factual_sentence():
+    drafts = parse_answer("Twelve government soldiers and 20 IS fighters were killed.", 2)
+    verify(drafts, SOURCES, SupportScorer(), needs_support)
+    text, sentences = render(drafts)
+    assert text == "Twelve government soldiers and 20 IS fighters were killed [1]."
+    assert sentences[0].supported and sentences[0].support is not None
+
+
+def test_verify_marks_made_up_sentences_unsupported():
+    drafts = parse_answer("Kazakhstan has a population of 19 million people [1].", 2)
+    result = verify(drafts, SOURCES, SupportScorer(), needs_support)
+    _, sentences = render(drafts)
+    assert not sentences[0].supported
+    assert result.all_unsupported
+
+
+def test_verify_skips_sentences_that_state_no_fact():
+    drafts = parse_answer("The sources differ.", 2)
+    result = verify(drafts, SOURCES, SupportScorer(), needs_support)
+    _, sentences = render(drafts)
+    assert sentences[0].needs_citation is False and sentences[0].supported
+    assert result.checked == 0
+
+
+def test_verify_drops_a_citation_the_sentence_does_not_need():
+    sources = {
+        1: "At least 14 civilians were killed in the fighting in Deir al-Zor.",
+        2: "At least two civilians were also killed in IS rocket fire, it added.",
+    }
+    drafts = parse_answer("At least 14 civilians were killed in the fighting in Deir al-Zor [2][1].", 2)
+    result = verify(drafts, sources, SupportScorer(), needs_support)
+    text, sentences = render(drafts)
+    assert text == "At least 14 civilians were killed in the fighting in Deir al-Zor [1]."
+    assert sentences[0].citations == [1] and sentences[0].supported
+    assert result.dropped == 1
+
+
+def test_verify_keeps_every_citation_a_joined_sentence_needs():
+    drafts = parse_answer(
+        "Twelve government soldiers were killed [1], and around 200,000 people live in Deir Ezzor city [2].",
+        2,
+    )
+    result = verify(drafts, SOURCES, SupportScorer(), needs_support)
+    _, sentences = render(drafts)
+    assert sorted({n for s in sentences for n in s.citations}) == [1, 2]
+    assert result.dropped == 0
