@@ -30,7 +30,7 @@ from evals.metrics.citations import CitationResult, Scorer, answer_sentences
 from evals.metrics.correctness import CorrectnessResult
 from evals.metrics.faithfulness import FaithfulnessResult
 from evals.metrics.refusal import RefusalOutcome
-from evals.metrics.retrieval import RetrievalResult
+from evals.metrics.retrieval import RetrievalScore
 from rag.settings import BUNDLED_CORPUS, Settings
 from rag.types import Answer
 
@@ -65,7 +65,7 @@ class Answerer(Protocol):
 
 class QuestionScores(BaseModel):
     correctness: CorrectnessResult | None = None
-    retrieval: RetrievalResult | None = None
+    retrieval: RetrievalScore | None = None
     citations: CitationResult | None = None
     faithfulness: FaithfulnessResult | None = None
     refusal: RefusalOutcome

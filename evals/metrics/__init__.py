@@ -4,7 +4,7 @@ from evals.metrics.citations import CitationQuality, CitationResult
 from evals.metrics.correctness import AnswerCorrectness, CorrectnessResult, fact_present, normalize
 from evals.metrics.faithfulness import Faithfulness, FaithfulnessResult
 from evals.metrics.refusal import RefusalAccuracy, RefusalOutcome, RefusalResult, looks_like_refusal
-from evals.metrics.retrieval import RetrievalMetric, RetrievalResult
+from evals.metrics.retrieval import RetrievalMetric, RetrievalScore
 
 __all__ = [
     "AnswerCorrectness",
@@ -17,7 +17,7 @@ __all__ = [
     "RefusalOutcome",
     "RefusalResult",
     "RetrievalMetric",
-    "RetrievalResult",
+    "RetrievalScore",
     "fact_present",
     "looks_like_refusal",
     "normalize",

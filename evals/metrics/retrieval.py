@@ -36,7 +36,10 @@ def source_articles(source: Source) -> set[str]:
     return keys
 
 
-class RetrievalResult(BaseModel):
+class RetrievalScore(BaseModel):
+    """One answer's sources scored against the articles that hold the answer (the retriever's own
+    output is :class:`rag.retrieval.RetrievalResult`)."""
+
     k: int
     hit: bool
     """At least one supporting article among the first k sources."""
@@ -56,7 +59,7 @@ class RetrievalMetric:
             raise ValueError(f"k must be at least 1, got {k}")
         self.k = k
 
-    def run(self, sources: Sequence[Source], supporting_articles: Sequence[str]) -> RetrievalResult | None:
+    def run(self, sources: Sequence[Source], supporting_articles: Sequence[str]) -> RetrievalScore | None:
         if not supporting_articles:
             return None
         ordered = sorted(sources, key=lambda s: s.number)
@@ -67,7 +70,7 @@ class RetrievalMetric:
             )
         within = [a for a, r in ranks.items() if r is not None and r <= self.k]
         first = min((r for r in ranks.values() if r is not None), default=None)
-        return RetrievalResult(
+        return RetrievalScore(
             k=self.k,
             hit=bool(within),
             recall=len(within) / len(ranks),
