@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from index.chunking import split_sentences
 from index.loaders import load_paths
 from rag.settings import BUNDLED_CORPUS
+from rag.text.sentences import sentence_spans as split_sentences
 
 PLACES = [
     "Aleppo",

@@ -8,94 +8,11 @@ so its offsets drift), overlap must be whole sentences, and newline-separated li
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-
 import tiktoken
 
+from rag.text.sentences import Span, sentence_spans, trim_span
 from rag.tokens import encoding
 from rag.types import Article, Chunk
-
-# Words that end with a period without ending the sentence. Common words that are also
-# abbreviations ("no", "sun", "mar", "sat") are left out: splitting after them is the lesser error.
-_ABBREVIATION_WORDS = """
-mr mrs ms dr prof sr jr st mt ft gen lt col maj capt cmdr sgt cpl pvt adm sen gov pres
-rev hon supt insp amb messrs mme mlle
-jan feb apr jun jul aug sep sept oct nov dec tue tues thu thur thurs fri
-inc ltd co corp plc llc bros dept univ assn approx vs etc al fig vol pp
-u.s u.k u.n e.u u.s.a u.a.e a.m p.m e.g i.e cf viz
-"""
-ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
-
-# Candidate ends: terminal punctuation, closing quotes/brackets, then whitespace.
-_END = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’)\]]*(?=\s)")
-# What may open the next sentence: a capital, a digit, or an opening quote/bracket.
-_NEXT_START = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9]")
-_NEWLINE = re.compile(r"\r?\n|\r")
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-
-
-def _is_abbreviation(text: str, period: int) -> bool:
-    """Whether the period at ``period`` belongs to an abbreviation or an initial."""
-    word_start = period
-    while word_start > 0 and not text[word_start - 1].isspace() and text[word_start - 1] not in "(\"'“‘":
-        word_start -= 1
-    word = text[word_start:period].lower()
-    if not word:
-        return False
-    if word in ABBREVIATIONS:
-        return True
-    if len(word) == 1 and word.isalpha():
-        return True  # an initial: "George W. Bush"
-    # Dotted acronyms: "U.S", "D.C", "a.m"
-    return bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
-
-
-def _line_sentences(text: str, start: int, end: int) -> Iterable[Span]:
-    cursor = start
-    for match in _END.finditer(text, start, end):
-        stop = match.end()
-        if not _NEXT_START.match(text, stop, end):
-            continue
-        if (
-            text[match.start()] == "."
-            and match.end() - match.start() == 1
-            and _is_abbreviation(text, match.start())
-        ):
-            continue
-        yield Span(cursor, stop)
-        cursor = stop
-    if cursor < end:
-        yield Span(cursor, end)
-
-
-def split_sentences(text: str) -> list[Span]:
-    """Sentence spans with surrounding whitespace trimmed; newlines are hard boundaries."""
-    spans: list[Span] = []
-    line_start = 0
-    boundaries = [(m.start(), m.end()) for m in _NEWLINE.finditer(text)] + [(len(text), len(text))]
-    for line_end, next_start in boundaries:
-        for span in _line_sentences(text, line_start, line_end):
-            trimmed = _trim(text, span)
-            if trimmed is not None:
-                spans.append(trimmed)
-        line_start = next_start
-    return spans
-
-
-def _trim(text: str, span: Span) -> Span | None:
-    start, end = span.start, span.end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end) if start < end else None
 
 
 class Chunker:
@@ -123,7 +40,7 @@ class Chunker:
     def pieces(self, text: str) -> list[Span]:
         """Sentences, with any sentence longer than a chunk cut on token boundaries."""
         out: list[Span] = []
-        for span in split_sentences(text):
+        for span in sentence_spans(text):
             if self.count(text[span.start : span.end]) <= self.chunk_tokens:
                 out.append(span)
             else:
@@ -142,7 +59,7 @@ class Chunker:
             while True:
                 begin = offsets[first]
                 stop = offsets[last] if last < len(tokens) else len(sentence)
-                piece = _trim(text, Span(span.start + begin, span.start + stop))
+                piece = trim_span(text, Span(span.start + begin, span.start + stop))
                 if piece is None or self.count(text[piece.start : piece.end]) <= self.chunk_tokens:
                     break
                 last -= 1  # re-encoding a cut piece can take a token more than the slice

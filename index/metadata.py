@@ -19,34 +19,10 @@ import re
 from dataclasses import dataclass
 
 from index.outlets import canonical_outlet, outlet_name
+from rag.text.dates import MONTH_ALTERNATION, MONTHS
+from rag.text.words import wordset
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<month>" + MONTH_ALTERNATION + r")\.?"
 _WEEKDAY = re.compile(
     r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
     r"\.?,?\s+",
@@ -101,7 +77,7 @@ _TITLE_MAX_CHARS = 160
 _TITLE_MAX_WORDS = 25
 _HEADLINE_WORDS = 16
 _TITLE_SEPARATOR = re.compile(r"\s+(\||\u2013|\u2014|-|::|\u00b7|\u2022|\u00bb)\s+")
-_TRAILING_WORDS = _words(
+_TRAILING_WORDS = wordset(
     "a an the of to in on at for and or but by with from as that which who he she it they would "
     "will was were is are has have had said says its their his her this"
 )

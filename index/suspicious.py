@@ -26,6 +26,7 @@ import re
 from collections import Counter
 
 from rag.fencing import INVISIBLE, ROLE_LABEL, TEMPLATE_TOKEN, skeleton
+from rag.text.markers import SHORT_MARKER
 
 METADATA_KEY = "suspicious"
 """Stored with the article and its chunks: the reasons, joined by "; " (absent when clean)."""
@@ -59,7 +60,6 @@ _OVERRIDE = re.compile(
     r"\b(?:supersedes?|overrides?|replaces?)\s+(?:all|every|any)\s+(?:other|earlier|previous|prior)\b",
     re.IGNORECASE,
 )
-_MARKERS = re.compile(r"\[\s*\d{1,2}\s*\]")
 _SOURCE_TALK = re.compile(
     r"\bsources?\s+(?:#|no\.\s*)?\d\b|\b(?:according to|as)\s+(?:sources?\s+)?\[\d", re.I
 )
@@ -85,7 +85,7 @@ def flag_reasons(text: str, title: str | None = None) -> list[str]:
         (_OVERRIDE, "claims to override other reports"),
     )
     reasons.extend(label for pattern, label in checks if pattern.search(latin))
-    if len(_MARKERS.findall(latin)) >= 2 and _SOURCE_TALK.search(latin):
+    if len(SHORT_MARKER.findall(latin)) >= 2 and _SOURCE_TALK.search(latin):
         reasons.append("fake citation markers")
     if _HTML_COMMENT.search(latin):
         reasons.append("hidden HTML comment")

@@ -18,42 +18,19 @@ duplicate wire copies count once per article (their copies are read, as the veri
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rag.conflicts import source_label
-from rag.contradictions import month_days
+from rag.conflict_report import join_and, source_label
+from rag.text.dates import month_day_name, month_days
+from rag.text.sentences import rough_sentences
+from rag.text.words import content_words
 from rag.types import Conflict, ConflictSide, Passage, Source
 
 MIN_SHARED = 2
 """Content words a source's sentence must share with the answer's to speak of the same event."""
 MIN_AGREEING = 2
 """Articles that must agree on another day before a lone day is withdrawn."""
-
-_MONTH_NAMES = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]  # fmt: skip
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_STOP = _words(
-    "that this with from have were said will would their there about after before into than them they "
-    "been also which when while where what only more most some such other being next week month year "
-    "monday tuesday wednesday thursday friday saturday sunday " + " ".join(_MONTH_NAMES).lower()
-)
-
-
-def _content(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _STOP}
-
-
-def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])[\"'”’]?\s+|\n+", text) if s.strip()]
 
 
 @dataclass
@@ -80,14 +57,14 @@ def find(sentences: Sequence[str], sources: Sequence[Source]) -> list[DateFindin
     findings: list[DateFinding] = []
     for index, sentence in enumerate(sentences):
         stated = month_days(sentence)
-        words = _content(sentence)
+        words = content_words(sentence)
         for month, day in sorted(stated):
             days: dict[int, dict[str, int]] = {}
             """day -> article id -> source number, over the articles that date this event."""
             for source in sources:
                 for passage in _voices(source):
-                    for line in _sentences(passage.text):
-                        if len(words & _content(line)) < MIN_SHARED:
+                    for line in rough_sentences(passage.text):
+                        if len(words & content_words(line)) < MIN_SHARED:
                             continue
                         for m, d in month_days(line):
                             if m == month:
@@ -111,7 +88,7 @@ def _sides(month: int, day: int, ids: dict[str, int], sources: Sequence[Source])
     by_number = {s.number: s for s in sources}
     return [
         ConflictSide(
-            value=f"{_MONTH_NAMES[month - 1]} {day}",
+            value=month_day_name(month, day),
             source_number=n,
             source=by_number[n].passage.source,
             date=by_number[n].passage.date,
@@ -127,7 +104,7 @@ def _numbers(*groups: dict[str, int]) -> list[int]:
 def _side(ids: dict[str, int], sources: Sequence[Source]) -> str:
     by_number = {s.number: s for s in sources}
     names = [f"{source_label(by_number[n])} [{n}]" for n in sorted(set(ids.values()))]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return join_and(names)
 
 
 def _report(
@@ -138,12 +115,11 @@ def _report(
     top: dict[str, int],
     sources: Sequence[Source],
 ) -> str:
-    name = _MONTH_NAMES[month - 1]
     many, lone = (top, backers) if len(top) >= len(backers) else (backers, top)
     many_day, lone_day = (top_day, day) if many is top else (day, top_day)
     verb_many = "gives" if len(set(many.values())) == 1 else "give"
     verb_lone = "gives" if len(set(lone.values())) == 1 else "give"
     return (
-        f"Sources differ on the date: {_side(many, sources)} {verb_many} {name} {many_day}, "
-        f"while {_side(lone, sources)} {verb_lone} {name} {lone_day}."
+        f"Sources differ on the date: {_side(many, sources)} {verb_many} {month_day_name(month, many_day)}, "
+        f"while {_side(lone, sources)} {verb_lone} {month_day_name(month, lone_day)}."
     )

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from rag.text.markers import PROMPT_MARKER
+
 INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 """Soft hyphen, zero-width characters, bidirectional controls, word joiner, BOM."""
 
@@ -43,9 +45,6 @@ ROLE_LABEL = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 """A role label opening a line: "SYSTEM:", "> **Assistant:**", "### Instruction", "user" alone."""
-
-CITATION_MARKER = re.compile(r"[\[【]\s*(\d{1,3}(?:\s*[,;\-–]\s*\d{1,3})*)\s*[\]】]")
-"""``[1]``, ``[1, 2]``, ``[2-3]``, ``【1】``: the prompt's own way to cite a source."""
 
 SOURCE_NUMBER = re.compile(r"\b(Sources?)\s+(?=(?:#|no\.\s*)?\d)", re.IGNORECASE)
 """"Source 1", "sources 2 and 3", "Source #2": how a fake cross-reference names a prompt source."""
@@ -84,7 +83,7 @@ def fence(text: str) -> str:
     for match in ROLE_LABEL.finditer(latin):
         role = latin[match.start("role") : match.end("role")]
         edits.append((match.start(), match.end(), f"{match.group('lead')}(the article writes) {role} -"))
-    for match in CITATION_MARKER.finditer(latin):
+    for match in PROMPT_MARKER.finditer(latin):
         edits.append((match.start(), match.end(), f"({match.group(1)})"))
     for match in SOURCE_NUMBER.finditer(latin):
         edits.append((match.start(), match.end(), f"{match.group(1).lower()} no. "))

@@ -127,7 +127,7 @@ _NUMBER = re.compile(r"\d+")
 
 def synthetic_articles(count: int, seed: int = 0) -> list[Article]:
     """``count`` news-like articles recombined from the bundled corpus's sentences."""
-    from index.chunking import split_sentences
+    from rag.text.sentences import sentence_spans as split_sentences
 
     sentences: list[str] = []
     for path in sorted(BUNDLED_CORPUS.glob("*.txt")):

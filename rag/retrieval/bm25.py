@@ -50,22 +50,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+from rag.text.words import RETRIEVAL_STOPWORDS, strip_accents
+
 DEFAULT_K1 = 1.2
 DEFAULT_B = 0.75
-
-_STOPWORD_LIST = """
-    a about above after again against al all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each el few for from further had
-    has have having he her here hers herself him himself his how i if in into is it its itself just let
-    me more most my myself of off on once only or other our ours ourselves out over own same she should
-    so some such than that the their theirs them themselves then there these they this those through to
-    too under until up very was we were what when where which while who whom why will with would you
-    your yours yourself yourselves s t d ll m re ve many much tell say says said according
-"""
-STOPWORDS = frozenset(_STOPWORD_LIST.split())
-"""Function words and question words. "al"/"el" (the Arabic article in "al-Assad",
-"Deir al-Zor") are included because some spellings glue or assimilate it ("Ezzor").
-"said"/"according" appear in almost every news passage and never distinguish one."""
 
 _STEM_EXCEPTIONS = frozenset({"news", "series", "species", "always", "perhaps", "whereas", "various", "thus"})
 
@@ -103,14 +91,6 @@ def stem(word: str) -> str:
     return word
 
 
-def strip_accents(token: str) -> str:
-    """Accents removed: "Çavuşoğlu" -> "Cavusoglu"."""
-    if token.isascii():
-        return token
-    decomposed = unicodedata.normalize("NFKD", token)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 @dataclass(frozen=True, slots=True)
 class _Surface:
     term: str | None
@@ -131,7 +111,7 @@ def _surface(token: str) -> _Surface:
     if token.isalpha() and len(token) >= 2 and token.isupper():
         return _Surface(token.lower(), False)
     lower = token.lower()
-    if lower in STOPWORDS:
+    if lower in RETRIEVAL_STOPWORDS:
         return _Surface(None, False)
     return _Surface(stem(lower), token[0].isupper())
 

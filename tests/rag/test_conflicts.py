@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.conflicts import detect, extract_facts
+from rag.conflicts import detect
+from rag.text.figures import extract_facts
 from rag.types import Passage, Source
 
 pytestmark = pytest.mark.unit
@@ -187,7 +188,7 @@ def test_outlets_that_agree_form_one_side_against_the_one_that_differs():
 
 def test_a_source_is_named_by_outlet_then_dateline_then_quoted_title() -> None:
     """A lead-sentence title named bare ran into the sentence that names it; a dateline reads as a name."""
-    from rag.conflicts import source_label
+    from rag.conflict_report import source_label
 
     day = dt.date(2017, 1, 17)
     outlet = make_source(1, "Text.", "AFP", day)

@@ -8,9 +8,10 @@ import datetime as dt
 import pytest
 
 from rag import conflicts, refusals
-from rag.contradictions import contradictions, month_days
+from rag.contradictions import contradictions
 from rag.evidence import source_document
 from rag.support import SupportScorer
+from rag.text.dates import month_days
 from rag.types import Passage, Source
 
 pytestmark = pytest.mark.unit

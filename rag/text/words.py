@@ -1,0 +1,99 @@
+"""Word sets and stopword lists.
+
+The lists differ on purpose, each tuned for its job and measured there (changing one moves
+that job's golden figures): keep them apart, and add a word to the list of the job that needs it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def wordset(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text`` as a set (how the word lists below are written)."""
+    return frozenset(text.split())
+
+
+def strip_accents(text: str) -> str:
+    """``text`` with combining accents removed: "Çavuşoğlu" -> "Cavusoglu"."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def norm_word(word: str) -> str:
+    """How the verifier compares words: lower-case, accents and dots removed, curly apostrophe straight."""
+    return strip_accents(word).lower().replace(".", "").replace("’", "'")
+
+
+RETRIEVAL_STOPWORDS = wordset(
+    """
+    a about above after again against al all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each el few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just let
+    me more most my myself of off on once only or other our ours ourselves out over own same she should
+    so some such than that the their theirs them themselves then there these they this those through to
+    too under until up very was we were what when where which while who whom why will with would you
+    your yours yourself yourselves s t d ll m re ve many much tell say says said according
+"""
+)
+"""BM25 terms left out. Function words and question words. "al"/"el" (the Arabic article in "al-Assad",
+"Deir al-Zor") are included because some spellings glue or assimilate it ("Ezzor").
+"said"/"according" appear in almost every news passage and never distinguish one."""
+
+SUPPORT_STOPWORDS = wordset(
+    """a about above after again against all also am an and any are as at be been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most
+    my myself now of off on once only or other our ours ourselves out over own same she should so some
+    such than that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves said says say told according also s t would may might must shall
+    one's whose upon via per including amid among across"""
+)
+"""Words the verifier's support score ignores: no "al"/"el" (names keep them), and modals and
+reporting verbs ("may", "told") that say nothing about whether a passage backs a claim."""
+
+HIGHLIGHT_STOPWORDS = frozenset(
+    re.findall(
+        r"\w+",
+        """a an and are as at be been but by for from had has have he her his in into is it its
+        of on or said says she that the their they this to was were which who will with would
+        not also after over than then there these those i we you our your about""",
+    )
+)
+"""Words the sources panel ignores when it picks the passage sentence to highlight: a short
+list, since a passage sentence is short and any shared word helps point the eye."""
+
+FIGURE_PHRASE_STOPS = wordset(
+    "and or were was have has had been are is be in on at of by from for with who which that "
+    "since so as to after before during when while dead killed died wounded injured live lives "
+    "living reportedly also more than said the a an its their"
+)
+"""Words that end the noun phrase after a figure ("28 soldiers were killed" -> soldiers): function
+words and the predicates, which say what happened to the counted, not what was counted."""
+
+EVENT_STOPWORDS = wordset(
+    "that this with from have were said will would their there about after before into than them they "
+    "been also which when while where what only more most some such other being next week month year "
+    "monday tuesday wednesday thursday friday saturday sunday "
+    "january february march april may june july august september october november december"
+)
+"""Words (4+ letters) that do not tell two dated sentences are about the same event: common
+words, and the calendar words the sentences share because both are dated."""
+
+QUESTION_WORDS = wordset("how what which who whom whose when where why did does do is are was were")
+"""Capitalised words that open a question without naming anything in it."""
+
+LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def word_prefixes(text: str, length: int = 4) -> set[str]:
+    """Lower-case first ``length`` letters of every word of 4+ Latin letters ("Deir al-Zor" -> {"deir"})."""
+    return {w.lower()[:length] for w in LATIN_WORD.findall(text)}
+
+
+def content_words(text: str, stopwords: frozenset[str] = EVENT_STOPWORDS) -> set[str]:
+    """Lower-case words of 4+ letters not in ``stopwords`` (what two sentences on one event share)."""
+    return {w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in stopwords}
