@@ -17,21 +17,29 @@ from pathlib import Path
 
 import pytest
 
-from evals import wikinews
-from evals.wikinews import (
+from evals.wikinews.__main__ import main
+from evals.wikinews.data import (
+    SOURCE_COMMIT,
     DataError,
+    WikinewsArticle,
     WikinewsQuestion,
     answer_found,
     date_window,
-    first_occurrence,
-    hit_at,
+    default_data_path,
     load_articles,
     load_questions,
+    missing_message,
+)
+from evals.wikinews.ranking import (
+    first_occurrence,
+    hit_at,
     rank_of,
     reciprocal_rank,
     reciprocal_rank_fusion,
     summarise,
 )
+from evals.wikinews.report import render_markdown
+from evals.wikinews.run import run_benchmark
 
 REQUIRE_ENV = "RAG_REQUIRE_EVALDATA"
 
@@ -144,11 +152,11 @@ def test_questions_file_schema_and_spread() -> None:
 
 
 @pytest.fixture(scope="module")
-def wikinews_articles() -> dict[str, wikinews.WikinewsArticle]:
+def wikinews_articles() -> dict[str, WikinewsArticle]:
     """The real articles, read from where the benchmark reads them."""
-    path = wikinews.default_data_path()
+    path = default_data_path()
     if not path.is_file():
-        message = wikinews.missing_message(path)
+        message = missing_message(path)
         if os.environ.get(REQUIRE_ENV) == "1":
             pytest.fail(f"{REQUIRE_ENV}=1 and {message}", pytrace=False)
         pytest.skip(message)
@@ -157,7 +165,7 @@ def wikinews_articles() -> dict[str, wikinews.WikinewsArticle]:
 
 @pytest.mark.unit
 def test_each_answer_is_in_its_article_with_the_articles_date(
-    wikinews_articles: dict[str, wikinews.WikinewsArticle],
+    wikinews_articles: dict[str, WikinewsArticle],
 ) -> None:
     questions = load_questions()
     assert len(wikinews_articles) == 293
@@ -171,10 +179,10 @@ def test_each_answer_is_in_its_article_with_the_articles_date(
 @pytest.mark.unit
 def test_missing_data_says_where_to_get_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     absent = tmp_path / "nowhere" / "articles.jsonl"
-    assert wikinews.main(["--articles", str(absent), "--out", str(tmp_path / "out")]) == 2
+    assert main(["--articles", str(absent), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
-    for part in (str(absent), "vanatteveldt/wikinews", wikinews.SOURCE_COMMIT, "data/wikinews_2019.csv",
+    for part in (str(absent), "vanatteveldt/wikinews", SOURCE_COMMIT, "data/wikinews_2019.csv",
                  "data/wikinews_2020.csv", "build.py", "RAG_WIKINEWS_PATH"):  # fmt: skip
         assert part in err
     assert not (tmp_path / "out").exists()
@@ -224,7 +232,7 @@ def test_benchmark_runs_end_to_end_on_a_small_archive(
     ]  # fmt: skip
     monkeypatch.setenv("RAG_CACHE_DIR", str(model_cache_dir))
     data_dir_before = os.environ.get("RAG_DATA_DIR")
-    report = wikinews.run_benchmark(path, questions, tmp_path / "work")
+    report = run_benchmark(path, questions, tmp_path / "work")
 
     assert report["index"]["articles"] == 3 and report["index"]["chunks"] >= 3
     assert report["questions"] == 2
@@ -235,7 +243,7 @@ def test_benchmark_runs_end_to_end_on_a_small_archive(
         assert rows["q2"][f"{method}/window"] == 1, method
     # the window of q1 (2020-02-20 .. 03-06) leaves out the June article for every method
     assert report["results"]["window"]["prompt"]["in_sources"] == 1.0
-    markdown = wikinews.render_markdown(report)
+    markdown = render_markdown(report)
     assert "| product's hybrid chunk retrieval (fused candidates) | 1.000 / 1.000 / 1.000 |" in markdown
     assert (tmp_path / "work" / "data" / "chroma").is_dir()  # the store went where it was told
     assert os.environ.get("RAG_DATA_DIR") == data_dir_before  # and that setting did not outlive the run
