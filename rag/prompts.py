@@ -46,6 +46,8 @@ from collections.abc import Sequence
 from llama_index.core.chat_engine.condense_plus_context import DEFAULT_CONDENSE_PROMPT_TEMPLATE
 
 from rag.retrieval.budget import format_source
+from rag.text.markers import SINGLE_MARKER
+from rag.text.sentences import FIRST_SENTENCE_END
 from rag.types import Source
 
 Message = dict[str, str]
@@ -101,7 +103,7 @@ def says_cannot_answer(text: str) -> bool:
         return True
     if CANNOT_ANSWER.lower().rstrip(".") in stripped.lower():
         return True
-    first = re.split(r"(?<=[.!?])\s+", stripped, maxsplit=1)[0]
+    first = FIRST_SENTENCE_END.split(stripped, maxsplit=1)[0]
     return bool(_CANNOT_PATTERNS.search(first))
 
 
@@ -118,8 +120,8 @@ def condense_messages(history: Sequence[tuple[str, str]], question: str) -> list
     """
     lines = []
     for asked, answered in list(history)[-3:]:
-        short = re.sub(r"\s*\[\d+\]", "", answered)
-        short = " ".join(re.split(r"(?<=[.!?])\s+", short.strip())[:2])
+        short = SINGLE_MARKER.sub("", answered)
+        short = " ".join(FIRST_SENTENCE_END.split(short.strip())[:2])
         lines.append(f"user: {asked.strip()}\nassistant: {short[:300]}")
     prompt = DEFAULT_CONDENSE_PROMPT_TEMPLATE.format(chat_history="\n".join(lines), question=question.strip())
     return [{"role": "user", "content": prompt}]
