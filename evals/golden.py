@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, ValidationError, model_validator
 
 from evals.metrics.correctness import Fact
 
@@ -26,8 +26,10 @@ class GoldenItem(BaseModel):
     id: str
     question: str
     kind: Kind
-    expected_facts: list[Fact] = Field(default_factory=list)
-    supporting_articles: list[str] = Field(default_factory=list)
+    """What the question tests (``KINDS``); ``unanswerable`` items must be refused."""
+    expected_facts: list[Fact] = []
+    """Facts a correct answer states; a list inside the list gives alternatives (any one counts)."""
+    supporting_articles: list[str] = []
     """Article ids (file stems of the corpus) that hold the answer; empty when unanswerable."""
     notes: str = ""
 
