@@ -18,12 +18,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import closing
+from typing import TYPE_CHECKING
 
-from rag.components import Components
 from rag.conversations import LOCAL_OWNER, ConversationInfo, ConversationStore, UnknownConversationError
 from rag.engine import AnswerEngine
 from rag.settings import Settings
 from rag.types import Answer, Filters, StreamEvent
+
+if TYPE_CHECKING:
+    from rag.components import Components
 
 __all__ = ["LOCAL_OWNER", "ChatService", "ConversationInfo", "UnknownConversationError"]
 
