@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from rag.conflicts import detect
-from rag.text.figures import extract_facts
 from rag.types import Passage, Source
 
 pytestmark = pytest.mark.unit
@@ -48,17 +47,6 @@ def afp(corpus_dir) -> Source:
 def homs(corpus_dir) -> Source:
     text = corpus_text(corpus_dir, "004")
     return make_source(3, excerpt(text, "Clashes between", '"The fighting'), "The National", None)
-
-
-def test_extracts_counts_with_what_they_count_and_skips_dates_and_distances(corpus_dir):
-    facts = extract_facts(corpus_text(corpus_dir, "001"))
-    found = {(f.value, f.category, f.predicate) for f in facts}
-    assert (12, "government forces", "killed") in found
-    assert (20, "IS fighters", "killed") in found
-    assert (2, "civilians", "killed") in found
-    assert (200000, "people", "live") in found
-    text = "Last month it recaptured Palmyra, 185km (115 miles) away. Talks begin on January 23, 2017, after a six-year-old war."
-    assert extract_facts(text) == []
 
 
 def test_rival_tolls_for_one_attack_are_a_conflict_citing_both(bbc, afp, homs):
@@ -184,20 +172,3 @@ def test_outlets_that_agree_form_one_side_against_the_one_that_differs():
     assert text.count("[2]") == 1 and text.count("[1]") == 1 and text.count("[3]") == 1
     assert "[1] and AFP (2017-01-17) [3] report 14 civilians killed" in text
     assert text.endswith("while BBC News [2] reports at least two civilians.")
-
-
-def test_a_source_is_named_by_outlet_then_dateline_then_quoted_title() -> None:
-    """A lead-sentence title named bare ran into the sentence that names it; a dateline reads as a name."""
-    from rag.conflict_report import source_label
-
-    day = dt.date(2017, 1, 17)
-    outlet = make_source(1, "Text.", "AFP", day)
-    assert source_label(outlet) == "AFP (2017-01-17)"
-    lead_titled = make_source(2, "Text.", None, day)
-    lead_titled.passage.dateline = "BEIRUT"
-    lead_titled.passage.title = "Fighting between Islamic State and the Syrian army has killed dozens"
-    assert source_label(lead_titled) == "a report from Beirut (2017-01-17)"
-    titled = make_source(3, "Text.", None, None)
-    assert source_label(titled) == "“Article 3”"
-    titled.passage.title = None
-    assert source_label(titled) == "source 3"
