@@ -12,24 +12,22 @@ from rag.types import Passage, Source
 pytestmark = pytest.mark.unit
 
 
-def make_source(number: int, text: str, publisher: str | None, date: dt.date | None) -> Source:
-    passage = Passage(
-        chunk_id=f"c{number}", article_id=f"a{number}", text=text, start=0, end=len(text),
-        source=publisher, date=date, title=f"Article {number}",
-    )  # fmt: skip
+def make_source(number: int, publisher: str | None, date: dt.date | None) -> Source:
+    fields = {"chunk_id": f"c{number}", "article_id": f"a{number}", "text": "Text.", "start": 0, "end": 5}
+    passage = Passage(**fields, source=publisher, date=date, title=f"Article {number}")
     return Source(number=number, passage=passage)
 
 
 def test_a_source_is_named_by_outlet_then_dateline_then_quoted_title() -> None:
     """A lead-sentence title named bare ran into the sentence that names it; a dateline reads as a name."""
     day = dt.date(2017, 1, 17)
-    outlet = make_source(1, "Text.", "AFP", day)
+    outlet = make_source(1, "AFP", day)
     assert source_label(outlet) == "AFP (2017-01-17)"
-    lead_titled = make_source(2, "Text.", None, day)
+    lead_titled = make_source(2, None, day)
     lead_titled.passage.dateline = "BEIRUT"
     lead_titled.passage.title = "Fighting between Islamic State and the Syrian army has killed dozens"
     assert source_label(lead_titled) == "a report from Beirut (2017-01-17)"
-    titled = make_source(3, "Text.", None, None)
+    titled = make_source(3, None, None)
     assert source_label(titled) == "“Article 3”"
     titled.passage.title = None
     assert source_label(titled) == "source 3"
