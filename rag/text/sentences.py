@@ -56,6 +56,8 @@ _NEWLINE = re.compile(r"\r?\n|\r")
 
 @dataclass(frozen=True)
 class Span:
+    """Where a sentence lies in its article: ``text[start:end]``."""
+
     start: int
     end: int
 
