@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "index.commands",  # rag index, rag status
     "rag.commands",  # rag ask, rag chat
     "evals.commands",  # rag eval
+    "evals.bench.commands",  # rag bench
     "ui.commands",  # rag serve
 )
 

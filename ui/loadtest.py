@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from evals.bench.common import percentile
 
 QUESTIONS = [
     ("How many people were killed in the fighting in Deir al-Zor?", "And how many of them were civilians?"),
@@ -107,14 +108,6 @@ def mixed_histories(data_dir: Path, sessions: list[Session]) -> list[str]:
     finally:
         store.close()
     return problems
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from evals.bench.catalog import build_archive
+from evals.bench.common import write_corpus
 from index import commands
-from index.bench import write_corpus
 from index.catalog import Catalog, CatalogQuery
-from index.catalog_bench import build_archive
 from index.pipeline import Indexer
 from rag.retrieval.hybrid import HybridRetriever
 from rag.settings import Settings

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from index.bench import write_corpus
+from evals.bench.common import write_corpus
 from rag.settings import BUNDLED_CORPUS
 from tests.ui.conftest import log_in
 

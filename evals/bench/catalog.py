@@ -1,23 +1,21 @@
-"""How fast the archive list is with thousands of articles: ``python -m index.catalog_bench --articles 3000``.
+"""How fast the archive list is with thousands of articles: ``rag bench catalog --articles 3000``.
 
-The archive is the synthetic corpus of :mod:`index.bench` (wire-like articles, about one in
-eight a rewrite of an earlier one), loaded, chunked and grouped by the real indexing code and
-written to a real Chroma store. The chunk vectors are one fixed unit vector instead of model
-output: listing never reads vectors, and embedding thousands of articles would take minutes
-of a two-core machine without changing what is measured. With ``--outlets N`` the articles
-are spread over N outlet names, to show the outlet box working with many outlets.
+The archive is the synthetic corpus of :func:`evals.bench.common.write_corpus` (wire-like
+articles, about one in eight a rewrite of an earlier one), loaded, chunked and grouped by the
+real indexing code and written to a real Chroma store. The chunk vectors are one fixed unit
+vector instead of model output: listing never reads vectors, and embedding thousands of
+articles would take minutes of a two-core machine without changing what is measured. With
+``--outlets N`` the articles are spread over N outlet names, to show the outlet box working
+with many outlets.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-from index.bench import write_corpus
+from evals.bench.common import Figure, Results, timed, write_corpus
 from index.catalog import Catalog, CatalogQuery
 from index.chunking import Chunker
 from index.dedup import DuplicateIndex, signature
@@ -53,31 +51,27 @@ def build_archive(settings: Settings, corpus: Path, articles: int, outlets: int,
     return store
 
 
-def _timed(action) -> tuple[float, object]:
-    started = time.perf_counter()
-    result = action()
-    return time.perf_counter() - started, result
+QUERIES = {
+    "first_page": CatalogQuery(),
+    "last_page": CatalogQuery(offset=10**9),
+    "search_word": CatalogQuery(text="aleppo"),
+    "search_two_words": CatalogQuery(text="clashes homs"),
+    "outlet_part": CatalogQuery(outlet="outlet 00"),
+    "date_range": CatalogQuery(since="2018-01-01", until="2018-12-31"),
+    "all_filters": CatalogQuery(text="talks", outlet="0", since="2016-01-01", until="2020-12-31"),
+}
 
 
 def measure(store: ChunkStore) -> dict:
     catalog = Catalog(store)
-    cold, entries = _timed(catalog.entries)
+    cold, entries = timed(catalog.entries)
     figures: dict = {
         "articles": len(entries),
         "chunks": store.count_chunks(),
         "first_listing_s": round(cold, 3),
     }
-    queries = {
-        "first_page": CatalogQuery(),
-        "last_page": CatalogQuery(offset=10**9),
-        "search_word": CatalogQuery(text="aleppo"),
-        "search_two_words": CatalogQuery(text="clashes homs"),
-        "outlet_part": CatalogQuery(outlet="outlet 00"),
-        "date_range": CatalogQuery(since="2018-01-01", until="2018-12-31"),
-        "all_filters": CatalogQuery(text="talks", outlet="0", since="2016-01-01", until="2020-12-31"),
-    }
-    for name, query in queries.items():
-        runs = [_timed(lambda q=query: catalog.search(q)) for _ in range(5)]
+    for name, query in QUERIES.items():
+        runs = [timed(lambda q=query: catalog.search(q)) for _ in range(5)]
         figures[f"{name}_s"] = round(sorted(seconds for seconds, _ in runs)[2], 4)
         figures[f"{name}_matching"] = runs[0][1].matching
     figures["with_copies"] = sum(1 for entry in entries if entry.copies)
@@ -86,23 +80,29 @@ def measure(store: ChunkStore) -> dict:
     return figures
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m index.catalog_bench", description=__doc__.split("\n\n")[0]
-    )
-    parser.add_argument("--articles", type=int, default=3000, help="synthetic articles (default 3000)")
-    parser.add_argument("--outlets", type=int, default=0, help="spread the articles over N outlet names")
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
+def results(figures: dict) -> Results:
+    first = figures["first_listing_s"]
+    rows = [
+        Figure("articles", figures["articles"]),
+        Figure("chunks", figures["chunks"]),
+        Figure("archive build", figures["build_s"], "s"),
+        Figure("first listing (after a change)", first, "s"),
+        *(
+            Figure(f"{name} (median of 5)", figures[f"{name}_s"], "s", first, "first listing")
+            for name in QUERIES
+        ),
+        Figure("articles with copies", figures["with_copies"]),
+        Figure("outlets", figures["outlets"]),
+    ]
+    notes = [f"{name} matches {figures[f'{name}_matching']}" for name in QUERIES]
+    return Results("catalog", "Archive list speed (synthetic archive)", rows, figures, notes=notes)
+
+
+def run(args: argparse.Namespace) -> Results:
     with tempfile.TemporaryDirectory(prefix="rag-catalog-bench-") as scratch:
         settings = load_settings("test", data_dir=Path(scratch) / "data")
-        started = time.perf_counter()
-        store = build_archive(settings, Path(scratch) / "corpus", args.articles, args.outlets, args.seed)
-        built = time.perf_counter() - started
+        built, store = timed(
+            lambda: build_archive(settings, Path(scratch) / "corpus", args.articles, args.outlets, args.seed)
+        )
         figures = {"build_s": round(built, 1), **measure(store)}
-    print(json.dumps(figures, indent=2))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return results(figures)

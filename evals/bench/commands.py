@@ -1,0 +1,178 @@
+"""``rag bench``: the benchmarks, one sub-command each, figures printed and written to ``--out``.
+
+Each benchmark writes ``<name>.md`` (a table: each figure, its baseline where the benchmark has
+one, and the ratio to it), ``<name>.json`` (the same plus everything measured) and, where it
+measures a series of timings, ``<name>.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import tempfile
+from pathlib import Path
+
+from evals.bench.common import print_figures, write_results
+
+BENCHMARKS: dict[str, tuple[str, str]] = {
+    "answers": (
+        "answer latency on golden questions: retrieval, first token, total (p50/p95), prompt tokens, refusals",
+        "Indexes the bundled corpus, loads the model once, then answers golden questions "
+        "(evals/golden.jsonl) and reports retrieval time, time to first token and total time (p50/p95), "
+        "prompt tokens and refusals; --judge both runs them twice and sets judge-on beside judge-off. "
+        "Takes about 4 minutes with the default model and 20 questions on two cores (8.4 s an answer), "
+        "twice that with --judge on; under a minute with --profile test (the small model, plumbing only).",
+    ),
+    "models": (
+        "model throughput: embedding passages/s, LLM load, prompt and generation tokens/s, judge latency",
+        "Times the embedding model (bundled corpus and --synthetic passages), the chat models' load, "
+        "prompt and generation speed on the product's answer prompt, and the judge on the product's "
+        "judge prompt with and without prefix re-use, each rate beside its CPU-time estimate; with the "
+        "default model, also assembling and hashing its GGUF file. Takes 3-6 minutes with the defaults "
+        "on two cores (the synthetic embedding is skipped when it would take over 3 minutes); "
+        "--llm none --synthetic 0 about 30 s.",
+    ),
+    "retrieval": (
+        "retrieval latency per stage on the bundled corpus, and the keyword index at archive scale",
+        "Indexes the bundled corpus with the real embedding and times every golden question dense-only, "
+        "keyword-only and end to end (p50/p95 over --rounds after a warm-up round), then the BM25 build "
+        "and query on a synthetic archive of --articles articles. Takes 1-3 minutes with the defaults "
+        "on two cores; --store-scale adds several minutes (the archive indexed into Chroma, hash "
+        "vectors).",
+    ),
+    "ingest": (
+        "indexing throughput: chunks/s and tokens/s beside the embedding model alone, peak memory",
+        "Writes a synthetic wire-news corpus of --articles articles, indexes it with the default "
+        "embedding into a temporary store, indexes it again (nothing changed), then times the model "
+        "alone on the same chunk texts. Takes about 8 minutes for 2000 articles on two cores "
+        "(~13 chunks/s plus the model-alone pass); --articles 50 about 30 s.",
+    ),
+    "catalog": (
+        "archive list speed: first listing and each kind of search with thousands of articles",
+        "Writes --articles synthetic articles into a real Chroma store (chunked and grouped for real, "
+        "one fixed vector instead of the model's) and times the first listing after a change and each "
+        "kind of search (median of 5). Takes about 2 minutes for 3000 articles on two cores.",
+    ),
+}
+
+
+def _add_options(name: str, parser: argparse.ArgumentParser) -> None:
+    if name == "answers":
+        parser.add_argument(
+            "--questions", type=int, default=20, help="how many golden questions (default 20)"
+        )
+        parser.add_argument(
+            "--profile",
+            choices=["default", "test"],
+            default=argparse.SUPPRESS,
+            help="settings profile (default: rag's --profile, else the default model)",
+        )
+        parser.add_argument("--data-dir", type=Path, default=None, help="an indexed data folder to use as is")
+        parser.add_argument("--judge", choices=["off", "on", "both"], default="off")
+        parser.add_argument("--verbose", action="store_true", help="print each question's time and answer")
+        parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    elif name == "models":
+        parser.add_argument(
+            "--synthetic", type=int, default=2000, help="synthetic passages to embed (0: skip)"
+        )
+        parser.add_argument(
+            "--llm",
+            choices=["small", "local", "both", "none"],
+            default="both",
+            help="chat models to time (local is the default 1.5B model)",
+        )
+        parser.add_argument("--cache-dir", type=Path, help="model cache folder (default: the settings')")
+    elif name == "retrieval":
+        parser.add_argument(
+            "--rounds", type=int, default=3, help="timed rounds over the questions (default 3)"
+        )
+        parser.add_argument(
+            "--articles", type=int, default=2000, help="synthetic archive size (default 2000)"
+        )
+        parser.add_argument(
+            "--store-scale", action="store_true", help="also time a Chroma store of that size"
+        )
+        parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    elif name == "ingest":
+        parser.add_argument(
+            "--articles", type=int, default=2000, help="synthetic articles to index (default 2000)"
+        )
+        parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
+        parser.add_argument(
+            "--raw-limit", type=int, default=None, help="time the model alone on only the first N chunk texts"
+        )
+        parser.add_argument(
+            "--keep", type=Path, default=None, help="keep the corpus and store in this folder"
+        )
+        parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    elif name == "catalog":
+        parser.add_argument("--articles", type=int, default=3000, help="synthetic articles (default 3000)")
+        parser.add_argument("--outlets", type=int, default=0, help="spread the articles over N outlet names")
+        parser.add_argument("--seed", type=int, default=0)
+
+
+def _add_out(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder for the Markdown, JSON and PNG files (default: a new temporary folder, printed at the end)",
+    )
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    bench = subparsers.add_parser(
+        "bench",
+        help="measure speed: answers, models, retrieval, ingest, catalog (or all)",
+        description="Benchmarks of this machine: figures are printed and written to --out as Markdown, "
+        "JSON and, where there is a series, a PNG chart; where a benchmark has a baseline (the model "
+        "alone, judge off, ...) each figure stands beside it with the ratio. Figures are never "
+        "asserted: on a shared machine they move with its load, so the load average goes with them.",
+    )
+    sub = bench.add_subparsers(dest="benchmark", metavar="BENCHMARK", required=True)
+    parsers = {}
+    for name, (summary, description) in BENCHMARKS.items():
+        parser = sub.add_parser(name, help=summary, description=description)
+        _add_options(name, parser)
+        _add_out(parser)
+        parser.set_defaults(func=handle)
+        parsers[name] = parser
+    every = sub.add_parser(
+        "all",
+        help="every benchmark above with its defaults (about 25 minutes on two cores)",
+        description="Runs answers, models, retrieval, ingest and catalog one after the other, each with "
+        "its defaults, writing each one's files into --out. Takes about 25 minutes on two cores with "
+        "the default model.",
+    )
+    _add_out(every)
+    every.set_defaults(func=handle, defaults=parsers)
+
+
+def handle(args: argparse.Namespace) -> int:
+    out = args.out or Path(tempfile.mkdtemp(prefix="rag-bench-"))
+    if args.benchmark != "all":
+        return _run(args.benchmark, args, out)
+    profile = getattr(args, "profile", None)
+    for name, parser in args.defaults.items():
+        defaults = parser.parse_args([])
+        defaults.profile = profile
+        _run(name, defaults, out)
+    return 0
+
+
+def _run(name: str, args: argparse.Namespace, out: Path) -> int:
+    # The benchmark's module is imported only when it runs: it pulls in the models, Chroma and
+    # llama-index, which `rag --help` and every other sub-command should not wait for.
+    module = importlib.import_module(f"evals.bench.{name}")
+    results = module.run(args)
+    if name == "ingest" and args.json:
+        print(json.dumps(results.raw, indent=2))
+    else:
+        print_figures(results)
+    if getattr(args, "json", None) and name != "ingest":
+        args.json.write_text(json.dumps(results.raw, indent=2), encoding="utf-8")
+    for path in write_results(results, out):
+        print(f"written: {path}")
+    return 0

@@ -1,0 +1,91 @@
+"""``rag bench`` end to end on tiny inputs: the command runs, prints and writes its figures and ratios."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rag.cli import build_parser, main
+
+
+@pytest.mark.unit
+def test_help_names_every_benchmark_and_how_long_it_takes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["bench", "--help"])
+    text = capsys.readouterr().out
+    for name in ("answers", "models", "retrieval", "ingest", "catalog", "all"):
+        assert name in text
+    with pytest.raises(SystemExit):
+        main(["bench", "ingest", "--help"])
+    text = capsys.readouterr().out
+    assert "minutes" in text and "--articles" in text and "--out DIR" in text
+
+
+@pytest.mark.unit
+def test_each_benchmark_keeps_its_options_and_defaults() -> None:
+    parser = build_parser()
+    answers = parser.parse_args(["--profile", "test", "bench", "answers"])
+    assert (answers.questions, answers.judge, answers.profile, answers.json) == (20, "off", "test", None)
+    models = parser.parse_args(["bench", "models"])
+    assert (models.synthetic, models.llm, models.cache_dir) == (2000, "both", None)
+    retrieval = parser.parse_args(["bench", "retrieval"])
+    assert (retrieval.rounds, retrieval.articles, retrieval.store_scale) == (3, 2000, False)
+    ingest = parser.parse_args(["bench", "ingest", "--articles", "50"])
+    assert (ingest.articles, ingest.seed, ingest.raw_limit, ingest.keep, ingest.json) == (
+        50,
+        0,
+        None,
+        None,
+        False,
+    )
+    catalog = parser.parse_args(["bench", "catalog", "--out", "x"])
+    assert (catalog.articles, catalog.outlets, catalog.seed, catalog.out) == (3000, 0, 0, Path("x"))
+
+
+@pytest.mark.integration
+def test_catalog_benchmark_writes_markdown_and_json_with_ratios(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["bench", "catalog", "--articles", "20", "--outlets", "3", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "first listing" in printed and f"written: {tmp_path / 'catalog.json'}" in printed
+    data = json.loads((tmp_path / "catalog.json").read_text(encoding="utf-8"))
+    assert data["raw"]["articles"] == 20 and data["raw"]["outlets"] == 3
+    searches = [f for f in data["figures"] if f["baseline_name"] == "first listing"]
+    assert len(searches) == 7 and all(
+        f["ratio"] == pytest.approx(f["value"] / f["baseline"]) for f in searches
+    )
+    table = (tmp_path / "catalog.md").read_text(encoding="utf-8")
+    assert "| articles | 20 |" in table and "(first listing) |" in table and "x |" in table
+
+
+@pytest.mark.integration
+def test_retrieval_benchmark_end_to_end_on_the_bundled_corpus(
+    tmp_path: Path, model_cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RAG_CACHE_DIR", str(model_cache_dir))
+    raw = tmp_path / "raw.json"
+    argv = [
+        "bench",
+        "retrieval",
+        "--rounds",
+        "1",
+        "--articles",
+        "15",
+        "--json",
+        str(raw),
+        "--out",
+        str(tmp_path),
+    ]
+    assert main(argv) == 0
+    data = json.loads((tmp_path / "retrieval.json").read_text(encoding="utf-8"))
+    assert json.loads(raw.read_text(encoding="utf-8")) == data["raw"]
+    latency = data["raw"]["latency"]
+    assert latency["fused"]["n"] == data["raw"]["questions"] >= 50  # the golden questions, one round
+    assert data["raw"]["bm25_scale"]["articles"] == 15
+    fused = next(f for f in data["figures"] if f["name"] == "fused p50")
+    assert fused["baseline"] == latency["dense"]["p50_ms"] and fused["ratio"] > 0
+    assert "| fused p50 |" in (tmp_path / "retrieval.md").read_text(encoding="utf-8")
+    assert (tmp_path / "retrieval.png").read_bytes().startswith(b"\x89PNG")
