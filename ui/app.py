@@ -25,7 +25,7 @@ from index.readers import SUPPORTED_SUFFIXES  # noqa: E402
 from rag.settings import BUNDLED_CORPUS, Settings  # noqa: E402
 from rag.types import Filters  # noqa: E402
 from ui import render, render_index  # noqa: E402
-from ui.archive import build_archive_tab  # noqa: E402
+from ui.archive import build_archive_tab, click_to_index  # noqa: E402
 from ui.chat_handlers import ChatHandlers, new_session, owner_of  # noqa: E402
 from ui.style import CSS, HEAD  # noqa: E402
 
@@ -273,14 +273,8 @@ class ChatUI:
                 api_name="delete_conversation",
                 api_visibility="private",
             )
-            upload_button.click(
-                fn=self.upload,
-                inputs=files,
-                outputs=[upload_report, summary, status, source],
-                concurrency_limit=1,
-                concurrency_id="index",
-                api_name="add_articles",
-            )
+            uploaded = [upload_report, summary, status, source]
+            click_to_index(upload_button, self.upload, files, uploaded, api_name="add_articles")
             gr.api(h.api_ask, api_name="ask")
             demo.load(
                 fn=self.refresh, outputs=[summary, status, source, conversations], api_visibility="private"

@@ -2,9 +2,9 @@
 
 The list comes from :class:`index.catalog.Catalog` (metadata only, cached per store revision),
 one page at a time, so it stays quick with thousands of articles and outlets: the outlet box
-matches part of a name instead of offering a dropdown of every outlet. Article text is
-untrusted and is escaped by :mod:`ui.render` before it is shown; the table shows cells as
-plain text.
+matches part of a name instead of offering a dropdown of every outlet. What the tab shows is
+built by :mod:`ui.archive_render`: article text is untrusted and is escaped by :mod:`ui.render`
+before it is shown; the table shows cells as plain text.
 
 Adding articles copies the uploads into the data folder (:mod:`index.intake`, which unpacks a
 .zip safely), then indexes them with a progress bar. Cancel sets a flag that the indexer reads
@@ -14,27 +14,35 @@ run happens at a time (the lock and queue are shared with the chat tab's upload)
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
-import pandas as pd
 
-from index.catalog import Catalog, CatalogEntry, CatalogPage, CatalogQuery
+from index.catalog import Catalog, CatalogQuery
+from index.intake import take_uploads
 from ui import render
+from ui.archive_render import (
+    HEADERS,
+    PAGE_SIZE,
+    DateError,
+    make_query,
+    page_info,
+    progress_text,
+    render_article,
+    render_summary,
+    table_frame,
+)
 
 if TYPE_CHECKING:
-    from index.intake import Intake
-    from index.pipeline import IndexProgress, IndexReport
+    from index.pipeline import IndexProgress
     from rag.components import Components
     from rag.settings import Settings
 
-PAGE_SIZE = 25
-HEADERS = ["Title", "Outlet", "Date", "Chunks", "Copies"]
-COPIES_SHOWN = 12
+INDEX_QUEUE = "index"
+"""The Gradio queue every upload panel indexes in, one upload at a time (the chat's and this tab's)."""
 STYLE = """<style>
 #archive-table [role=gridcell] span, #archive-table [role=columnheader] span { font-family: var(--font); }
 #archive-table [role=gridcell] { cursor: pointer; }
@@ -43,136 +51,6 @@ STYLE = """<style>
 .archive-error { color: #b91c1c; font-weight: 600; }
 </style>"""
 """Page styles of this tab (the page's own stylesheet belongs to ui/app.py)."""
-ARTICLE_STYLE = (
-    "max-height: 60vh; overflow-y: auto; padding: 0.5em 0.7em; line-height: 1.45; "
-    "border: 1px solid var(--border-color-primary); border-radius: 6px;"
-)
-
-
-class DateError(ValueError):
-    """A date the user must correct; the message says how."""
-
-
-def parse_day(value: str | None, label: str) -> dt.date | None:
-    text = (value or "").strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise DateError(
-            f"{label} date '{text}' is not a date in the form YYYY-MM-DD (e.g. 2017-01-17)."
-        ) from None
-
-
-def make_query(text: str, outlet: str, since: str, until: str, offset: int) -> CatalogQuery:
-    start, end = parse_day(since, "From"), parse_day(until, "To")
-    if start and end and start > end:
-        raise DateError(f"From date {start} is after To date {end}: swap them or clear one.")
-    return CatalogQuery(
-        text=text or "", outlet=outlet or "", since=start, until=end, offset=max(0, offset), limit=PAGE_SIZE
-    )
-
-
-def table_frame(entries: Sequence[CatalogEntry]) -> pd.DataFrame:
-    rows = [
-        [
-            entry.title,
-            entry.source or "—",
-            entry.date.isoformat() if entry.date else "—",
-            entry.chunks,
-            str(entry.copies) if entry.copies else "",
-        ]
-        for entry in entries
-    ]
-    return pd.DataFrame(rows, columns=HEADERS)
-
-
-def page_info(page: CatalogPage) -> str:
-    if not page.total:
-        return '<p class="archive-info">The archive is empty: add articles below.</p>'
-    if not page.matching:
-        return f'<p class="archive-info">No article matches (of {page.total:,} in the archive).</p>'
-    first, last = page.offset + 1, page.offset + len(page.entries)
-    pages = (page.matching - 1) // page.limit + 1
-    current = page.offset // page.limit + 1
-    text = f"Articles {first:,}–{last:,} of {page.matching:,}"
-    if page.matching != page.total:
-        text += f" matching ({page.total:,} in the archive)"
-    text += f" · page {current} of {pages}"
-    html = f'<p class="archive-info">{render.escape(text)}</p>'
-    if page.outlets:
-        names = ", ".join(f"{name} ({count})" for name, count in page.outlets)
-        html += f'<p class="archive-outlets">Outlets matching: {render.escape(names)}</p>'
-    return html
-
-
-def render_article(entry: CatalogEntry | None, text: str, copies: Sequence[str]) -> str:
-    """An article's full text and facts; every value from the article is escaped.
-
-    ``copies`` are the titles of the articles that share text with it (wire copies)."""
-    if entry is None:
-        return '<p class="archive-empty">This article is no longer in the archive.</p>'
-    facts = [entry.source or "unknown outlet", entry.date.isoformat() if entry.date else "no date"]
-    facts += [f"{entry.chunks} chunks", Path(entry.path).name or entry.article_id]
-    shared = ""
-    if copies:
-        items = "".join(f"<li>{render.escape(name)}</li>" for name in copies[:COPIES_SHOWN])
-        if len(copies) > COPIES_SHOWN:
-            items += f"<li>… and {len(copies) - COPIES_SHOWN} more</li>"
-        shared = (
-            f'<details class="archive-copies"><summary>Shares text with {len(copies)} other '
-            f"article(s) (wire copies)</summary><ul>{items}</ul></details>"
-        )
-    return (
-        f'<div class="archive-article" data-article-id="{render.escape(entry.article_id)}">'
-        f'<h3 class="archive-title">{render.escape(entry.title)}</h3>'
-        f'<p class="archive-meta" style="opacity: 0.8">{render.escape(" · ".join(facts))}</p>{shared}'
-        f'<div class="archive-text" style="{ARTICLE_STYLE}">{render.text_to_html(text)}</div></div>'
-    )
-
-
-def render_summary(intake: Intake, report: IndexReport | None, error: str | None = None) -> str:
-    """What an upload did: added, updated, unchanged, cancelled and every skip with its reason."""
-    parts = []
-    if error:
-        parts.append(render.render_error(error))
-    if report is not None:
-        figures = (
-            f"{len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged, "
-            f"{report.chunks_added} chunks indexed"
-        )
-        parts.append(f'<p class="archive-summary-line"><b>Summary:</b> {render.escape(figures)}.</p>')
-        if report.cancelled:
-            parts.append(
-                '<div class="notice notice-skipped archive-cancelled"><b>Cancelled.</b> '
-                f"{len(report.not_indexed)} article(s) were not indexed; the {len(report.added)} added "
-                "before you cancelled stay in the archive. Add the same files again to finish.</div>"
-            )
-    skipped = list(intake.skipped) + (list(report.skipped) if report is not None else [])
-    if skipped:
-        items = "".join(
-            f"<li><code>{render.escape(Path(item.path).name)}</code>: {render.escape(item.reason)}</li>"
-            for item in skipped
-        )
-        parts.append(
-            f'<div class="notice notice-skipped archive-skipped"><b>Skipped {len(skipped)}:</b>'
-            f"<ul>{items}</ul></div>"
-        )
-    return "".join(parts) or "<p>Nothing to add.</p>"
-
-
-def progress_text(event: IndexProgress) -> tuple[float, str]:
-    """Bar position and words for an indexer event: reading is the first tenth, embedding the rest."""
-    if event.phase == "loading":
-        return 0.1 * event.files_done / max(event.files_total, 1), (
-            f"Reading files {event.files_done}/{event.files_total}"
-        )
-    if event.phase == "embedding":
-        return 0.1 + 0.9 * event.articles_done / max(event.articles_total, 1), (
-            f"Indexing articles {event.articles_done}/{event.articles_total} ({event.chunks} chunks)"
-        )
-    return 1.0, "Done"
 
 
 class ArchiveTab:
@@ -272,7 +150,7 @@ class ArchiveTab:
         """Copy, unpack and index the uploads; outputs: summary, files box, folder box.
 
         The earlier summary is cleared first, so the one shown at the end is this upload's."""
-        from index.intake import take_uploads
+        # Lazy: the indexing stack takes seconds to import, paid only when someone adds articles.
         from index.pipeline import Indexer
 
         paths = [Path(getattr(f, "name", f)) for f in [*(files or []), *(folder or [])]]
@@ -410,17 +288,20 @@ class ArchiveTab:
         delete.click(fn=self.ask_delete, inputs=selected, outputs=[confirm, question], **private)
         keep.click(fn=self.keep, outputs=confirm, **private)
         sure.click(fn=self.delete, inputs=[selected, *filters, offset], outputs=[*view, *listing], **private)
-        add.click(
-            fn=self.add,
-            inputs=[files, folder],
-            outputs=[summary, files, folder],
-            show_progress_on=summary,
-            concurrency_limit=1,
-            concurrency_id="index",
-            **private,
+        click_to_index(
+            add, self.add, [files, folder], [summary, files, folder], show_progress_on=summary, **private
         ).then(fn=self.first_page, inputs=filters, outputs=listing, **private)
         add.click(fn=lambda: "", outputs=stop_note, queue=False, **private)
         stop.click(fn=self.cancel, outputs=stop_note, queue=False, **private)
+
+
+def click_to_index(
+    button: gr.Button, fn: Callable[..., Any], inputs: Any, outputs: Any, **options: Any
+) -> Any:
+    """``button.click`` running ``fn`` in the indexing queue that every upload panel shares."""
+    return button.click(
+        fn=fn, inputs=inputs, outputs=outputs, concurrency_limit=1, concurrency_id=INDEX_QUEUE, **options
+    )
 
 
 def _session(request: gr.Request | None) -> str:
