@@ -28,12 +28,25 @@ STATUS_FIELDS = (
     ("duplicate_chunks", "chunks holding a shared passage"),
     ("mode", "store"),
 )
+LINE_FIELDS = STATUS_FIELDS[:3]
+"""The always-visible line's figures: articles, chunks, passages shared by several articles."""
+REPORT_FIELDS = (
+    ("added", "added"),
+    ("updated", "updated"),
+    ("unchanged", "unchanged"),
+    ("chunks_added", "chunk(s) indexed"),
+)
+
+
+def _present(data: Mapping[str, Any], fields: Sequence[tuple[str, str]]) -> list[tuple[str, Any]]:
+    """(label, value) of each field the figures hold (not None)."""
+    return [(label, data[key]) for key, label in fields if data.get(key) is not None]
 
 
 def render_status(stats: Any, models: Mapping[str, str]) -> str:
     """Index figures and the models in use (store paths are left out: remote users need not see them)."""
     data = _as_dict(stats)
-    rows = [(label, data[key]) for key, label in STATUS_FIELDS if data.get(key) is not None]
+    rows = _present(data, STATUS_FIELDS)
     if isinstance(data.get("size_bytes"), int):
         rows.append(("size on disk", f"{data['size_bytes'] / 1e6:.1f} MB"))
     rows += [(f"{name} model", value) for name, value in models.items()]
@@ -44,15 +57,7 @@ def render_status(stats: Any, models: Mapping[str, str]) -> str:
 def render_status_line(stats: Any, models: Mapping[str, str]) -> str:
     """The index at a glance, always on screen: articles, chunks, passages shared by several articles, models."""
     data = _as_dict(stats)
-    figures = [
-        f"{data[key]} {label}"
-        for key, label in (
-            ("articles", "articles"),
-            ("chunks", "chunks"),
-            ("duplicate_groups", "passages shared by several articles"),
-        )
-        if data.get(key) is not None
-    ]
+    figures = [f"{value} {label}" for label, value in _present(data, LINE_FIELDS)]
     model_text = ", ".join(f"{name}: {value}" for name, value in models.items())
     return (
         f'<div class="index-line">Index: {escape(" · ".join(figures))}'
@@ -64,16 +69,7 @@ def render_status_line(stats: Any, models: Mapping[str, str]) -> str:
 def render_index_report(report: Any, copied: Sequence[str] = ()) -> str:
     """What an upload changed, naming every skipped file and why."""
     data = _as_dict(report)
-    figures = [
-        f"{_count(data[key])} {label}"
-        for key, label in (
-            ("added", "added"),
-            ("updated", "updated"),
-            ("unchanged", "unchanged"),
-            ("chunks_added", "chunk(s) indexed"),
-        )
-        if key in data
-    ]
+    figures = [f"{_count(data[key])} {label}" for key, label in REPORT_FIELDS if key in data]
     skipped = list(data.get("skipped") or [])
     lines = [f"<p><b>Uploaded {len(copied)} file(s):</b> {escape(', '.join(figures))}.</p>"]
     if skipped:
