@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -90,14 +91,19 @@ def summedits_file(tmp_path: Path) -> tuple[Path, str]:
     return path, hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="session")
-def summedits_data() -> Path:
-    """The real SummEdits news file (checksum verified), for tests of agreement with human labels."""
-    path = default_data_path()
+def evaldata_file(path: Path, missing_message: Callable[[Path], str]) -> Path:
+    """``path`` when the file is there; else the test is skipped (failed where CI requires the data)."""
     if not path.is_file():
         message = missing_message(path)
         if os.environ.get(REQUIRE_ENV) == "1":
             pytest.fail(f"{REQUIRE_ENV}=1 and {message}", pytrace=False)
         pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def summedits_data() -> Path:
+    """The real SummEdits news file (checksum verified), for tests of agreement with human labels."""
+    path = evaldata_file(default_data_path(), missing_message)
     load_summedits(path)  # a different version fails here rather than being skipped
     return path

@@ -40,8 +40,7 @@ from evals.wikinews.ranking import (
 )
 from evals.wikinews.report import render_markdown
 from evals.wikinews.run import run_benchmark
-
-REQUIRE_ENV = "RAG_REQUIRE_EVALDATA"
+from tests.evals.conftest import evaldata_file
 
 
 def question(**fields) -> WikinewsQuestion:
@@ -154,12 +153,7 @@ def test_questions_file_schema_and_spread() -> None:
 @pytest.fixture(scope="module")
 def wikinews_articles() -> dict[str, WikinewsArticle]:
     """The real articles, read from where the benchmark reads them."""
-    path = default_data_path()
-    if not path.is_file():
-        message = missing_message(path)
-        if os.environ.get(REQUIRE_ENV) == "1":
-            pytest.fail(f"{REQUIRE_ENV}=1 and {message}", pytrace=False)
-        pytest.skip(message)
+    path = evaldata_file(default_data_path(), missing_message)
     return {a.id: a for a in load_articles(path)}
 
 
