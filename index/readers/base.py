@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from index.metadata import parse_date
+from rag.text.dates import parse_date
 
 METADATA_FIELDS = ("title", "date", "dateline", "source", "url")
 

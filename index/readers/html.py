@@ -16,8 +16,9 @@ import logging
 from functools import cache
 from typing import Any
 
-from index.metadata import parse_date, site_from_title
+from index.metadata import site_from_title
 from index.readers.base import LoadError, RawDoc, Read, plain
+from rag.text.dates import parse_date
 
 _DATE_SEARCH = {"extensive_search": False, "original_date": True}
 

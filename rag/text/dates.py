@@ -1,7 +1,9 @@
-"""Month and weekday tables, and the day-of-month patterns ("January 23", "23 Jan.")."""
+"""Month and weekday tables, the day-of-month patterns ("January 23", "23 Jan."), and full dates
+as metadata writes them ("2017-01-17T10:00Z", "Tue, 17 Jan 2017 10:00:00 GMT")."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 MONTHS = {
@@ -50,5 +52,55 @@ def month_days(text: str) -> set[tuple[int, int]]:
 
 
 def month_day_name(month: int, day: int) -> str:
-    """ "January 23": how the engine writes a day of a month."""
+    """How the engine writes a day of a month: "January 23"."""
     return f"{MONTH_NAMES[month - 1]} {day}"
+
+
+# --- full dates -------------------------------------------------------------------------------
+
+_MONTH = r"(?P<month>" + MONTH_ALTERNATION + r")\.?"
+_WEEKDAY = re.compile(
+    r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
+    r"\.?,?\s+",
+    re.IGNORECASE,
+)
+# "10:00", "T10:00:00.000Z", ", 10.30 am GMT", " at 9:15 +01:00" after a date.
+_TIME = (
+    r"(?:\s*(?:[,|\u00b7-]|at)?\s*T?\d{1,2}[:.]\d{2}(?:[:.]\d{2}(?:\.\d+)?)?"
+    r"(?:\s*[ap]\.?m\.?)?(?:\s*(?:Z|[A-Z]{2,5}|[+-]\d{2}:?\d{2}))?)?"
+)
+_DATE_FORMS = [
+    re.compile(r"(?P<year>\d{4})-(?P<m>\d{1,2})-(?P<day>\d{1,2})" + _TIME),
+    re.compile(r"(?P<year>\d{4})/(?P<m>\d{1,2})/(?P<day>\d{1,2})" + _TIME),
+    re.compile(r"(?P<year>\d{4})(?P<m>\d{2})(?P<day>\d{2})"),
+    re.compile(r"(?P<day>\d{1,2})\.(?P<m>\d{1,2})\.(?P<year>\d{4})" + _TIME),  # 17.01.2017
+    re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TIME, re.I),
+    re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(?P<year>\d{4})" + _TIME, re.I),
+]
+
+
+def parse_date(value: str) -> dt.date | None:
+    """A date from a metadata value: "2017-01-17", "2017-01-17T10:00Z", "Jan. 17, 2017",
+    "17 January 2017", "Tuesday, January 17, 2017", "Tue, 17 Jan 2017 10:00:00 GMT", "17.01.2017".
+    """
+    value = value.strip()
+    if len(value) > 80:
+        return None
+    value = _WEEKDAY.sub("", value, count=1)
+    for form in _DATE_FORMS:
+        match = form.fullmatch(value)
+        if match:
+            return _build_date(match)
+    return None
+
+
+def _build_date(match: re.Match[str]) -> dt.date | None:
+    parts = match.groupdict()
+    month = int(parts["m"]) if parts.get("m") else MONTHS[parts["month"].lower()]
+    year = int(parts["year"])
+    if not 1500 <= year <= 2199:  # "0000-00-00" placeholders, typos
+        return None
+    try:
+        return dt.date(year, month, int(parts["day"]))
+    except ValueError:
+        return None

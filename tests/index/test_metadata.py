@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.loaders import load_paths
-from index.metadata import headline_from_lead, parse_date, parse_text_metadata, split_title
+from index.metadata import headline_from_lead, parse_text_metadata, split_title
 from index.outlets import outlet_from_url
 from rag.settings import BUNDLED_CORPUS
 
@@ -112,16 +112,6 @@ def test_publication_date(text: str, date: dt.date | None) -> None:
     assert parse_text_metadata(text).date == date
 
 
-def test_parse_date_forms() -> None:
-    assert parse_date("2017-01-17T10:00:00Z") == dt.date(2017, 1, 17)
-    assert parse_date("2017/1/7") == dt.date(2017, 1, 7)
-    assert parse_date("20170117") == dt.date(2017, 1, 17)
-    assert parse_date("Sept. 5, 2018") == dt.date(2018, 9, 5)
-    assert parse_date("5th March 2020") == dt.date(2020, 3, 5)
-    assert parse_date("2017-02-30") is None
-    assert parse_date("yesterday") is None
-
-
 @pytest.mark.parametrize(
     ("text", "title"),
     [
@@ -200,26 +190,6 @@ def test_leading_date_lines_leave_the_body() -> None:
     assert opening["marseille-port"] == "MARSEILLE (AFP) - Dock w"
     assert opening["ski-jump"] == "Ski jump hill to host ju"
     assert opening["valley-floods"] == "Floods close schools acr"  # a date under the title stays
-
-
-@pytest.mark.parametrize(
-    ("value", "date"),
-    [
-        ("17 January 2017", dt.date(2017, 1, 17)),
-        ("Jan. 17, 2017", dt.date(2017, 1, 17)),
-        ("2017-01-17T10:00Z", dt.date(2017, 1, 17)),
-        ("2017-01-17T10:00:00.000+01:00", dt.date(2017, 1, 17)),
-        ("Tuesday, January 17, 2017", dt.date(2017, 1, 17)),
-        ("Tue, 17 Jan 2017 10:00:00 GMT", dt.date(2017, 1, 17)),
-        ("January 17, 2017 at 9:15 am EST", dt.date(2017, 1, 17)),
-        ("17.01.2017", dt.date(2017, 1, 17)),
-        ("0000-00-00", None),
-        ("17 Smarch 2017", None),
-        ("01/17/2017", None),  # US or European order cannot be told apart
-    ],
-)
-def test_more_date_forms(value: str, date: dt.date | None) -> None:
-    assert parse_date(value) == date
 
 
 @pytest.mark.parametrize(

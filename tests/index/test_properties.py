@@ -15,13 +15,13 @@ from index.loaders import decode, load_file
 from index.metadata import (
     body_start,
     headline_from_lead,
-    parse_date,
     parse_text_metadata,
     split_title,
 )
 from index.outlets import outlet_from_url, outlet_name
 from index.readers import FORMATS, SUPPORTED_SUFFIXES, LoadError, Read, clean_field, read
 from index.readers.records import record
+from rag.text.dates import parse_date
 
 pytestmark = pytest.mark.unit
 

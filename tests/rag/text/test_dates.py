@@ -1,0 +1,49 @@
+"""Days of a month in running text, and full dates in metadata values."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rag.text.dates import MONTH_ALTERNATION, MONTHS, month_day_name, month_days, parse_date
+
+pytestmark = pytest.mark.unit
+
+
+def test_month_days_read_capitalised_days_of_a_month() -> None:
+    assert month_days("Talks begin on January 23 and end 25 Jan., not may 3") == {(1, 23), (1, 25)}
+    assert month_days("Sept. 4, 2016") == {(9, 4)}
+    assert month_days("In January 4,000 fled") == set()  # a count, not a day
+    assert month_day_name(1, 23) == "January 23"
+    assert MONTH_ALTERNATION.split("|")[0] == "september" and set(MONTH_ALTERNATION.split("|")) == set(MONTHS)
+
+
+def test_parse_date_forms() -> None:
+    assert parse_date("2017-01-17T10:00:00Z") == dt.date(2017, 1, 17)
+    assert parse_date("2017/1/7") == dt.date(2017, 1, 7)
+    assert parse_date("20170117") == dt.date(2017, 1, 17)
+    assert parse_date("Sept. 5, 2018") == dt.date(2018, 9, 5)
+    assert parse_date("5th March 2020") == dt.date(2020, 3, 5)
+    assert parse_date("2017-02-30") is None
+    assert parse_date("yesterday") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "date"),
+    [
+        ("17 January 2017", dt.date(2017, 1, 17)),
+        ("Jan. 17, 2017", dt.date(2017, 1, 17)),
+        ("2017-01-17T10:00Z", dt.date(2017, 1, 17)),
+        ("2017-01-17T10:00:00.000+01:00", dt.date(2017, 1, 17)),
+        ("Tuesday, January 17, 2017", dt.date(2017, 1, 17)),
+        ("Tue, 17 Jan 2017 10:00:00 GMT", dt.date(2017, 1, 17)),
+        ("January 17, 2017 at 9:15 am EST", dt.date(2017, 1, 17)),
+        ("17.01.2017", dt.date(2017, 1, 17)),
+        ("0000-00-00", None),
+        ("17 Smarch 2017", None),
+        ("01/17/2017", None),  # US or European order cannot be told apart
+    ],
+)
+def test_more_date_forms(value: str, date: dt.date | None) -> None:
+    assert parse_date(value) == date
