@@ -25,7 +25,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from rag.fencing import INVISIBLE, ROLE_LABEL, TEMPLATE_TOKEN, skeleton
+from rag.fencing import ROLE_LABEL, TEMPLATE_TOKEN
+from rag.text.characters import INVISIBLE, as_latin
 from rag.text.markers import SHORT_MARKER
 
 METADATA_KEY = "suspicious"
@@ -71,7 +72,7 @@ _SENTENCES = re.compile(r"[^.!?\n]{40,}[.!?]")
 def flag_reasons(text: str, title: str | None = None) -> list[str]:
     """Why the article reads as a prompt rather than as news; empty when it reads as news."""
     whole = f"{title}\n{text}" if title else text
-    latin = skeleton(INVISIBLE.sub("", whole))
+    latin = as_latin(INVISIBLE.sub("", whole))
     reasons: list[str] = []
     if TEMPLATE_TOKEN.search(latin):
         reasons.append("chat-template tokens")

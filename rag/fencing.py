@@ -9,7 +9,7 @@ one of the prompt's own citation markers, so a model copies it ("According to [1
 :func:`fence` rewrites exactly those forms in the copy the model reads; the passage shown to the
 reader and checked by the verifier stays the original text.
 
-Look-alike letters (Cyrillic "ЅYЅТЕМ") are matched through :func:`skeleton`, which maps them
+Look-alike letters (Cyrillic "ЅYЅТЕМ") are matched through :func:`rag.text.characters.as_latin`, which maps them
 to the Latin letters they imitate without moving any character, and invisible characters
 (zero-width spaces, bidirectional controls) are removed from the model's copy, since they serve
 only to split a word so that no filter sees it.
@@ -19,16 +19,8 @@ from __future__ import annotations
 
 import re
 
+from rag.text.characters import INVISIBLE, as_latin
 from rag.text.markers import PROMPT_MARKER
-
-INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-"""Soft hyphen, zero-width characters, bidirectional controls, word joiner, BOM."""
-
-_LOOK_ALIKES = str.maketrans(
-    "АВЕКМНОРСТХаеорсухіјѕԁɡΑΒΕΖΗΙΚΜΝΟΡΤΥΧοΙЅІЈ",
-    "ABEKMHOPCTXaeopcyxijsdgABEZHIKMNOPTYXoISIJ",
-)
-"""Cyrillic and Greek letters drawn like Latin ones, mapped one to one (so offsets hold)."""
 
 TEMPLATE_TOKEN = re.compile(
     r"<\|[A-Za-z_][^|<>\n]{0,40}\|>"  # <|im_start|>, <|im_end|>, <|endoftext|>, <|eot_id|>
@@ -50,11 +42,6 @@ SOURCE_NUMBER = re.compile(r"\b(Sources?)\s+(?=(?:#|no\.\s*)?\d)", re.IGNORECASE
 """"Source 1", "sources 2 and 3", "Source #2": how a fake cross-reference names a prompt source."""
 
 
-def skeleton(text: str) -> str:
-    """``text`` with look-alike letters replaced by the Latin letters they imitate; same length."""
-    return text.translate(_LOOK_ALIKES)
-
-
 def fence(text: str) -> str:
     """The copy of article text the model reads: nothing in it can pose as the prompt.
 
@@ -67,7 +54,7 @@ def fence(text: str) -> str:
       matching (the rewritten text keeps the article's letters elsewhere).
     """
     text = INVISIBLE.sub("", text)
-    latin = skeleton(text)
+    latin = as_latin(text)
     pieces: list[str] = []
     last = 0
 

@@ -14,7 +14,7 @@ count, not the length, is what is limited, so every script is treated alike.
 
 from __future__ import annotations
 
-import unicodedata
+from rag.text.characters import strip_controls
 
 MAX_QUESTION_TOKENS = 300
 """cl100k tokens a question may have (see the module docstring)."""
@@ -22,30 +22,9 @@ MAX_QUESTION_CHARS = 2_000
 """Longer questions are refused before counting: tiktoken's merges are quadratic in the length
 of a run without spaces (a 100,000-character run takes seconds)."""
 
-_KEEP_FORMAT = {"\u200c", "\u200d"}
-"""Zero-width (non-)joiners: part of how Persian, Hindi and emoji sequences are written."""
-
 
 class QuestionError(ValueError):
     """A question that cannot be answered as typed; the message says what to do (one line)."""
-
-
-def strip_controls(text: str) -> str:
-    """``text`` with control and invisible format characters turned into spaces, whitespace collapsed.
-
-    Tabs and newlines are whitespace like any other; bidi overrides, NUL, escape sequences
-    and other invisible characters carry no meaning for a search and can hide text from a
-    reader, so they go. Letters of every script, digits and punctuation (including regex and
-    SQL metacharacters, which are plain text here) are kept as typed.
-    """
-    out = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category == "Cc" or (category in ("Cf", "Co", "Cs") and char not in _KEEP_FORMAT):
-            out.append(" ")
-        else:
-            out.append(char)
-    return " ".join("".join(out).split())
 
 
 def clean_question(question: str) -> str:
