@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from index.outlets import canonical_outlet, outlet_name
 from rag.text.dates import parse_date
+from rag.text.sentences import LEAD_SENTENCE_END
 from rag.text.words import wordset
 
 _DATE_LABEL = re.compile(
@@ -274,7 +275,7 @@ def headline_from_lead(body: str) -> str | None:
     opening = _dateline(lead)
     if opening:
         lead = lead[opening.end() :]
-    sentence = re.split(r"(?<=[.!?])\s+(?=[\"“A-Z])", lead, maxsplit=1)[0].rstrip(" .!?")
+    sentence = LEAD_SENTENCE_END.split(lead, maxsplit=1)[0].rstrip(" .!?")
     words = sentence.split()
     if len(words) > _HEADLINE_WORDS:
         clause = re.split(r",\s|;\s|\s[\u2013\u2014-]\s|:\s", sentence, maxsplit=1)[0]

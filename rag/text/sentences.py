@@ -240,3 +240,7 @@ def rough_sentence_spans(text: str) -> list[tuple[int, int]]:
 
 FIRST_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 """The plainest split, for a model's short reply: terminal punctuation, then whitespace."""
+
+LEAD_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“A-Z])")
+"""The end of an article's lead sentence, for a headline made from it: the next sentence must open
+with a capital or a quote, so "Jan. 17" or "the U.S. and" does not cut the headline short."""
