@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.text.figures import Fact
+from rag.text.figures import Figure
 from rag.text.numbers import COUNT_WORDS, QUALIFIERS
 from rag.types import Conflict, ConflictSide, Source
 
@@ -60,11 +60,11 @@ class Finding:
 
     kind: str
     key: tuple[str, str]
-    first: tuple[Source, Fact]
-    second: tuple[Source, Fact]
+    first: tuple[Source, Figure]
+    second: tuple[Source, Figure]
 
 
-def _side(source: Source, fact: Fact) -> ConflictSide:
+def _side(source: Source, fact: Figure) -> ConflictSide:
     return ConflictSide(
         value=fact.phrase,
         source_number=source.number,
@@ -112,7 +112,7 @@ def describe(findings: Sequence[Finding]) -> list[tuple[str, list[int]]]:
     # Conflicts are gathered per set of figures compared (in order of first appearance);
     # each source keeps the facts it reports for them, and sources with equal values merge.
     slots: list[tuple[str, tuple[tuple[str, str], ...] | tuple[int, int]]] = []
-    rivals: dict[tuple[tuple[str, str], ...], dict[int, tuple[Source, list[Fact]]]] = {}
+    rivals: dict[tuple[tuple[str, str], ...], dict[int, tuple[Source, list[Figure]]]] = {}
     pairs = _ordered_pairs(findings)
     for (kind, na, nb), group in pairs.items():
         if kind != "conflict":
@@ -141,7 +141,7 @@ def describe(findings: Sequence[Finding]) -> list[tuple[str, list[int]]]:
             )
             out.append((text, [a.number, b.number]))
             continue
-        sides: dict[tuple[float, ...], list[tuple[Source, list[Fact]]]] = {}
+        sides: dict[tuple[float, ...], list[tuple[Source, list[Figure]]]] = {}
         for source, facts in rivals[slot].values():
             sides.setdefault(tuple(f.value for f in facts), []).append((source, facts))
         predicate = PREDICATE_PHRASES.get(slot[0][1], "")

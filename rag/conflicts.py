@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from rag.conflict_report import Finding, describe, source_date, to_conflicts
-from rag.text.figures import Fact, asked_categories, extract_facts, predicates
+from rag.text.figures import Figure, asked_categories, extract_figures, predicates
 from rag.text.words import QUESTION_WORDS, word_prefixes
 from rag.types import Conflict, Source
 
@@ -63,7 +63,7 @@ def _question_keys(question: str) -> tuple[set[str], set[str]]:
     return set(predicates(question)), asked_categories(question)
 
 
-def _is_update(a: Source, fa: Fact, b: Source, fb: Fact) -> bool:
+def _is_update(a: Source, fa: Figure, b: Source, fb: Figure) -> bool:
     da, db = source_date(a), source_date(b)
     if da and db:
         return abs((da - db).days) > UPDATE_AFTER_DAYS
@@ -78,7 +78,7 @@ def _ratio(a: float, b: float) -> float:
 
 def _compared(
     question: str, answer_text: str, sources: Sequence[Source], cited: Sequence[int]
-) -> tuple[list[Source], dict[int, list[Fact]], Callable[[tuple[str, str]], bool]]:
+) -> tuple[list[Source], dict[int, list[Figure]], Callable[[tuple[str, str]], bool]]:
     """The sources whose figures are compared, their figures, and which figures the question wants.
 
     A source flagged as reading like a prompt (:mod:`index.suspicious`) has no voice here: the
@@ -86,7 +86,7 @@ def _compared(
     """
     names = _name_tokens(question)
     predicates, categories = _question_keys(question)
-    answer_keys = {fact.key for fact in extract_facts(answer_text)}
+    answer_keys = {fact.key for fact in extract_figures(answer_text)}
     # A cited source is about the question by the model's own choice; an uncited one must
     # name what the question names (a clash elsewhere reports other dead).
     relevant = [
@@ -94,7 +94,7 @@ def _compared(
         for s in sources
         if not s.passage.suspicious and (s.number in cited or _mentions(s.passage.text, names))
     ]
-    facts = {s.number: extract_facts(s.passage.text) for s in relevant}
+    facts = {s.number: extract_figures(s.passage.text) for s in relevant}
 
     def wanted(key: tuple[str, str]) -> bool:
         if key in answer_keys:
@@ -157,7 +157,7 @@ def detect(
 
 def outliers(
     question: str, answer_text: str, sources: Sequence[Source], cited: Sequence[int]
-) -> list[tuple[int, Fact]]:
+) -> list[tuple[int, Figure]]:
     """Figures one source states that at least two other sources contradict: (source number, fact).
 
     A figure is an outlier when no other source shares it, at least two other sources state the
@@ -169,7 +169,7 @@ def outliers(
     outlier: both are reported as a disagreement, as before.
     """
     relevant, facts, wanted = _compared(question, answer_text, sources, cited)
-    found: list[tuple[int, Fact]] = []
+    found: list[tuple[int, Figure]] = []
     keys = {f.key for number in facts for f in facts[number] if wanted(f.key)}
     for key in keys:
         values = {n: {f.value for f in facts[n] if f.key == key} for n in facts}
@@ -194,11 +194,11 @@ def outliers(
     return found
 
 
-def states_outlier(sentence: str, found: Sequence[tuple[int, Fact]]) -> bool:
+def states_outlier(sentence: str, found: Sequence[tuple[int, Figure]]) -> bool:
     """Does ``sentence`` state an outlying figure without the other sources' figure beside it?"""
     if not found:
         return False
-    stated = extract_facts(sentence)
+    stated = extract_figures(sentence)
     outlying = {(fact.key, fact.value) for _, fact in found}
     if not any((f.key, f.value) in outlying for f in stated):
         return False

@@ -12,7 +12,7 @@ another value, and nowhere states the sentence's value.
   state, while they state another day of that same month;
 * counts: the sentence counts something ("55 government soldiers were killed") with a value the
   passages never state, while they count the same thing (same category and predicate, as
-  :func:`rag.text.figures.extract_facts` reads them) with another value.
+  :func:`rag.text.figures.extract_figures` reads them) with another value.
 
 Names are left to the score's name check (spellings of one name vary too much for a veto).
 """
@@ -20,7 +20,7 @@ Names are left to the score's name check (spellings of one name vary too much fo
 from __future__ import annotations
 
 from rag.text.dates import month_day_name, month_days
-from rag.text.figures import extract_facts
+from rag.text.figures import extract_figures
 from rag.text.numbers import digit_values
 
 
@@ -33,9 +33,9 @@ def contradictions(claim: str, passages: str) -> list[str]:
         if others:
             said = ", ".join(month_day_name(month, d) for d in others)
             problems.append(f"date: {month_day_name(month, day)} (passage: {said})")
-    claim_facts = extract_facts(claim)
+    claim_facts = extract_figures(claim)
     if claim_facts:
-        passage_facts = extract_facts(passages)
+        passage_facts = extract_figures(passages)
         passage_values = {f.value for f in passage_facts} | digit_values(passages)
         for fact in claim_facts:
             if fact.value in passage_values:

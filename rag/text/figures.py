@@ -52,7 +52,7 @@ CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 @dataclass(frozen=True)
-class Fact:
+class Figure:
     """One figure in a passage: how many of what, and what happened to them."""
 
     value: float
@@ -109,9 +109,9 @@ def predicates(text: str) -> list[str]:
     return found
 
 
-def extract_facts(text: str) -> list[Fact]:
+def extract_figures(text: str) -> list[Figure]:
     """Every counted figure in ``text`` (dates, years, distances and ordinals left out)."""
-    facts: list[Fact] = []
+    facts: list[Figure] = []
     for sentence in rough_sentences(text):
         predicate = next(iter(predicates(sentence)), "")
         for match in _NUMBER.finditer(sentence):
@@ -131,7 +131,7 @@ def extract_facts(text: str) -> list[Fact]:
             if value is None or category is None:
                 continue
             phrase = sentence[match.start() : match.start("after") + np_end].strip()
-            facts.append(Fact(value, phrase, category, predicate, sentence.strip()))
+            facts.append(Figure(value, phrase, category, predicate, sentence.strip()))
     return facts
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.text.figures import asked_categories, extract_facts, predicates
+from rag.text.figures import asked_categories, extract_figures, predicates
 
 pytestmark = pytest.mark.unit
 
@@ -16,18 +16,18 @@ def corpus_text(corpus_dir: Path, prefix: str) -> str:
 
 
 def test_extracts_counts_with_what_they_count_and_skips_dates_and_distances(corpus_dir):
-    facts = extract_facts(corpus_text(corpus_dir, "001"))
+    facts = extract_figures(corpus_text(corpus_dir, "001"))
     found = {(f.value, f.category, f.predicate) for f in facts}
     assert (12, "government forces", "killed") in found
     assert (20, "IS fighters", "killed") in found
     assert (2, "civilians", "killed") in found
     assert (200000, "people", "live") in found
     text = "Last month it recaptured Palmyra, 185km (115 miles) away. Talks begin on January 23, 2017, after a six-year-old war."
-    assert extract_facts(text) == []
+    assert extract_figures(text) == []
 
 
 def test_figures_keep_their_hedge_scale_and_noun_phrase() -> None:
-    facts = extract_facts("At least 1.5 million people live there. Some 28 from the army died.")
+    facts = extract_figures("At least 1.5 million people live there. Some 28 from the army died.")
     assert [(f.value, f.phrase, f.key) for f in facts] == [
         (1_500_000, "At least 1.5 million people", ("people", "live")),
         (28, "Some 28 from the army", ("government forces", "killed")),
