@@ -9,7 +9,9 @@ measured with it, so they are kept apart rather than merged:
 * :func:`answer_boundaries` — the model's raw answer, with citation markers kept with the
   sentence they follow;
 * :func:`rough_sentences` / :func:`rough_sentence_spans` — a quick split where a wrong cut
-  costs little (figures and dates compared sentence by sentence, the sentence to highlight).
+  costs little (figures and dates compared sentence by sentence, the sentence to highlight);
+* :data:`FIRST_SENTENCE_END` — the model's short replies (did it decline? its last answers);
+* :data:`LEAD_SENTENCE_END` — an article's lead sentence, made into a headline.
 """
 
 from __future__ import annotations

@@ -66,6 +66,15 @@ HIGHLIGHT_STOPWORDS = frozenset(
 """Words the sources panel ignores when it picks the passage sentence to highlight: a short
 list, since a passage sentence is short and any shared word helps point the eye."""
 
+HIGHLIGHT_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+"""A word or figure as the sources panel compares them ("al-Assad's", "310,000" -> "310", "000")."""
+
+
+def highlight_words(text: str) -> set[str]:
+    """Lower-case words and figures of ``text`` without :data:`HIGHLIGHT_STOPWORDS`."""
+    return {w.lower().strip("'’-") for w in HIGHLIGHT_WORD.findall(text)} - HIGHLIGHT_STOPWORDS
+
+
 FIGURE_PHRASE_STOPS = wordset(
     "and or were was have has had been are is be in on at of by from for with who which that "
     "since so as to after before during when while dead killed died wounded injured live lives "

@@ -11,6 +11,7 @@ from rag.text.words import (
     RETRIEVAL_STOPWORDS,
     SUPPORT_STOPWORDS,
     content_words,
+    highlight_words,
     norm_word,
     strip_accents,
     word_prefixes,
@@ -33,3 +34,7 @@ def test_word_helpers() -> None:
     assert norm_word("U.S.") == "us" and norm_word("Zürich’s") == "zurich's"
     assert word_prefixes("Deir al-Zor province") == {"deir", "prov"}
     assert content_words("The talks in Astana begin on Monday, January 23") == {"talks", "astana", "begin"}
+
+
+def test_highlight_words_keep_figures_and_drop_the_short_stoplist() -> None:
+    assert highlight_words("The army's 310,000 -- said 'Assad'") == {"army's", "310", "000", "assad"}
