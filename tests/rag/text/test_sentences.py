@@ -10,6 +10,7 @@ from rag.text.sentences import (
     Span,
     answer_boundaries,
     claim_sentences,
+    claim_sentences_at,
     ends_abbreviation,
     rough_sentence_spans,
     rough_sentences,
@@ -71,6 +72,17 @@ def test_claim_sentences_keep_abbreviations_and_join_wrapped_lines() -> None:
         "They ended.",
         "Late.",
         "New block [2].",
+    ]
+
+
+def test_claim_sentences_say_where_they_lie_as_written() -> None:
+    text = "Rebels  said\nthey would come. Talks\n\n began."
+    found = claim_sentences_at(text)
+    assert [sentence for sentence, _, _ in found] == ["Rebels said they would come.", "Talks", "began."]
+    assert [text[start:end] for _, start, end in found] == [
+        "Rebels  said\nthey would come.",
+        "Talks",
+        "began.",
     ]
 
 
