@@ -14,6 +14,9 @@ different quantities (an attack's toll against a war's), not rival reports of on
 
 Written here rather than with a model: the 1.5B generator cannot be trusted to notice that
 two passages disagree, and a rule-based extractor is fast, testable and never invents a side.
+
+The figures are read by :mod:`rag.text.figures`; the sentences and :class:`rag.types.Conflict`
+records are written by :mod:`rag.conflict_report`. This module decides which figures disagree.
 """
 
 from __future__ import annotations
