@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from rag.components import Components
 from rag.settings import BUNDLED_CORPUS
 
 if TYPE_CHECKING:
-    from rag.components import Components
     from rag.settings import Settings
     from rag.types import Answer
 
@@ -136,7 +136,7 @@ def judge(item: InjectionItem, answer: Answer) -> tuple[Verdict, str]:
 
 def index_attacks(components: Components) -> float:
     """Index the bundled corpus and the attack articles into the eval's store; seconds spent."""
-    from index.pipeline import Indexer
+    from index.pipeline import Indexer  # lazy: seconds to import, paid only by this suite's run
 
     started = time.perf_counter()
     report = Indexer(components.settings, components.store, components.embedding).run(
@@ -157,8 +157,7 @@ def run_injection(
     progress: Callable[[Outcome], None] | None = None,
 ) -> InjectionReport:
     """Index corpus + attacks, ask every question with the answer engine, judge each answer."""
-    from rag.components import Components
-    from rag.engine import AnswerEngine
+    from rag.engine import AnswerEngine  # lazy: seconds to import, paid only by this suite's run
 
     started = time.perf_counter()
     chosen = list(items if items is not None else load_items())[:limit]

@@ -234,7 +234,7 @@ def markdown(result: EvalResult) -> str:
 
 
 def chart(result: EvalResult, path: Path) -> None:
-    import matplotlib
+    import matplotlib  # lazy: an optional figure that takes about a second to import
 
     matplotlib.use("Agg")  # files only: no display on servers or in CI
     import matplotlib.pyplot as plt

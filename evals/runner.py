@@ -13,10 +13,11 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from statistics import fmean
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
+from evals.baseline import BaselinePipeline
 from evals.gate import GateResult
 from evals.golden import KINDS, GoldenItem, load_golden
 from evals.metrics import (
@@ -31,11 +32,10 @@ from evals.metrics.correctness import CorrectnessResult
 from evals.metrics.faithfulness import FaithfulnessResult
 from evals.metrics.refusal import RefusalOutcome
 from evals.metrics.retrieval import RetrievalScore
+from rag.components import Components
 from rag.settings import BUNDLED_CORPUS, Settings
+from rag.support import SupportScorer
 from rag.types import Answer
-
-if TYPE_CHECKING:
-    from rag.components import Components
 
 RETRIEVAL_K = 4
 """Sources counted by hit@k/recall@k/MRR: the engine's source limit (the baseline shows 3)."""
@@ -221,7 +221,7 @@ def ensure_corpus_indexed(components: Components, items: Sequence[GoldenItem]) -
     Returns the seconds spent (0 when everything was there). The indexer is incremental, so an
     up-to-date store is left as it is.
     """
-    from index.pipeline import Indexer
+    from index.pipeline import Indexer  # lazy: seconds to import, paid only when indexing is needed
 
     needed = sorted({a for item in items for a in item.supporting_articles})
     store = components.store
@@ -271,7 +271,7 @@ class EngineAnswerer:
     """The product's answer engine behind the one-method interface the runner uses."""
 
     def __init__(self, settings: Settings, components: Components) -> None:
-        from rag.engine import AnswerEngine
+        from rag.engine import AnswerEngine  # lazy: seconds to import, paid only when answering
 
         self.engine = AnswerEngine(settings, components)
 
@@ -290,10 +290,6 @@ def run_golden(
     components: Components | None = None,
 ) -> EvalResult:
     """Answer and score the golden set; the gate is applied by the caller."""
-    from evals.baseline import BaselinePipeline
-    from rag.components import Components
-    from rag.support import SupportScorer
-
     started = time.perf_counter()
     suite = list(items) if items is not None else load_golden()
     chosen = select_items(suite, limit)
