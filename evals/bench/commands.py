@@ -12,6 +12,7 @@ import importlib
 import json
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
 from evals.bench.common import print_figures, write_results
 
@@ -22,22 +23,23 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "(evals/golden.jsonl) and reports retrieval time, time to first token and total time (p50/p95), "
         "prompt tokens and refusals; --judge both runs them twice and sets judge-on beside judge-off. "
         "Takes about 4 minutes with the default model and 20 questions on two cores (8.4 s an answer), "
-        "twice that with --judge on; under a minute with --profile test (the small model, plumbing only).",
+        "about 6 with --judge on (15.8 s an answer), both runs with --judge both; --profile test (the small "
+        "model) checks the plumbing only.",
     ),
     "models": (
         "model throughput: embedding passages/s, LLM load, prompt and generation tokens/s, judge latency",
         "Times the embedding model (bundled corpus and --synthetic passages), the chat models' load, "
         "prompt and generation speed on the product's answer prompt, and the judge on the product's "
         "judge prompt with and without prefix re-use, each rate beside its CPU-time estimate; with the "
-        "default model, also assembling and hashing its GGUF file. Takes 3-6 minutes with the defaults "
+        "default model, also assembling and hashing its GGUF file. Takes 3-5 minutes with the defaults "
         "on two cores (the synthetic embedding is skipped when it would take over 3 minutes); "
-        "--llm none --synthetic 0 about 30 s.",
+        "--llm none --synthetic 0 well under a minute.",
     ),
     "retrieval": (
         "retrieval latency per stage on the bundled corpus, and the keyword index at archive scale",
         "Indexes the bundled corpus with the real embedding and times every golden question dense-only, "
         "keyword-only and end to end (p50/p95 over --rounds after a warm-up round), then the BM25 build "
-        "and query on a synthetic archive of --articles articles. Takes 1-3 minutes with the defaults "
+        "and query on a synthetic archive of --articles articles. Takes 1-2 minutes with the defaults "
         "on two cores; --store-scale adds several minutes (the archive indexed into Chroma, hash "
         "vectors).",
     ),
@@ -45,14 +47,15 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "indexing throughput: chunks/s and tokens/s beside the embedding model alone, peak memory",
         "Writes a synthetic wire-news corpus of --articles articles, indexes it with the default "
         "embedding into a temporary store, indexes it again (nothing changed), then times the model "
-        "alone on the same chunk texts. Takes about 8 minutes for 2000 articles on two cores "
-        "(~13 chunks/s plus the model-alone pass); --articles 50 about 30 s.",
+        "alone on the same chunk texts. Takes 2-6 minutes for 2000 articles (about 4,000 chunks) on two "
+        "cores, at 25-75 chunks/s by the machine's load, twice: the pipeline, then the model alone; "
+        "--articles 50 about 15 s.",
     ),
     "catalog": (
         "archive list speed: first listing and each kind of search with thousands of articles",
         "Writes --articles synthetic articles into a real Chroma store (chunked and grouped for real, "
         "one fixed vector instead of the model's) and times the first listing after a change and each "
-        "kind of search (median of 5). Takes about 2 minutes for 3000 articles on two cores.",
+        "kind of search (median of 5). Takes about a minute for 3000 articles on two cores.",
     ),
 }
 
@@ -141,10 +144,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parsers[name] = parser
     every = sub.add_parser(
         "all",
-        help="every benchmark above with its defaults (about 25 minutes on two cores)",
+        help="every benchmark above with its defaults (about 15 minutes on two cores)",
         description="Runs answers, models, retrieval, ingest and catalog one after the other, each with "
-        "its defaults, writing each one's files into --out. Takes about 25 minutes on two cores with "
-        "the default model.",
+        "its defaults, writing each one's files into --out. Takes about 15 minutes on two cores with "
+        "the default model, more on a busy machine.",
     )
     _add_out(every)
     every.set_defaults(func=handle, defaults=parsers)
@@ -162,11 +165,14 @@ def handle(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(name: str, args: argparse.Namespace, out: Path) -> int:
+def benchmark_module(name: str) -> ModuleType:
     # The benchmark's module is imported only when it runs: it pulls in the models, Chroma and
     # llama-index, which `rag --help` and every other sub-command should not wait for.
-    module = importlib.import_module(f"evals.bench.{name}")
-    results = module.run(args)
+    return importlib.import_module(f"evals.bench.{name}")
+
+
+def _run(name: str, args: argparse.Namespace, out: Path) -> int:
+    results = benchmark_module(name).run(args)
     if name == "ingest" and args.json:
         print(json.dumps(results.raw, indent=2))
     else:

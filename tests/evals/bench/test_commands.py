@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from evals.bench import commands
+from evals.bench.common import Figure, Results
 from rag.cli import build_parser, main
 
 
@@ -89,3 +92,26 @@ def test_retrieval_benchmark_end_to_end_on_the_bundled_corpus(
     assert fused["baseline"] == latency["dense"]["p50_ms"] and fused["ratio"] > 0
     assert "| fused p50 |" in (tmp_path / "retrieval.md").read_text(encoding="utf-8")
     assert (tmp_path / "retrieval.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.unit
+def test_all_runs_every_benchmark_with_its_defaults_into_one_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, object] = {}
+
+    def fake(name: str) -> SimpleNamespace:
+        def run(args):
+            seen[name] = args
+            return Results(name, name, [Figure("n", 1.0, "s", 2.0, "before")], {"name": name})
+
+        return SimpleNamespace(run=run)
+
+    monkeypatch.setattr(commands, "benchmark_module", fake)
+    assert main(["--profile", "test", "bench", "all", "--out", str(tmp_path)]) == 0
+    assert list(seen) == ["answers", "models", "retrieval", "ingest", "catalog"]
+    assert seen["answers"].questions == 20 and seen["answers"].profile == "test"
+    assert seen["ingest"].articles == 2000 and seen["catalog"].articles == 3000
+    for name in seen:
+        assert "| n | 1 s | 2 s (before) | 0.50x |" in (tmp_path / f"{name}.md").read_text(encoding="utf-8")
+        assert json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))["raw"] == {"name": name}
