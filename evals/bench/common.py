@@ -214,7 +214,7 @@ def markdown(results: Results) -> str:
     for f in results.figures:
         unit = f" {f.unit}" if f.unit else ""
         baseline = f"{_number(f.baseline)}{unit} ({f.baseline_name})" if f.baseline is not None else ""
-        ratio = f"{f.ratio:.2f}x" if f.ratio is not None else ""
+        ratio = f"{_number(f.ratio)}x" if f.ratio is not None else ""
         lines.append(f"| {f.name} | {_number(f.value)}{unit} | {baseline} | {ratio} |")
     lines += [""] + [f"- {note}" for note in results.notes]
     return "\n".join(lines).rstrip() + "\n"
@@ -228,7 +228,7 @@ def print_figures(results: Results) -> None:
         unit = f" {f.unit}" if f.unit else ""
         line = f"  {f.name:<{width}}  {_number(f.value)}{unit}"
         if f.ratio is not None:
-            line += f"   ({f.ratio:.2f}x {f.baseline_name}: {_number(f.baseline)}{unit})"
+            line += f"   ({_number(f.ratio)}x {f.baseline_name}: {_number(f.baseline)}{unit})"
         print(line, flush=True)
     for note in results.notes:
         print(f"  {note}", flush=True)

@@ -113,5 +113,5 @@ def test_all_runs_every_benchmark_with_its_defaults_into_one_folder(
     assert seen["answers"].questions == 20 and seen["answers"].profile == "test"
     assert seen["ingest"].articles == 2000 and seen["catalog"].articles == 3000
     for name in seen:
-        assert "| n | 1 s | 2 s (before) | 0.50x |" in (tmp_path / f"{name}.md").read_text(encoding="utf-8")
+        assert "| n | 1 s | 2 s (before) | 0.5x |" in (tmp_path / f"{name}.md").read_text(encoding="utf-8")
         assert json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))["raw"] == {"name": name}

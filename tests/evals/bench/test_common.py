@@ -59,7 +59,7 @@ def test_results_are_written_with_each_figure_beside_its_baseline(tmp_path: Path
     written = write_results(results, tmp_path / "out")
     assert [p.name for p in written] == ["demo.md", "demo.json", "demo.png"]
     text = (tmp_path / "out" / "demo.md").read_text(encoding="utf-8")
-    assert "| chunks/s | 30 | 60 (model alone) | 0.50x |" in text and "| chunks | 120 |  |  |" in text
+    assert "| chunks/s | 30 | 60 (model alone) | 0.5x |" in text and "| chunks | 120 |  |  |" in text
     assert "- a note" in text and text.startswith("# Demo benchmark\n\nMeasured on ")
     data = json.loads((tmp_path / "out" / "demo.json").read_text(encoding="utf-8"))
     assert data["figures"][1] == {
