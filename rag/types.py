@@ -8,7 +8,8 @@ belongs here rather than in a side channel.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Callable, Collection
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -70,13 +71,82 @@ class SkippedFile(BaseModel):
     reason: str
 
 
+def fold_source(name: str | None) -> str:
+    """A publisher name as filters compare it: "afp" finds "AFP", " the national " finds "The National"."""
+    return (name or "").strip().casefold()
+
+
+def _contains(value: Any, wanted: Collection[str]) -> bool:
+    return value in wanted
+
+
 class Filters(BaseModel):
-    """Restrictions a user puts on retrieval."""
+    """Restrictions a user puts on retrieval, with one meaning wherever they apply.
+
+    * ``since``/``until`` compare the article's date as a YYYYMMDD integer, both ends
+      inclusive. Passages whose article has **no known date are excluded** as soon as either
+      bound is set: a user who asks for "since 2020" should not be shown an undated story
+      that may be from 2017 (Chroma's ``where`` behaves the same way, since a range
+      condition on a missing field is false).
+    * ``sources`` match the publisher case-insensitively (:func:`fold_source`) in
+      :meth:`admits`; :meth:`chroma_where` passes them as given, because Chroma's ``$in`` is
+      case-sensitive: the caller first resolves them to the spellings actually stored.
+    * ``article_ids`` match exactly.
+    """
 
     since: dt.date | None = None
     until: dt.date | None = None
     sources: list[str] = Field(default_factory=list)
     article_ids: list[str] = Field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.since or self.until or self.sources or self.article_ids)
+
+    def admits(self, passage: Passage) -> bool:
+        """Whether ``passage`` lies within these filters."""
+        day = date_to_int(passage.date) or 0
+        return bool(self.admits_fields(day, fold_source(passage.source), passage.article_id))
+
+    def admits_fields(
+        self,
+        day: Any,
+        source: Any,
+        article_id: Any,
+        isin: Callable[[Any, Collection[str]], Any] = _contains,
+    ) -> Any:
+        """The rule on a passage's YYYYMMDD date (0: unknown), folded publisher and article id.
+
+        Written with ``&`` and comparisons only, so the same rule takes single values (the
+        default ``isin`` is ``in``) or numpy columns (``isin=np.isin``, giving a boolean mask).
+        """
+        admitted: Any = True
+        if self.since or self.until:
+            admitted = admitted & (day > 0)
+        if self.since:
+            admitted = admitted & (day >= date_to_int(self.since))
+        if self.until:
+            admitted = admitted & (day <= date_to_int(self.until))
+        if self.sources:
+            admitted = admitted & isin(source, [fold_source(name) for name in self.sources])
+        if self.article_ids:
+            admitted = admitted & isin(article_id, list(self.article_ids))
+        return admitted
+
+    def chroma_where(self) -> dict[str, Any] | None:
+        """The same restrictions as a Chroma ``where`` clause (None: no restriction)."""
+        clauses: list[dict[str, Any]] = []
+        if self.since:
+            clauses.append({"date": {"$gte": date_to_int(self.since)}})
+        if self.until:
+            clauses.append({"date": {"$lte": date_to_int(self.until)}})
+        if self.sources:
+            clauses.append({"source": {"$in": list(self.sources)}})
+        if self.article_ids:
+            clauses.append({"article_id": {"$in": list(self.article_ids)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 class Passage(BaseModel):
@@ -108,6 +178,14 @@ class Source(BaseModel):
     """Other articles' copies of the same text (same duplicate group)."""
 
 
+class EvidenceSpan(BaseModel):
+    """Characters ``start:end`` of source ``source``'s passage text (:attr:`Passage.text`)."""
+
+    source: int
+    start: int
+    end: int
+
+
 class Sentence(BaseModel):
     text: str
     start: int
@@ -119,6 +197,10 @@ class Sentence(BaseModel):
     supported: bool = True
     needs_citation: bool = True
     """False for sentences that state no fact (e.g. "The sources differ.")."""
+    evidence: list[EvidenceSpan] = Field(default_factory=list)
+    """Where the cited passages back the sentence: for each source the verifier accepted it on, the
+    passage sentence it matched best (:mod:`rag.verifier.backing`). Empty when the sentence is not
+    backed, states no fact, or was stored before spans were kept."""
 
 
 class ConflictSide(BaseModel):

@@ -6,17 +6,10 @@ the two without calibrating their scores against each other, the duplicate colla
 keeps wire copies from filling the few prompt slots, and the token budget keeps the
 prompt short enough for a 2-core machine.
 
-Filters apply to both rankings with one meaning:
-
-* ``since``/``until`` compare the article's date as a YYYYMMDD integer, both ends
-  inclusive. Passages whose article has **no known date are excluded** as soon as either
-  bound is set: a user who asks for "since 2020" should not be shown an undated story
-  that may be from 2017 (the store's Chroma filter behaves the same way, since a range
-  condition on a missing field is false).
-* ``sources`` match the publisher case-insensitively ("afp" finds "AFP"). Chroma's
-  ``$in`` is case-sensitive, so the user's names are first resolved to the spellings
-  actually stored before the dense query is sent.
-* ``article_ids`` match exactly.
+Filters apply to both rankings with the one meaning :class:`rag.types.Filters` defines
+(undated articles excluded by a date bound, publishers matched case-insensitively). Chroma's
+``$in`` is case-sensitive, so the user's publisher names are first resolved to the spellings
+actually stored before the dense query is sent.
 
 The keyword index is rebuilt whenever ``store.revision()`` changes, so an article is
 searchable by keyword the moment the indexer has written it.
@@ -37,7 +30,7 @@ from rag.retrieval.budget import fit_budget
 from rag.retrieval.collapse import collapse_duplicates
 from rag.retrieval.fusion import reciprocal_rank_fusion
 from rag.settings import Settings
-from rag.types import Filters, Passage, Source, date_to_int
+from rag.types import Filters, Passage, Source, date_to_int, fold_source
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -55,8 +48,11 @@ class PassageStore(Protocol):
 
 class RetrievalTimings(BaseModel):
     embed_s: float = 0.0
+    """Embedding the query."""
     dense_s: float = 0.0
+    """The store's nearest-neighbour query."""
     keyword_s: float = 0.0
+    """BM25 scoring and ranking (without a rebuild)."""
     keyword_build_s: float = 0.0
     """Time spent rebuilding the keyword index on this call (0 when the cached one was current)."""
     revision_s: float = 0.0
@@ -112,28 +108,17 @@ class KeywordIndex:
             passages=passages,
             bm25=BM25Index.build([p.text for p in passages]),
             dates=np.array([date_to_int(p.date) or 0 for p in passages], dtype=np.int64),
-            sources=np.array([_fold(p.source) for p in passages], dtype=object),
+            sources=np.array([fold_source(p.source) for p in passages], dtype=object),
             article_ids=np.array([p.article_id for p in passages], dtype=object),
             stored_sources=frozenset(p.source for p in passages if p.source),
             groups=_shared_groups(passages),
         )
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
-        """Passages allowed by ``filters`` (None: all)."""
-        if filters is None or not _active(filters):
+        """Passages allowed by ``filters`` (None: all): :meth:`Filters.admits` over the columns."""
+        if filters is None or not filters.active:
             return None
-        allowed = np.ones(len(self.passages), dtype=bool)
-        if filters.since or filters.until:
-            allowed &= self.dates > 0
-        if filters.since:
-            allowed &= self.dates >= date_to_int(filters.since)
-        if filters.until:
-            allowed &= self.dates <= date_to_int(filters.until)
-        if filters.sources:
-            allowed &= np.isin(self.sources, [_fold(s) for s in filters.sources])
-        if filters.article_ids:
-            allowed &= np.isin(self.article_ids, list(filters.article_ids))
-        return allowed
+        return filters.admits_fields(self.dates, self.sources, self.article_ids, isin=np.isin)
 
 
 def _shared_groups(passages: list[Passage]) -> dict[str, list[Passage]]:
@@ -142,30 +127,6 @@ def _shared_groups(passages: list[Passage]) -> dict[str, list[Passage]]:
         if passage.group_id:
             members.setdefault(passage.group_id, []).append(passage)
     return {group: found for group, found in members.items() if len({p.article_id for p in found}) > 1}
-
-
-def matches(passage: Passage, filters: Filters | None) -> bool:
-    """The same rule as :meth:`KeywordIndex.mask`, for one passage."""
-    if filters is None:
-        return True
-    day = date_to_int(passage.date)
-    if (filters.since or filters.until) and day is None:
-        return False
-    if filters.since and day < date_to_int(filters.since):
-        return False
-    if filters.until and day > date_to_int(filters.until):
-        return False
-    if filters.sources and _fold(passage.source) not in {_fold(s) for s in filters.sources}:
-        return False
-    return not (filters.article_ids and passage.article_id not in filters.article_ids)
-
-
-def _fold(name: str | None) -> str:
-    return (name or "").strip().casefold()
-
-
-def _active(filters: Filters) -> bool:
-    return bool(filters.since or filters.until or filters.sources or filters.article_ids)
 
 
 class HybridRetriever:
@@ -212,7 +173,7 @@ class HybridRetriever:
 
         mark = time.perf_counter()
         dense = [
-            p for p in self.store.query(vector, config.dense_top_k, store_filters) if matches(p, filters)
+            p for p in self.store.query(vector, config.dense_top_k, store_filters) if _admits(filters, p)
         ]
         timings.dense_s = time.perf_counter() - mark
 
@@ -243,8 +204,8 @@ class HybridRetriever:
         """``filters`` with source names replaced by their stored spellings; False if none exist."""
         if filters is None or not filters.sources:
             return filters
-        wanted = {_fold(name) for name in filters.sources}
-        stored = sorted(name for name in keyword.stored_sources if _fold(name) in wanted)
+        wanted = {fold_source(name) for name in filters.sources}
+        stored = sorted(name for name in keyword.stored_sources if fold_source(name) in wanted)
         if not stored:
             return False
         return filters.model_copy(update={"sources": stored})
@@ -255,4 +216,8 @@ def _group_members(
 ) -> dict[str, list[Passage]]:
     """Copies of each group's text; copies outside the filters are not shown as corroboration
     (a user who restricted the archive to one outlet or period sees only that)."""
-    return {group: [p for p in keyword.groups.get(group, ()) if matches(p, filters)] for group in groups}
+    return {group: [p for p in keyword.groups.get(group, ()) if _admits(filters, p)] for group in groups}
+
+
+def _admits(filters: Filters | None, passage: Passage) -> bool:
+    return filters is None or filters.admits(passage)

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from rag.retrieval.hybrid import KeywordIndex, matches
+from rag.retrieval.hybrid import KeywordIndex
 from rag.types import Filters
 from tests.rag.retrieval.helpers import passage
 
@@ -37,7 +37,7 @@ def test_mask_and_per_passage_check_agree(filters: Filters, expected: list[bool]
     index = KeywordIndex.build("r1", PASSAGES)
     mask = index.mask(filters)
     assert (np.ones(len(PASSAGES), bool) if mask is None else mask).tolist() == expected
-    assert [matches(p, filters) for p in PASSAGES] == expected
+    assert [filters.admits(p) for p in PASSAGES] == expected
 
 
 def test_no_filters_means_no_mask() -> None:
