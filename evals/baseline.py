@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from evals.metrics.citations import answer_sentences
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
     from llama_index.core.schema import NodeWithScore
 
     from rag.components import Components
-    from rag.models.llm import ChatModel, Message, Usage
+    from rag.models.llm import ChatModel, ChatStream, Message, Usage
 
 SIMILARITY_TOP_K = 3
 """The retrieval depth the comparison was specified with (llama-index's own default is 2)."""
@@ -39,7 +38,7 @@ class UsageMeter:
     """A ChatModel that forwards every call and adds up the prompt tokens of each one.
 
     A llama-index synthesizer may call the model several times for one question (refine mode);
-    the model itself only remembers the last call.
+    each call's stream carries only that call's counts.
     """
 
     def __init__(self, model: ChatModel) -> None:
@@ -60,11 +59,10 @@ class UsageMeter:
     def completion_tokens(self) -> int:
         return sum(usage.completion_tokens for usage in self.calls)
 
-    def stream_chat(self, messages: list[Message], **options: Any) -> Iterator[str]:
-        try:
-            yield from self._model.stream_chat(messages, **options)
-        finally:
-            self.calls.append(self._model.last_usage)
+    def stream_chat(self, messages: list[Message], **options: Any) -> ChatStream:
+        stream = self._model.stream_chat(messages, **options)
+        self.calls.append(stream.usage)  # filled in as the caller reads the stream
+        return stream
 
     def chat(self, messages: list[Message], **options: Any) -> str:
         return "".join(self.stream_chat(messages, **options))

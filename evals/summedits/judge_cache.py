@@ -49,9 +49,12 @@ class CachedJudge:
             self.hits += 1
             return self._memo[key]
         self.misses += 1
-        value = self._llm.yes_probability(messages, yes=yes, no=no)
-        usage = getattr(self._llm, "last_usage", None)
-        if usage is not None:
+        judge = getattr(self._llm, "judge", None)  # the local model reports each call's tokens
+        if judge is None:
+            value = self._llm.yes_probability(messages, yes=yes, no=no)
+        else:
+            judgement = judge(messages, yes=yes, no=no)
+            value, usage = judgement.probability, judgement.usage
             self.evaluated_tokens += max(0, usage.prompt_tokens - usage.cached_tokens)
         self._memo[key] = value
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from index.pipeline import Indexer
 from rag.components import Components
-from rag.models.llm import Usage
+from rag.models.llm import ChatStream, Usage
 from rag.retrieval import HybridRetriever, RetrievalResult
 from rag.settings import BUNDLED_CORPUS, Settings, load_settings
 from rag.types import Filters
@@ -61,27 +61,29 @@ class ScriptedChatModel:
         self.answers = [answer] if isinstance(answer, str) else list(answer)
         """Replies in order; the last one repeats."""
         self.rewrite = rewrite
-        self.last_usage = Usage()
         self.sent: list[list[dict[str, str]]] = []
         self._lock = threading.Lock()
 
     def count_prompt_tokens(self, messages) -> int:
         return sum(len(m["content"].split()) + 4 for m in messages)
 
-    def stream_chat(self, messages, *, max_tokens=None, stop=None, temperature=None) -> Iterator[str]:
+    def stream_chat(self, messages, *, max_tokens=None, stop=None, temperature=None) -> ChatStream:
+        usage = Usage()
+        return ChatStream(self._reply(messages, usage), usage)
+
+    def _reply(self, messages, usage: Usage) -> Iterator[str]:
         with self._lock:
             self.sent.append(messages)
-            self.last_usage = Usage(prompt_tokens=self.count_prompt_tokens(messages))
+            usage.prompt_tokens = self.count_prompt_tokens(messages)
             reply = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
         words = reply.split(" ")
         for i, word in enumerate(words):
             yield word if i == 0 else " " + word
-        self.last_usage.completion_tokens = len(words)
+        usage.completion_tokens = len(words)
 
     def chat(self, messages, *, max_tokens=None, stop=None, temperature=None) -> str:
         with self._lock:
             self.sent.append(messages)
-            self.last_usage = Usage(prompt_tokens=self.count_prompt_tokens(messages))
         return self.rewrite
 
     def yes_probability(self, messages, yes="Yes", no="No") -> None:

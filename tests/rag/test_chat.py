@@ -11,6 +11,7 @@ from rag.chat import ChatService, UnknownConversationError
 from rag.components import Components
 from rag.conversations import ConversationStore
 from rag.engine import AnswerEngine
+from rag.models.llm import ChatStream
 from tests.rag.answering import RecordingRetriever, ScriptedChatModel, indexed_components, with_settings
 
 FIRST = "How many people live in Deir al-Zor city?"
@@ -138,15 +139,25 @@ def test_a_cancelled_turn_stops_the_stream_and_is_not_kept(components: Component
 
 
 @pytest.mark.integration
-def test_rewriting_with_the_small_model_gives_a_question(components: Components, tmp_path: Path):
+def test_rewriting_with_the_small_model_gives_a_question(
+    components: Components, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     service = ChatService(components.settings, components, store=ConversationStore(tmp_path / "c.sqlite3"))
     conversation = service.new_conversation()
     events = list(service.stream(conversation, FIRST))
     assert events[-1].kind == "answer"
+    streams: list[ChatStream] = []
+    stream_chat = components.llm.stream_chat
+
+    def recording(*args, **kwargs) -> ChatStream:
+        streams.append(stream_chat(*args, **kwargs))
+        return streams[-1]
+
+    monkeypatch.setattr(components.llm, "stream_chat", recording)
     follow = service.ask(conversation, FOLLOW_UP)
     # The fixed system prefix of the answer prompt is evaluated once, not on every turn.
     if not follow.refused or follow.model:
-        assert components.llm.last_usage.cached_tokens > 0
+        assert streams[-1].usage.cached_tokens > 0
     assert follow.standalone_question.strip()
     assert follow.question == FOLLOW_UP
     assert len(service.history(conversation)) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,24 @@ from tests.rag.answering import RecordingRetriever, ScriptedChatModel, indexed_c
 
 ANSWERABLE = "How many people live in Deir al-Zor city?"
 UNANSWERABLE = "What is the population of Kazakhstan?"
+
+
+def model_calls(monkeypatch: pytest.MonkeyPatch, llm) -> list[str]:
+    """The names of the model's generation and judge methods called from now on (they still run)."""
+    calls: list[str] = []
+
+    def recording(name: str):
+        method = getattr(llm, name)
+
+        def call(*args, **kwargs):
+            calls.append(name)
+            return method(*args, **kwargs)
+
+        return call
+
+    for name in ("stream_chat", "yes_probability"):
+        monkeypatch.setattr(llm, name, recording(name))
+    return calls
 
 
 def normalized(text: str) -> str:
@@ -100,9 +119,8 @@ def test_condense_prompt_keeps_recent_turns_short_and_rewrite_is_cleaned():
 
 
 @pytest.mark.integration
-def test_unanswerable_question_is_refused_without_calling_the_model(engine: AnswerEngine):
-    llm = engine.llm
-    before = llm.last_usage
+def test_unanswerable_question_is_refused_without_calling_the_model(engine: AnswerEngine, monkeypatch):
+    calls = model_calls(monkeypatch, engine.llm)
     answer = engine.answer(UNANSWERABLE)
     assert answer.refused
     assert answer.text == REFUSAL_TEXT
@@ -110,21 +128,21 @@ def test_unanswerable_question_is_refused_without_calling_the_model(engine: Answ
     assert answer.refusal_reason.startswith(f"No article in the archive covers “{UNANSWERABLE}”.")
     assert names_closest_articles(answer.refusal_reason, answer)
     assert "similarity" in answer.refusal_details and "threshold" in answer.refusal_details
-    assert llm.last_usage is before  # no generation, no judge call
+    assert calls == []  # no generation, no judge call
     assert answer.timings.first_token_s is None
     assert answer.prompt_tokens == 0 and answer.model == ""
 
 
 @pytest.mark.integration
-def test_filters_that_exclude_everything_refuse_without_the_model(engine: AnswerEngine):
-    before = engine.llm.last_usage
+def test_filters_that_exclude_everything_refuse_without_the_model(engine: AnswerEngine, monkeypatch):
+    calls = model_calls(monkeypatch, engine.llm)
     answer = engine.answer(ANSWERABLE, filters=Filters(since=dt.date(2030, 1, 1)))
     assert answer.refused and answer.sources == []
     assert answer.refusal_reason == (
         "No article within the dates and publishers you chose matches the question; "
         "widen or remove the filters and ask again."
     )
-    assert engine.llm.last_usage is before
+    assert calls == []
 
 
 @pytest.mark.integration
@@ -186,6 +204,42 @@ def test_a_reply_of_bare_source_numbers_is_asked_again_and_never_shown(component
     assert retry[3] == {"role": "user", "content": prompts.SENTENCE_PLEASE}
     answer = events[-1].answer
     assert not answer.refused and answer.sentences[0].supported
+
+
+class MeetingChatModel(ScriptedChatModel):
+    """Scripted replies whose streams end only once every caller's reply is written, so each
+    engine reads its token counts after the other call has finished too."""
+
+    def __init__(self, answer: str, callers: int) -> None:
+        super().__init__(answer)
+        self.all_written = threading.Barrier(callers)
+
+    def _reply(self, messages, usage):
+        yield from super()._reply(messages, usage)
+        self.all_written.wait(timeout=120)
+
+
+@pytest.mark.integration
+def test_concurrent_answers_report_their_own_token_counts(components: Components):
+    model = MeetingChatModel("Around 200,000 people live in Deir Ezzor city [1].", callers=2)
+    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
+    engine.components.__dict__["llm"] = model
+    questions = [ANSWERABLE, "Which group said it would not attend the Astana talks?"]
+    answers = {}
+
+    def ask(question: str) -> None:
+        answers[question] = engine.answer(question)
+
+    threads = [threading.Thread(target=ask, args=(question,)) for question in questions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(model.sent) == 2
+    sent = {question: next(m for m in model.sent if question in m[-1]["content"]) for question in questions}
+    expected = {question: model.count_prompt_tokens(messages) for question, messages in sent.items()}
+    assert len(set(expected.values())) == 2, "the two prompts must differ in length"
+    assert {question: answer.prompt_tokens for question, answer in answers.items()} == expected
 
 
 # -- generation -------------------------------------------------------------------------------
@@ -317,7 +371,7 @@ def default_engine(components: Components, model_cache_dir: Path) -> AnswerEngin
 
 
 @pytest.mark.slow
-def test_acceptance_questions_with_the_default_model(default_engine: AnswerEngine):
+def test_acceptance_questions_with_the_default_model(default_engine: AnswerEngine, monkeypatch):
     population = default_engine.answer(ANSWERABLE)
     assert not population.refused, population.refusal_reason
     assert "200,000" in population.text
@@ -336,10 +390,10 @@ def test_acceptance_questions_with_the_default_model(default_engine: AnswerEngin
     assert "Fateh al-Sham" in group.text
     assert any(s.citations for s in group.sentences)
 
-    before = default_engine.llm.last_usage
+    calls = model_calls(monkeypatch, default_engine.llm)
     kazakhstan = default_engine.answer(UNANSWERABLE)
     assert kazakhstan.refused and kazakhstan.text == REFUSAL_TEXT
-    assert default_engine.llm.last_usage is before
+    assert calls == []
 
     toll = default_engine.answer("How many people were killed in the IS attack on Deir al-Zor?")
     assert not toll.refused, toll.refusal_reason

@@ -38,8 +38,8 @@ def components(tmp_path_factory: pytest.TempPathFactory, model_cache_dir: Path) 
 class SlowModel(ScriptedChatModel):
     """Scripted words at a reading pace, so a test can act while the answer is written."""
 
-    def stream_chat(self, messages, **kwargs):
-        for piece in super().stream_chat(messages, **kwargs):
+    def _reply(self, messages, usage):
+        for piece in super()._reply(messages, usage):
             threading.Event().wait(0.05)
             yield piece
 

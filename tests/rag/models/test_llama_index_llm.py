@@ -8,18 +8,11 @@ from llama_index.core.chat_engine import CondensePlusContextChatEngine
 from llama_index.core.llms import ChatMessage
 
 from rag.models.embedding import MiniLMEmbedding
+from rag.models.llama_chat import LlamaCppChatModel
 from rag.models.llama_index_llm import LlamaIndexChatLLM, to_messages
-from rag.models.llm import LlamaCppChatModel, build_llm
-from rag.settings import load_settings
+from rag.models.llm import ChatStream
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def chat_model(tmp_path_factory: pytest.TempPathFactory) -> LlamaCppChatModel:
-    model = build_llm(load_settings("test", data_dir=tmp_path_factory.mktemp("data")))
-    assert isinstance(model, LlamaCppChatModel)
-    return model
 
 
 def test_roles_map_to_the_chat_template_roles() -> None:
@@ -32,34 +25,44 @@ def test_roles_map_to_the_chat_template_roles() -> None:
     assert [m["role"] for m in to_messages(messages)] == ["system", "user", "assistant", "user"]
 
 
-def test_adapter_metadata_and_calls_match_the_chat_model(chat_model: LlamaCppChatModel) -> None:
-    llm = LlamaIndexChatLLM(chat_model)
+def test_adapter_metadata_and_calls_match_the_chat_model(small: LlamaCppChatModel) -> None:
+    llm = LlamaIndexChatLLM(small)
     meta = llm.metadata
     assert (meta.context_window, meta.num_output, meta.is_chat_model) == (4096, 128, True)
-    assert meta.model_name == chat_model.name
+    assert meta.model_name == small.name
 
     messages = [ChatMessage(role="system", content="Be brief."), ChatMessage(role="user", content="Say hi.")]
-    direct = chat_model.chat(to_messages(messages), max_tokens=12)
+    direct = small.chat(to_messages(messages), max_tokens=12)
     assert llm.chat(messages, max_tokens=12).message.content == direct
     stream = list(llm.stream_chat(messages, max_tokens=12))
     assert "".join(r.delta for r in stream) == direct == stream[-1].message.content
 
     completion = llm.complete("Say hi.", max_tokens=12)
-    assert completion.text == chat_model.chat([{"role": "user", "content": "Say hi."}], max_tokens=12)
+    assert completion.text == small.chat([{"role": "user", "content": "Say hi."}], max_tokens=12)
     assert "".join(r.delta for r in llm.stream_complete("Say hi.", max_tokens=12)) == completion.text
 
 
-def test_condense_plus_context_engine_runs_on_it(chat_model: LlamaCppChatModel) -> None:
+def test_condense_plus_context_engine_runs_on_it(
+    small: LlamaCppChatModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    streams: list[ChatStream] = []
+    stream_chat = small.stream_chat
+
+    def recording(*args, **kwargs) -> ChatStream:
+        streams.append(stream_chat(*args, **kwargs))
+        return streams[-1]
+
+    monkeypatch.setattr(small, "stream_chat", recording)
     index = VectorStoreIndex.from_documents(
         [Document(text="The river Ash flooded the town of Ashby on 3 May, forcing 200 people out.")],
         embed_model=MiniLMEmbedding(n_threads=2),
     )
     engine = CondensePlusContextChatEngine.from_defaults(
-        index.as_retriever(), llm=LlamaIndexChatLLM(chat_model, num_output=32)
+        index.as_retriever(), llm=LlamaIndexChatLLM(small, num_output=32)
     )
     response = engine.stream_chat("What flooded Ashby?")
     text = "".join(response.response_gen)
     assert text.strip()
     assert "Ashby" in response.source_nodes[0].node.get_content()
     # The engine's system prompt carried the retrieved passage to the model.
-    assert chat_model.last_usage.prompt_tokens > 40
+    assert streams[-1].usage.prompt_tokens > 40

@@ -7,18 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from rag.models.llm import ChatModel, LlamaCppChatModel, LLMUnavailableError, build_llm
+from rag.models.backends import build_llm
+from rag.models.llama_chat import LlamaCppChatModel
+from rag.models.llm import ChatModel, LLMUnavailableError, Usage
 from rag.settings import load_settings
 
 QUESTION = [{"role": "user", "content": "List three colours, one per line."}]
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> LlamaCppChatModel:
-    settings = load_settings("test", data_dir=tmp_path_factory.mktemp("data"))
-    model = build_llm(settings)
-    assert isinstance(model, LlamaCppChatModel)
-    return model
 
 
 def _judge(document: str, claim: str) -> list[dict[str, str]]:
@@ -55,14 +49,18 @@ def test_satisfies_the_protocol_and_uses_the_gguf_template(small: LlamaCppChatMo
 
 @pytest.mark.integration
 def test_stream_pieces_join_to_chat_and_usage_is_recorded(small: LlamaCppChatModel) -> None:
-    pieces = list(small.stream_chat(QUESTION, max_tokens=24))
+    stream = small.stream_chat(QUESTION, max_tokens=24)
+    pieces = list(stream)
     assert len(pieces) > 3
-    streamed_usage = small.last_usage
+    streamed_usage = stream.usage
     assert streamed_usage.prompt_tokens == small.count_prompt_tokens(QUESTION)
     assert 3 < streamed_usage.completion_tokens <= 24
+    assert streamed_usage.first_piece_s is not None
+    assert streamed_usage.queued_s >= 0.0 and streamed_usage.first_piece_s <= streamed_usage.total_s
     # Deterministic at temperature 0, and the second call re-uses the whole cached prompt.
-    assert small.chat(QUESTION, max_tokens=24) == "".join(pieces)
-    assert small.last_usage.cached_tokens == small.last_usage.prompt_tokens
+    again = small.stream_chat(QUESTION, max_tokens=24)
+    assert "".join(again) == "".join(pieces)
+    assert again.usage.cached_tokens == again.usage.prompt_tokens
 
 
 @pytest.mark.integration
@@ -76,8 +74,9 @@ def test_a_closed_partial_stream_frees_the_model(small: LlamaCppChatModel) -> No
 
 @pytest.mark.integration
 def test_max_tokens_and_stop_are_honoured(small: LlamaCppChatModel) -> None:
-    full = small.chat(QUESTION, max_tokens=40)
-    assert small.last_usage.completion_tokens <= 40
+    stream = small.stream_chat(QUESTION, max_tokens=40)
+    full = "".join(stream)
+    assert stream.usage.completion_tokens <= 40
     assert "\n" in full
     first_line = small.chat(QUESTION, max_tokens=40, stop=["\n"])
     assert "\n" not in first_line and full.startswith(first_line)
@@ -101,15 +100,40 @@ def test_concurrent_callers_queue_instead_of_corrupting(small: LlamaCppChatModel
 
 
 @pytest.mark.integration
+def test_concurrent_callers_each_get_their_own_token_counts(small: LlamaCppChatModel) -> None:
+    short = [{"role": "user", "content": "Say hi."}]
+    long = [{"role": "system", "content": "Answer from this text: " + DOCUMENT * 3}, *QUESTION]
+    expected = {0: small.count_prompt_tokens(short), 1: small.count_prompt_tokens(long)}
+    assert expected[1] > expected[0] + 100
+    both_done = threading.Barrier(2)
+    usages: dict[int, Usage] = {}
+
+    def run(i: int) -> None:
+        stream = small.stream_chat([short, long][i], max_tokens=4)
+        "".join(stream)
+        both_done.wait(timeout=300)  # both calls have finished before either reads its counts
+        usages[i] = stream.usage
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert {i: usage.prompt_tokens for i, usage in usages.items()} == expected
+    assert all(0 < usage.completion_tokens <= 4 for usage in usages.values())
+
+
+@pytest.mark.integration
 def test_interleaved_conversations_restore_their_prefix_from_the_ram_cache(small: LlamaCppChatModel) -> None:
     first = [{"role": "system", "content": "Answer from this text: " + DOCUMENT}, *QUESTION]
     other = [{"role": "user", "content": "Say something about the sea."}]
     reply = small.chat(first, max_tokens=8)
     small.chat(other, max_tokens=8)
     follow_up = [*first, {"role": "assistant", "content": reply}, {"role": "user", "content": "Why?"}]
-    small.chat(follow_up, max_tokens=8)
+    stream = small.stream_chat(follow_up, max_tokens=8)
+    "".join(stream)
     # The first conversation's evaluated prompt was restored, not recomputed.
-    assert small.last_usage.cached_tokens >= small.count_prompt_tokens(first) - 1
+    assert stream.usage.cached_tokens >= small.count_prompt_tokens(first) - 1
 
 
 @pytest.mark.integration
@@ -122,10 +146,10 @@ def test_yes_probability_reuses_the_document_prefix_without_changing_the_result(
     small.yes_probability(_judge(DOCUMENT, "warm-up claim"))
     reused = []
     for claim in claims:
-        reused.append(small.yes_probability(_judge(DOCUMENT, claim)))
-        usage = small.last_usage
+        judged = small.judge(_judge(DOCUMENT, claim))
+        reused.append(judged.probability)
         # Everything up to the claim is shared with the previous judgement.
-        assert usage.cached_tokens > small.count_prompt_tokens(_judge(DOCUMENT, "")) * 0.6
+        assert judged.usage.cached_tokens > small.count_prompt_tokens(_judge(DOCUMENT, "")) * 0.6
     assert reused == pytest.approx(fresh, abs=2e-3)
 
 

@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
-from rag.models.llm import LLMUnavailableError, OpenAICompatibleChatModel, build_llm
+from rag.models.backends import build_llm
+from rag.models.llm import LLMUnavailableError
+from rag.models.openai_chat import OpenAICompatibleChatModel
 from rag.settings import load_settings
 
 pytestmark = pytest.mark.unit
@@ -82,9 +84,10 @@ def _client(server: ChatServer, **kwargs: Any) -> OpenAICompatibleChatModel:
 def test_streams_pieces_and_reads_usage(server: ChatServer) -> None:
     model = _client(server, api_key="sk-local", max_tokens=50)
     messages = [{"role": "system", "content": "Cite."}, {"role": "user", "content": "How many died?"}]
-    pieces = list(model.stream_chat(messages, stop=["\n\n"], temperature=0.2))
+    stream = model.stream_chat(messages, stop=["\n\n"], temperature=0.2)
+    pieces = list(stream)
     assert pieces == PIECES
-    assert (model.last_usage.prompt_tokens, model.last_usage.completion_tokens) == (57, 9)
+    assert (stream.usage.prompt_tokens, stream.usage.completion_tokens) == (57, 9)
     [request] = server.requests
     assert request["path"] == "/v1/chat/completions"
     assert request["auth"] == "Bearer sk-local"

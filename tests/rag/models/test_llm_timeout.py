@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from rag.models.llm import LlamaCppChatModel, ModelTimeoutError, build_llm
+from rag.models.llama_chat import LlamaCppChatModel
+from rag.models.llm import ModelTimeoutError
 from rag.settings import load_settings
 
 pytestmark = pytest.mark.integration
@@ -30,14 +31,6 @@ def long_prompt(tag: str) -> list[dict[str, str]]:
 
 
 SHORT = [{"role": "user", "content": "Say hello."}]
-
-
-@pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory) -> LlamaCppChatModel:
-    settings = load_settings("test", data_dir=tmp_path_factory.mktemp("data"))
-    model = build_llm(settings)
-    assert isinstance(model, LlamaCppChatModel)
-    return model
 
 
 def _full_prompt_seconds(model: LlamaCppChatModel) -> float:

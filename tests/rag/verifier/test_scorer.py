@@ -375,18 +375,26 @@ def test_long_passage_is_cut_to_the_best_matching_window() -> None:
 
 
 @pytest.mark.integration
-def test_judge_with_small_model_and_prefix_reuse(settings) -> None:
-    from rag.models.llm import build_llm
+def test_judge_with_small_model_and_prefix_reuse(settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rag.models.backends import build_llm
 
     llm = build_llm(settings)
+    judgements = []
+    judge = llm.judge
+
+    def recording(*args, **kwargs):
+        judgements.append(judge(*args, **kwargs))
+        return judgements[-1]
+
+    monkeypatch.setattr(llm, "judge", recording)  # yes_probability asks it; it returns the call's usage
     scorer = SupportScorer(llm=llm, config=SupportConfig())
     first = scorer.score("Clashes in Deir al-Zor killed 12 fighters on Tuesday.", [PASSAGE])
     assert first.judge is not None
     assert 0.0 <= first.judge <= 1.0
     assert 0.0 <= first.score <= 1.0
-    first_usage = llm.last_usage
+    first_usage = judgements[-1].usage
     second = scorer.score("The foreign minister did not attend the summit in Geneva.", [PASSAGE])
-    second_usage = llm.last_usage
+    second_usage = judgements[-1].usage
     assert second.judge is not None and 0.0 <= second.judge <= 1.0
     assert second_usage is not None and first_usage is not None
     assert _evaluated(second_usage) < _evaluated(first_usage)

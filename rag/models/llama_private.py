@@ -1,0 +1,113 @@
+"""Every use of llama-cpp-python's private internals, each with the reason it is needed.
+
+Checked against llama-cpp-python 0.3.36 (pinned in pyproject.toml). The names below are not
+part of its public API and may move or be renamed in any release; ``tests/rag/models/
+test_llama_private.py`` loads the small model and fails if one of them is gone, so an upgrade
+shows here rather than as an AttributeError in the middle of an answer. Where a public
+equivalent exists (``Llama.ctx`` for the native context pointer, ``Llama.input_ids`` and
+``Llama.n_tokens`` for the evaluated tokens) it is used instead.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+CHECKED_VERSION = "0.3.36"
+"""The llama-cpp-python release these accesses were checked against."""
+
+
+def load_llama_class() -> type:
+    """Import llama_cpp lazily (it loads a native library) and extend its state saving."""
+    import llama_cpp
+    from llama_cpp import Llama
+
+    # ``LlamaState`` is not exported at the package top level; ``save_state`` must return one
+    # for ``load_state`` and ``LlamaRAMCache`` to accept it.
+    from llama_cpp.llama import LlamaState
+
+    class CompactStateLlama(Llama):
+        """``Llama`` whose saved states leave out the logits buffer.
+
+        The stock ``save_state`` copies ``n_tokens x n_vocab`` floats of scores with every
+        state: ~180 MB and ~0.4 s for a 300-token Qwen prompt after every completion. With
+        ``logits_all=False`` those scores are never read back (sampling reads the context's
+        own logits and a restored state is always re-decoded from at least one token), so
+        one zero row, broadcast by ``load_state``, stands in for them.
+        """
+
+        def save_state(self) -> LlamaState:
+            size = llama_cpp.llama_state_get_size(self.ctx)
+            buffer = (ctypes.c_uint8 * int(size))()
+            n_bytes = llama_cpp.llama_state_get_data(self.ctx, buffer, size)
+            if int(n_bytes) > int(size):
+                raise RuntimeError("Failed to copy llama state data")
+            return LlamaState(
+                scores=np.zeros((1, self.n_vocab()), dtype=np.single),
+                input_ids=self.input_ids.copy(),
+                n_tokens=self.n_tokens,
+                llama_state=bytes(buffer)[: int(n_bytes)],
+                llama_state_size=int(n_bytes),
+                # Private: the stock save_state stores the sampling seed too, and load_state
+                # puts it back; there is no public getter.
+                seed=self._seed,
+            )
+
+    return CompactStateLlama
+
+
+def evaluated_tokens(llm: Any) -> Any:
+    """The tokens whose evaluation the context holds now (public fields; the same slice as the
+    private ``Llama._input_ids``)."""
+    return llm.input_ids[: llm.n_tokens]
+
+
+def keep_prefix(llm: Any, keep: int) -> bool:
+    """Drop the KV cache after the first ``keep`` tokens so the next ``eval`` continues there.
+
+    ``Llama.eval`` appends at ``n_tokens`` and has no public way to rewind, so the cache is
+    trimmed through the private context wrapper (``Llama._ctx``, ``LlamaContext.kv_cache_seq_rm``)
+    and ``n_tokens`` set to match. False (nothing changed) when llama.cpp cannot trim.
+    """
+    if llm._ctx.kv_cache_seq_rm(-1, keep, -1):
+        llm.n_tokens = keep
+        return True
+    return False
+
+
+def last_logits(llm: Any) -> np.ndarray:
+    """Next-token logits after the last evaluated token, read in place.
+
+    ``Llama.scores`` holds them only with ``logits_all=True`` (n_ctx x n_vocab floats), so they
+    are read from the context through the private wrapper (``Llama._ctx.get_logits_ith``).
+    """
+    return np.ctypeslib.as_array(llm._ctx.get_logits_ith(-1), shape=(llm.n_vocab(),))
+
+
+def token_text(llm: Any, token: int) -> str:
+    """A special token's text (BOS/EOS for the chat template).
+
+    Through the private model wrapper (``Llama._model.token_get_text``): ``Llama.detokenize``
+    drops special tokens' text.
+    """
+    return llm._model.token_get_text(token)
+
+
+def set_abort_callback(llm: Any, should_abort: Callable[[], bool]) -> Any:
+    """Have llama.cpp call ``should_abort`` during a decode and stop it midway when True.
+
+    llama-cpp-python binds the callback type (``ggml_abort_callback``) but not the setter, so
+    the setter is taken from the loaded native library (private ``llama_cpp.llama_cpp._lib``).
+    Returns the callback object, which the caller must keep alive while the model is in use.
+    """
+    import llama_cpp
+
+    setter = llama_cpp.llama_cpp._lib.llama_set_abort_callback
+    setter.argtypes = [ctypes.c_void_p, llama_cpp.ggml_abort_callback, ctypes.c_void_p]
+    setter.restype = None
+    callback = llama_cpp.ggml_abort_callback(lambda _data: should_abort())
+    setter(llm.ctx, callback, None)
+    return callback

@@ -1,0 +1,64 @@
+"""The llama-cpp-python internals :mod:`rag.models.llama_private` relies on are still there.
+
+They are private, so a llama-cpp-python upgrade may move or rename them without notice; these
+tests check each one on the real small model, so such an upgrade fails here, by name.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import llama_cpp
+import numpy as np
+import pytest
+from llama_cpp.llama import LlamaState
+
+from rag.models import llama_private
+from rag.models.llama_chat import LlamaCppChatModel
+
+pytestmark = pytest.mark.integration
+
+HELLO = [{"role": "user", "content": "Say hi."}]
+
+
+def test_the_installed_release_is_the_one_checked() -> None:
+    assert llama_cpp.__version__ == llama_private.CHECKED_VERSION, (
+        "llama-cpp-python changed: re-check every access in rag/models/llama_private.py against the "
+        "new release (these tests help), then update CHECKED_VERSION"
+    )
+
+
+def test_the_private_names_exist(small: LlamaCppChatModel) -> None:
+    llm = small._llm
+    assert callable(llm._ctx.kv_cache_seq_rm)
+    assert callable(llm._ctx.get_logits_ith)
+    assert callable(llm._model.token_get_text)
+    assert isinstance(llm._seed, int)
+    assert llm.ctx is not None and llm.ctx == llm._ctx.ctx
+    assert callable(llama_cpp.llama_cpp._lib.llama_set_abort_callback)
+    assert llama_cpp.ggml_abort_callback is not None
+    fields = set(inspect.signature(LlamaState.__init__).parameters) - {"self"}
+    assert fields == {"input_ids", "scores", "n_tokens", "llama_state", "llama_state_size", "seed"}
+
+
+def test_the_helpers_work_on_the_loaded_model(small: LlamaCppChatModel) -> None:
+    llm = small._llm
+    tokens = small.prompt_tokens(HELLO)
+    with small._exclusive():
+        llm.reset()
+        llm.eval(tokens)
+        assert [int(t) for t in llama_private.evaluated_tokens(llm)] == tokens
+        logits = llama_private.last_logits(llm)
+        assert logits.shape == (llm.n_vocab(),) and np.isfinite(logits).all()
+        state = llm.save_state()
+        assert state.scores.shape == (1, llm.n_vocab()) and state.n_tokens == len(tokens)
+        assert llama_private.keep_prefix(llm, 3) and llm.n_tokens == 3
+        llm.load_state(state)
+        assert llm.n_tokens == len(tokens)
+        # The restored context gives the same next-token logits as the original evaluation.
+        assert llama_private.keep_prefix(llm, len(tokens) - 1)
+        llm.eval(tokens[-1:])
+        assert np.allclose(llama_private.last_logits(llm), logits, atol=1e-3)
+    # SmolLM2's ChatML markers, as the chat template needs them.
+    assert llama_private.token_text(llm, llm.token_eos()) == "<|im_end|>"
+    assert llama_private.token_text(llm, llm.token_bos()) == "<|im_start|>"
