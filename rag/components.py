@@ -31,7 +31,7 @@ class Components:
 
     @cached_property
     def llm(self) -> ChatModel:
-        from rag.models.llm import build_llm
+        from rag.models.backends import build_llm
 
         return build_llm(self.settings)
 
