@@ -16,9 +16,9 @@ reported as unknown, never shown.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec
 
 from rag.conversations import LOCAL_OWNER, ConversationInfo, ConversationStore, UnknownConversationError
 from rag.engine import AnswerEngine
@@ -29,6 +29,22 @@ if TYPE_CHECKING:
     from rag.components import Components
 
 __all__ = ["LOCAL_OWNER", "ChatService", "ConversationInfo", "UnknownConversationError"]
+
+P = ParamSpec("P")
+
+
+def _answer_only(stream: Callable[P, Iterator[StreamEvent]]) -> Callable[P, Answer]:
+    """``stream`` run to its end, returning the finished answer; it takes the same arguments."""
+
+    def ask(*args: P.args, **kwargs: P.kwargs) -> Answer:
+        final: Answer | None = None
+        for event in stream(*args, **kwargs):
+            if event.kind == "answer":
+                final = event.answer
+        assert final is not None  # the engine's stream always ends with the answer
+        return final
+
+    return ask
 
 
 class ChatService:
@@ -84,20 +100,8 @@ class ChatService:
                         self.store.append(owner, conversation_id, event.answer)
                     yield event
 
-    def ask(
-        self,
-        conversation_id: str,
-        question: str,
-        filters: Filters | None = None,
-        *,
-        owner: str = LOCAL_OWNER,
-    ) -> Answer:
-        final: Answer | None = None
-        for event in self.stream(conversation_id, question, filters, owner=owner):
-            if event.kind == "answer":
-                final = event.answer
-        assert final is not None  # the engine's stream always ends with the answer
-        return final
+    ask = _answer_only(stream)
+    """The finished answer of :meth:`stream` (the same arguments)."""
 
     def history(self, conversation_id: str, owner: str = LOCAL_OWNER) -> list[Answer]:
         return self.store.answers(owner, conversation_id)
