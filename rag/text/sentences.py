@@ -8,8 +8,8 @@ measured with it, so they are kept apart rather than merged:
 * :func:`claim_sentences` — the verifier's split of an answer or claim into sentences;
 * :func:`answer_boundaries` — the model's raw answer, with citation markers kept with the
   sentence they follow;
-* :func:`rough_sentences` / :func:`rough_sentence_spans` — a quick split where a wrong cut
-  costs little (figures and dates compared sentence by sentence, the sentence to highlight);
+* :func:`rough_sentences` — a quick split where a wrong cut costs little (figures and dates
+  compared sentence by sentence);
 * :data:`FIRST_SENTENCE_END` — the model's short replies (did it decline? its last answers);
 * :data:`LEAD_SENTENCE_END` — an article's lead sentence, made into a headline.
 """
@@ -252,18 +252,6 @@ ROUGH_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’]?\s+|\n+")
 def rough_sentences(text: str) -> list[str]:
     """Sentences split at :data:`ROUGH_SENTENCE_END`, blank pieces left out."""
     return [s for s in ROUGH_SENTENCE_END.split(text) if s.strip()]
-
-
-def rough_sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-empty piece between :data:`ROUGH_SENTENCE_END` matches."""
-    spans, start = [], 0
-    for match in ROUGH_SENTENCE_END.finditer(text):
-        if match.start() > start:
-            spans.append((start, match.start()))
-        start = match.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
 
 
 FIRST_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

@@ -55,26 +55,6 @@ SUPPORT_STOPWORDS = wordset(
 """Words the verifier's support score ignores: no "al"/"el" (names keep them), and modals and
 reporting verbs ("may", "told") that say nothing about whether a passage backs a claim."""
 
-HIGHLIGHT_STOPWORDS = frozenset(
-    re.findall(
-        r"\w+",
-        """a an and are as at be been but by for from had has have he her his in into is it its
-        of on or said says she that the their they this to was were which who will with would
-        not also after over than then there these those i we you our your about""",
-    )
-)
-"""Words the sources panel ignores when it picks the passage sentence to highlight: a short
-list, since a passage sentence is short and any shared word helps point the eye."""
-
-HIGHLIGHT_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
-"""A word or figure as the sources panel compares them ("al-Assad's", "310,000" -> "310", "000")."""
-
-
-def highlight_words(text: str) -> set[str]:
-    """Lower-case words and figures of ``text`` without :data:`HIGHLIGHT_STOPWORDS`."""
-    return {w.lower().strip("'’-") for w in HIGHLIGHT_WORD.findall(text)} - HIGHLIGHT_STOPWORDS
-
-
 FIGURE_PHRASE_STOPS = wordset(
     "and or were was have has had been are is be in on at of by from for with who which that "
     "since so as to after before during when while dead killed died wounded injured live lives "
