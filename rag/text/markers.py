@@ -87,8 +87,3 @@ def tidy_gaps(text: str) -> str:
 def strip_markers(text: str) -> str:
     """Text with every citation marker removed (what the support scorer judges)."""
     return tidy_gaps(ANSWER_MARKER.sub("", text))
-
-
-def display_numbers(text: str) -> set[int]:
-    """Source numbers of every :data:`DISPLAY_MARKER` in ``text``."""
-    return {int(n) for m in DISPLAY_MARKER.finditer(text) for n in m.group(1).split(",")}

@@ -11,7 +11,6 @@ from rag.text.markers import (
     PROMPT_MARKER,
     SHORT_MARKER,
     SINGLE_MARKER,
-    display_numbers,
     parse_numbers,
     render_marker,
     strip_markers,
@@ -40,4 +39,3 @@ def test_parse_render_and_strip() -> None:
     assert parse_numbers("Source 1 and 2", n_sources=4) == [1, 2]
     assert render_marker([1, 3]) == "[1][3]"
     assert strip_markers("Talks began [1] , in Astana [Source 2].") == "Talks began, in Astana."
-    assert display_numbers("A [1][2, 3] B") == {1, 2, 3}
