@@ -9,10 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
+from rag.text.words import wordset
 
 # Lower-cased name as written -> the name shown and filtered on.
 KNOWN_OUTLETS = {
@@ -75,14 +72,14 @@ HOST_OUTLETS = {
     "bloomberg.com": "Bloomberg",
 }
 # Last words of outlet names ("Halvard Gazette", "Coastal Herald", "Sky News").
-OUTLET_WORDS = _words(
+OUTLET_WORDS = wordset(
     "news times post gazette herald journal tribune press telegraph guardian chronicle observer "
     "standard mail express courier dispatch bulletin independent monitor reporter review record "
     "examiner inquirer sentinel daily weekly wire agency radio tv television broadcasting network "
     "magazine today star sun mirror pioneer register"
 )
 # First words that make "X News" a section of a site, not an outlet.
-_SECTIONS = _words(
+_SECTIONS = wordset(
     "world local business sport sports breaking latest top national international tech technology "
     "science health politics middle economy finance culture regional more related"
 )
