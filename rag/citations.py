@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rag.types import Sentence
+from rag.types import EvidenceSpan, Sentence
 
 
 def _words(text: str) -> frozenset[str]:
@@ -108,6 +108,8 @@ class DraftSentence:
     support: float | None = None
     supported: bool = True
     needs_citation: bool = True
+    evidence: list[EvidenceSpan] = field(default_factory=list)
+    """Where its cited sources back it, set by the verifier (:attr:`rag.types.Sentence.evidence`)."""
 
     @property
     def citations(self) -> list[int]:
@@ -149,12 +151,14 @@ class DraftSentence:
     def uncite(self) -> None:
         self.parts = [part for part in self.parts if isinstance(part, str)]
         self.trailing = []
+        self.evidence = []
 
     def drop(self, number: int) -> None:
         """Remove one source number wherever the sentence cites it."""
         groups = [[n for n in part if n != number] if isinstance(part, list) else part for part in self.parts]
         self.parts = [part for part in groups if part != []]
         self.trailing = [n for n in self.trailing if n != number]
+        self.evidence = [span for span in self.evidence if span.source != number]
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -324,6 +328,7 @@ def render(drafts: Sequence[DraftSentence]) -> tuple[str, list[Sentence]]:
                 support=draft.support,
                 supported=draft.supported,
                 needs_citation=draft.needs_citation,
+                evidence=draft.evidence,
             )
         )
     return text, sentences

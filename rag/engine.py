@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING, NamedTuple
 from rag import conflicts as conflict_rules
 from rag import date_conflicts, prompts, refusals
 from rag.citations import CitationStreamFilter, DraftSentence, parse_answer, render
-from rag.evidence import flagged_last, source_document
+from rag.evidence import flagged_last, passage_range, source_document
 from rag.questions import clean_question
 from rag.settings import Settings
 from rag.types import Answer, Filters, Sentence, StreamEvent, Timings
 from rag.verifier.checked_stream import MemoScorer, SentenceChecker, has_words
-from rag.verifier.verify import Scorer, verify
+from rag.verifier.verify import Scorer, locate, verify
 
 if TYPE_CHECKING:
     from rag.components import Components
@@ -183,7 +183,8 @@ class AnswerEngine:
         from rag.verifier.facts import needs_support
 
         evidence = {source.number: source_document(source) for source in result.sources}
-        checker = SentenceChecker(len(result.sources), evidence, scorer, needs_support)
+        shown = {source.number: passage_range(source) for source in result.sources}
+        checker = SentenceChecker(len(result.sources), evidence, scorer, needs_support, shown)
         live = not scorer.uses_judge
 
         def sentences(found: list[Sentence]) -> Iterator[StreamEvent]:
@@ -309,7 +310,8 @@ class AnswerEngine:
         evidence = {source.number: source_document(source) for source in sources}
         from rag.verifier.facts import needs_support
 
-        checked = verify(drafts, evidence, scorer, needs_support)
+        shown = {source.number: passage_range(source) for source in sources}
+        checked = verify(drafts, evidence, scorer, needs_support, shown)
         if checked.checked == 0:
             return refuse(
                 refusals.nothing_checkable(sources),
@@ -340,6 +342,7 @@ class AnswerEngine:
             conflicts += [f.conflict for f in dated if f.conflict is not None]
             for sentence_text, _numbers in extra:
                 for draft in parse_answer(sentence_text, len(sources)):
+                    locate(draft, evidence, shown)
                     drafts.append(_reported(draft))
             if not drafts:
                 return refuse(

@@ -53,6 +53,17 @@ def source_document(source: Source) -> str:
     return "\n\n".join(texts)
 
 
+def passage_range(source: Source) -> tuple[int, int]:
+    """Where the source's own passage text (what its card shows) lies in :func:`source_document`.
+
+    Empty for a flagged passage, whose text is left out of the document.
+    """
+    if source.passage.suspicious:
+        return (0, 0)
+    end = len(passage_document(source.passage))
+    return (end - len(source.passage.text), end)
+
+
 def flagged_last(sources: Sequence[Source]) -> list[Source]:
     """Clean sources first, renumbered 1..k, then the flagged ones (k+1..n).
 

@@ -13,23 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from rag.types import Answer, Conflict, Passage, Sentence, Source
 
 # [1], [2, 3] and [1][2] as the model writes them.
 MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
-WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
-# Sentence ends inside a passage; good enough to pick the span to highlight.
-PASSAGE_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+|\n+")
-STOPWORDS = frozenset(
-    re.findall(
-        r"\w+",
-        """a an and are as at be been but by for from had has have he her his in into is it its
-        of on or said says she that the their they this to was were which who will with would
-        not also after over than then there these those i we you our your about""",
-    )
-)
 SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 
 
@@ -220,51 +209,6 @@ def _fmt_date(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _words(text: str) -> set[str]:
-    return {w.lower().strip("'’-") for w in WORD.findall(text)} - STOPWORDS
-
-
-def _passage_sentences(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for match in PASSAGE_SENTENCE_END.finditer(text):
-        if match.start() > start:
-            spans.append((start, match.start()))
-        start = match.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
-
-
-def cited_spans(passage_text: str, claims: Iterable[str]) -> list[tuple[int, int]]:
-    """Spans of the passage that best back each claim, by shared content words.
-
-    The answer type records which source a sentence cites, not which words of it; a
-    word-overlap match is cheap, deterministic and good enough to point the eye at the
-    right sentence of a ~150-token passage. A shared figure weighs three words. A claim that
-    shares no figure and fewer than two content words with every passage sentence highlights
-    nothing rather than something wrong.
-    """
-    spans = _passage_sentences(passage_text)
-    chosen: set[tuple[int, int]] = set()
-    for claim in claims:
-        claim_words = _words(MARKER.sub(" ", claim))
-        if not claim_words:
-            continue
-        claim_numbers = {w for w in claim_words if w[0].isdigit()}
-        best, best_score = None, 0.0
-        for span in spans:
-            sentence_words = _words(passage_text[span[0] : span[1]])
-            shared = len(claim_words & sentence_words)
-            figures = len(claim_numbers & sentence_words)
-            # A shared figure says more about which sentence backs a claim than a shared word.
-            score = (shared + 2 * figures) / len(claim_words)
-            if (shared >= 2 or figures) and score > best_score:
-                best, best_score = span, score
-        if best is not None and best_score >= 0.25:
-            chosen.add(best)
-    return sorted(chosen)
-
-
 def highlight(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """Escaped ``text`` with ``spans`` wrapped in ``<mark>``."""
     parts, cursor = [], 0
@@ -290,14 +234,15 @@ def _title(passage: Passage) -> str:
     return escape(passage.title or passage.article_id)
 
 
-def claims_citing(answer: Answer, number: int) -> list[str]:
-    """Answer sentences that cite source ``number`` (by attached citation or inline marker)."""
-    claims = []
-    for sentence in answer.sentences:
-        inline = {int(n) for m in MARKER.finditer(sentence.text) for n in m.group(1).split(",")}
-        if number in sentence.citations or number in inline:
-            claims.append(sentence.text)
-    return claims
+def backing_spans(answer: Answer, number: int) -> list[tuple[int, int]]:
+    """Where source ``number``'s passage backs the answer, as the verifier matched it (sorted, once each).
+
+    Answers stored before the verifier kept these spans have none: their cards show no highlight.
+    """
+    spans = {
+        (s.start, s.end) for sentence in answer.sentences for s in sentence.evidence if s.source == number
+    }
+    return sorted(spans)
 
 
 def cited_numbers(answer: Answer) -> list[int]:
@@ -326,10 +271,14 @@ def render_article(
 
 
 def render_source_card(
-    source: Source, turn: int, claims: Sequence[str], lookup: ArticleLookup | None, cited: bool = True
+    source: Source,
+    turn: int,
+    spans: Sequence[tuple[int, int]],
+    lookup: ArticleLookup | None,
+    cited: bool = True,
 ) -> str:
     passage = source.passage
-    passage_html = highlight(passage.text, cited_spans(passage.text, claims))
+    passage_html = highlight(passage.text, spans)
     corroborating = ""
     if source.corroborating:
         rows = "".join(
@@ -364,7 +313,7 @@ def render_turn_sources(answer: Answer, turn: int, lookup: ArticleLookup | None)
     """Cited sources first; retrieved but uncited ones folded away (still linkable)."""
     cited = set(cited_numbers(answer))
     cards = [
-        render_source_card(s, turn, claims_citing(answer, s.number), lookup)
+        render_source_card(s, turn, backing_spans(answer, s.number), lookup)
         for s in answer.sources
         if s.number in cited
     ]

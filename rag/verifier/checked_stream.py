@@ -32,7 +32,7 @@ from typing import Any
 from rag import prompts
 from rag.citations import MARKER, DraftSentence, parse_answer, render
 from rag.types import Sentence
-from rag.verifier.verify import Scorer, verify
+from rag.verifier.verify import Scorer, Shown, verify
 
 _UNCLOSED = re.compile(r"[\[【][^\]】\n]{0,40}$")
 """An opening bracket at the end of the draft whose marker may still be coming."""
@@ -74,11 +74,13 @@ class SentenceChecker:
         source_texts: dict[int, str],
         scorer: Scorer,
         needs_support: Callable[[str], bool],
+        shown: Shown | None = None,
     ) -> None:
         self.n_sources = n_sources
         self.source_texts = source_texts
         self.scorer = scorer
         self.needs_support = needs_support
+        self.shown = shown
         self.seconds = 0.0
         """Time spent splitting and checking (what per-sentence checking adds to an answer)."""
         self._checked: list[DraftSentence] = []
@@ -124,7 +126,7 @@ class SentenceChecker:
         before = len(self._released)
         for draft in settled[len(self._checked) :]:
             draft = copy.deepcopy(draft)
-            verify([draft], self.source_texts, self.scorer, self.needs_support)
+            verify([draft], self.source_texts, self.scorer, self.needs_support, self.shown)
             self._checked.append(draft)
             self._held.append(draft)
             if draft.needs_citation and draft.supported or self._released:

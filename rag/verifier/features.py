@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rag.verifier.facts import extract_facts
+from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.negation import check_antonyms, check_negation
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import content_stems, tokenize
@@ -14,6 +14,7 @@ from rag.verifier.tokens import content_stems, tokenize
 class Analysis:
     features: dict[str, float]
     unbacked: list[str]
+    facts: Facts
 
 
 def analyse(claim: str, evidence: Evidence) -> Analysis:
@@ -64,4 +65,4 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
         "negation": 0.0 if negation_problems else 1.0,
         "unbacked": float(min(len(unbacked), 3)),
     }
-    return Analysis(features=features, unbacked=unbacked)
+    return Analysis(features=features, unbacked=unbacked, facts=facts)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.lexicon import NAME_CONNECTORS, STOPWORDS, wordset
-from rag.verifier.tokens import Token, content_stems, norm, split_sentences, tokenize
+from rag.verifier.tokens import Token, content_stems, norm, sentences_at, tokenize
 
 ALIASES: tuple[frozenset[str], ...] = (
     frozenset({"us", "usa", "united states", "america", "american", "americans", "united states of america"}),
@@ -69,12 +69,17 @@ class Evidence:
     names: list[str]
     phrases: set[str]
     """Normalised word sequences of up to three words, to find multi-word aliases."""
+    spans: list[tuple[int, int, int]] = field(default_factory=list)
+    """Where each of ``sentences`` lies: (index of its passage, start, end in that passage as given)."""
+    sentence_texts: list[str] = field(default_factory=list)
+    _figures: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, passages: Sequence[str]) -> Evidence:
         text = "\n\n".join(p for p in passages if p)
         facts = extract_facts(text)
-        sentences = [tokenize(s) for s in split_sentences(text)]
+        located = sentences_at(text)
+        sentences = [tokenize(s) for s, _, _ in located]
         sentence_stems = [content_stems(s) for s in sentences]
         stems: set[str] = set()
         bigrams: set[tuple[str, str]] = set()
@@ -105,7 +110,15 @@ class Evidence:
             name_keys=name_keys,
             names=names,
             phrases=phrases,
+            spans=_in_passages(passages, located),
+            sentence_texts=[s for s, _, _ in located],
         )
+
+    def sentence_figures(self, index: int) -> frozenset[str]:
+        """Numbers and years stated in one sentence (worked out on demand: few claims need them)."""
+        if index not in self._figures:
+            self._figures[index] = figures(extract_facts(self.sentence_texts[index]))
+        return self._figures[index]
 
     def backs_name(self, name: str) -> bool:
         """Exact words, or a spelling variant of the whole name or of each of its words."""
@@ -136,3 +149,24 @@ class Evidence:
         if len(key) >= 2 and key in self.name_keys:
             return True
         return any(abs(len(w) - len(word)) <= 2 and _dice(w, word) >= 0.75 for w in self.words if len(w) >= 4)
+
+
+def figures(facts: Facts) -> frozenset[str]:
+    """The numbers and years of a text, as values ("28", "310000", "2017")."""
+    years = (value.split(":")[1] for value, _ in facts.dates if value.startswith("year:"))
+    return frozenset([*(value for value, _ in facts.numbers), *years])
+
+
+def _in_passages(passages: Sequence[str], located: list[tuple[str, int, int]]) -> list[tuple[int, int, int]]:
+    """Sentence offsets in the joined text made relative to the passage each lies in."""
+    starts: list[tuple[int, int]] = []  # (start in the joined text, index of the passage)
+    at = 0
+    for index, passage in enumerate(passages):
+        if passage:
+            starts.append((at, index))
+            at += len(passage) + 2
+    spans = []
+    for _, start, end in located:
+        offset, index = next((o, i) for o, i in reversed(starts) if o <= start)
+        spans.append((index, start - offset, end - offset))
+    return spans

@@ -1,4 +1,18 @@
-"""The support scorer: a claim's deterministic features, the judge's p(Yes), one calibrated score."""
+"""How well a claim is backed by the passages it cites: one score for the answer verifier and the evals.
+
+Two kinds of evidence are combined:
+
+* deterministic checks, cheap and exact where the small generator is weakest: every number, date, name
+  and negation in the claim must be backed by the passages, and most of its content words must appear
+  there. They work with no model at all (the fast path of the verifier and of the unit tests).
+* a judge: the generator's p(Yes) to "Is the claim supported by the passage?". On its own it is at
+  chance at 0.5 but ranks well, so it enters as one more feature rather than as a verdict. The
+  passage comes first in the prompt so llama.cpp re-uses its KV cache across the claims of one passage.
+
+The features are combined by a logistic regression fitted on human labels (the SummEdits news
+``evaluation`` split, see ``evals/summedits.py``) and stored with the decision threshold in
+``evals/support_config.toml``; that file is the only tuned state.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from rag.contradictions import contradictions
+from rag.verifier.backing import backing_spans
 from rag.verifier.combination import combine
 from rag.verifier.config import SupportConfig
 from rag.verifier.features import analyse
@@ -34,6 +49,9 @@ class SupportResult(BaseModel):
     """Deterministic features of the weakest sentence (what the combination saw)."""
     contradicted: list[str] = Field(default_factory=list)
     """What the passages state otherwise (:mod:`rag.contradictions`); any entry fails the claim."""
+    backing: list[tuple[int, int, int]] = Field(default_factory=list)
+    """The sentences that back the claim's sentences best (:mod:`rag.verifier.backing`): (index of the
+    passage in the list scored, start, end in that passage), in passage and text order."""
 
 
 CONTRADICTED_SCALE = 0.5
@@ -82,6 +100,7 @@ class SupportScorer:
         update: dict[str, Any] = {
             "unbacked": unbacked,
             "deterministic": min(r.deterministic for r in results),
+            "backing": sorted({span for r in results for span in r.backing}),
         }
         contradicted = contradictions(claim, evidence.text)
         if not any(item.startswith("number:") for item in unbacked):
@@ -117,4 +136,5 @@ class SupportScorer:
             judge=judge,
             unbacked=analysis.unbacked,
             features=analysis.features,
+            backing=backing_spans(analysis.facts, evidence),
         )

@@ -95,21 +95,47 @@ def split_sentences(text: str) -> list[str]:
     A regular expression rather than nltk's punkt: punkt needs data files and the verifier calls this
     on every answer; news prose with the abbreviation list below splits well enough.
     """
-    parts: list[str] = []
-    for block in re.split(r"\n\s*\n", text):
-        block = " ".join(block.split())
-        if not block:
-            continue
-        start = 0
-        for match in _SENTENCE_END.finditer(block):
-            before = block[start : match.start()].rstrip("\"'”’)]")
-            last = before.split()[-1] if before.split() else ""
-            if norm(last.rstrip(".")) in ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)+", last):
-                continue
-            parts.append(block[start : match.start()].strip())
-            start = match.end()
-        parts.append(block[start:].strip())
-    return [p for p in parts if p]
+    return [sentence for sentence, _, _ in sentences_at(text)]
+
+
+def sentences_at(text: str) -> list[tuple[str, int, int]]:
+    """The sentences of :func:`split_sentences` with where each lies in ``text``: (sentence, start, end).
+
+    A sentence has its whitespace runs collapsed to one space, so ``text[start:end]`` is the same
+    sentence as written (line breaks and all), which is what a reader is shown.
+    """
+    found: list[tuple[str, int, int]] = []
+    block_start = 0
+    for gap in [*re.finditer(r"\n\s*\n", text), None]:
+        block_end = gap.start() if gap else len(text)
+        words = [m.span() for m in re.finditer(r"\S+", text[block_start:block_end])]
+        block = " ".join(text[block_start + a : block_start + b] for a, b in words)
+        at: list[int] = []  # where each character of ``block`` is in ``text``
+        for a, b in words:
+            at.extend(range(block_start + a, block_start + b))
+            at.append(block_start + b)  # the space that joins it to the next word
+        if block:
+            start = 0
+            for match in _SENTENCE_END.finditer(block):
+                before = block[start : match.start()].rstrip("\"'”’)]")
+                last = before.split()[-1] if before.split() else ""
+                if norm(last.rstrip(".")) in ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)+", last):
+                    continue
+                found.extend(_located(block, at, start, match.start()))
+                start = match.end()
+            found.extend(_located(block, at, start, len(block)))
+        block_start = gap.end() if gap else len(text)
+    return found
+
+
+def _located(block: str, at: list[int], start: int, end: int) -> list[tuple[str, int, int]]:
+    piece = block[start:end]
+    sentence = piece.strip()
+    if not sentence:
+        return []
+    first = start + len(piece) - len(piece.lstrip())
+    last = first + len(sentence) - 1
+    return [(sentence, at[first], at[last] + 1)]
 
 
 def split_claims(text: str) -> list[str]:

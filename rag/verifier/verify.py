@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from rag.citations import DraftSentence
+from rag.types import EvidenceSpan
+from rag.verifier.backing import backing_spans
+from rag.verifier.facts import extract_facts
+from rag.verifier.passages import Evidence
+from rag.verifier.tokens import split_claims
 
 
 class Scorer(Protocol):
     """What verification needs from :class:`rag.verifier.scorer.SupportScorer`."""
 
     def score(self, claim: str, passages: list[str]): ...
+
+
+Shown = Mapping[int, tuple[int, int]]
+"""Where each source's passage text lies in its source text (:func:`rag.evidence.passage_range`)."""
 
 
 @dataclass
@@ -37,6 +46,7 @@ def verify(
     source_texts: dict[int, str],
     scorer: Scorer,
     needs_support: Callable[[str], bool],
+    shown: Shown | None = None,
 ) -> Verification:
     """Score each factual sentence against its cited sources; fix or flag what they do not back.
 
@@ -46,10 +56,15 @@ def verify(
     citations it does not need (:func:`_drop_unneeded`). If no source backs it, the sentence
     is marked unsupported (``supported=False``) and keeps the model's citation, so the user
     sees both what it claimed and that the claim is not backed.
+
+    A backed sentence keeps where each source it cites backs it (:attr:`DraftSentence.evidence`),
+    as offsets into the part of the source text given by ``shown`` (a source missing from it:
+    into the whole source text); a match outside that part is not kept.
     """
     result = Verification(drafts=drafts)
     for draft in drafts:
         claim = draft.plain
+        draft.evidence = []
         if not needs_support(claim):
             draft.needs_citation = False
             draft.support = None
@@ -63,19 +78,21 @@ def verify(
             draft.support, draft.supported = float(outcome.score), bool(outcome.supported)
             best_score = draft.support
             if draft.supported:
+                draft.evidence = _spans(outcome.backing, cited, source_texts, shown)
                 result.dropped += _drop_unneeded(draft, claim, cited, source_texts, scorer)
                 continue
-        best: tuple[float, int] | None = None
+        best: tuple[float, int, list[EvidenceSpan]] | None = None
         for number, text in source_texts.items():
             if number in cited:
                 continue
             outcome = scorer.score(claim, [text])
             if outcome.supported and (best is None or outcome.score > best[0]):
-                best = (float(outcome.score), number)
+                best = (float(outcome.score), number, _spans(outcome.backing, [number], source_texts, shown))
         if best is not None:
             draft.uncite()
             draft.cite(best[1])
             draft.support, draft.supported = best[0], True
+            draft.evidence = best[2]
             result.recited += 1
             continue
         if best_score is None:
@@ -107,3 +124,31 @@ def _drop_unneeded(
             kept = rest
             dropped += 1
     return dropped
+
+
+def locate(draft: DraftSentence, source_texts: dict[int, str], shown: Shown | None = None) -> None:
+    """Where the sources a sentence cites back it, without judging it: for sentences the engine
+    writes from the sources' own figures, which are backed by construction."""
+    cited = [n for n in draft.citations if n in source_texts]
+    evidence = Evidence.build([source_texts[n] for n in cited])
+    backing = {
+        span for claim in split_claims(draft.plain) for span in backing_spans(extract_facts(claim), evidence)
+    }
+    draft.evidence = _spans(sorted(backing), cited, source_texts, shown)
+
+
+def _spans(
+    backing: Iterable[tuple[int, int, int]],
+    numbers: Sequence[int],
+    source_texts: dict[int, str],
+    shown: Shown | None,
+) -> list[EvidenceSpan]:
+    """Backing sentences (``numbers[i]`` is the source of passage ``i``) as evidence spans."""
+    spans = []
+    for index, start, end in backing:
+        number = numbers[index]
+        low, high = (shown or {}).get(number, (0, len(source_texts[number])))
+        start, end = max(start, low), min(end, high)
+        if start < end:
+            spans.append(EvidenceSpan(source=number, start=start - low, end=end - low))
+    return spans

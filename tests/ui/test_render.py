@@ -9,7 +9,13 @@ from html.parser import HTMLParser
 
 import pytest
 
-from rag.types import Answer, Conflict, ConflictSide, Passage, Sentence, Source
+from rag.citations import parse_answer
+from rag.citations import render as render_drafts
+from rag.evidence import passage_range, source_document
+from rag.types import Answer, Conflict, ConflictSide, EvidenceSpan, Passage, Sentence, Source
+from rag.verifier.facts import needs_support
+from rag.verifier.scorer import SupportScorer
+from rag.verifier.verify import verify
 from ui import render, render_index
 
 pytestmark = pytest.mark.unit
@@ -240,7 +246,9 @@ def test_source_card_highlights_the_cited_sentence_and_lists_copies():
         corroborating=[passage("same", chunk_id="c9", article_id="a9", source="Reuters", title="Copy")],
     )
     claim = "At least 82 people were killed in Deir al-Zor [1]."
-    answer = answer_with(claim, [Sentence(text=claim, start=0, end=len(claim), citations=[1])], [source])
+    drafts = parse_answer(claim, 1)
+    verify(drafts, {1: source_document(source)}, SupportScorer(), needs_support, {1: passage_range(source)})
+    answer = answer_with(*render_drafts(drafts), [source])
     html = render.render_sources_panel([answer], {"a1": "FULL ONE", "a9": "FULL NINE"}.get)
     marked = re.findall(r'<mark class="cited-span">(.*?)</mark>', html)
     assert marked == ["At least 82 people were killed in Deir al-Zor on Monday."]
@@ -263,10 +271,22 @@ def test_earlier_turns_stay_linkable_in_the_panel():
     assert html.index('id="src-1-1"') < html.index('id="src-0-1"')
 
 
-def test_cited_spans_ignores_weak_overlap():
-    assert (
-        render.cited_spans("The weather was cold in the north.", ["Talks begin in Astana on Monday."]) == []
+def test_a_card_highlights_the_spans_the_verifier_kept_and_a_stored_answer_without_them_nothing():
+    text = "Talks open in Astana. At least 82 people were killed. Weather was cold."
+    source = Source(number=1, passage=passage(text))
+    claim = "At least 82 people were killed [1]."
+    kept = Sentence(
+        text=claim,
+        start=0,
+        end=len(claim),
+        citations=[1],
+        evidence=[EvidenceSpan(source=1, start=22, end=53)],
     )
+    html = render.render_turn_sources(answer_with(claim, [kept], [source]), 0, None)
+    assert re.findall(r'<mark class="cited-span">(.*?)</mark>', html) == ["At least 82 people were killed."]
+    stored = Sentence.model_validate({"text": claim, "start": 0, "end": len(claim), "citations": [1]})
+    html = render.render_turn_sources(answer_with(claim, [stored], [source]), 0, None)
+    assert "cited-span" not in html and 'id="src-0-1"' in html
 
 
 def test_status_names_figures_and_models():
@@ -330,9 +350,3 @@ def test_status_line_sums_up_the_index():
     )
     assert "5 articles · 30 chunks · 6 passages shared by several articles" in line
     assert "minilm" in line and "&lt;b&gt;m&lt;/b&gt;" in line
-
-
-def test_a_shared_figure_picks_the_sentence_that_carries_it():
-    text = "People were killed in the fighting in the city on Monday. The dead comprised 28 soldiers killed."
-    [(start, end)] = render.cited_spans(text, ["28 people were killed in the fighting [1]."])
-    assert text[start:end].startswith("The dead comprised 28")

@@ -15,7 +15,7 @@ def _card(suspicious: str | None) -> str:
     passage = Passage(
         chunk_id="a:0", article_id="a", text=text, start=0, end=len(text), suspicious=suspicious
     )
-    return render_source_card(Source(number=3, passage=passage), turn=0, claims=[], lookup=None)
+    return render_source_card(Source(number=3, passage=passage), turn=0, spans=[], lookup=None)
 
 
 def test_a_flagged_article_is_marked_on_its_card_with_the_reason() -> None:

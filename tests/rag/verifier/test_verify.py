@@ -73,3 +73,29 @@ def test_verify_keeps_every_citation_a_joined_sentence_needs():
     _, sentences = render(drafts)
     assert sorted({n for s in sentences for n in s.citations}) == [1, 2]
     assert result.dropped == 0
+
+
+def test_verify_keeps_where_each_cited_source_backs_the_sentence():
+    drafts = parse_answer("Around 200,000 people live in Deir Ezzor city [1].", 2)
+    verify(drafts, SOURCES, SupportScorer(), needs_support)
+    [span] = render(drafts)[1][0].evidence
+    assert span.source == 2 and SOURCES[2][span.start : span.end] == SOURCES[2]  # re-cited: the new source's
+
+
+def test_verify_keeps_spans_in_the_shown_passage_only_and_drops_them_with_their_citation():
+    sources = {
+        1: "Clashes (AFP)\nAt least 14 civilians were killed in the fighting in Deir al-Zor.",
+        2: "At least two civilians were also killed in IS rocket fire, it added.",
+    }
+    shown = {1: (len("Clashes (AFP)\n"), len(sources[1])), 2: (0, len(sources[2]))}
+    drafts = parse_answer("At least 14 civilians were killed in the fighting in Deir al-Zor [2][1].", 2)
+    verify(drafts, sources, SupportScorer(), needs_support, shown)
+    [span] = render(drafts)[1][0].evidence
+    assert (span.source, span.start) == (1, 0)
+    assert span.end == len("At least 14 civilians were killed in the fighting in Deir al-Zor.")
+
+
+def test_an_unbacked_sentence_keeps_no_span():
+    drafts = parse_answer("Kazakhstan has a population of 19 million people [1].", 2)
+    verify(drafts, SOURCES, SupportScorer(), needs_support)
+    assert render(drafts)[1][0].evidence == []
