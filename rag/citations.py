@@ -1,4 +1,6 @@
-"""Citation markers in generated answers: parse, clean, split into sentences (checked in :mod:`rag.verifier.verify`).
+"""Citation markers in generated answers: parse, clean, split into sentences.
+
+The sentences are checked against the sources in :mod:`rag.verifier.verify`.
 
 The model is told to put ``[n]`` after each sentence, but small models emit every variant:
 ``[1,3]``, ``[1, 3]``, ``[2][3]``, ``[1-2]``, ``[Source 1]``, ``【1】``, markers before or
@@ -8,9 +10,9 @@ This module turns that raw text into a canonical answer: each marker rendered as
 terminal punctuation, numbers without a source removed, and :class:`~rag.types.Sentence`
 objects with character offsets into the final text.
 
-The sentence splitter is written here rather than taken from llama-index (punkt): punkt
-hands a marker that follows the full stop (``... killed. [1] Next``) to the *next*
-sentence, and we need offsets that stay valid while markers are removed, moved or added.
+The sentence splitter (:func:`rag.text.sentences.answer_boundaries`) is ours rather than
+llama-index's (punkt): punkt hands a marker that follows the full stop (``... killed. [1] Next``)
+to the *next* sentence, and we need offsets that stay valid while markers are removed, moved or added.
 Bracketed text that is not only numbers (``[sic]``, ``[Reuters]``) is left alone.
 """
 
@@ -20,70 +22,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rag.text.markers import ANSWER_MARKER, parse_numbers, render_marker, tidy_gaps
+from rag.text.sentences import CLOSERS, TERMINAL, answer_boundaries
 from rag.types import EvidenceSpan, Sentence
 
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-MARKER = re.compile(
-    r"""
-    [\[【]\s*
-    (?:(?:sources?|src|refs?|references?|docs?|documents?|passages?)\s*[:#]?\s*)?
-    \^?\s*
-    (?P<body>\d+(?:\s*(?:[-–—,;&]|and)\s*(?:(?:sources?|src|refs?)\s*)?\^?\s*\d+)*)
-    \s*[\]】]
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-"""A bracket holding only citation numbers (optionally prefixed "Source")."""
-
-_RANGE = re.compile(r"(\d+)\s*[-–—]\s*(\d+)")
-_MAX_RANGE = 20
-_TERMINAL = ".!?…"
-_CLOSERS = "\"'”’)»"
-_ABBREVIATIONS = _words(
-    "mr mrs ms dr st jr sr prof gen col lt sgt capt gov sen rep pres jan feb mar apr jun jul "
-    "aug sep sept oct nov dec no vs e.g i.e u.s u.n u.k a.m p.m approx est inc ltd co corp dept"
-)
 _SOURCES_BLOCK = re.compile(r"\n\s*(?:\*\*)?(?:sources|references|citations)(?:\*\*)?\s*:", re.IGNORECASE)
 _PLACEHOLDER_BASE = 0xE000
 _PLACEHOLDERS = re.compile(f"[{chr(_PLACEHOLDER_BASE)}-{chr(_PLACEHOLDER_BASE + 0x18FF)}]")
-
-
-def parse_numbers(body: str, n_sources: int) -> list[int]:
-    """Numbers of one marker body that name an existing source (1..n_sources), in order, once each."""
-    numbers: list[int] = []
-    for piece in re.split(r"\s*(?:,|;|&|\band\b)\s*", body):
-        piece = re.sub(r"(?i)sources?|src|refs?|\^", "", piece).strip()
-        if not piece:
-            continue
-        span = _RANGE.fullmatch(piece)
-        if span:
-            low, high = int(span.group(1)), int(span.group(2))
-            if low <= high and high - low <= _MAX_RANGE:
-                numbers.extend(range(low, high + 1))
-            else:
-                numbers.extend((low, high))
-        elif piece.isdigit():
-            numbers.append(int(piece))
-    valid: list[int] = []
-    for number in numbers:
-        if 1 <= number <= n_sources and number not in valid:
-            valid.append(number)
-    return valid
-
-
-def render_marker(numbers: Sequence[int]) -> str:
-    return "".join(f"[{n}]" for n in numbers)
-
-
-def strip_markers(text: str) -> str:
-    """Text with every citation marker removed (what the support scorer judges)."""
-    cleaned = MARKER.sub("", text)
-    cleaned = re.sub(r"[ \t]+([.,;:!?…])", r"\1", cleaned)
-    return re.sub(r"[ \t]{2,}", " ", cleaned).strip()
 
 
 def _merge(into: list[int], numbers: Sequence[int]) -> None:
@@ -124,8 +69,7 @@ class DraftSentence:
     def plain(self) -> str:
         """The sentence without citation markers."""
         text = "".join(part for part in self.parts if isinstance(part, str))
-        text = re.sub(r"[ \t]+([.,;:!?…])", r"\1", text)
-        return (re.sub(r"[ \t]{2,}", " ", text).strip() + self.end).strip()
+        return (tidy_gaps(text) + self.end).strip()
 
     def render(self) -> str:
         out = ""
@@ -161,65 +105,6 @@ class DraftSentence:
         self.evidence = [span for span in self.evidence if span.source != number]
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
-    """Whether the full stop at ``dot`` ends an abbreviation rather than a sentence."""
-    match = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:dot])
-    if not match:
-        return False
-    word = match.group(1).lower().strip(".")
-    return len(word) == 1 or word in _ABBREVIATIONS
-
-
-def _boundaries(text: str) -> list[tuple[int, int]]:
-    """(end, next_start) pairs: where each sentence ends and where the next one begins.
-
-    ``text`` has its markers replaced by single placeholder characters, so a marker after
-    the terminal punctuation stays with the sentence it follows.
-    """
-    n = len(text)
-    out: list[tuple[int, int]] = []
-    i = 0
-    while i < n:
-        char = text[i]
-        if char == "\n":
-            j = i
-            while j < n and text[j].isspace():
-                j += 1
-            out.append((i, j))
-            i = j
-            continue
-        if char not in _TERMINAL:
-            i += 1
-            continue
-        j = i
-        while j < n and text[j] in _TERMINAL:
-            j += 1
-        while j < n and text[j] in _CLOSERS:
-            j += 1
-        k = j
-        while True:  # markers after the punctuation belong to this sentence
-            m = k
-            while m < n and text[m] in " \t":
-                m += 1
-            if m < n and _is_placeholder(text[m]):
-                k = m + 1
-            else:
-                break
-        if k < n and not text[k].isspace():
-            i = j
-            continue
-        m = k
-        while m < n and text[m].isspace():
-            m += 1
-        next_char = text[m] if m < n else ""
-        if k < n and ((char == "." and _is_abbreviation(text, i)) or (next_char and next_char.islower())):
-            i = j
-            continue
-        out.append((k, m))
-        i = m
-    return out
-
-
 def _is_placeholder(char: str) -> bool:
     return _PLACEHOLDER_BASE <= ord(char) < _PLACEHOLDER_BASE + 0x1900
 
@@ -236,7 +121,7 @@ def _draft(span: str, groups: list[list[int]], sep: str) -> DraftSentence:
             tail_groups.insert(0, groups[ord(stripped[-1]) - _PLACEHOLDER_BASE])
             body = stripped[:-1]
             continue
-        match = re.search(rf"[{re.escape(_TERMINAL)}]+[{re.escape(_CLOSERS)}]*$", stripped)
+        match = re.search(rf"[{re.escape(TERMINAL)}]+[{re.escape(CLOSERS)}]*$", stripped)
         if match and not end:
             end = match.group(0)
             body = stripped[: match.start()]
@@ -287,10 +172,10 @@ def parse_answer(raw: str, n_sources: int) -> list[DraftSentence]:
         groups.append(parse_numbers(match.group("body"), n_sources))
         return chr(_PLACEHOLDER_BASE + len(groups) - 1)
 
-    text = MARKER.sub(placeholder, text)
+    text = ANSWER_MARKER.sub(placeholder, text)
     drafts: list[DraftSentence] = []
     start = 0
-    for end, next_start in [*_boundaries(text), (len(text), len(text))]:
+    for end, next_start in [*answer_boundaries(text, _is_placeholder), (len(text), len(text))]:
         if end < start:
             continue
         span = text[start:end]
@@ -384,7 +269,7 @@ class CitationStreamFilter:
         return held
 
     def _resolve(self, held: str) -> str:
-        match = MARKER.fullmatch(held)
+        match = ANSWER_MARKER.fullmatch(held)
         if not match:
             return held
         return render_marker(parse_numbers(match.group("body"), self.n_sources))

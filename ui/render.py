@@ -15,10 +15,9 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
+from rag.text.markers import DISPLAY_MARKER
 from rag.types import Answer, Conflict, Passage, Sentence, Source
 
-# [1], [2, 3] and [1][2] as the model writes them.
-MARKER = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 
 
@@ -56,7 +55,7 @@ def _link_markers(escaped: str, turn: int, valid: set[int]) -> tuple[str, set[in
         seen.update(numbers)
         return "".join(citation_link(turn, n) for n in numbers)
 
-    return MARKER.sub(replace, escaped), seen
+    return DISPLAY_MARKER.sub(replace, escaped), seen
 
 
 def render_user(question: str) -> str:
@@ -250,7 +249,7 @@ def cited_numbers(answer: Answer) -> list[int]:
     numbers: set[int] = set()
     for sentence in answer.sentences:
         numbers.update(sentence.citations)
-    for match in MARKER.finditer(answer.text):
+    for match in DISPLAY_MARKER.finditer(answer.text):
         numbers.update(int(n) for n in match.group(1).split(","))
     return [s.number for s in answer.sources if s.number in numbers]
 

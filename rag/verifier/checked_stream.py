@@ -30,7 +30,8 @@ from collections.abc import Callable
 from typing import Any
 
 from rag import prompts
-from rag.citations import MARKER, DraftSentence, parse_answer, render
+from rag.citations import DraftSentence, parse_answer, render
+from rag.text.markers import ANSWER_MARKER
 from rag.types import Sentence
 from rag.verifier.verify import Scorer, Shown, verify
 
@@ -62,7 +63,7 @@ class MemoScorer:
 
 def has_words(text: str) -> bool:
     """Whether the text holds a word (two letters), citation markers aside."""
-    return bool(re.search(r"[^\W\d_]{2,}", MARKER.sub("", text)))
+    return bool(re.search(r"[^\W\d_]{2,}", ANSWER_MARKER.sub("", text)))
 
 
 class SentenceChecker:

@@ -6,30 +6,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rag.verifier.lexicon import (
-    AMBIGUOUS_DATE_WORDS,
-    MONTHS,
-    NAME_CONNECTORS,
-    NEGATION_WORDS,
+from rag.text.dates import AMBIGUOUS_DATE_WORDS, MONTHS, WEEKDAYS
+from rag.text.markers import CLAIM_MARKER
+from rag.text.numbers import (
+    DIGIT_NUMBER,
+    NUMBER_WORDS,
     ORDINALS,
     SCALE_ABBREVIATIONS,
     SCALES,
-    SENTENCE_STARTERS,
-    UNITS,
     VAGUE_QUANTITIES,
-    WEEKDAYS,
 )
-from rag.verifier.tokens import CITATION, Token, content_stems, tokenize
-
-_DIGIT_NUMBER = re.compile(
-    r"(?<![\w.,])(?:\d{1,3}(?:(?:,|[ \u00a0\u202f\u2009])\d{3}(?!\d))+|\d+)(?:\.\d+)?"
-    r"(?:\s*(?P<scale>million|billion|trillion|thousand|bn|mn|tn|m|k)\b)?"
-    r"(?P<ord>st|nd|rd|th)?"
-    # a unit written against the number ("185km", "5pm") does not hide the number
-    r"(?P<unit>km|kms|kmh|kph|mph|mi|kg|kgs|mm|cm|ft|lbs?|ha|[kmg]w|am|pm)?(?!\w)",
-    re.IGNORECASE,
-)
-
+from rag.verifier.lexicon import NAME_CONNECTORS, NEGATION_WORDS, SENTENCE_STARTERS
+from rag.verifier.tokens import Token, content_stems, tokenize
 
 _META_PATTERNS = re.compile(
     r"^(?:the |these |both )?(?:sources?|reports?|articles?|passages?|accounts?) "
@@ -49,7 +37,7 @@ def needs_support(sentence: str) -> bool:
     Questions, statements about the sources themselves ("The sources differ."), admissions of not
     knowing, and fragments with fewer than two content words state nothing checkable.
     """
-    text = CITATION.sub("", sentence).strip()
+    text = CLAIM_MARKER.sub("", sentence).strip()
     if not text or text.endswith("?"):
         return False
     if _META_PATTERNS.search(text):
@@ -90,7 +78,7 @@ def _word_numbers(tokens: Sequence[Token]) -> list[tuple[str, str]]:
             out.append((word, word))
             i += 1
             continue
-        if word not in UNITS:
+        if word not in NUMBER_WORDS:
             i += 1
             continue
         if word == "one" and i + 1 < len(words) and words[i + 1][0] in ("of", "another", "who", "which"):
@@ -99,14 +87,14 @@ def _word_numbers(tokens: Sequence[Token]) -> list[tuple[str, str]]:
         total, current, j, written = 0, 0, i, []
         while j < len(words):
             w = words[j][0]
-            if w in UNITS:
-                current += UNITS[w]
+            if w in NUMBER_WORDS:
+                current += NUMBER_WORDS[w]
             elif w == "hundred":
                 current = max(current, 1) * 100
             elif w in SCALES:
                 total += max(current, 1) * SCALES[w]
                 current = 0
-            elif w == "and" and j + 1 < len(words) and words[j + 1][0] in UNITS and written:
+            elif w == "and" and j + 1 < len(words) and words[j + 1][0] in NUMBER_WORDS and written:
                 pass
             else:
                 break
@@ -170,7 +158,7 @@ def extract_facts(text: str) -> Facts:
     tokens = tokenize(text)
     facts = Facts(tokens=tokens)
     # digits (with separators, decimals and scale words)
-    for match in _DIGIT_NUMBER.finditer(text):
+    for match in DIGIT_NUMBER.finditer(text):
         raw = match.group(0)
         number_text = raw[: match.start("scale") - match.start()] if match.group("scale") else raw
         if match.group("unit") and not match.group("scale"):
@@ -231,7 +219,9 @@ def extract_facts(text: str) -> Facts:
             run = run[1:]
         name = " ".join(t.text for t in run)
         lone_opener = len(run) == 1 and run[0].sentence_initial and not _name_shaped(run[0], tokens)
-        not_a_name = all(t.norm in UNITS or t.norm in ORDINALS or t.norm in NEGATION_WORDS for t in run)
+        not_a_name = all(
+            t.norm in NUMBER_WORDS or t.norm in ORDINALS or t.norm in NEGATION_WORDS for t in run
+        )
         if run and not lone_opener and not not_a_name and not re.fullmatch(r"[\d\W]+", name):
             facts.names.append(name)
         i = max(j, i + 1)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from rag.text.sentences import claim_sentences
 from rag.tokens import count_tokens, encoding
-from rag.verifier.tokens import content_stems, split_sentences, tokenize
+from rag.verifier.tokens import content_stems, tokenize
 
 JUDGE_SYSTEM = "You check facts. Answer with one word: Yes or No."
 JUDGE_QUESTION = "Is the claim supported by the passage? Answer Yes or No."
@@ -16,7 +17,7 @@ def best_window(claim: str, passage: str, max_tokens: int) -> str:
     """
     if count_tokens(passage) <= max_tokens:
         return passage
-    sentences = split_sentences(passage)
+    sentences = claim_sentences(passage)
     lengths = [count_tokens(s) + 1 for s in sentences]
     wanted = set(content_stems(tokenize(claim)))
     hits = [len(wanted & set(content_stems(tokenize(s)))) for s in sentences]

@@ -6,8 +6,9 @@ import math
 from collections.abc import Sequence
 from functools import lru_cache
 
+from rag.text.words import SUPPORT_STOPWORDS, wordset
 from rag.verifier.facts import Facts
-from rag.verifier.lexicon import NEGATION_WORDS, STOPWORDS, wordset
+from rag.verifier.lexicon import NEGATION_WORDS
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, stem
 
@@ -120,7 +121,7 @@ def check_antonyms(claim: Facts, evidence: Evidence) -> list[str]:
         context.update(evidence.sentence_stems[i])
     problems = []
     for token in claim.tokens:
-        if token.norm in STOPWORDS:
+        if token.norm in SUPPORT_STOPWORDS:
             continue
         word = stem(token.norm)
         if word in evidence.stems or word not in table:

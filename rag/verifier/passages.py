@@ -6,9 +6,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rag.text.sentences import claim_sentences_at
+from rag.text.words import SUPPORT_STOPWORDS, norm_word, wordset
 from rag.verifier.facts import Facts, extract_facts
-from rag.verifier.lexicon import NAME_CONNECTORS, STOPWORDS, wordset
-from rag.verifier.tokens import Token, content_stems, norm, sentences_at, tokenize
+from rag.verifier.lexicon import NAME_CONNECTORS
+from rag.verifier.tokens import Token, content_stems, tokenize
 
 ALIASES: tuple[frozenset[str], ...] = (
     frozenset({"us", "usa", "united states", "america", "american", "americans", "united states of america"}),
@@ -30,7 +32,7 @@ def _name_key(text: str) -> str:
     first letter of each word and the consonants after it, drops "al-"/"el-" and collapses repeats.
     """
     words = []
-    for word in re.split(r"[\s\-]+", norm(text)):
+    for word in re.split(r"[\s\-]+", norm_word(text)):
         word = re.sub(r"[^a-z0-9]", "", word)
         if not word or word in ARABIC_ARTICLES:
             continue
@@ -42,7 +44,7 @@ def _name_key(text: str) -> str:
 
 
 def _bigrams(text: str) -> set[str]:
-    text = re.sub(r"[^a-z0-9]", "", norm(text))
+    text = re.sub(r"[^a-z0-9]", "", norm_word(text))
     return {text[i : i + 2] for i in range(len(text) - 1)} or {text}
 
 
@@ -78,7 +80,7 @@ class Evidence:
     def build(cls, passages: Sequence[str]) -> Evidence:
         text = "\n\n".join(p for p in passages if p)
         facts = extract_facts(text)
-        located = sentences_at(text)
+        located = claim_sentences_at(text)
         sentences = [tokenize(s) for s, _, _ in located]
         sentence_stems = [content_stems(s) for s in sentences]
         stems: set[str] = set()
@@ -123,7 +125,9 @@ class Evidence:
     def backs_name(self, name: str) -> bool:
         """Exact words, or a spelling variant of the whole name or of each of its words."""
         parts = [
-            p for p in re.split(r"[\s]+", norm(name)) if p and p not in NAME_CONNECTORS and p not in STOPWORDS
+            p
+            for p in re.split(r"[\s]+", norm_word(name))
+            if p and p not in NAME_CONNECTORS and p not in SUPPORT_STOPWORDS
         ]
         if not parts:
             return True

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from rag.citations import clean_answer, parse_answer, parse_numbers, strip_markers
+from rag.citations import clean_answer, parse_answer
+from rag.text.markers import parse_numbers, strip_markers
 
 pytestmark = pytest.mark.unit
 

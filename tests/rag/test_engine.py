@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from rag import prompts
-from rag.citations import strip_markers
 from rag.components import Components
 from rag.engine import REFUSAL_TEXT, AnswerEngine
 from rag.retrieval.budget import format_context
 from rag.settings import load_settings
+from rag.text.markers import strip_markers
 from rag.tokens import count_tokens
 from rag.types import Filters
 from tests.rag.answering import RecordingRetriever, ScriptedChatModel, indexed_components, with_settings
