@@ -1,10 +1,9 @@
-"""TEMPORARY: the names evals/ (and tests/evals/test_summedits.py) imports, until its imports point at :mod:`rag.verifier` (then delete)."""
+"""TEMPORARY: the names evals/ imports, until its imports point at :mod:`rag.verifier` (then delete)."""
 
 from rag.text.sentences import claim_sentences as split_sentences
 from rag.verifier.combination import FEATURES, JUDGE_FEATURE, combine, logit
 from rag.verifier.config import SupportConfig
 from rag.verifier.facts import needs_support
-from rag.verifier.judge import judge_messages
 from rag.verifier.scorer import SupportResult, SupportScorer
 from rag.verifier.tokens import split_claims
 
@@ -15,7 +14,6 @@ __all__ = [
     "SupportResult",
     "SupportScorer",
     "combine",
-    "judge_messages",
     "logit",
     "needs_support",
     "split_claims",

@@ -35,7 +35,9 @@ from evals.summedits.report import to_markdown
 from evals.summedits.run import evaluate, run_summedits
 from evals.summedits.scoring import ItemScore
 from rag.components import Components
-from rag.support import FEATURES, SupportConfig, judge_messages
+from rag.verifier.combination import FEATURES
+from rag.verifier.config import SupportConfig
+from rag.verifier.judge import judge_messages
 
 # ---------------------------------------------------------------- loader
 

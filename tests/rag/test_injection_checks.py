@@ -10,9 +10,9 @@ import pytest
 from rag import conflicts, refusals
 from rag.contradictions import contradictions
 from rag.evidence import source_document
-from rag.support import SupportScorer
 from rag.text.dates import month_days
 from rag.types import Passage, Source
+from rag.verifier.scorer import SupportScorer
 
 pytestmark = pytest.mark.unit
 
