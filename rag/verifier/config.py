@@ -12,6 +12,18 @@ from rag.verifier.combination import VETO_BAR, combine, veto_score
 
 CONFIG_PATH = Path(__file__).resolve().parents[2] / "evals" / "support_config.toml"
 
+_DEFAULT_WEIGHTS = {
+    "bias": -5.0,
+    "overlap": 5.0,
+    "bigrams": 0.5,
+    "numbers": 1.0,
+    "dates": 1.0,
+    "names": 1.0,
+    "negation": 1.0,
+    "unbacked": -5.0,
+}
+"""Untuned weights of the deterministic features, for when no configuration file exists."""
+
 
 class SupportConfig(BaseModel):
     """Tuned weights and thresholds of the support score (``evals/support_config.toml``).
@@ -24,32 +36,9 @@ class SupportConfig(BaseModel):
     """
 
     threshold: float = 0.5
-    weights: dict[str, float] = Field(
-        default_factory=lambda: {
-            "bias": -5.0,
-            "overlap": 5.0,
-            "bigrams": 0.5,
-            "numbers": 1.0,
-            "dates": 1.0,
-            "names": 1.0,
-            "negation": 1.0,
-            "unbacked": -5.0,
-            "judge": 1.0,
-        }
-    )
+    weights: dict[str, float] = Field(default_factory=lambda: {**_DEFAULT_WEIGHTS, "judge": 1.0})
     deterministic_threshold: float = 0.5
-    deterministic_weights: dict[str, float] = Field(
-        default_factory=lambda: {
-            "bias": -5.0,
-            "overlap": 5.0,
-            "bigrams": 0.5,
-            "numbers": 1.0,
-            "dates": 1.0,
-            "names": 1.0,
-            "negation": 1.0,
-            "unbacked": -5.0,
-        }
-    )
+    deterministic_weights: dict[str, float] = Field(default_factory=lambda: dict(_DEFAULT_WEIGHTS))
     judge: bool = True
     """Ask the model when one is given; False keeps the scorer deterministic even with a model."""
     judge_rule: Literal["logistic", "veto"] = "logistic"
