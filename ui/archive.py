@@ -37,6 +37,8 @@ from ui.archive_render import (
 )
 
 if TYPE_CHECKING:
+    from gradio.events import Dependency
+
     from index.pipeline import IndexProgress
     from rag.components import Components
     from rag.settings import Settings
@@ -297,7 +299,7 @@ class ArchiveTab:
 
 def click_to_index(
     button: gr.Button, fn: Callable[..., Any], inputs: Any, outputs: Any, **options: Any
-) -> Any:
+) -> Dependency:
     """``button.click`` running ``fn`` in the indexing queue that every upload panel shares."""
     return button.click(
         fn=fn, inputs=inputs, outputs=outputs, concurrency_limit=1, concurrency_id=INDEX_QUEUE, **options
