@@ -97,6 +97,7 @@ class BaselinePipeline:
     """``answer(question) -> Answer`` with the plain llama-index citation engine."""
 
     def __init__(self, components: Components, *, similarity_top_k: int = SIMILARITY_TOP_K) -> None:
+        # Lazy, as in answer(): llama-index takes seconds to import, paid only when the baseline runs.
         from llama_index.core import VectorStoreIndex
         from llama_index.core.query_engine import CitationQueryEngine
 
