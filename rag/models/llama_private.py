@@ -30,13 +30,13 @@ def load_llama_class() -> type:
     from llama_cpp.llama import LlamaState
 
     class CompactStateLlama(Llama):
-        """``Llama`` whose saved states leave out the logits buffer.
+        """``Llama`` whose saved and restored states leave out the logits buffer.
 
         The stock ``save_state`` copies ``n_tokens x n_vocab`` floats of scores with every
         state: ~180 MB and ~0.4 s for a 300-token Qwen prompt after every completion. With
         ``logits_all=False`` those scores are never read back (sampling reads the context's
         own logits and a restored state is always re-decoded from at least one token), so
-        one zero row, broadcast by ``load_state``, stands in for them.
+        one zero row stands in for them, and ``load_state`` does not write them back either.
         """
 
         def save_state(self) -> LlamaState:
@@ -49,12 +49,34 @@ def load_llama_class() -> type:
                 scores=np.zeros((1, self.n_vocab()), dtype=np.single),
                 input_ids=self.input_ids.copy(),
                 n_tokens=self.n_tokens,
-                llama_state=bytes(buffer)[: int(n_bytes)],
+                llama_state=ctypes.string_at(buffer, int(n_bytes)),  # one copy, not two
                 llama_state_size=int(n_bytes),
                 # Private: the stock save_state stores the sampling seed too, and load_state
                 # puts it back; there is no public getter.
                 seed=self._seed,
             )
+
+        def load_state(self, state: LlamaState) -> None:
+            """The stock ``load_state`` without its scores copy.
+
+            The stock one broadcasts the saved row into the first ``n_tokens`` rows of the
+            ``n_batch x n_vocab`` scores array, touching up to 311 MB for Qwen (512 x 151,936
+            floats) on the first restore, resident for the life of the process, plus a
+            77 MB comparison array on each restore; with ``logits_all=False`` nothing reads
+            those rows.
+            """
+            self.input_ids = state.input_ids.copy()
+            self.n_tokens = state.n_tokens
+            # Private: a restored state must be decoded again before sampling, as the stock
+            # load_state marks it.
+            self._requires_eval = True
+            self._seed = state.seed
+            saved = (ctypes.c_uint8 * state.llama_state_size).from_buffer_copy(state.llama_state)
+            if (
+                llama_cpp.llama_state_set_data(self.ctx, saved, state.llama_state_size)
+                != state.llama_state_size
+            ):
+                raise RuntimeError("Failed to set llama state data")
 
     return CompactStateLlama
 

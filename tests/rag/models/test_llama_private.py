@@ -34,6 +34,7 @@ def test_the_private_names_exist(small: LlamaCppChatModel) -> None:
     assert callable(llm._ctx.get_logits_ith)
     assert callable(llm._model.token_get_text)
     assert isinstance(llm._seed, int)
+    assert isinstance(llm._requires_eval, bool)
     assert llm.ctx is not None and llm.ctx == llm._ctx.ctx
     assert callable(llama_cpp.llama_cpp._lib.llama_set_abort_callback)
     assert llama_cpp.ggml_abort_callback is not None
