@@ -10,7 +10,7 @@ Two kinds of evidence are combined:
   passage comes first in the prompt so llama.cpp re-uses its KV cache across the claims of one passage.
 
 The features are combined by a logistic regression fitted on human labels (the SummEdits news
-``evaluation`` split, see ``evals/summedits.py``) and stored with the decision threshold in
+``evaluation`` split, see ``evals/summedits/``) and stored with the decision threshold in
 ``evals/support_config.toml``; that file is the only tuned state.
 """
 
