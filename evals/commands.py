@@ -8,6 +8,7 @@ folder printed at the end, never to ``./results`` of wherever the command happen
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -18,10 +19,12 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.markup import escape
 
+from evals.gate import THRESHOLDS_PATH, SuiteThresholds, check_gate, load_thresholds
+from rag.settings import Settings, load_settings
+from rag.subcommands import Command, add_command
+
 if TYPE_CHECKING:
-    from evals.gate import SuiteThresholds
     from evals.runner import EvalResult
-    from rag.settings import Settings
 
 EXIT_GATE_FAILED = 1
 EXIT_ERROR = 2
@@ -29,21 +32,25 @@ RESULTS_FOLDER = "eval-results"
 """Default reports folder, inside the user's data folder (``RAG_DATA_DIR``)."""
 
 
+EVAL_DESCRIPTION = (
+    "Answer the hand-written golden questions over the bundled corpus with the answer engine and "
+    "with a plain llama-index pipeline, score both (correctness, retrieval, ALCE citation "
+    "recall/precision, faithfulness, refusals), write report.json, report.md and "
+    "metrics_by_kind.png, and exit 1 when an engine metric falls below evals/thresholds.toml. "
+    "The bundled corpus is indexed into a temporary store that is removed at the end, so your "
+    "own index is never changed. --suite summedits instead measures the support scorer against "
+    "SummEdits human labels, read from $RAG_SUMMEDITS_PATH or "
+    "../shared/evaldata/summedits-news/summedits_news.json beside the repository."
+)
+EVAL_COMMAND = Command(
+    "eval",
+    "measure answer quality on the golden set (engine vs plain llama-index) and gate on thresholds",
+    EVAL_DESCRIPTION,
+)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "eval",
-        help="measure answer quality on the golden set (engine vs plain llama-index) and gate on thresholds",
-        description=(
-            "Answer the hand-written golden questions over the bundled corpus with the answer engine and "
-            "with a plain llama-index pipeline, score both (correctness, retrieval, ALCE citation "
-            "recall/precision, faithfulness, refusals), write report.json, report.md and "
-            "metrics_by_kind.png, and exit 1 when an engine metric falls below evals/thresholds.toml. "
-            "The bundled corpus is indexed into a temporary store that is removed at the end, so your "
-            "own index is never changed. --suite summedits instead measures the support scorer against "
-            "SummEdits human labels, read from $RAG_SUMMEDITS_PATH or "
-            "../shared/evaldata/summedits-news/summedits_news.json beside the repository."
-        ),
-    )
+    parser = add_command(subparsers, EVAL_COMMAND, handle)
     parser.add_argument(
         "--suite",
         choices=["golden", "summedits", "injection"],
@@ -104,7 +111,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="the gate's bounds, a TOML file (default: evals/thresholds.toml)",
     )
-    parser.set_defaults(func=handle)
 
 
 @contextmanager
@@ -140,17 +146,13 @@ def gate_note(used: int, available: int, unit: str) -> str | None:
 
 
 def apply_gate(result: EvalResult, thresholds: SuiteThresholds, used: int, available: int, unit: str) -> None:
-    from evals.gate import check_gate
-
     result.gate_note = gate_note(used, available, unit)
     if result.gate_note is None:
         result.gate = check_gate(result.summaries[result.gated].overall, thresholds)
 
 
 def handle(args: argparse.Namespace) -> int:
-    from evals.gate import THRESHOLDS_PATH, load_thresholds
-    from evals.report import print_report, write_report
-    from rag.settings import load_settings
+    from evals.report import print_report, write_report  # lazy: with the eval runner, 0.2 s for `rag --help`
 
     console = Console(soft_wrap=True)  # whole lines: paths and notes stay copyable
     errors = Console(stderr=True, soft_wrap=True)
@@ -190,7 +192,7 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _run_golden(settings: Settings, args: argparse.Namespace, console: Console) -> EvalResult:
-    from evals.runner import run_golden
+    from evals.runner import run_golden  # lazy: 0.4 s, which `rag --help` would pay
 
     def progress(system, item, outcome) -> None:
         scores = outcome.scores
@@ -221,7 +223,7 @@ def _run_golden(settings: Settings, args: argparse.Namespace, console: Console) 
 
 def _run_injection(settings: Settings, args: argparse.Namespace, console: Console, out: Path) -> int:
     """The injection suite: a verdict per question, the counts, and exit 1 when a target is missed."""
-    from evals.injection import MIN_SAFE_RATE, markdown, run_injection, write_report
+    from evals.injection import MIN_SAFE_RATE, markdown, run_injection, write_report  # lazy: ~1 s
 
     colours = {"held": "green", "refused": "cyan", "hijacked": "red", "wrong": "yellow", "error": "red"}
 
@@ -249,8 +251,7 @@ def _run_injection(settings: Settings, args: argparse.Namespace, console: Consol
 
 
 def _run_summedits(settings: Settings, args: argparse.Namespace, console: Console) -> EvalResult:
-    import datetime as dt
-
+    # lazy: the scorer and the models take ~1 s to import, which `rag --help` would pay
     from evals.runner import EvalResult, SystemSummary
     from evals.summedits.run import run_summedits
 

@@ -5,13 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from rag.components import Components
+from rag.errors import IndexMismatchError, StoreUnavailableError, explain
+from rag.models import gguf
+from rag.settings import Settings, load_settings
+from rag.subcommands import Command, add_command
+
 if TYPE_CHECKING:
     from index.pipeline import IndexProgress, IndexReport
-    from index.store import StoreStats
-    from rag.settings import Settings
+    from index.store_records import StoreStats
 
 EXIT_OK = 0
 EXIT_STORE = 1
@@ -53,19 +64,23 @@ examples:
 """
 
 
+INDEX_DESCRIPTION = (
+    "Load articles from files and folders, split them into sentence-bounded chunks, group "
+    "near-duplicate wire copies, embed the chunks and store them. Runs are incremental: "
+    "unchanged articles are skipped, changed ones replaced. Interrupting is safe; re-run to finish."
+)
+STATUS_DESCRIPTION = (
+    "Show the index: articles, chunks, duplicate groups, embedding model, answer model, "
+    "chunk settings, store location and size on disk."
+)
+INDEX_COMMAND = Command("index", "index article files into the search store", INDEX_DESCRIPTION, INDEX_EPILOG)
+STATUS_COMMAND = Command(
+    "status", "show what is indexed and with which models", STATUS_DESCRIPTION, STATUS_EPILOG
+)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    index = subparsers.add_parser(
-        "index",
-        help="index article files into the search store",
-        description=(
-            "Load articles from files and folders, split them into sentence-bounded chunks, group "
-            "near-duplicate wire copies, embed the chunks and store them. Runs are incremental: "
-            "unchanged articles are skipped, changed ones replaced. Interrupting is safe; "
-            "re-run to finish."
-        ),
-        epilog=INDEX_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    index = add_command(subparsers, INDEX_COMMAND, run_index)
     index.add_argument(
         "paths",
         nargs="*",
@@ -82,20 +97,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="delete indexed articles under PATHs whose files are gone (otherwise only reported)",
     )
     index.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
-    index.set_defaults(func=run_index)
 
-    status = subparsers.add_parser(
-        "status",
-        help="show what is indexed and with which models",
-        description=(
-            "Show the index: articles, chunks, duplicate groups, embedding model, answer model, "
-            "chunk settings, store location and size on disk."
-        ),
-        epilog=STATUS_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    status = add_command(subparsers, STATUS_COMMAND, run_status)
     status.add_argument("--json", action="store_true", help="print the status as JSON on stdout")
-    status.set_defaults(func=run_status)
 
 
 def _error(message: str) -> int:
@@ -104,17 +108,11 @@ def _error(message: str) -> int:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    from rag.settings import load_settings
-
     return load_settings(getattr(args, "profile", None))
 
 
 def run_index(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
-    from index.pipeline import Indexer
-    from index.store import ChunkStore, IndexMismatchError, StoreUnavailableError
-    from rag.models.embedding import build_embedding
+    from index.pipeline import Indexer  # lazy: chromadb and llama-index cost `rag --help` 1.5 s
 
     try:
         settings = _settings(args)
@@ -125,9 +123,8 @@ def run_index(args: argparse.Namespace) -> int:
     if absent:
         return _error(f"no such file or folder: {', '.join(absent)}")
     try:
-        embedding = build_embedding(settings)
-        store = ChunkStore.open(settings, embedding, check=not args.rebuild)
-        indexer = Indexer(settings, store, embedding)
+        components = Components(settings, check_store=not args.rebuild)
+        indexer = Indexer(settings, components.store, components.embedding)
         with ProgressDisplay(interactive=sys.stderr.isatty()) as on_progress:
             report = indexer.run(paths, rebuild=args.rebuild, prune=args.prune, progress=on_progress)
     except (IndexMismatchError, StoreUnavailableError) as error:
@@ -135,8 +132,6 @@ def run_index(args: argparse.Namespace) -> int:
     except ValueError as error:  # e.g. chunk settings out of range
         return _error(str(error))
     except Exception as error:  # disk full, read-only folder, server gone mid-run
-        from rag.errors import explain
-
         message = explain(error, settings)
         if message is None:
             raise
@@ -165,9 +160,6 @@ class ProgressDisplay:
     def __enter__(self):
         if not self.interactive:
             return self.log
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
         self._progress = Progress(
             TextColumn("{task.description:<10}"),
             BarColumn(),
@@ -182,8 +174,6 @@ class ProgressDisplay:
         return self.update
 
     def log(self, event: IndexProgress) -> None:
-        import time
-
         now = time.monotonic()
         if event.phase == "embedding" and now - self._last_line >= 1.0:
             self._last_line = now
@@ -218,9 +208,6 @@ class ProgressDisplay:
 
 
 def _print_report(report: IndexReport, settings: Settings) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
     console = Console()
     table = Table(title="rag index", show_header=False, title_justify="left")
     table.add_column(style="bold")
@@ -256,8 +243,6 @@ def _print_report(report: IndexReport, settings: Settings) -> None:
 
 
 def _llm_name(settings: Settings) -> str:
-    from rag.models import gguf
-
     backend = settings.llm.backend
     if backend == "local":
         return gguf.QWEN_FILENAME
@@ -288,9 +273,7 @@ def status_dict(settings: Settings, stats: StoreStats) -> dict[str, Any]:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
-    from index.store import ChunkStore, StoreUnavailableError
+    from index.store import ChunkStore  # lazy: chromadb and llama-index cost `rag --help` 1.5 s
 
     try:
         settings = _settings(args)
@@ -308,9 +291,6 @@ def run_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info, indent=2))
         return EXIT_OK
-    from rich.console import Console
-    from rich.table import Table
-
     table = Table(title="rag status", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
@@ -349,8 +329,7 @@ def run_status(args: argparse.Namespace) -> int:
 
 def _read_only_status(settings: Settings, error: Exception) -> StoreStats | None:
     """The figures read straight from the embedded store's file, with a note saying why."""
-    from index.store_readonly import read_only_stats
-    from rag.errors import explain
+    from index.store_readonly import read_only_stats  # lazy: imports llama-index, 1.5 s
 
     message = explain(error, settings)
     if message is None or settings.store.mode != "embedded":

@@ -12,131 +12,34 @@ Two collections:
   incomplete; chunks without a manifest record are leftovers of an interrupted run.
 
 The chunk collection's metadata records a fingerprint (embedding model, chunking settings,
-schema version). Vectors or chunks made under another fingerprint cannot be mixed with new
-ones, so opening such a store raises :class:`IndexMismatchError`.
+schema version; :mod:`index.store_client`). Vectors or chunks made under another fingerprint
+cannot be mixed with new ones, so opening such a store raises
+:class:`rag.errors.IndexMismatchError`. How records are laid out: :mod:`index.store_records`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import chromadb
-from chromadb.config import Settings as ChromaSettings
-from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
-from pydantic import BaseModel
 
-from index.dedup import DEDUP_FINGERPRINT, Signature
+from index.dedup import Signature
+from index.store_client import SCHEMA_VERSION, build_fingerprint, describe_mismatch, make_client
+from index.store_records import StoreStats, article_metadata, chunk_node, to_article, to_passage
+from rag.errors import IndexMismatchError
 from rag.settings import Settings
-from rag.types import Article, Chunk, Filters, Passage, date_to_int, int_to_date
+from rag.types import Article, Chunk, Filters, Passage
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
-SCHEMA_VERSION = 1
 PAGE = 2000
 """Records fetched per ``get`` call; Chroma caps the size of one request."""
-
-# Chunk metadata that only the indexer needs; kept out of what a model sees or embeds.
-INTERNAL_KEYS = [
-    "minhash",
-    "shingles",
-    "start",
-    "end",
-    "n_tokens",
-    "chunk_index",
-    "path",
-    "group_id",
-    "suspicious",
-]
-ARTICLE_KEYS = ("title", "dateline", "source", "url", "path", "record", "suspicious")
-
-
-class IndexMismatchError(RuntimeError):
-    """The store was built with other settings or another model than the current ones."""
-
-
-class StoreUnavailableError(RuntimeError):
-    """The configured Chroma server cannot be reached."""
-
-
-class StoreStats(BaseModel):
-    articles: int
-    chunks: int
-    duplicate_groups: int
-    """Groups of chunks carrying the same text in two or more articles."""
-    duplicate_chunks: int
-    """Chunks that belong to such groups."""
-    embedding_model: str | None
-    fingerprint: dict[str, Any]
-    chunk_tokens: int | None
-    overlap_tokens: int | None
-    encoding: str | None
-    mode: str
-    location: str
-    size_bytes: int | None
-    """Bytes on disk (embedded mode only)."""
-    suspicious_articles: int = 0
-    """Articles flagged at index time as reading like a prompt (:mod:`index.suspicious`)."""
-
-
-def _embedding_fingerprint(embedding: BaseEmbedding) -> dict[str, Any]:
-    found = getattr(embedding, "fingerprint", None)
-    if isinstance(found, dict):
-        return dict(found)
-    return {"model": embedding.model_name, "class": type(embedding).__name__}
-
-
-def build_fingerprint(settings: Settings, embedding: BaseEmbedding) -> dict[str, Any]:
-    """Everything a stored chunk or vector depends on."""
-    return {
-        "schema": SCHEMA_VERSION,
-        "embedding": _embedding_fingerprint(embedding),
-        "chunking": settings.chunking.model_dump(),
-        "dedup": DEDUP_FINGERPRINT,
-    }
-
-
-def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            out.update(_flatten(item, f"{prefix}{key}."))
-        return out
-    return {prefix.rstrip("."): value}
-
-
-def describe_mismatch(stored: dict[str, Any], current: dict[str, Any]) -> list[str]:
-    old, new = _flatten(stored), _flatten(current)
-    return [
-        f"{key}: index has {old.get(key)!r}, settings give {new.get(key)!r}"
-        for key in sorted(set(old) | set(new))
-        if old.get(key) != new.get(key)
-    ]
-
-
-def make_client(settings: Settings) -> Any:
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    cfg = settings.store
-    if cfg.mode == "embedded":
-        settings.store_path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.store_path), settings=chroma_settings)
-    try:
-        client = chromadb.HttpClient(host=cfg.host, port=cfg.port, settings=chroma_settings)
-        client.heartbeat()
-    except Exception as error:  # chromadb raises several types for a refused connection
-        raise StoreUnavailableError(
-            f"Cannot reach the Chroma server at {cfg.host}:{cfg.port} ({error.__class__.__name__}: {error}). "
-            f"Start one with `chroma run --host {cfg.host} --port {cfg.port} --path DIR`, or use the "
-            "on-disk store (RAG_STORE__MODE=embedded)."
-        ) from None
-    return client
 
 
 class ChunkStore:
@@ -261,7 +164,7 @@ class ChunkStore:
     def articles(self, include_text: bool = False) -> list[Article]:
         include = ["metadatas", "documents"] if include_text else ["metadatas"]
         found = [
-            _article(record["id"], record["metadata"], record["document"] or "")
+            to_article(record["id"], record["metadata"], record["document"] or "")
             for record in self._pages(self._articles, include)
         ]
         return sorted(found, key=lambda article: article.article_id)
@@ -270,12 +173,12 @@ class ChunkStore:
         result = self._articles.get(ids=[article_id], include=["metadatas", "documents"])
         if not result["ids"]:
             return None
-        return _article(article_id, result["metadatas"][0] or {}, result["documents"][0] or "")
+        return to_article(article_id, result["metadatas"][0] or {}, result["documents"][0] or "")
 
     def all_passages(self) -> list[Passage]:
         """Every stored chunk with its metadata (for a keyword index), in chunk-id order."""
         found = [
-            _passage(r["id"], r["document"] or "", r["metadata"])
+            to_passage(r["id"], r["document"] or "", r["metadata"])
             for r in self._pages(self._chunks, ["metadatas", "documents"])
         ]
         return sorted(found, key=lambda passage: passage.chunk_id)
@@ -291,11 +194,11 @@ class ChunkStore:
         result = self._chunks.query(
             query_embeddings=[list(embedding)],
             n_results=min(top_k, count),
-            where=filters_to_where(filters),
+            where=filters.chroma_where() if filters else None,
             include=["metadatas", "documents", "distances"],
         )
         return [
-            _passage(chunk_id, document or "", metadata or {}, score=1.0 - float(distance))
+            to_passage(chunk_id, document or "", metadata or {}, score=1.0 - float(distance))
             for chunk_id, document, metadata, distance in zip(
                 result["ids"][0],
                 result["documents"][0],
@@ -312,7 +215,7 @@ class ChunkStore:
             return members
         where = {"group_id": {"$in": sorted(set(group_ids))}}
         for record in self._pages(self._chunks, ["metadatas", "documents"], where=where):
-            passage = _passage(record["id"], record["document"] or "", record["metadata"])
+            passage = to_passage(record["id"], record["document"] or "", record["metadata"])
             members.setdefault(passage.group_id or "", []).append(passage)
         for passages in members.values():
             passages.sort(key=lambda passage: passage.chunk_id)
@@ -384,7 +287,7 @@ class ChunkStore:
         Each chunk carries its duplicate group and MinHash signature (see :mod:`index.dedup`).
         """
         nodes = [
-            _node(article, chunk, vector, sig)
+            chunk_node(article, chunk, vector, sig)
             for article, chunks, vectors, signatures in batch
             for chunk, vector, sig in zip(chunks, vectors, signatures, strict=True)
         ]
@@ -399,19 +302,9 @@ class ChunkStore:
             return
         ids, documents, metadatas, vectors = [], [], [], []
         for article, chunks, vector in batch:
-            metadata: dict[str, Any] = {
-                key: getattr(article, key) for key in ARTICLE_KEYS if getattr(article, key) is not None
-            }
-            if article.date is not None:
-                metadata["date"] = date_to_int(article.date)
-            metadata.update(
-                content_hash=article.content_hash,
-                n_chunks=len(chunks),
-                n_tokens=sum(chunk.n_tokens for chunk in chunks),
-            )
             ids.append(article.article_id)
             documents.append(article.text)
-            metadatas.append(metadata)
+            metadatas.append(article_metadata(article, chunks))
             vectors.append(list(vector))
         self._articles.upsert(ids=ids, documents=documents, metadatas=metadatas, embeddings=vectors)
         self._bump_revision()
@@ -435,95 +328,3 @@ class ChunkStore:
             self._chunks.delete(where={"article_id": {"$in": part}})
         if ids:
             self._bump_revision()
-
-
-def filters_to_where(filters: Filters | None) -> dict[str, Any] | None:
-    if filters is None:
-        return None
-    clauses: list[dict[str, Any]] = []
-    if filters.since:
-        clauses.append({"date": {"$gte": date_to_int(filters.since)}})
-    if filters.until:
-        clauses.append({"date": {"$lte": date_to_int(filters.until)}})
-    if filters.sources:
-        clauses.append({"source": {"$in": list(filters.sources)}})
-    if filters.article_ids:
-        clauses.append({"article_id": {"$in": list(filters.article_ids)}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def _node(article: Article, chunk: Chunk, vector: list[float], sig: Signature) -> TextNode:
-    metadata: dict[str, Any] = {
-        "article_id": article.article_id,
-        "chunk_index": chunk.index,
-        "start": chunk.start,
-        "end": chunk.end,
-        "n_tokens": chunk.n_tokens,
-        "group_id": chunk.group_id or chunk.chunk_id,
-        "minhash": sig.encode(),
-        "shingles": sig.count,
-    }
-    for key in ("title", "source", "dateline", "url", "path", "suspicious"):
-        value = getattr(article, key)
-        if value is not None:  # Chroma rejects None values
-            metadata[key] = value
-    if article.date is not None:
-        metadata["date"] = date_to_int(article.date)
-    return TextNode(
-        id_=chunk.chunk_id,
-        text=chunk.text,
-        embedding=list(vector),
-        metadata=metadata,
-        start_char_idx=chunk.start,
-        end_char_idx=chunk.end,
-        excluded_embed_metadata_keys=list(metadata),
-        excluded_llm_metadata_keys=[key for key in metadata if key in INTERNAL_KEYS or key == "article_id"],
-        relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=article.article_id)},
-    )
-
-
-def _clean(metadata: dict[str, Any], key: str) -> Any:
-    value = metadata.get(key)
-    return None if value in ("", None) else value
-
-
-def _passage(chunk_id: str, text: str, metadata: dict[str, Any], score: float = 0.0) -> Passage:
-    return Passage(
-        chunk_id=chunk_id,
-        article_id=metadata.get("article_id") or chunk_id.rsplit(":", 1)[0],
-        text=text,
-        start=int(metadata.get("start", 0)),
-        end=int(metadata.get("end", len(text))),
-        title=_clean(metadata, "title"),
-        date=_date(metadata),
-        source=_clean(metadata, "source"),
-        dateline=_clean(metadata, "dateline"),
-        url=_clean(metadata, "url"),
-        path=_clean(metadata, "path"),
-        group_id=_clean(metadata, "group_id"),
-        score=score,
-        suspicious=_clean(metadata, "suspicious"),
-    )
-
-
-def _date(metadata: dict[str, Any]) -> dt.date | None:
-    value = metadata.get("date")
-    return int_to_date(int(value)) if isinstance(value, int | float) and value else None
-
-
-def _article(article_id: str, metadata: dict[str, Any], text: str) -> Article:
-    return Article(
-        article_id=article_id,
-        text=text,
-        title=_clean(metadata, "title"),
-        date=_date(metadata),
-        dateline=_clean(metadata, "dateline"),
-        source=_clean(metadata, "source"),
-        url=_clean(metadata, "url"),
-        path=metadata.get("path") or "",
-        record=_clean(metadata, "record"),
-        content_hash=metadata.get("content_hash", ""),
-        suspicious=_clean(metadata, "suspicious"),
-    )

@@ -21,7 +21,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from index.store import StoreStats
+from index.store_records import StoreStats
 from rag.settings import Settings
 
 

@@ -10,6 +10,11 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
+from rag.components import Components
+from rag.errors import explain
+from rag.questions import QuestionError, clean_question
+from rag.settings import Settings, load_settings
+from rag.subcommands import Command, add_command
 from rag.types import Answer, Filters, Sentence, StreamEvent
 
 EMPTY_INDEX = (
@@ -58,17 +63,26 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+ASK_DESCRIPTION = (
+    "Answer a question from the indexed articles. Every sentence cites its source and "
+    "is printed only once it has been checked against that source; sentences the sources do not "
+    "back are marked, and disagreeing sources are reported. When the archive does not hold the "
+    "answer, the reply says so in plain words and names the closest articles."
+)
+CHAT_DESCRIPTION = (
+    "A conversation in the terminal. Follow-up questions may refer to earlier turns. "
+    "Commands: /new (new conversation), /sources (sources of the last answer), /quit."
+)
+ASK_COMMAND = Command(
+    "ask", "answer one question from the indexed articles, with citations", ASK_DESCRIPTION, ASK_EXIT_CODES
+)
+CHAT_COMMAND = Command(
+    "chat", "ask questions and follow-ups in a terminal conversation", CHAT_DESCRIPTION, CHAT_EXIT_CODES
+)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    ask = subparsers.add_parser(
-        "ask",
-        help="answer one question from the indexed articles, with citations",
-        description="Answer a question from the indexed articles. Every sentence cites its source and "
-        "is printed only once it has been checked against that source; sentences the sources do not "
-        "back are marked, and disagreeing sources are reported. When the archive does not hold the "
-        "answer, the reply says so in plain words and names the closest articles.",
-        epilog=ASK_EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    ask = add_command(subparsers, ASK_COMMAND, ask_command)
     ask.add_argument("question", help="the question, in quotes")
     ask.add_argument(
         "--json", action="store_true",
@@ -76,23 +90,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     ask.add_argument("--no-stream", action="store_true", help="print the answer when it is complete")
     _add_common(ask)
-    ask.set_defaults(func=ask_command)
 
-    chat = subparsers.add_parser(
-        "chat",
-        help="ask questions and follow-ups in a terminal conversation",
-        description="A conversation in the terminal. Follow-up questions may refer to earlier turns. "
-        "Commands: /new (new conversation), /sources (sources of the last answer), /quit.",
-        epilog=CHAT_EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    chat = add_command(subparsers, CHAT_COMMAND, chat_command)
     _add_common(chat)
-    chat.set_defaults(func=chat_command)
 
 
-def _settings(args: argparse.Namespace):
-    from rag.settings import load_settings
-
+def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(getattr(args, "profile", None)).with_overrides(**{"llm.backend": args.llm})
 
 
@@ -108,11 +111,8 @@ def _filters(args: argparse.Namespace) -> Filters | None:
     return Filters(since=args.since, until=args.until, sources=list(args.source))
 
 
-def _open(settings) -> tuple[object | None, str | None]:
+def _open(settings: Settings) -> tuple[Components | None, str | None]:
     """Components with an opened, non-empty store, or the message that says why not."""
-    from rag.components import Components
-    from rag.errors import explain
-
     components = Components(settings)
     try:
         if components.store.count_chunks() == 0:
@@ -123,7 +123,28 @@ def _open(settings) -> tuple[object | None, str | None]:
     return components, None
 
 
-def _store_location(settings) -> str:
+def _start(
+    args: argparse.Namespace, question: str | None = None
+) -> tuple[Settings, Filters | None, Components] | int:
+    """Settings, filters and an opened, non-empty index for a command, or its exit status
+    once the reason it cannot start is printed. ``question`` is checked before any model loads:
+    an empty question costs nothing."""
+    settings = _settings(args)
+    try:
+        filters = _filters(args)
+        if question is not None:
+            clean_question(question)
+    except (UsageError, QuestionError) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    components, problem = _open(settings)
+    if components is None:
+        print(problem, file=sys.stderr)
+        return EXIT_FAILED
+    return settings, filters, components
+
+
+def _store_location(settings: Settings) -> str:
     cfg = settings.store
     return str(settings.store_path) if cfg.mode == "embedded" else f"http://{cfg.host}:{cfg.port}"
 
@@ -294,20 +315,11 @@ def render_stream(
 
 
 def ask_command(args: argparse.Namespace) -> int:
-    from rag.questions import QuestionError, clean_question
-
-    settings = _settings(args)
-    try:
-        filters = _filters(args)
-        clean_question(args.question)  # before any model loads: an empty question costs nothing
-    except (UsageError, QuestionError) as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_USAGE
-    components, problem = _open(settings)
-    if problem:
-        print(problem, file=sys.stderr)
-        return EXIT_FAILED
-    from rag.engine import AnswerEngine
+    started = _start(args, args.question)
+    if isinstance(started, int):
+        return started
+    settings, filters, components = started
+    from rag.engine import AnswerEngine  # lazy: the answer engine takes 1 s to import
 
     engine = AnswerEngine(settings, components)
     try:
@@ -326,11 +338,9 @@ def ask_command(args: argparse.Namespace) -> int:
     return EXIT_REFUSED if answer.refused else EXIT_ANSWERED
 
 
-def explain_failure(exc: BaseException, settings) -> str:
+def explain_failure(exc: BaseException, settings: Settings) -> str:
     """The plain message for a failed turn (:mod:`rag.errors`); re-raises what it cannot explain,
     so an unknown fault still shows where it came from."""
-    from rag.errors import explain
-
     message = explain(exc, settings)
     if message is None:
         raise exc
@@ -338,8 +348,6 @@ def explain_failure(exc: BaseException, settings) -> str:
 
 
 def _is_question_error(exc: BaseException) -> bool:
-    from rag.questions import QuestionError
-
     return isinstance(exc, QuestionError)
 
 
@@ -348,17 +356,11 @@ CHAT_HELP = "Ask a question. /new starts over, /sources shows the last answer's 
 
 def chat_command(args: argparse.Namespace, *, input_fn=input, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    settings = _settings(args)
-    try:
-        filters = _filters(args)
-    except UsageError as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_USAGE
-    components, problem = _open(settings)
-    if problem:
-        print(problem, file=sys.stderr)
-        return EXIT_FAILED
-    from rag.chat import ChatService
+    started = _start(args)
+    if isinstance(started, int):
+        return started
+    settings, filters, components = started
+    from rag.chat import ChatService  # lazy: the answer engine takes 1 s to import
 
     service = ChatService(settings, components)
     conversation = service.new_conversation()

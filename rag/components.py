@@ -10,33 +10,35 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from rag.models.backends import build_llm
+from rag.models.llm import ChatModel
 from rag.settings import Settings
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
     from index.store import ChunkStore
-    from rag.models.llm import ChatModel
 
 
 class Components:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, check_store: bool = True) -> None:
         self.settings = settings
+        self.check_store = check_store
+        """False for ``rag index --rebuild``: the store may have been built with other settings,
+        and is about to be replaced."""
 
     @cached_property
     def embedding(self) -> BaseEmbedding:
-        from rag.models.embedding import build_embedding
+        from rag.models.embedding import build_embedding  # lazy: llama-index takes 0.9 s to import
 
         return build_embedding(self.settings)
 
     @cached_property
     def llm(self) -> ChatModel:
-        from rag.models.backends import build_llm
-
         return build_llm(self.settings)
 
     @cached_property
     def store(self) -> ChunkStore:
-        from index.store import ChunkStore
+        from index.store import ChunkStore  # lazy: chromadb and llama-index take 1.5 s to import
 
-        return ChunkStore.open(self.settings, self.embedding)
+        return ChunkStore.open(self.settings, self.embedding, check=self.check_store)

@@ -26,6 +26,10 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rag.models.checksums import ModelIntegrityError
+from rag.models.llm import LLMUnavailableError, ModelTimeoutError
+from rag.questions import QuestionError
+
 if TYPE_CHECKING:
     from rag.settings import Settings
 
@@ -40,6 +44,26 @@ class StoreFaultError(RuntimeError):
     """The index cannot be used right now; the message names the place and the fix."""
 
 
+class IndexMismatchError(RuntimeError):
+    """The store was built with other settings or another model than the current ones."""
+
+
+class StoreUnavailableError(RuntimeError):
+    """The configured Chroma server cannot be reached."""
+
+
+USER_FACING: tuple[type[BaseException], ...] = (
+    QuestionError,
+    LLMUnavailableError,
+    ModelTimeoutError,
+    ModelIntegrityError,
+    StoreUnavailableError,
+    IndexMismatchError,
+    StoreFaultError,
+)
+"""Failures whose message already speaks to the user."""
+
+
 def _chain(exc: BaseException) -> list[BaseException]:
     seen: list[BaseException] = []
     current: BaseException | None = exc
@@ -47,23 +71,6 @@ def _chain(exc: BaseException) -> list[BaseException]:
         seen.append(current)
         current = current.__cause__ or current.__context__
     return seen
-
-
-def _user_facing() -> tuple[type[BaseException], ...]:
-    from index.store import IndexMismatchError, StoreUnavailableError
-    from rag.models.checksums import ModelIntegrityError
-    from rag.models.llm import LLMUnavailableError, ModelTimeoutError
-    from rag.questions import QuestionError
-
-    return (
-        QuestionError,
-        LLMUnavailableError,
-        ModelTimeoutError,
-        ModelIntegrityError,
-        StoreUnavailableError,
-        IndexMismatchError,
-        StoreFaultError,
-    )
 
 
 def probe_folder(folder: Path) -> int | None:
@@ -112,7 +119,7 @@ def server_message(settings: Settings) -> str:
 
 
 def _is_connection_error(exc: BaseException) -> bool:
-    import httpx
+    import httpx  # lazy: 0.1 s, paid only when a failure is being explained
 
     if isinstance(exc, httpx.TransportError | ConnectionError):
         return True
@@ -131,7 +138,7 @@ def store_fault(exc: BaseException, settings: Settings) -> str | None:
             return full_message(folder)
         if isinstance(error, OSError) and error.errno in _READ_ONLY:
             return read_only_message(folder)
-    from chromadb.errors import ChromaError
+    from chromadb.errors import ChromaError  # lazy: importing chromadb costs 0.5 s at start-up
 
     if not any(isinstance(e, ChromaError | sqlite3.Error | OSError) for e in chain):
         return None
@@ -145,6 +152,6 @@ def store_fault(exc: BaseException, settings: Settings) -> str | None:
 
 def explain(exc: BaseException, settings: Settings) -> str | None:
     """A one-line message for ``exc`` that tells the user what to do, or None if it is unknown."""
-    if isinstance(exc, _user_facing()):
+    if isinstance(exc, USER_FACING):
         return str(exc)
     return store_fault(exc, settings)

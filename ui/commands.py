@@ -8,21 +8,30 @@ import re
 import sys
 from typing import Any
 
+from rich.console import Console
+from starlette.middleware import Middleware
+
+from index.commands import ProgressDisplay
+from rag.components import Components
+from rag.errors import IndexMismatchError, StoreUnavailableError
+from rag.settings import load_settings
+from rag.subcommands import Command, add_command
+
 AUTH_ENV = "RAG_SERVE_AUTH"
 QUEUE_CONCURRENCY = 4
 """Events served at once. Generation is serialised by the model itself, so more would only
 hold threads; uploads run one at a time on their own queue slot."""
 
 
+SERVE_DESCRIPTION = (
+    "Serve the chat UI: streamed answers with citations linked to their source cards, "
+    "filters, uploads. On first start an empty index is filled from the bundled corpus."
+)
+SERVE_COMMAND = Command("serve", "open the chat UI in the browser", SERVE_DESCRIPTION)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser(
-        "serve",
-        help="open the chat UI in the browser",
-        description=(
-            "Serve the chat UI: streamed answers with citations linked to their source cards, "
-            "filters, uploads. On first start an empty index is filled from the bundled corpus."
-        ),
-    )
+    parser = add_command(subparsers, SERVE_COMMAND, serve)
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
     )
@@ -45,7 +54,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="answer model backend (default: settings)",
     )
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
-    parser.set_defaults(func=serve)
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
@@ -116,8 +124,6 @@ class LoginPageGate:
 
 def app_options() -> dict[str, Any]:
     """FastAPI settings: no schema or docs pages (gradio's own API page sits behind the login)."""
-    from starlette.middleware import Middleware
-
     return {
         "openapi_url": None,
         "docs_url": None,
@@ -130,8 +136,7 @@ def ensure_index(settings: Any, components: Any, console: Any) -> None:
     """Index the bundled corpus when the store is empty, with progress in the terminal."""
     if components.store.stats().articles:
         return
-    from index.commands import ProgressDisplay
-    from index.pipeline import Indexer
+    from index.pipeline import Indexer  # lazy: chromadb and llama-index cost `rag --help` 1.5 s
 
     corpus = settings.corpus_dir
     console.print(f"The index is empty: indexing the articles in {corpus} (first start only)")
@@ -149,11 +154,6 @@ def ensure_index(settings: Any, components: Any, console: Any) -> None:
 
 def serve(args: argparse.Namespace) -> int:
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    from rich.console import Console
-
-    from rag.components import Components
-    from rag.settings import load_settings
-
     console = Console(stderr=True)
     try:
         auth = parse_logins(args.auth or os.environ.get(AUTH_ENV))
@@ -164,8 +164,6 @@ def serve(args: argparse.Namespace) -> int:
     if args.llm:
         settings = settings.with_overrides(**{"llm.backend": args.llm})
     components = Components(settings)
-    from index.store import IndexMismatchError, StoreUnavailableError
-
     try:
         ensure_index(settings, components, console)
     except (IndexMismatchError, StoreUnavailableError) as exc:
@@ -175,6 +173,8 @@ def serve(args: argparse.Namespace) -> int:
     # Gradio keeps uploads and its own scratch files in GRADIO_TEMP_DIR, read when it is imported;
     # under the data folder they stay with the archive instead of the shared /tmp.
     os.environ.setdefault("GRADIO_TEMP_DIR", str(settings.data_dir / "ui-files"))
+    # lazy: gradio reads GRADIO_TEMP_DIR and GRADIO_ANALYTICS_ENABLED when imported (set above),
+    # and it and the answer engine take seconds to import, which `rag --help` would pay
     from rag.chat import ChatService
     from ui.app import build_app, launch_options
 

@@ -14,19 +14,17 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from rag.settings import BUNDLED_CORPUS
+from tests.index.chroma_server import ChromaServer, free_port
 
 pytestmark = pytest.mark.integration
 
 RAG = Path(sys.executable).with_name("rag")
-CHROMA = Path(sys.executable).with_name("chroma")
 
 
 @pytest.fixture
@@ -135,35 +133,6 @@ def test_a_read_only_store_is_named_with_the_fix_and_status_still_works(
 # -- a Chroma server stopped and started again mid-chat ----------------------------------------
 
 
-class ChromaServer:
-    def __init__(self, folder: Path, port: int) -> None:
-        self.folder, self.port = folder, port
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        log = (self.folder.parent / "chroma.log").open("a")
-        self.process = subprocess.Popen(
-            [str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(self.port), "--path", str(self.folder)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            assert self.process.poll() is None, "chroma server exited"
-            assert time.monotonic() < deadline, "chroma server did not answer its heartbeat"
-            time.sleep(0.3)
-
-    def stop(self) -> None:
-        assert self.process is not None
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
 def test_a_chat_turn_fails_with_a_message_while_the_server_is_down_and_the_next_works(
     tmp_path: Path, model_cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -171,7 +140,6 @@ def test_a_chat_turn_fails_with_a_message_while_the_server_is_down_and_the_next_
     from rag.commands import chat_command
     from rag.components import Components
     from rag.settings import load_settings
-    from tests.index.test_server import free_port
 
     port = free_port()
     server = ChromaServer(tmp_path / "server", port)

@@ -2,55 +2,27 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from index.pipeline import Indexer
-from index.store import ChunkStore, StoreUnavailableError
+from index.store import ChunkStore
+from rag.errors import StoreUnavailableError
 from rag.settings import Settings
+from tests.index.chroma_server import ChromaServer, free_port
 
 pytestmark = pytest.mark.integration
-
-CHROMA = Path(sys.executable).with_name("chroma")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def chroma_server(tmp_path: Path):
-    port = free_port()
-    log = (tmp_path / "chroma.log").open("w")
-    process = subprocess.Popen(
-        [str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "server")],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server = ChromaServer(tmp_path / "server", free_port())
+    server.start()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None, (tmp_path / "chroma.log").read_text()
-            assert time.monotonic() < deadline, "chroma server did not answer its heartbeat"
-            time.sleep(0.3)
-        yield port
+        yield server.port
     finally:
-        process.kill()
-        process.wait(timeout=30)
-        log.close()
+        server.stop()
 
 
 def test_index_and_query_through_a_server(

@@ -11,7 +11,8 @@ import pytest
 from index.chunking import Chunker
 from index.loaders import load_paths
 from index.pipeline import Indexer
-from index.store import ChunkStore, IndexMismatchError
+from index.store import ChunkStore
+from rag.errors import IndexMismatchError
 from rag.settings import Settings
 from rag.types import Filters
 from tests.index.conftest import open_store

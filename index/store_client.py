@@ -1,0 +1,75 @@
+"""Connecting to Chroma, and the fingerprint that says what a store's chunks and vectors were made with.
+
+Vectors or chunks made under another fingerprint (embedding model, chunking settings,
+duplicate detection, schema version) cannot be mixed with new ones, so
+:meth:`index.store.ChunkStore.check_fingerprint` refuses such a store and names each difference.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+
+from index.dedup import DEDUP_FINGERPRINT
+from rag.errors import StoreUnavailableError
+from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+SCHEMA_VERSION = 1
+
+
+def _embedding_fingerprint(embedding: BaseEmbedding) -> dict[str, Any]:
+    found = getattr(embedding, "fingerprint", None)
+    if isinstance(found, dict):
+        return dict(found)
+    return {"model": embedding.model_name, "class": type(embedding).__name__}
+
+
+def build_fingerprint(settings: Settings, embedding: BaseEmbedding) -> dict[str, Any]:
+    """Everything a stored chunk or vector depends on."""
+    return {
+        "schema": SCHEMA_VERSION,
+        "embedding": _embedding_fingerprint(embedding),
+        "chunking": settings.chunking.model_dump(),
+        "dedup": DEDUP_FINGERPRINT,
+    }
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            out.update(_flatten(item, f"{prefix}{key}."))
+        return out
+    return {prefix.rstrip("."): value}
+
+
+def describe_mismatch(stored: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    old, new = _flatten(stored), _flatten(current)
+    return [
+        f"{key}: index has {old.get(key)!r}, settings give {new.get(key)!r}"
+        for key in sorted(set(old) | set(new))
+        if old.get(key) != new.get(key)
+    ]
+
+
+def make_client(settings: Settings) -> Any:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    cfg = settings.store
+    if cfg.mode == "embedded":
+        settings.store_path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.store_path), settings=chroma_settings)
+    try:
+        client = chromadb.HttpClient(host=cfg.host, port=cfg.port, settings=chroma_settings)
+        client.heartbeat()
+    except Exception as error:  # chromadb raises several types for a refused connection
+        raise StoreUnavailableError(
+            f"Cannot reach the Chroma server at {cfg.host}:{cfg.port} ({error.__class__.__name__}: {error}). "
+            f"Start one with `chroma run --host {cfg.host} --port {cfg.port} --path DIR`, or use the "
+            "on-disk store (RAG_STORE__MODE=embedded)."
+        ) from None
+    return client
