@@ -9,7 +9,7 @@ it everywhere; the other copies of a shared wire story keep their chunks and gro
 
 The list is built from metadata only (manifest and chunk metadata, never chunk texts) and
 cached per store revision, so typing in the search box costs one small revision read plus a
-pass over a list in memory. Measured with ``python -m index.catalog_bench --articles 3000
+pass over a list in memory. Measured with ``rag bench catalog --articles 3000
 --outlets 400`` (5,397 chunks, a busy two-core machine): the first listing after a change took
 1.4-2.8 s, most of it reading the chunk metadata for the wire-copy counts; every search,
 filter or page after that took 2-9 ms.

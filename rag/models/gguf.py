@@ -35,7 +35,7 @@ SMOL_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 
 FULL_HASH_BUDGET_S = 2.0
 """A load re-hashes the whole 1.1 GB file when that is cheap: measured 0.7-0.8 s on two cores
-with SHA extensions (``python -m rag.models.bench``). Where the last full hash took longer
+with SHA extensions (``rag bench models``). Where the last full hash took longer
 than this, loads check the sampled blocks recorded with the stamp instead (see below)."""
 
 SAMPLE_BLOCKS = 1024
