@@ -10,14 +10,13 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from rag.models.backends import build_llm
-from rag.models.llm import ChatModel
 from rag.settings import Settings
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
     from index.store import ChunkStore
+    from rag.models.llm import ChatModel
 
 
 class Components:
@@ -35,6 +34,8 @@ class Components:
 
     @cached_property
     def llm(self) -> ChatModel:
+        from rag.models.backends import build_llm  # lazy: numpy and the backends cost `rag --help` 0.2 s
+
         return build_llm(self.settings)
 
     @cached_property
