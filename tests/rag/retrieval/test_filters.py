@@ -44,3 +44,17 @@ def test_no_filters_means_no_mask() -> None:
     index = KeywordIndex.build("r1", PASSAGES)
     assert index.mask(None) is None and index.mask(Filters()) is None
     assert index.stored_sources == {"AFP", "The National", "afp"}
+
+
+def test_the_store_gets_the_same_restrictions_as_a_chroma_where_clause() -> None:
+    assert Filters().chroma_where() is None
+    assert Filters(sources=["AFP"]).chroma_where() == {"source": {"$in": ["AFP"]}}
+    assert Filters(
+        since=dt.date(2017, 1, 16), until=dt.date(2017, 12, 31), article_ids=["b"]
+    ).chroma_where() == {
+        "$and": [
+            {"date": {"$gte": 20170116}},
+            {"date": {"$lte": 20171231}},
+            {"article_id": {"$in": ["b"]}},
+        ]
+    }
