@@ -194,6 +194,8 @@ class Results:
     """Name -> samples (seconds), charted sorted, one line each."""
     notes: list[str] = field(default_factory=list)
     machine: str = field(default_factory=machine_line)
+    ok: bool = True
+    """False when the run found a fault (the load check: a failed turn); the command then exits 1."""
 
 
 def _number(value: float) -> str:

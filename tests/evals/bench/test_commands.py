@@ -109,9 +109,10 @@ def test_all_runs_every_benchmark_with_its_defaults_into_one_folder(
 
     monkeypatch.setattr(commands, "benchmark_module", fake)
     assert main(["--profile", "test", "bench", "all", "--out", str(tmp_path)]) == 0
-    assert list(seen) == ["answers", "models", "retrieval", "ingest", "catalog"]
+    assert list(seen) == ["answers", "models", "retrieval", "ingest", "load", "catalog"]
     assert seen["answers"].questions == 20 and seen["answers"].profile == "test"
     assert seen["ingest"].articles == 2000 and seen["catalog"].articles == 3000
+    assert seen["load"].sessions == 8 and seen["load"].llm == "local"
     for name in seen:
         assert "| n | 1 s | 2 s (before) | 0.5x |" in (tmp_path / f"{name}.md").read_text(encoding="utf-8")
         assert json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))["raw"] == {"name": name}

@@ -18,7 +18,7 @@ def test_percentile_interpolates_like_numpy_and_the_load_check_did() -> None:
     values = [0.8, 0.1, 0.4, 2.5, 1.0, 0.3, 0.9]
     for q in (5, 50, 95):
         assert percentile(values, q) == pytest.approx(float(np.percentile(values, q)))
-        # ui/loadtest.py's former definition
+        # the load check's former definition
         assert percentile(values, q) == pytest.approx(
             statistics.quantiles(values, n=100, method="inclusive")[q - 1]
         )

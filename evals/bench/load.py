@@ -1,6 +1,6 @@
 """Load check of the chat server: N concurrent logins asking questions for a fixed time, on loopback.
 
-    python -m ui.loadtest [--sessions 8] [--seconds 120] [--llm local] [--out DIR]
+    rag bench load [--sessions 8] [--seconds 120] [--llm local] [--out DIR]
 
 Starts its own ``rag serve`` on 127.0.0.1 (a free port, a temporary data folder with the bundled
 corpus, one login per session), then each session asks through the documented ``/ask`` HTTP
@@ -15,13 +15,14 @@ colleagues sharing one server:
 * mixed histories: afterwards the conversation store is read back, and every conversation must
   hold exactly the questions its session asked, in order, under its own login.
 
-Bounded in count and time and aimed only at 127.0.0.1. Prints a table and writes ``load.json``.
+Bounded in count and time and aimed only at 127.0.0.1. Prints the figures and writes
+``load.md``, ``load.json`` (with the raw report) and ``load.png`` (time per turn); exits 1 when a
+turn failed or a history was mixed.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import socket
 import subprocess
@@ -32,7 +33,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evals.bench.common import percentile
+from evals.bench.common import Figure, Results, percentile
 
 QUESTIONS = [
     ("How many people were killed in the fighting in Deir al-Zor?", "And how many of them were civilians?"),
@@ -110,27 +111,12 @@ def mixed_histories(data_dir: Path, sessions: list[Session]) -> list[str]:
     return problems
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m ui.loadtest",
-        description="Concurrent logins asking questions of a rag serve started on 127.0.0.1; reports "
-        "failures, time per turn (p50/p95), the server's peak memory and any mixed conversation history.",
-    )
-    parser.add_argument("--sessions", type=int, default=8, help="concurrent logins (default 8)")
-    parser.add_argument("--seconds", type=float, default=120.0, help="how long new turns start (default 120)")
-    parser.add_argument(
-        "--llm", default="local", help="answer model: local (default) or small (plumbing only)"
-    )
-    parser.add_argument(
-        "--out", type=Path, default=None, help="folder for load.json (default: a temp folder)"
-    )
-    args = parser.parse_args(argv)
+def run(args: argparse.Namespace) -> Results:
     if not 1 <= args.sessions <= 32 or not 1 <= args.seconds <= 1800:
-        parser.error("--sessions must be 1-32 and --seconds 1-1800 (the check stays bounded)")
-
+        raise SystemExit(
+            "rag bench load: --sessions must be 1-32 and --seconds 1-1800 (the check stays bounded)"
+        )
     work = Path(tempfile.mkdtemp(prefix="rag-load-"))
-    out = args.out or work
-    out.mkdir(parents=True, exist_ok=True)
     sessions = [Session(f"reader{i}", f"pass-{i}-{os.getpid()}") for i in range(args.sessions)]
     port = free_port()
     env = {**os.environ, "RAG_DATA_DIR": str(work / "data")}
@@ -140,22 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     server = subprocess.Popen([*command, "--llm", args.llm], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        import httpx
-
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if server.poll() is not None:
-                print(f"rag serve exited with {server.returncode}; see {work / 'serve.log'}", file=sys.stderr)
-                return 1
-            try:
-                if httpx.get(url, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                print(f"rag serve did not start in {START_TIMEOUT_S} s", file=sys.stderr)
-                return 1
-            time.sleep(1)
+        _wait_until_up(server, url, work)
         print(f"server up on {url}; {args.sessions} sessions for {args.seconds:.0f} s", file=sys.stderr)
         rss_at_start = rss_bytes(server.pid, "VmRSS")
         started = time.monotonic()
@@ -195,15 +166,38 @@ def main(argv: list[str] | None = None) -> int:
         "mixed_histories": mixed,
         "conversations": sum(len(s.asked) for s in sessions),
     }
-    (out / "load.json").write_text(json.dumps(report, indent=2))
-    print(
-        f"| sessions | wall s | turns | failures | turn p50 s | turn p95 s | peak RSS GB | mixed |\n|---|---|---|---|---|---|---|---|\n"
-        f"| {args.sessions} | {report['seconds']} | {report['turns']} | {report['failures']} | "
-        f"{report['turn_p50_s']} | {report['turn_p95_s']} | {report['peak_rss_gb']} | {len(mixed)} |"
+    figures = [
+        Figure("sessions", args.sessions),
+        Figure("turns answered", len(times)),
+        Figure("failed turns", len(failures)),
+        Figure("conversations with a mixed history", len(mixed)),
+        Figure("turn p50", report["turn_p50_s"], "s"),
+        Figure("turn p95", report["turn_p95_s"], "s", report["turn_p50_s"], "p50"),
+        Figure("server peak memory", report["peak_rss_gb"], "GB", report["rss_at_start_gb"], "at start"),
+        Figure(
+            "server memory at the end", report["rss_at_end_gb"], "GB", report["rss_at_start_gb"], "at start"
+        ),
+    ]
+    title = f"Chat server under load: {args.sessions} logins for {args.seconds:.0f} s, model {args.llm}"
+    notes = [f"failed: {f}" for f in failures[:5]] + [f"mixed: {m}" for m in mixed[:5]]
+    return Results(
+        "load", title, figures, report, series={"turn": times}, notes=notes, ok=not failures and not mixed
     )
-    print(f"written: {out / 'load.json'}")
-    return 0 if not failures and not mixed else 1
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def _wait_until_up(server: subprocess.Popen, url: str, work: Path) -> None:
+    # httpx is imported here: only this benchmark talks HTTP, and rag --help should not pay for it.
+    import httpx
+
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        if server.poll() is not None:
+            raise SystemExit(f"rag serve exited with {server.returncode}; see {work / 'serve.log'}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"rag serve did not start in {START_TIMEOUT_S} s; see {work / 'serve.log'}")
+        time.sleep(1)
