@@ -34,8 +34,8 @@ from evals.metrics.refusal import RefusalOutcome
 from evals.metrics.retrieval import RetrievalScore
 from rag.components import Components
 from rag.settings import BUNDLED_CORPUS, Settings
-from rag.support import SupportScorer
 from rag.types import Answer
+from rag.verifier.scorer import SupportScorer
 
 RETRIEVAL_K = 4
 """Sources counted by hit@k/recall@k/MRR: the engine's source limit (the baseline shows 3)."""

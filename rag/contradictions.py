@@ -5,7 +5,7 @@ The support score weighs how much of a sentence the passage backs, so one wrong 
 many backed words can still pass: issue 9 saw "the talks begin on January 25" pass against a
 passage that says "beginning on January 23" (the 25 appeared elsewhere in the passages). A
 contradiction is a stronger finding than a missing fact, so it is a veto, applied after the
-score (:meth:`rag.support.SupportScorer.score`): the passage states the same kind of fact with
+score (:meth:`rag.verifier.scorer.SupportScorer.score`): the passage states the same kind of fact with
 another value, and nowhere states the sentence's value.
 
 * dates: the sentence names a day of a month ("January 25", "25 Jan") that the passages do not

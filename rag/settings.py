@@ -96,7 +96,7 @@ class AnswerSettings(BaseModel):
     judge: bool = False
     """Ask the model whether each sentence is supported (p(Yes)) on top of the deterministic checks;
     with the shipped veto rule a sentence then needs both. Off by default because it doubles the
-    answer time: ``python -m rag.bench_answers --questions 20 --judge on`` gave p50 15.8 s / p95
+    answer time: ``rag bench answers --questions 20 --judge on`` gave p50 15.8 s / p95
     30.2 s against 8.4 / 10.3 s without it, with 3 of 20 answers refused against 1."""
     refuse_below_dense: float = 0.40
     """Skip generation when the best dense similarity is below this and fewer than

@@ -1,9 +1,9 @@
 """Citation quality as defined by ALCE (Gao et al., 2023, "Enabling Large Language Models to Generate
-Text with Citations"), with :class:`rag.support.SupportScorer` in place of ALCE's NLI model.
+Text with Citations"), with :class:`rag.verifier.scorer.SupportScorer` in place of ALCE's NLI model.
 
 * Citation recall: a sentence that states a fact is recalled when it has at least one citation and
   the concatenation of its cited passages supports it. Sentences that state nothing checkable
-  (``rag.support.needs_support`` is False, e.g. "The sources differ.") are left out.
+  (``rag.verifier.facts.needs_support`` is False, e.g. "The sources differ.") are left out.
 * Citation precision: a citation is precise unless it is irrelevant, i.e. its passage alone does
   not support the sentence *and* the remaining citations still do without it. As in ALCE, when the
   cited passages jointly fail to support a sentence, none of its citations count as precise (a
@@ -21,8 +21,10 @@ from pydantic import BaseModel, Field
 
 from evals.metrics.markers import citations_in, leading_markers, strip_citations
 from rag.evidence import source_document
-from rag.support import SupportResult, needs_support, split_sentences
+from rag.text.sentences import claim_sentences as split_sentences
 from rag.types import Answer, Sentence, Source
+from rag.verifier.facts import needs_support
+from rag.verifier.scorer import SupportResult
 
 
 class Scorer(Protocol):

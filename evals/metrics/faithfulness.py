@@ -2,7 +2,7 @@
 
 Unlike citation recall, a claim counts as faithful when *any* retrieved passage backs it, whatever
 it cites: this separates "made it up" from "cited the wrong source". Claims are the answer's
-sentences (``rag.support.split_claims``) that state a fact (``rag.support.needs_support``).
+sentences (``rag.verifier.tokens.split_claims``) that state a fact (``rag.verifier.facts.needs_support``).
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from pydantic import BaseModel, Field
 
 from evals.metrics.citations import Scorer, source_document
 from evals.metrics.markers import strip_citations
-from rag.support import needs_support, split_claims
 from rag.types import Source
+from rag.verifier.facts import needs_support
+from rag.verifier.tokens import split_claims
 
 
 class ClaimSupport(BaseModel):

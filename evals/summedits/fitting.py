@@ -16,7 +16,9 @@ from evals.summedits.data import SummEditsItem, load_summedits, select_split, st
 from evals.summedits.judge_cache import judge_llm
 from evals.summedits.metrics import balanced_accuracy, best_threshold
 from evals.summedits.scoring import ItemScore, Progress, score_items
-from rag.support import FEATURES, JUDGE_FEATURE, SupportConfig, SupportScorer, combine, logit
+from rag.verifier.combination import FEATURES, JUDGE_FEATURE, combine, logit
+from rag.verifier.config import SupportConfig
+from rag.verifier.scorer import SupportScorer
 
 if TYPE_CHECKING:
     from rag.components import Components

@@ -21,7 +21,8 @@ from evals.summedits.judge_cache import judge_llm
 from evals.summedits.metrics import ScorerMetrics, scorer_metrics
 from evals.summedits.report import SummEditsReport
 from evals.summedits.scoring import ItemScore, Progress, score_items
-from rag.support import SupportConfig, SupportScorer
+from rag.verifier.config import SupportConfig
+from rag.verifier.scorer import SupportScorer
 
 if TYPE_CHECKING:
     from rag.components import Components

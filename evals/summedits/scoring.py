@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from evals.summedits.data import SummEditsItem, order_by_document
-from rag.support import SupportScorer
+from rag.verifier.scorer import SupportScorer
 
 
 @dataclass
