@@ -126,7 +126,10 @@ def run(args: argparse.Namespace) -> Results:
     server = subprocess.Popen([*command, "--llm", args.llm], env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(server, url, work)
+        try:
+            wait_until_serving(url, server, work / "serve.log")
+        except RuntimeError as error:
+            raise SystemExit(f"rag bench load: {error}") from None
         print(f"server up on {url}; {args.sessions} sessions for {args.seconds:.0f} s", file=sys.stderr)
         rss_at_start = rss_bytes(server.pid, "VmRSS")
         started = time.monotonic()
@@ -185,19 +188,21 @@ def run(args: argparse.Namespace) -> Results:
     )
 
 
-def _wait_until_up(server: subprocess.Popen, url: str, work: Path) -> None:
+def wait_until_serving(
+    url: str, server: subprocess.Popen, log: Path, timeout_s: float = START_TIMEOUT_S
+) -> None:
+    """Return once ``url`` answers 200; RuntimeError with the end of the server's log if it exits or stalls."""
     # httpx is imported here: only this benchmark talks HTTP, and rag --help should not pay for it.
     import httpx
 
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"rag serve exited with {server.returncode}; see {work / 'serve.log'}")
+            raise RuntimeError(f"rag serve exited with {server.returncode}:\n{log.read_text()[-4000:]}")
         try:
             if httpx.get(url, timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
-        if time.monotonic() > deadline:
-            raise SystemExit(f"rag serve did not start in {START_TIMEOUT_S} s; see {work / 'serve.log'}")
         time.sleep(1)
+    raise RuntimeError(f"rag serve did not answer within {timeout_s:.0f} s:\n{log.read_text()[-4000:]}")

@@ -4,16 +4,15 @@ headless Debian Chromium driven by Playwright, shared by the browser tests."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
+
+from evals.bench.load import free_port, wait_until_serving
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("RAG_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -59,27 +58,7 @@ class Server:
         """Stop the server and start it again on the same port and data folder."""
         self.stop()
         self.process = _start(self.command, self.env, self.log)
-        _wait_until_up(self.url, self.process, self.log)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"rag serve exited with {process.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"rag serve did not answer within {START_TIMEOUT_S} s:\n{log.read_text()[-4000:]}")
+        wait_until_serving(self.url, self.process, self.log, START_TIMEOUT_S)
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +87,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, model_cache_dir: Path) -> I
     url = f"http://127.0.0.1:{port}"
     server = Server(url, USER, PASSWORD, data_dir, log, process, command, env)
     try:
-        _wait_until_up(url, process, log)
+        wait_until_serving(url, process, log, START_TIMEOUT_S)
         yield server
     finally:
         server.stop()
