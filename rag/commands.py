@@ -13,6 +13,7 @@ from rag.questions import QuestionError, clean_question
 from rag.settings import Settings, load_settings
 from rag.subcommands import Command, add_command
 from rag.terminal import format_sources, render_stream
+from rag.text.dates import TypedDateError, check_order, typed_day
 from rag.types import Answer, Filters
 
 EMPTY_INDEX = (
@@ -39,13 +40,11 @@ CHAT_EXIT_CODES = f"""exit codes:
   {EXIT_USAGE}  usage error, e.g. a malformed date or --since after --until"""
 
 
-def _date(value: str) -> dt.date:
+def _date(value: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2017-01-16"
-        ) from None
+        return typed_day(value, "The")
+    except TypedDateError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -102,8 +101,10 @@ class UsageError(ValueError):
 
 
 def _filters(args: argparse.Namespace) -> Filters | None:
-    if args.since and args.until and args.since > args.until:
-        raise UsageError(f"--since {args.since} is after --until {args.until}; swap them")
+    try:
+        check_order(args.since, args.until, ("--since", "--until"))
+    except TypedDateError as error:
+        raise UsageError(str(error)) from None
     if not (args.since or args.until or args.source):
         return None
     return Filters(since=args.since, until=args.until, sources=list(args.source))

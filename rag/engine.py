@@ -30,17 +30,19 @@ from rag import date_conflicts, prompts, refusals
 from rag.citations import CitationStreamFilter, DraftSentence, parse_answer, render
 from rag.evidence import flagged_last, passage_range, source_document
 from rag.questions import clean_question
+from rag.retrieval import HybridRetriever
 from rag.settings import Settings
 from rag.types import Answer, Filters, Sentence, StreamEvent, Timings
 from rag.verifier.checked_stream import MemoScorer, SentenceChecker, has_words
+from rag.verifier.config import SupportConfig
+from rag.verifier.facts import needs_support
+from rag.verifier.scorer import SupportScorer
 from rag.verifier.verify import Scorer, locate, verify
 
 if TYPE_CHECKING:
     from rag.components import Components
     from rag.models.llm import ChatModel, Usage
-    from rag.retrieval import HybridRetriever, RetrievalResult
-    from rag.verifier.config import SupportConfig
-    from rag.verifier.scorer import SupportScorer
+    from rag.retrieval import RetrievalResult
 
 REFUSAL_TEXT = "The archive does not hold the answer to this question."
 
@@ -74,8 +76,6 @@ class AnswerEngine:
     @property
     def retriever(self) -> HybridRetriever:
         if self._retriever is None:
-            from rag.retrieval import HybridRetriever
-
             self._retriever = HybridRetriever(self.settings, self.components.store, self.components.embedding)
         return self._retriever
 
@@ -180,8 +180,6 @@ class AnswerEngine:
         With the judge on, the judge is the model that is writing, so the sentences are
         checked right after the reply ends instead of while it is written.
         """
-        from rag.verifier.facts import needs_support
-
         evidence = {source.number: source_document(source) for source in result.sources}
         shown = {source.number: passage_range(source) for source in result.sources}
         checker = SentenceChecker(len(result.sources), evidence, scorer, needs_support, shown)
@@ -308,8 +306,6 @@ class AnswerEngine:
             return refuse(refusals.no_sentence(sources), f"The model's reply held no sentence: {raw}")
         scorer = scorer or self._scorer()
         evidence = {source.number: source_document(source) for source in sources}
-        from rag.verifier.facts import needs_support
-
         shown = {source.number: passage_range(source) for source in sources}
         checked = verify(drafts, evidence, scorer, needs_support, shown)
         if checked.checked == 0:
@@ -354,9 +350,6 @@ class AnswerEngine:
 
     def _scorer(self) -> SupportScorer:
         """A scorer per answer: it caches the last analysed passages, which threads must not share."""
-        from rag.verifier.config import SupportConfig
-        from rag.verifier.scorer import SupportScorer
-
         if self._support_config is None:
             self._support_config = SupportConfig.load()
         return SupportScorer(self.llm if self.settings.answer.judge else None, self._support_config)

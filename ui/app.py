@@ -23,6 +23,7 @@ import gradio as gr  # noqa: E402
 
 from index.readers import SUPPORTED_SUFFIXES  # noqa: E402
 from rag.settings import BUNDLED_CORPUS, Settings  # noqa: E402
+from rag.text.dates import typed_range  # noqa: E402
 from rag.types import Filters  # noqa: E402
 from ui import render, render_index  # noqa: E402
 from ui.archive import build_archive_tab, click_to_index  # noqa: E402
@@ -39,7 +40,6 @@ EXAMPLE_QUESTIONS = [
     "When do the Astana peace talks begin, and who organised them?",
     "Who will head the rebel delegation to the Astana talks?",
 ]
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def launch_options() -> dict[str, Any]:
@@ -47,32 +47,11 @@ def launch_options() -> dict[str, Any]:
     return {"css": CSS, "head": HEAD}
 
 
-class FilterError(ValueError):
-    """A filter value the user must correct; the message says how."""
-
-
-def parse_date(value: str | None, label: str):
-    import datetime as dt
-
-    text = (value or "").strip()
-    if not text:
-        return None
-    if not DATE.match(text):
-        raise FilterError(f"{label} date '{text}' is not in the form YYYY-MM-DD (e.g. 2017-01-17).")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise FilterError(f"{label} date '{text}' is not a real date ({exc}); use YYYY-MM-DD.") from None
-
-
 def parse_filters(
     since: str | None, until: str | None, sources: Sequence[str] | str | None
 ) -> Filters | None:
-    """Filters from the form, or None when nothing restricts retrieval."""
-    start = parse_date(since, "Since")
-    end = parse_date(until, "Until")
-    if start and end and start > end:
-        raise FilterError(f"Since date {start} is after until date {end}: swap them or clear one.")
+    """Filters from the form, or None when nothing restricts retrieval; TypedDateError says what to fix."""
+    start, end = typed_range(since, until)
     chosen = [sources] if isinstance(sources, str) else list(sources or [])
     chosen = [s for s in chosen if s]
     if not (start or end or chosen):

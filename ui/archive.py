@@ -23,11 +23,11 @@ import gradio as gr
 
 from index.catalog import Catalog, CatalogQuery
 from index.intake import take_uploads
+from rag.text.dates import TypedDateError
 from ui import render
 from ui.archive_render import (
     HEADERS,
     PAGE_SIZE,
-    DateError,
     make_query,
     page_info,
     progress_text,
@@ -78,7 +78,7 @@ class ArchiveTab:
         """Outputs: table, info line, ids of the rows shown, offset."""
         try:
             query = make_query(text, outlet, since, until, offset)
-        except DateError as error:
+        except TypedDateError as error:
             return gr.skip(), f'<p class="archive-error">⚠ {render.escape(error)}</p>', gr.skip(), gr.skip()
         page = self.catalog.search(query)
         return table_frame(page.entries), page_info(page), [e.article_id for e in page.entries], page.offset

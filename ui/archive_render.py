@@ -6,7 +6,6 @@ the progress words. Article text is untrusted and is escaped by :mod:`ui.render`
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from index.catalog import CatalogEntry, CatalogPage, CatalogQuery
+from rag.text.dates import typed_range
 from ui import render
 
 if TYPE_CHECKING:
@@ -29,26 +29,8 @@ ARTICLE_STYLE = (
 )
 
 
-class DateError(ValueError):
-    """A date the user must correct; the message says how."""
-
-
-def parse_day(value: str | None, label: str) -> dt.date | None:
-    text = (value or "").strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise DateError(
-            f"{label} date '{text}' is not a date in the form YYYY-MM-DD (e.g. 2017-01-17)."
-        ) from None
-
-
 def make_query(text: str, outlet: str, since: str, until: str, offset: int) -> CatalogQuery:
-    start, end = parse_day(since, "From"), parse_day(until, "To")
-    if start and end and start > end:
-        raise DateError(f"From date {start} is after To date {end}: swap them or clear one.")
+    start, end = typed_range(since, until, ("From", "To"))
     return CatalogQuery(
         text=text or "", outlet=outlet or "", since=start, until=end, offset=max(0, offset), limit=PAGE_SIZE
     )

@@ -104,3 +104,44 @@ def _build_date(match: re.Match[str]) -> dt.date | None:
         return dt.date(year, month, int(parts["day"]))
     except ValueError:
         return None
+
+
+class TypedDateError(ValueError):
+    """A date or date range typed by a reader (a filter, a command-line option) that cannot be
+    used; the message says what to fix."""
+
+
+_TYPED_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def typed_day(value: str | None, label: str) -> dt.date | None:
+    """A date a reader typed, in the one form filters take (YYYY-MM-DD); None when left empty.
+
+    Stricter than ``date.fromisoformat``, which also takes "20170117" and "2017-W03-2": a reader
+    who typed those most likely meant something else."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not _TYPED_DAY.fullmatch(text):
+        raise TypedDateError(f"{label} date '{text}' is not in the form YYYY-MM-DD (e.g. 2017-01-17).")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise TypedDateError(f"{label} date '{text}' is not a real date ({exc}); use YYYY-MM-DD.") from None
+
+
+def typed_range(
+    since: str | None, until: str | None, labels: tuple[str, str] = ("Since", "Until")
+) -> tuple[dt.date | None, dt.date | None]:
+    """The two ends of a typed date range (either may be empty), refused when they are reversed."""
+    start, end = typed_day(since, labels[0]), typed_day(until, labels[1])
+    check_order(start, end, labels)
+    return start, end
+
+
+def check_order(start: dt.date | None, end: dt.date | None, labels: tuple[str, str]) -> None:
+    """TypedDateError when a range's start is after its end."""
+    if start and end and start > end:
+        raise TypedDateError(
+            f"{labels[0]} date {start} is after {labels[1].lower()} date {end}: swap them or clear one."
+        )

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from ui.app import FilterError, copy_uploads, parse_filters
+from rag.text.dates import TypedDateError
+from ui.app import copy_uploads, parse_filters
 
 pytestmark = pytest.mark.unit
 
@@ -33,7 +34,7 @@ def test_filters_carry_dates_and_sources():
     ],
 )
 def test_bad_dates_get_a_message_that_says_what_to_fix(since, until, message):
-    with pytest.raises(FilterError) as caught:
+    with pytest.raises(TypedDateError) as caught:
         parse_filters(since, until, [])
     assert message in str(caught.value)
 

@@ -6,7 +6,17 @@ import datetime as dt
 
 import pytest
 
-from rag.text.dates import MONTH_ALTERNATION, MONTHS, month_day_name, month_days, parse_date
+from rag.text.dates import (
+    MONTH_ALTERNATION,
+    MONTHS,
+    TypedDateError,
+    check_order,
+    month_day_name,
+    month_days,
+    parse_date,
+    typed_day,
+    typed_range,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -47,3 +57,20 @@ def test_parse_date_forms() -> None:
 )
 def test_more_date_forms(value: str, date: dt.date | None) -> None:
     assert parse_date(value) == date
+
+
+def test_a_typed_day_takes_only_the_form_the_filters_show() -> None:
+    assert typed_day("  2017-01-17 ", "Since") == dt.date(2017, 1, 17)
+    assert typed_day("", "Since") is None and typed_day(None, "Since") is None
+    for typed in ("20170117", "2017-W03-2", "17/01/2017"):  # fromisoformat takes the first two
+        with pytest.raises(TypedDateError, match=f"Since date '{typed}' is not in the form YYYY-MM-DD"):
+            typed_day(typed, "Since")
+    with pytest.raises(TypedDateError, match="Until date '2017-02-30' is not a real date"):
+        typed_day("2017-02-30", "Until")
+
+
+def test_a_reversed_range_is_refused_with_both_ends_named() -> None:
+    assert typed_range("2017-01-01", "") == (dt.date(2017, 1, 1), None)
+    with pytest.raises(TypedDateError, match="From date 2017-02-01 is after to date 2017-01-01: swap them"):
+        typed_range("2017-02-01", "2017-01-01", ("From", "To"))
+    check_order(dt.date(2017, 1, 1), dt.date(2017, 1, 1), ("Since", "Until"))  # one day is a range
