@@ -17,19 +17,15 @@ from collections.abc import Sequence
 from pydantic import BaseModel, Field
 
 from evals.metrics.markers import strip_citations
+from rag.text.numbers import NUMBER_WORDS
 
 Fact = str | list[str]
 """One expected fact: a string, or a list of alternatives any one of which counts."""
 
 
-NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "hundred": 100, "dozen": 12,
-}  # fmt: skip
-_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b")
+ANSWER_KEY_NUMBER_WORDS = {**NUMBER_WORDS, "hundred": 100, "dozen": 12}
+"""The toolkit's number words, plus the two an answer key may write a count in ("a dozen")."""
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(ANSWER_KEY_NUMBER_WORDS) + r")\b")
 _GROUPED_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+(?![\d])")
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[a-z])|(?<=[a-z])(?=\d)")
 _NON_WORD = re.compile(r"(?:(?<!\d)\.|\.(?!\d)|[^a-z0-9.])+")
@@ -47,7 +43,7 @@ def normalize(text: str) -> str:
     text = re.sub(r"'s\b", "", text.lower().replace("’", "'"))
     # Digit grouping goes before anything else splits numbers apart ("1,200,000" -> "1200000").
     text = _GROUPED_NUMBER.sub(lambda m: re.sub(r"\D", "", m.group(0)), text)
-    text = _NUMBER_WORD.sub(lambda m: str(NUMBER_WORDS[m.group(1)]), text)
+    text = _NUMBER_WORD.sub(lambda m: str(ANSWER_KEY_NUMBER_WORDS[m.group(1)]), text)
     text = _DIGIT_LETTER.sub(" ", text)  # "185km" -> "185 km", "10th" -> "10 th"
     text = _NON_WORD.sub(" ", text)  # hyphens, quotes, commas; a decimal point between digits stays
     return f" {' '.join(text.split())} "

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
+from rag.text.sentences import FIRST_SENTENCE_END
+
 _REFUSAL_PATTERNS = re.compile(
     r"\b(?:i (?:do not|don't|cannot|can't) (?:know|answer|find|say|determine)|"
     r"(?:does|do) not (?:hold|contain|provide|include|mention|say|state|specify|give)|"
@@ -33,7 +35,7 @@ def looks_like_refusal(text: str) -> bool:
     stripped = text.strip()
     if not stripped:
         return True
-    head = " ".join(re.split(r"(?<=[.!?])\s+", stripped)[:2])
+    head = " ".join(FIRST_SENTENCE_END.split(stripped)[:2])
     return bool(_REFUSAL_PATTERNS.search(head))
 
 
