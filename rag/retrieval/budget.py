@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.fencing import fence
+from rag.text.sentences import CUT_SENTENCE_END
 from rag.tokens import count_tokens
 from rag.types import Source
 
 SEPARATOR = "\n\n"
 
-_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s|$)|\n")
 _WORD_END = re.compile(r"\S(?=\s|$)")
 
 
@@ -84,7 +84,7 @@ def trim_source(source: Source, before: Sequence[Source], context_tokens: int) -
         candidate = _cut(source, cut)
         return count_tokens(format_context([*before, candidate])) <= context_tokens
 
-    for pattern in (_SENTENCE_END, _WORD_END):
+    for pattern in (CUT_SENTENCE_END, _WORD_END):
         cuts = [match.end() for match in pattern.finditer(text) if text[: match.end()].strip()]
         best = _last_true(cuts, fits)
         if best is not None:

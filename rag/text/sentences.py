@@ -11,7 +11,8 @@ measured with it, so they are kept apart rather than merged:
 * :func:`rough_sentences` — a quick split where a wrong cut costs little (figures and dates
   compared sentence by sentence);
 * :data:`FIRST_SENTENCE_END` — the model's short replies (did it decline? its last answers);
-* :data:`LEAD_SENTENCE_END` — an article's lead sentence, made into a headline.
+* :data:`LEAD_SENTENCE_END` — an article's lead sentence, made into a headline;
+* :data:`CUT_SENTENCE_END` — where a passage cut short to fit the prompt may end.
 """
 
 from __future__ import annotations
@@ -260,3 +261,7 @@ FIRST_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 LEAD_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“A-Z])")
 """The end of an article's lead sentence, for a headline made from it: the next sentence must open
 with a capital or a quote, so "Jan. 17" or "the U.S. and" does not cut the headline short."""
+
+CUT_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s|$)|\n")
+"""The end of a sentence (its closing quote or bracket included) or of a line: where a passage
+too long for the prompt's budget is cut, so the model never reads half a sentence."""
