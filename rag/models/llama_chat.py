@@ -32,9 +32,8 @@ from rag.models.llm import (
 )
 from rag.settings import Settings
 
-CACHE_BYTES = 512 * 1024 * 1024
-"""RAM for saved conversation states. A Qwen-1.5B KV state costs ~28 KB per token
-(~30 MB for a 1,000-token conversation), so this keeps a dozen or more conversations."""
+CACHE_BYTES = 256 * 1024 * 1024
+"""RAM for saved conversation states when none is given (setting ``llm.state_cache_mb``)."""
 
 
 LOCK_TIMEOUT_S = 600.0
@@ -94,6 +93,12 @@ class LlamaCppChatModel(ChatModel):
                 n_threads=n_threads,
                 n_threads_batch=n_threads,
                 seed=seed,
+                # Read, not mapped: llama.cpp repacks most weights (q4_K_8x8) into memory of its
+                # own, and a mapped file keeps the pages it read them from resident as well.
+                # Measured on Qwen2.5-1.5B Q4_K_M, two cores: resident 1.38 GB unmapped against
+                # 1.99 GB mapped after a 421-token prompt, the same tokens out, the same speed
+                # (157-169 against 165-167 prompt tokens/s), loading 1.1 s against 0.8 s.
+                use_mmap=False,
                 verbose=False,
             )
         except ValueError as exc:  # llama_cpp reports an unreadable model as ValueError
@@ -142,6 +147,7 @@ class LlamaCppChatModel(ChatModel):
             temperature=cfg.temperature,
             max_tokens=cfg.max_tokens,
             timeout_s=cfg.request_timeout_s,
+            cache_bytes=cfg.state_cache_mb * 1024 * 1024,
         )
 
     def _acquire(self) -> None:
