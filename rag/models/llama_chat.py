@@ -17,7 +17,7 @@ from typing import Any, Unpack
 
 import numpy as np
 
-from rag.models import llama_private
+from rag.models import heap, llama_private
 from rag.models.generation import Generation, timeout_message
 from rag.models.llm import (
     ChatModel,
@@ -85,6 +85,7 @@ class LlamaCppChatModel(ChatModel):
         """Longest wait for the first piece of a reply and between pieces (and for a judge call)."""
         self._lock = threading.Lock()
         self._abort = threading.Event()
+        heap.return_large_buffers()
         started = time.perf_counter()
         try:
             self._llm = llama_private.load_llama_class()(
