@@ -53,14 +53,16 @@ def take_uploads(uploads: Sequence[Path], folder: Path, *, max_file_mb: float) -
 
     A browser sends a chosen folder's files without their sub-folders, so they land side by
     side (a ``NAME.meta.json`` sidecar stays next to ``NAME``); two files of one upload with
-    the same name are kept apart by a short hash of their content. Hidden files (``.DS_Store``)
-    are passed over.
+    the same name are kept apart by a short hash of their content; a file uploaded again under its
+    name replaces its earlier copy, which the indexer then sees as an updated article. Hidden
+    files (``.DS_Store``) are passed over and named among the skipped.
     """
     folder.mkdir(parents=True, exist_ok=True)
     intake = Intake()
     taken: set[str] = set()
     for upload in uploads:
         if _hidden(upload.name):
+            intake.skipped.append(SkippedFile(path=upload.name, reason="hidden file; passed over"))
             continue
         if upload.suffix.lower() == ".zip":
             target = folder / safe_name(upload.stem, "archive")

@@ -10,8 +10,6 @@ the latest answer, earlier turns folded, index status, uploads). All HTML shown 
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +19,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
+from index.intake import take_uploads  # noqa: E402
 from index.readers import SUPPORTED_SUFFIXES  # noqa: E402
 from rag.settings import BUNDLED_CORPUS, Settings  # noqa: E402
 from rag.text.dates import typed_range  # noqa: E402
@@ -34,7 +33,7 @@ if TYPE_CHECKING:
     from rag.chat import ChatService
     from rag.components import Components
 
-UPLOAD_TYPES = list(SUPPORTED_SUFFIXES)
+UPLOAD_TYPES = [*SUPPORTED_SUFFIXES, ".zip"]
 EXAMPLE_QUESTIONS = [
     "How many people were killed in the fighting in Deir al-Zor?",
     "When do the Astana peace talks begin, and who organised them?",
@@ -101,7 +100,18 @@ class ChatUI:
         paths = [Path(getattr(f, "name", f)) for f in (files or [])]
         if not paths:
             return "<p>Choose one or more files first.</p>", gr.skip(), gr.skip(), gr.skip()
-        copied = copy_uploads(paths, self.settings.data_dir / "uploads")
+        # The Archive tab's intake: the same safe names, .zip unpacking and reasons for what is refused.
+        intake = take_uploads(
+            paths, self.settings.data_dir / "uploads", max_file_mb=self.settings.ingest.max_file_mb
+        )
+        if not intake.paths:
+            return (
+                render_index.render_index_report({"skipped": intake.skipped}),
+                gr.skip(),
+                gr.skip(),
+                gr.skip(),
+            )
+        # Lazy: the indexing stack takes seconds to import, paid only when someone uploads.
         from index.pipeline import Indexer
 
         def on_progress(state: Any) -> None:
@@ -112,11 +122,12 @@ class ChatUI:
             progress(0, desc="Reading files")
             indexer = Indexer(self.settings, self.store, self.components.embedding)
             try:
-                report = indexer.run(copied, progress=on_progress)
+                report = indexer.run(intake.paths, progress=on_progress)
             except Exception as exc:  # shown next to the upload: the page must stay usable
                 return render.render_error(f"Indexing failed: {exc}"), *self.status_views(), gr.skip()
+        report.skipped = [*intake.skipped, *report.skipped]
         return (
-            render_index.render_index_report(report, [p.name for p in copied]),
+            render_index.render_index_report(report, [p.name for p in intake.paths]),
             *self.status_views(),
             gr.Dropdown(choices=self.source_choices()),
         )
@@ -283,28 +294,6 @@ def progress_step(state: Any) -> tuple[float, str]:
             f"({state.chunks} chunks, {state.chunks_per_s:.1f} chunks/s)"
         )
     return 1.0, f"Indexed {state.chunks} chunks"
-
-
-SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def copy_uploads(paths: Sequence[Path], folder: Path) -> list[Path]:
-    """Copy uploaded files to a persistent folder under stable names.
-
-    Gradio keeps uploads in a temporary cache that is cleaned up; the index records each
-    article's path, so the copy must outlive the server. The name is the uploaded file's
-    own (made filesystem-safe): uploading a file of the same name again replaces the
-    earlier copy, which the indexer then sees as an updated article, not a new one.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    copied = []
-    for path in paths:
-        name = SAFE_NAME.sub("_", path.name).lstrip(".") or "upload.txt"
-        # Gradio prefixes nothing, but keep the extension the loader dispatches on.
-        target = folder / name
-        shutil.copyfile(path, target)
-        copied.append(target.resolve())
-    return copied
 
 
 def build_app(settings: Settings, components: Components, chat_service: ChatService) -> gr.Blocks:

@@ -122,3 +122,22 @@ def test_plain_files_land_side_by_side_with_stable_names(tmp_path: Path) -> None
     # the same upload again lands on the same names, so re-indexing sees nothing new
     again = take_uploads([*files, one / "odd name!.md"], uploads, max_file_mb=1)
     assert sorted(again.paths) == sorted(result.paths) and len(list(uploads.iterdir())) == 4
+
+
+def test_a_file_uploaded_again_replaces_its_copy_and_a_hidden_one_is_named(tmp_path: Path) -> None:
+    incoming = tmp_path / "gradio-cache" / "abc123"
+    incoming.mkdir(parents=True)
+    article = incoming / "Town report (v1).txt"
+    article.write_text("Population 1,234.")
+    uploads = tmp_path / "data" / "uploads"
+    [copy] = take_uploads([article], uploads, max_file_mb=1).paths
+    assert copy == (uploads / "Town_report_v1_.txt").resolve()
+    article.write_text("Population 2,345.")
+    [again] = take_uploads([article], uploads, max_file_mb=1).paths
+    assert again == copy and again.read_text() == "Population 2,345."
+    hidden = incoming / ".profile"
+    hidden.write_text("x")
+    refused = take_uploads([hidden], uploads, max_file_mb=1)
+    assert refused.paths == [] and [(s.path, s.reason) for s in refused.skipped] == [
+        (".profile", "hidden file; passed over")
+    ]

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from rag.text.dates import TypedDateError
-from ui.app import copy_uploads, parse_filters
+from ui.app import parse_filters
 
 pytestmark = pytest.mark.unit
 
@@ -37,21 +37,3 @@ def test_bad_dates_get_a_message_that_says_what_to_fix(since, until, message):
     with pytest.raises(TypedDateError) as caught:
         parse_filters(since, until, [])
     assert message in str(caught.value)
-
-
-def test_uploads_are_copied_under_stable_safe_names(tmp_path):
-    incoming = tmp_path / "gradio-cache" / "abc123"
-    incoming.mkdir(parents=True)
-    first = incoming / "Town report (v1).txt"
-    first.write_text("Population 1,234.")
-    folder = tmp_path / "data" / "uploads"
-    [copy] = copy_uploads([first], folder)
-    assert copy == (folder / "Town_report_v1_.txt").resolve()
-    assert copy.read_text() == "Population 1,234."
-    first.write_text("Population 2,345.")
-    [again] = copy_uploads([first], folder)
-    assert again == copy and again.read_text() == "Population 2,345."
-    hidden = incoming / ".profile"
-    hidden.write_text("x")
-    [renamed] = copy_uploads([hidden], folder)
-    assert renamed.parent == folder.resolve() and not renamed.name.startswith(".")
