@@ -197,6 +197,23 @@ def outliers(
     return found
 
 
+def disputed(sentence: str, sources: Sequence[Source]) -> bool:
+    """Whether a source states another value of a figure the sentence states (same category and
+    predicate).
+
+    The live check holds such a sentence back for the check of the whole reply: that one may
+    withdraw it as an outlier (:func:`outliers`), which depends on the sources the whole answer
+    cites. Every source is counted here, so whatever the final check could withdraw is held.
+    """
+    stated = extract_figures(sentence)
+    if not stated:
+        return False
+    _, facts, _ = _compared("", sentence, sources, [source.number for source in sources])
+    return any(
+        f.key == s.key and f.value != s.value for s in stated for found in facts.values() for f in found
+    )
+
+
 def states_outlier(sentence: str, found: Sequence[tuple[int, Figure]]) -> bool:
     """Does ``sentence`` state an outlying figure without the other sources' figure beside it?"""
     if not found:

@@ -22,7 +22,7 @@ hook for refusing before generation or for checking citations after it (see DESI
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from rag import conflicts as conflict_rules
@@ -32,7 +32,7 @@ from rag.evidence import flagged_last, passage_range, source_document
 from rag.questions import clean_question
 from rag.retrieval import HybridRetriever
 from rag.settings import Settings
-from rag.types import Answer, Filters, Sentence, StreamEvent, Timings
+from rag.types import Answer, Filters, Sentence, Source, StreamEvent, Timings
 from rag.verifier.checked_stream import MemoScorer, SentenceChecker, has_words
 from rag.verifier.config import SupportConfig
 from rag.verifier.facts import needs_support
@@ -182,7 +182,9 @@ class AnswerEngine:
         """
         evidence = {source.number: source_document(source) for source in result.sources}
         shown = {source.number: passage_range(source) for source in result.sources}
-        checker = SentenceChecker(len(result.sources), evidence, scorer, needs_support, shown)
+        checker = SentenceChecker(
+            len(result.sources), evidence, scorer, needs_support, shown, hold=self._contested(result.sources)
+        )
         live = not scorer.uses_judge
 
         def sentences(found: list[Sentence]) -> Iterator[StreamEvent]:
@@ -347,6 +349,17 @@ class AnswerEngine:
                 )
         text, sentences = render(drafts)
         return Answer(**base, text=text, sentences=sentences, conflicts=conflicts, timings=timings)
+
+    def _contested(self, sources: Sequence[Source]) -> Callable[[str], bool] | None:
+        """Sentences the final check may withdraw (a disputed figure or day): streamed only with it."""
+        if not self.settings.answer.conflicts:
+            return None
+
+        def contested(sentence: str) -> bool:
+            dated = date_conflicts.find([sentence], sources)
+            return conflict_rules.disputed(sentence, sources) or any(f.withdraw for f in dated)
+
+        return contested
 
     def _scorer(self) -> SupportScorer:
         """A scorer per answer: it caches the last analysed passages, which threads must not share."""

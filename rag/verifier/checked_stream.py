@@ -16,6 +16,10 @@ on: until then they are held, so a reply the final check refuses (nothing checka
 backed, the model declining) shows nothing at all. After that, each sentence is released as
 soon as it is checked, an unsupported one with ``supported=False``.
 
+A sentence the final check may still withdraw (``hold``: it states a figure or a day the
+sources dispute, which the whole answer's conflict check settles) is held with everything after
+it: those sentences come with the final answer, never before it as checked.
+
 Every verdict is remembered (:class:`MemoScorer`), and the final check asks the same
 questions of the same scorer, so checking per sentence costs nothing twice and the final
 answer is exactly what the whole-reply check alone gives.
@@ -76,8 +80,10 @@ class SentenceChecker:
         scorer: Scorer,
         needs_support: Callable[[str], bool],
         shown: Shown | None = None,
+        hold: Callable[[str], bool] | None = None,
     ) -> None:
         self.n_sources = n_sources
+        self.hold = hold
         self.source_texts = source_texts
         self.scorer = scorer
         self.needs_support = needs_support
@@ -88,6 +94,8 @@ class SentenceChecker:
         self._held: list[DraftSentence] = []
         self._released: list[DraftSentence] = []
         self._declined = False
+        self._holding = False
+        """A sentence the final check may withdraw was reached: nothing more is released."""
 
     @property
     def released(self) -> list[Sentence]:
@@ -130,6 +138,10 @@ class SentenceChecker:
             verify([draft], self.source_texts, self.scorer, self.needs_support, self.shown)
             self._checked.append(draft)
             self._held.append(draft)
+            if not self._holding and self.hold is not None and self.hold(draft.plain):
+                self._holding = True
+            if self._holding:
+                continue
             if draft.needs_citation and draft.supported or self._released:
                 self._released.extend(self._held)
                 self._held.clear()

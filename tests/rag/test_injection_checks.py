@@ -206,3 +206,16 @@ def test_flagged_sources_come_last_and_refusals_over_them_name_nothing() -> None
     assert [s.number for s in ordered] == [1, 2, 3, 4]
     assert [s.passage.article_id for s in ordered] == ["a2", "a4", "a1", "a3"]
     assert "instructions to an AI assistant" in refusals.only_flagged()
+
+
+def test_a_figure_another_source_states_otherwise_is_disputed() -> None:
+    sources = [
+        _source(1, "More than 950,000 people have been killed in Syria since protests erupted in 2011."),
+        _source(2, "More than 310,000 people have been killed in Syria since protests erupted in 2011."),
+        _source(3, "Around 200,000 people live in Deir Ezzor city."),
+    ]
+    assert conflicts.disputed("More than 310,000 people have been killed since 2011.", sources)
+    assert not conflicts.disputed("Around 200,000 people live in Deir Ezzor city.", sources)  # no rival
+    assert not conflicts.disputed("The talks begin in Astana.", sources)  # no figure
+    flagged = [*sources[:1], _source(2, sources[1].passage.text, suspicious="reads like a prompt")]
+    assert not conflicts.disputed("More than 950,000 people have been killed since 2011.", flagged)

@@ -66,3 +66,41 @@ def test_a_day_one_article_states_against_the_others_gives_way_to_the_disagreeme
     assert all(s.text.startswith("Sources differ") for s in answer.sentences)
     (dated,) = [c for c in answer.conflicts if c.topic == "date"]
     assert {side.value for side in dated.sides} == {"January 23", "January 25"}
+
+
+def _stream(components: Components, question: str, reply: str):
+    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
+    engine.components.__dict__["llm"] = ScriptedChatModel(answer=reply)
+    events = list(engine.stream(question))
+    shown = [e.sentence.text for e in events if e.kind == "sentence" and e.sentence is not None]
+    (answer,) = [e.answer for e in events if e.kind == "answer"]
+    return shown, answer
+
+
+@pytest.mark.parametrize(
+    ("question", "article", "reply", "withdrawn"),
+    [
+        (
+            "When do the Astana peace talks begin?",
+            "a09_contradicting_date",
+            "The talks are in Astana [{other}]. The Astana peace talks begin on January 25 [{lone}].",
+            "January 25 [",
+        ),
+        (
+            "How many people have been killed in Syria since 2011?",
+            "a10_outlier_figure",
+            "The war began with protests in 2011 [{other}]. More than 950,000 people have been killed "
+            "in Syria since 2011 [{lone}].",
+            "950,000 people have been killed",
+        ),
+    ],
+)
+def test_a_sentence_the_final_check_withdraws_is_never_streamed_as_checked(
+    components: Components, question: str, article: str, reply: str, withdrawn: str
+) -> None:
+    probe, _ = _ask(components, question, "The talks begin in Astana [1].")
+    lone = _number(probe, article)
+    other = next(s.number for s in probe.sources if s.number != lone and not s.passage.suspicious)
+    shown, answer = _stream(components, question, reply.format(lone=lone, other=other))
+    assert not any(withdrawn in s.text for s in answer.sentences), answer.text  # the final check withdraws it
+    assert not any(withdrawn in text for text in shown), shown  # and so it is never shown as checked

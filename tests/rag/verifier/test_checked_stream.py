@@ -159,3 +159,24 @@ def test_the_final_check_asks_the_scorer_nothing_new():
     verify(drafts, SOURCES, memo, needs_support)
     assert counting.calls == asked
     assert render(drafts)[1] == final_sentences(raw)
+
+
+def test_a_sentence_the_final_check_may_withdraw_is_held_with_everything_after_it():
+    held_back = "Twelve government soldiers were killed"
+    checker = SentenceChecker(
+        len(SOURCES),
+        SOURCES,
+        MemoScorer(SupportScorer()),
+        needs_support,
+        hold=lambda sentence: sentence.startswith(held_back),
+    )
+    raw = (
+        "Around 200,000 people live in Deir Ezzor city [1]. Twelve government soldiers were killed [2]. "
+        "Fateh al-Sham said it would not attend the Astana talks [2]."
+    )
+    released, written = [], ""
+    for piece in pieces(raw):
+        written += piece
+        released += [s.text for s in checker.feed(written)]
+    released += [s.text for s in checker.finish(raw)]
+    assert released == ["Around 200,000 people live in Deir Ezzor city [1]."]
