@@ -43,11 +43,14 @@ class LLMSettings(BaseModel):
     openai_model: str = "qwen2.5-coder-1.5b-instruct"
     openai_api_key: SecretStr | None = None
     request_timeout_s: float = 120.0
-    state_cache_mb: int = Field(default=256, ge=0)
+    state_cache_mb: int = Field(default=512, ge=0)
     """RAM for saved conversation states (local backend), so a follow-up in a conversation that
     another one interrupted re-uses its prompt instead of re-reading it. A Qwen-1.5B state costs
-    ~28 KB a token (~25 MB for a 900-token turn), so 256 MB keeps about ten conversations. Under 8
-    logins for 2 minutes (``rag bench load``) the server peaked at 3.19 GB with 512 MB here."""
+    ~28 KB a token (~25 MB for a 900-token turn), so 512 MB keeps about twenty conversations.
+    Which states are kept decides which prompts are re-read, and that can move an answer: the
+    golden figures were measured at 512 MB (at 256 MB two of 56 answers came out otherwise).
+    Under 8 logins for 2 minutes (``rag bench load``) the server's peak was 3.19 GB at 512 MB
+    and 3.15 GB at 256 MB before the weights were read instead of mapped."""
 
 
 class EmbeddingSettings(BaseModel):

@@ -32,7 +32,7 @@ from rag.models.llm import (
 )
 from rag.settings import Settings
 
-CACHE_BYTES = 256 * 1024 * 1024
+CACHE_BYTES = 512 * 1024 * 1024
 """RAM for saved conversation states when none is given (setting ``llm.state_cache_mb``)."""
 
 
