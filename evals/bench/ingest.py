@@ -2,8 +2,10 @@
 
 The corpus (:func:`evals.bench.common.write_corpus`) recombines sentences of the bundled
 articles with other numbers, places and names. The figures compare the whole pipeline with
-the embedding model alone on the same chunk texts, which shows what loading, chunking,
-grouping and Chroma writes add on top of the model.
+two baselines measured in the same run: the embedding model alone on the same chunk texts
+(what loading, chunking, grouping and Chroma writes add on top of the model), and a plain
+llama-index ``IngestionPipeline`` (``SimpleDirectoryReader``, ``SentenceSplitter`` at the same
+chunk size and overlap, the same embedding model, a ``ChromaVectorStore``) on the same files.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ def measure(articles: int, seed: int, raw_limit: int | None, keep: Path | None) 
         raw_seconds = time.perf_counter() - started
         raw_chunks_per_s = len(texts) / raw_seconds
         size = store.size_on_disk()
+        plain = plain_llama_index(corpus, settings, embedding, root / "plain-llama-index")
 
     tiktoken_per_chunk = first.tokens_embedded / max(1, first.chunks_added)
     return {
@@ -66,10 +69,47 @@ def measure(articles: int, seed: int, raw_limit: int | None, keep: Path | None) 
             "model_word_pieces": tokens,
         },
         "pipeline_vs_raw": round(first.chunks_per_s / raw_chunks_per_s, 3),
+        "plain_llama_index": plain,
+        "pipeline_vs_plain_llama_index": round(first.chunks_per_s / plain["chunks_per_s"], 3),
         "second_run_seconds": round(second.seconds, 2),
         "second_run_unchanged": len(second.unchanged),
         "store_bytes": size,
         "peak_rss_bytes": peak_rss_bytes(),
+    }
+
+
+def plain_llama_index(corpus: Path, settings, embedding, folder: Path) -> dict:
+    """The same files through llama-index's own ingestion, as its documentation builds it."""
+    # Imported here: llama-index's readers and the Chroma client cost seconds, and only this
+    # baseline needs them.
+    import chromadb
+    from llama_index.core import SimpleDirectoryReader
+    from llama_index.core.ingestion import IngestionPipeline
+    from llama_index.core.node_parser import SentenceSplitter
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    started = time.perf_counter()
+    documents = SimpleDirectoryReader(str(corpus), recursive=True).load_data()
+    client = chromadb.PersistentClient(
+        path=str(folder), settings=chromadb.Settings(anonymized_telemetry=False)
+    )
+    # embedding_function=None: Chroma would otherwise fetch its own model (it has none offline).
+    collection = client.get_or_create_collection("plain", embedding_function=None)
+    chunking = settings.chunking
+    pipeline = IngestionPipeline(
+        transformations=[
+            SentenceSplitter(chunk_size=chunking.chunk_tokens, chunk_overlap=chunking.overlap_tokens),
+            embedding,
+        ],
+        vector_store=ChromaVectorStore(chroma_collection=collection),
+    )
+    nodes = pipeline.run(documents=documents)
+    seconds = time.perf_counter() - started
+    return {
+        "documents": len(documents),
+        "chunks": len(nodes),
+        "seconds": round(seconds, 2),
+        "chunks_per_s": round(len(nodes) / seconds, 2),
     }
 
 
@@ -95,6 +135,13 @@ def results(figures: dict) -> Results:
         Figure("indexing time", figures["seconds"], "s"),
         Figure("chunks/s", figures["chunks_per_s"], "", raw["chunks_per_s"], alone),
         Figure("tokens/s", figures["tokens_per_s"], "", raw["tokens_per_s"], alone),
+        Figure(
+            "chunks/s (against llama-index)",
+            figures["chunks_per_s"],
+            "",
+            figures["plain_llama_index"]["chunks_per_s"],
+            "plain llama-index pipeline",
+        ),
         *(Figure(f"stage {name}", seconds, "s") for name, seconds in figures["stage_seconds"].items()),
         Figure(
             "second run (nothing changed)",
@@ -109,6 +156,9 @@ def results(figures: dict) -> Results:
     notes = [
         f"model alone: {raw['chunks']} chunk texts embedded in {raw['seconds']} s",
         f"second run: {figures['second_run_unchanged']} articles unchanged",
+        "plain llama-index pipeline: {chunks} chunks of {documents} files in {seconds} s".format(
+            **figures["plain_llama_index"]
+        ),
     ]
     return Results("ingest", "Indexing throughput (synthetic corpus)", rows, figures, notes=notes)
 
