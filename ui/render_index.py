@@ -71,7 +71,8 @@ def render_index_report(report: Any, copied: Sequence[str] = ()) -> str:
     data = _as_dict(report)
     figures = [f"{_count(data[key])} {label}" for key, label in REPORT_FIELDS if key in data]
     skipped = list(data.get("skipped") or [])
-    lines = [f"<p><b>Uploaded {len(copied)} file(s):</b> {escape(', '.join(figures))}.</p>"]
+    told = f" {escape(', '.join(figures))}." if figures else " nothing to index."
+    lines = [f"<p><b>Uploaded {len(copied)} file(s):</b>{told}</p>"]
     if skipped:
         items = "".join(
             f"<li><code>{escape(_basename(_as_dict(s).get('path', '')))}</code>: {escape(_as_dict(s).get('reason', ''))}</li>"

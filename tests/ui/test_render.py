@@ -327,6 +327,8 @@ def test_index_report_names_skipped_files_and_reasons():
     html = render_index.render_index_report(report, ["a.txt", "b.txt", "broken.json"])
     assert "2 added" in html and "9 chunk(s) indexed" in html
     assert "broken.json" in html and "invalid JSON at line 1" in html and "/data/uploads" not in html
+    refused = render_index.render_index_report({"skipped": [{"path": ".profile", "reason": "hidden file"}]})
+    assert "Uploaded 0 file(s):</b> nothing to index." in refused and ".profile" in refused
 
 
 def test_updates_over_time_are_told_apart_from_rival_accounts():
