@@ -1,0 +1,1 @@
+"""Hand-labelled draft sentences of the answer engine, and the support scorer measured on them."""
