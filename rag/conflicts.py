@@ -7,10 +7,17 @@ are extracted deterministically from the numbered sources, compared per *what th
 (government forces killed, IS fighters killed, civilians killed, people living in a place),
 and a sentence naming both sides, with their sources and dates, is added to the answer.
 
-A difference is an *update*, not a conflict, when the reports are far apart in time
-("more than 310,000 killed" in 2017, "more than 380,000" in 2020) or, without dates, when
-both figures are running totals ("since 2011"). Figures more than ``MAX_RATIO`` apart are
-different quantities (an attack's toll against a war's), not rival reports of one.
+Both sides must report the same event: the same thing counted (category and predicate, and for
+any other noun, such as "crowns", what it belongs to: an airport's budget is not a hospital's),
+the same place (:mod:`rag.text.places`: the 2020 clashes in Homs are not the 2017 fighting in
+Deir al-Zor) and the same time (reports at most ``SAME_EVENT_DAYS`` apart). Otherwise no notice.
+
+A difference is an *update*, not a conflict, when the figure is one that changes over time and
+the reports are further apart ("more than 310,000 killed" since 2011, in January 2017; "more
+than 380,000" in July 2020): running totals ("since 2011", "to date"), how many live somewhere,
+and an event's count revised within ``UPDATE_AFTER_DAYS`` at a place both reports name. Without
+dates, two running totals are an update too (the smaller one the older). Figures more than
+``MAX_RATIO`` apart are different quantities (an attack's toll against a war's).
 
 Written here rather than with a model: the 1.5B generator cannot be trusted to notice that
 two passages disagree, and a rule-based extractor is fast, testable and never invents a side.
@@ -26,22 +33,25 @@ import re
 from collections.abc import Callable, Sequence
 
 from rag.conflict_report import Finding, describe, source_date, to_conflicts
-from rag.text.figures import Figure, asked_categories, extract_figures, predicates
+from rag.text.figures import PEOPLE_CATEGORIES, Figure, asked_categories, extract_figures, predicates
+from rag.text.places import same_place
 from rag.text.words import QUESTION_WORDS, word_prefixes
 from rag.types import Conflict, Source
 
 MAX_RATIO = 10.0
 """Two figures for the same thing further apart than this count different quantities."""
+SAME_EVENT_DAYS = 7
+"""Reports at most this far apart can be rival accounts of one event."""
 UPDATE_AFTER_DAYS = 30
-"""Reports further apart than this are successive updates, not rival accounts."""
+"""A count of one event (not a running total) reported again within this many days, at a place
+both reports name, is a revised count (an update); further apart, it counts another event."""
+STATES = frozenset({"live"})
+"""Predicates that state how things stand (how many live somewhere), not what happened once: a
+later report of such a figure is an update even when it is no running total."""
 OUTLIER_RATIO = 2.0
 """A lone figure at least this far beyond every other source's figure for the same thing, which
 themselves lie closer together, is an outlier (see :func:`outliers`)."""
 
-_RUNNING_TOTAL = re.compile(
-    r"\bsince\b[^.]{0,40}(?:\b(?:19|20)\d\d\b|\bstart|\bbegan|\bbegin|\berupt|\boutbreak)",
-    re.IGNORECASE,
-)
 _NAME = re.compile(r"\b[A-Z][A-Za-z'’\-]+")
 
 
@@ -66,11 +76,36 @@ def _question_keys(question: str) -> tuple[set[str], set[str]]:
     return set(predicates(question)), asked_categories(question)
 
 
-def _is_update(a: Source, fa: Figure, b: Source, fb: Figure) -> bool:
+def same_thing(fa: Figure, fb: Figure) -> bool:
+    """Do two figures count the same thing? Same category and predicate; beyond people killed,
+    wounded or living somewhere, also the same owner: two of the words their clauses hold beside
+    the figure (one, when a clause holds only one; a figure whose clause holds none belongs to
+    nothing known), "2.4 billion crowns" for an airport's terminal against "290 million crowns"
+    for a hospital's ward sharing none."""
+    if fa.key != fb.key:
+        return False
+    if fa.category in PEOPLE_CATEGORIES and fa.predicate:
+        return True
+    shared = fa.owner & fb.owner
+    return bool(shared) and len(shared) >= min(2, len(fa.owner), len(fb.owner))
+
+
+def relation(a: Source, fa: Figure, b: Source, fb: Figure) -> str | None:
+    """How two sources' figures relate: rival reports of one event (``conflict``), successive
+    values of one figure (``update``), or None: different events, never set side by side."""
+    if not same_thing(fa, fb) or not same_place(fa.places, fb.places):
+        return None
+    running = fa.running and fb.running
     da, db = source_date(a), source_date(b)
     if da and db:
-        return abs((da - db).days) > UPDATE_AFTER_DAYS
-    return bool(_RUNNING_TOTAL.search(fa.sentence) and _RUNNING_TOTAL.search(fb.sentence))
+        days = abs((da - db).days)
+        if days <= SAME_EVENT_DAYS:
+            return "conflict"
+        if running or fa.predicate in STATES:
+            return "update"
+        named = bool(fa.places & fb.places)
+        return "update" if named and days <= UPDATE_AFTER_DAYS else None
+    return "update" if running else "conflict"
 
 
 def _ratio(a: float, b: float) -> float:
@@ -97,7 +132,7 @@ def _compared(
         for s in sources
         if not s.passage.suspicious and (s.number in cited or _mentions(s.passage.text, names))
     ]
-    facts = {s.number: extract_figures(s.passage.text) for s in relevant}
+    facts = {s.number: extract_figures(s.passage.text, s.passage.title or "") for s in relevant}
 
     def wanted(key: tuple[str, str]) -> bool:
         if key in answer_keys:
@@ -125,17 +160,18 @@ def find_conflicts(
             keys = {f.key for f in facts[a.number]} & {f.key for f in facts[b.number]}
             order = {f.key: i for i, f in reversed(list(enumerate(facts[a.number])))}
             for key in sorted((k for k in keys if wanted(k)), key=order.__getitem__):
-                fa_all = [f for f in facts[a.number] if f.key == key]
-                fb_all = [f for f in facts[b.number] if f.key == key]
-                values_a = {f.value for f in fa_all}
-                values_b = {f.value for f in fb_all}
-                if values_a & values_b:
-                    continue  # they share a figure: other figures count other things
-                fb = min(fb_all, key=lambda f: min(_ratio(f.value, x.value) for x in fa_all))
-                fa = min(fa_all, key=lambda f: _ratio(f.value, fb.value))
+                pairs = [
+                    (kind, fa, fb)
+                    for fa in facts[a.number]
+                    if fa.key == key
+                    for fb in facts[b.number]
+                    if fb.key == key and (kind := relation(a, fa, b, fb))
+                ]
+                if not pairs or any(fa.value == fb.value for _, fa, fb in pairs):
+                    continue  # other events, or a figure they share: other figures count other things
+                kind, fa, fb = min(pairs, key=lambda pair: _ratio(pair[1].value, pair[2].value))
                 if _ratio(fa.value, fb.value) >= MAX_RATIO:
                     continue
-                kind = "update" if _is_update(a, fa, b, fb) else "conflict"
                 findings.append(Finding(kind, key, (a, fa), (b, fb)))
     return findings
 
@@ -172,21 +208,26 @@ def outliers(
     outlier: both are reported as a disagreement, as before.
     """
     relevant, facts, wanted = _compared(question, answer_text, sources, cited)
+    by_number = {s.number: s for s in relevant}
     found: list[tuple[int, Figure]] = []
     keys = {f.key for number in facts for f in facts[number] if wanted(f.key)}
     for key in keys:
-        values = {n: {f.value for f in facts[n] if f.key == key} for n in facts}
-        values = {n: v for n, v in values.items() if v}
-        for number in values:
+        for number in facts:
             for fact in (f for f in facts[number] if f.key == key):
-                others = [
-                    x
-                    for n, vs in values.items()
+                # the other sources' figures for the same event, within MAX_RATIO of this one
+                same = {
+                    n: [
+                        x.value
+                        for x in facts[n]
+                        if x.key == key
+                        and _ratio(x.value, fact.value) < MAX_RATIO
+                        and relation(by_number[number], fact, by_number[n], x)
+                    ]
+                    for n in facts
                     if n != number
-                    for x in vs
-                    if _ratio(x, fact.value) < MAX_RATIO
-                ]
-                rivals = {n for n, vs in values.items() if n != number and any(x in others for x in vs)}
+                }
+                others = [x for values in same.values() for x in values]
+                rivals = {n for n, values in same.items() if values}
                 if len(rivals) < 2 or fact.value in others:
                     continue
                 low, high = min(others), max(others)

@@ -6,7 +6,11 @@ a day that only one article states against several.
 the answer gave the 25th, backed by the one article it cited). Here each answer sentence that
 names a day of a month ("January 25", "25 Jan.") is compared with the sentences of the other
 articles among the sources that name another day of the same month and share at least
-:data:`MIN_SHARED` content words with it (the same event: "talks", "Astana", "beginning").
+:data:`MIN_SHARED` content words with it (the same event: "talks", "Astana", "beginning"), and
+whose article reports the same event: no place named against another (:mod:`rag.text.places`: the
+debate "scheduled for October 15 in Miami" is not the one "held October 24 in Cheyenne") and a
+publication date within :data:`MAX_DAYS_APART` of an article that states the answer's day (a day
+of a month is named without its year: "January 25" in a 2020 report is not a 2017 day).
 
 * A day stated by one article while at least two others agree on another day is an outlier:
   the sentence is withdrawn and a sentence naming both sides takes its place.
@@ -18,11 +22,13 @@ duplicate wire copies count once per article (their copies are read, as the veri
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rag.conflict_report import join_and, source_label
 from rag.text.dates import month_day_name, month_days
+from rag.text.places import place_keys, same_place
 from rag.text.sentences import rough_sentences
 from rag.text.words import content_words
 from rag.types import Conflict, ConflictSide, Passage, Source
@@ -31,6 +37,24 @@ MIN_SHARED = 2
 """Content words a source's sentence must share with the answer's to speak of the same event."""
 MIN_AGREEING = 2
 """Articles that must agree on another day before a lone day is withdrawn."""
+MAX_DAYS_APART = 60
+"""Articles published further apart than this name days of different events (or years)."""
+
+
+@dataclass(frozen=True)
+class _Report:
+    """Where one article dates the event: its source number, the places its sentences name there,
+    and its publication date."""
+
+    number: int
+    places: frozenset[str]
+    date: dt.date | None
+
+
+def _same_event(a: _Report, b: _Report) -> bool:
+    if a.date and b.date and abs((a.date - b.date).days) > MAX_DAYS_APART:
+        return False
+    return same_place(a.places, b.places)
 
 
 @dataclass
@@ -58,21 +82,37 @@ def find(sentences: Sequence[str], sources: Sequence[Source]) -> list[DateFindin
     for index, sentence in enumerate(sentences):
         stated = month_days(sentence)
         words = content_words(sentence)
+        places = place_keys(sentence)
         for month, day in sorted(stated):
-            days: dict[int, dict[str, int]] = {}
-            """day -> article id -> source number, over the articles that date this event."""
+            reports: dict[int, dict[str, _Report]] = {}
+            """day -> article id -> its report, over the articles that date this event."""
             for source in sources:
                 for passage in _voices(source):
                     for line in rough_sentences(passage.text):
-                        if len(words & content_words(line)) < MIN_SHARED:
+                        there = place_keys(line)
+                        if len(words & content_words(line)) < MIN_SHARED or not same_place(places, there):
                             continue
                         for m, d in month_days(line):
                             if m == month:
-                                days.setdefault(d, {})[passage.article_id] = source.number
-            backers = days.get(day, {})
-            if not backers:
+                                known = reports.setdefault(d, {}).get(passage.article_id)
+                                there |= known.places if known else frozenset()
+                                report = _Report(source.number, there, passage.date)
+                                reports[d][passage.article_id] = report
+            backing = reports.get(day, {})
+            if not backing:
                 continue  # a day no source states: the verifier's contradiction check fails it
-            rivals = {d: ids for d, ids in days.items() if d != day and not set(ids) & set(backers)}
+            backers = {article: report.number for article, report in backing.items()}
+            # an article that states both days speaks of two events (or of a span)
+            rivals = {
+                d: {
+                    article: report.number
+                    for article, report in by_article.items()
+                    if any(_same_event(report, b) for b in backing.values())
+                }
+                for d, by_article in reports.items()
+                if d != day and not set(by_article) & set(backing)
+            }
+            rivals = {d: ids for d, ids in rivals.items() if ids}
             if not rivals:
                 continue
             top_day, top = max(rivals.items(), key=lambda item: len(item[1]))

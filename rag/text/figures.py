@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from rag.text.dates import MONTH_ALTERNATION
 from rag.text.numbers import COUNT_SCALES, COUNT_WORDS, QUALIFIERS, count_value
+from rag.text.places import place_keys
 from rag.text.sentences import rough_sentences
-from rag.text.words import FIGURE_PHRASE_STOPS
+from rag.text.words import EVENT_STOPWORDS, FIGURE_PHRASE_STOPS, wordset
 
 _QUALIFIERS_RE = QUALIFIERS.replace(" ", r"\s+")
 _COUNT_WORDS_RE = "|".join(COUNT_WORDS).replace(" ", r"\s+")
@@ -30,9 +31,16 @@ _NUMBER = re.compile(
 )
 _UNITS = re.compile(
     r"^\s*(?:%|per ?cent|km|kilomet|mile|metre|meter|year|month|week|day|hour|minute|second|"
-    r"am\b|pm\b|a\.m|p\.m|th\b|st\b|nd\b|rd\b|times|-)",
+    r"am\b|pm\b|a\.m|p\.m|th\b|st\b|nd\b|rd\b|times|-|mph\b|kph\b|km/h|knots\b|"
+    r"(?:UTC|GMT|BST|CET|EST|EDT|PST|PDT)\b|local time)",
     re.IGNORECASE,
 )
+_LABEL = re.compile(
+    r"(?:\b(?:category|level|phase|stage|grade|number|no\.|round|flight|route|class|type|article|section|"
+    r"chapter|page|line|gate|channel)|:)\s*$",
+    re.IGNORECASE,
+)
+"""What makes a number a name, not a count: "a Category 3 hurricane", "flight 302", "12:05:19"."""
 KILLED = re.compile(
     r"\b(?:kill(?:ed|ing|s)?|dead|died|deaths?|death toll|toll|lives of|casualt(?:y|ies)|slain)\b",
     re.IGNORECASE,
@@ -49,6 +57,21 @@ CATEGORIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("people", re.compile(r"\b(?:people|persons|residents|inhabitants)\b", re.I)),
 )
 """What a figure counts, by the words of its noun phrase; anything else is named by its head noun."""
+PEOPLE_CATEGORIES = frozenset(name for name, _ in CATEGORIES)
+"""Categories that name who was counted: with a predicate ("killed") they say what the figure is,
+and only the event (place, time) can still differ. Any other noun ("crowns") needs its owner."""
+RUNNING_TOTAL = re.compile(
+    r"\bsince\b[^.]{0,40}(?:\b(?:19|20)\d\d\b|\bstart|\bbegan|\bbegin|\berupt|\boutbreak)|\bto date\b",
+    re.IGNORECASE,
+)
+"""A count kept over a long span ("since protests erupted in 2011", "to date"): it grows from
+report to report, so two such counts far apart in time are successive values, not rivals."""
+OWNER_STOPWORDS = EVENT_STOPWORDS | wordset(
+    "according reported reports report told says announced added officials official total least "
+    "nearly almost around about over some"
+)
+"""Words of a figure's clause that never say what the figure belongs to."""
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
 
 
 @dataclass(frozen=True)
@@ -61,16 +84,36 @@ class Figure:
     category: str
     predicate: str
     sentence: str
+    scene: frozenset[str] = frozenset()
+    """Where it happened (:func:`rag.text.places.place_keys`): the places its sentence names, else
+    those of the nearest earlier sentence (or the title) that names one, the scene a report sets
+    before "The dead comprised 28 from the army ..."."""
+    owner: frozenset[str] = frozenset()
+    """What the figure belongs to: the word stems of its clause, the figure and places left out
+    ("Prague airport will spend 2.4 billion crowns on a new terminal" -> airp, spen, term)."""
 
     @property
     def key(self) -> tuple[str, str]:
         return self.category, self.predicate
 
+    @property
+    def running(self) -> bool:
+        """A running total (:data:`RUNNING_TOTAL`): its place is the one its own sentence names."""
+        return bool(RUNNING_TOTAL.search(self.sentence))
+
+    @property
+    def places(self) -> frozenset[str]:
+        """The places the figure is compared by: its own sentence's for a running total (a war's
+        toll is not the toll of the battle the article reports), else its :attr:`scene`."""
+        return place_keys(self.sentence) if self.running else self.scene
+
 
 def _noun_phrase(after: str) -> tuple[list[str], int]:
     """The words right after a number that say what it counts ("28 from the army" -> army),
-    and where they end in ``after``."""
-    words = list(re.finditer(r"[A-Za-z][A-Za-z'’\-]*", after))
+    and where they end in ``after``. The phrase ends with its clause: in "25 civilians, officials
+    said" the officials are not counted."""
+    clause = _CLAUSE_BREAK.split(after, maxsplit=1)[0]
+    words = list(re.finditer(r"[A-Za-z][A-Za-z'’\-]*", clause))
     if words and words[0].group(0).lower() == "from":
         words = [w for w in words[1:4] if w.group(0).lower() not in ("the", "a", "an")]
     phrase: list[str] = []
@@ -109,15 +152,33 @@ def predicates(text: str) -> list[str]:
     return found
 
 
-def extract_figures(text: str) -> list[Figure]:
-    """Every counted figure in ``text`` (dates, years, distances and ordinals left out)."""
+def _owner(sentence: str, start: int, end: int, places: frozenset[str]) -> frozenset[str]:
+    """Word stems of the clause around ``sentence[start:end]`` (the figure), places left out."""
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(sentence)]
+    left = max((b for b in breaks if b < start), default=-1) + 1
+    right = min((b for b in breaks if b >= end), default=len(sentence))
+    clause = sentence[left:start] + " " + sentence[end:right]
+    words = {w for w in re.findall(r"[a-z]{4,}", clause.lower()) if w not in OWNER_STOPWORDS}
+    words -= set(COUNT_WORDS) | set(COUNT_SCALES)
+    return frozenset(w[:4] for w in words) - places
+
+
+def extract_figures(text: str, title: str = "") -> list[Figure]:
+    """Every counted figure in ``text`` (dates, years, distances and ordinals left out).
+
+    ``title`` (the article's) sets the scene for the figures before the text names a place.
+    """
     facts: list[Figure] = []
+    scene = place_keys(title)
     for sentence in rough_sentences(text):
+        scene = place_keys(sentence) or scene
         predicate = next(iter(predicates(sentence)), "")
         for match in _NUMBER.finditer(sentence):
             raw, after = match.group("num"), match.group("after")
             before = sentence[: match.start("num")]
-            if _UNITS.match(after) or re.search(rf"\b(?:{MONTH_ALTERNATION})\.?\s*$", before, re.I):
+            if _UNITS.match(after) or _LABEL.search(before):
+                continue
+            if re.search(rf"\b(?:{MONTH_ALTERNATION})\.?\s*$", before, re.I):
                 continue
             if re.fullmatch(r"(?:1[89]|20)\d\d", raw) or re.match(
                 rf"\s*(?:{MONTH_ALTERNATION})\b", after, re.I
@@ -131,7 +192,8 @@ def extract_figures(text: str) -> list[Figure]:
             if value is None or category is None:
                 continue
             phrase = sentence[match.start() : match.start("after") + np_end].strip()
-            facts.append(Figure(value, phrase, category, predicate, sentence.strip()))
+            owner = _owner(sentence, match.start(), match.start("after") + np_end, scene)
+            facts.append(Figure(value, phrase, category, predicate, sentence.strip(), scene, owner))
     return facts
 
 

@@ -103,10 +103,17 @@ def test_changed_war_toll_years_apart_is_an_update_with_both_dates(corpus_dir):
         question, "More than 310,000 people have been killed [1].", [late, early], [1]
     )
     assert [c.kind for c in conflicts] == ["update"]
+    assert [(s.value, s.date) for s in conflicts[0].sides] == [
+        ("More than 310,000 people", dt.date(2017, 1, 17)),
+        ("more than 380,000 people", dt.date(2020, 7, 4)),
+    ]
     text, cited = sentences[0]
-    assert "AFP (2017-01-17) [1] reported more than 310,000 people killed" in text
-    assert "The National (2020-07-04) [2], gives more than 380,000 people" in text
-    assert "differ" not in text
+    # each figure with the month its report gave it, the older first, qualifiers kept
+    assert text == (
+        "The figure changed over time: AFP [1] reported more than 310,000 people killed by January 2017; "
+        "a later report, The National [2], gives more than 380,000 people by July 2020."
+    )
+    assert cited == [1, 2]
 
 
 def test_same_story_different_figures_is_a_conflict_even_with_close_dates():
@@ -170,5 +177,148 @@ def test_outlets_that_agree_form_one_side_against_the_one_that_differs():
     text, cited = sentences[0]
     assert sorted(cited) == [1, 2, 3]
     assert text.count("[2]") == 1 and text.count("[1]") == 1 and text.count("[3]") == 1
-    assert "[1] and AFP (2017-01-17) [3] report 14 civilians killed" in text
+    # Beirut and AFP agree on 14, but AFP's "at least" is its own and stays beside its name
+    assert "[1] reports 14 civilians killed and AFP (2017-01-17) [3] at least 14 civilians, while" in text
     assert text.endswith("while BBC News [2] reports at least two civilians.")
+
+
+# -- only reports of the same event are set side by side ----------------------------------------
+
+
+@pytest.fixture
+def beirut(corpus_dir) -> Source:
+    text = corpus_text(corpus_dir, "000")
+    passage = excerpt(text, "Fighting between", "Syrian state news")
+    source = make_source(1, passage, None, dt.date(2017, 1, 17))
+    source.passage.dateline = "BEIRUT"
+    return source
+
+
+@pytest.fixture
+def homs_2020(corpus_dir) -> Source:
+    """The 2020 clashes in the Homs desert, with the article's own headline."""
+    source = make_source(
+        3, excerpt(corpus_text(corpus_dir, "004"), "Clashes between", '"The fighting'), None, None
+    )
+    source.passage.title = "Dozens killed in ISIS and regime clashes in Syria, monitor says"
+    return source
+
+
+def test_a_clash_elsewhere_is_never_a_side_of_the_deir_al_zor_toll(beirut, bbc, homs_2020):
+    """Testers saw "20 pro-government fighters" (Homs, 2020) listed against the 2017 Deir al-Zor toll."""
+    bbc.number = 2
+    # the Homs article cited: it counts government forces killed too, but in another battle
+    question = (
+        "Which monitoring group reported the death tolls of both the 2017 fighting in Deir al-Zor "
+        "and the 2020 clashes in the Homs desert, and who heads it?"
+    )
+    answer = "The Syrian Observatory for Human Rights reported both tolls [3]."
+    assert detect(question, answer, [beirut, bbc, homs_2020], cited=[3]) == ([], [])
+
+    # the Deir al-Zor report cited: the BBC's rival toll is found, the Homs one is not a side
+    question = "How many Islamic State fighters were killed in the fighting in Deir al-Zor?"
+    answer = "At least 40 Islamic State fighters were killed in the fighting in Deir al-Zor [1]."
+    conflicts, sentences = detect(question, answer, [beirut, bbc, homs_2020], cited=[1])
+    assert [[(s.source_number, s.value) for s in c.sides] for c in conflicts] == [
+        [(1, "at least 40 Islamic State fighters"), (2, "20 IS fighters")]
+    ]
+    assert sentences == [
+        (
+            "Sources differ: a report from Beirut (2017-01-17) [1] reports at least 40 Islamic State "
+            "fighters killed, while BBC News [2] reports 20 IS fighters.",
+            [1, 2],
+        )
+    ]
+
+
+AIRPORT = (
+    "Prague airport will spend 2.4 billion crowns on a new passenger terminal, the airport's operator "
+    "said on Tuesday. Construction of the terminal is due to start next spring."
+)
+HOSPITAL = (
+    "The Motol hospital in Prague will receive 290 million crowns from the state budget for a new "
+    "children's ward, the health ministry said on Wednesday."
+)
+
+
+def test_a_sum_for_one_thing_is_not_a_rival_of_a_sum_for_another():
+    """Testers saw an airport's 2.4 billion crowns "differ" from a hospital's 290 million."""
+    airport = make_source(1, AIRPORT, "Prague Daily", dt.date(2024, 3, 5))
+    hospital = make_source(2, HOSPITAL, "Czech Radio", dt.date(2024, 3, 6))
+    question = "How much will Prague airport spend on its new terminal?"
+    answer = "Prague airport will spend 2.4 billion crowns on a new passenger terminal [1]."
+    assert detect(question, answer, [airport, hospital], [1]) == ([], [])
+
+
+def test_rival_sums_for_the_same_thing_are_still_a_conflict():
+    airport = make_source(1, AIRPORT, "Prague Daily", dt.date(2024, 3, 5))
+    rival = make_source(
+        2,
+        "The new passenger terminal at Prague airport will cost 3 billion crowns, city officials said.",
+        "Czech Radio",
+        dt.date(2024, 3, 6),
+    )
+    question = "How much will Prague airport spend on its new terminal?"
+    answer = "Prague airport will spend 2.4 billion crowns on a new passenger terminal [1]."
+    conflicts, sentences = detect(question, answer, [airport, rival], [1])
+    assert [(c.kind, [s.value for s in c.sides]) for c in conflicts] == [
+        ("conflict", ["2.4 billion crowns", "3 billion crowns"])
+    ]
+    assert sentences[0][0] == (
+        "Sources differ: Prague Daily (2024-03-05) [1] reports 2.4 billion crowns, "
+        "while Czech Radio (2024-03-06) [2] reports 3 billion crowns."
+    )
+
+
+def test_the_same_place_months_apart_is_another_event_not_a_rival_toll():
+    january = make_source(
+        1,
+        "At least 82 people have been killed in the fighting in Deir al-Zor.",
+        "Reuters",
+        dt.date(2017, 1, 17),
+    )
+    september = make_source(
+        2,
+        "Fighting in Deir al-Zor killed 35 people on Sunday, the monitor said.",
+        "AFP",
+        dt.date(2017, 9, 10),
+    )
+    question = "How many people were killed in the fighting in Deir al-Zor?"
+    answer = "At least 82 people have been killed in the fighting [1]."
+    assert detect(question, answer, [january, september], [1]) == ([], [])
+
+
+def test_a_revised_toll_of_one_event_days_later_is_an_update_with_its_dates():
+    first = make_source(
+        1,
+        "The collapse of the apartment block in Magnitogorsk killed 21 people.",
+        "TASS",
+        dt.date(2019, 1, 1),
+    )
+    later = make_source(
+        2,
+        "Rescuers ended their work in Magnitogorsk: the collapse killed 39 people.",
+        "RIA",
+        dt.date(2019, 1, 12),
+    )
+    question = "How many people died in the Magnitogorsk collapse?"
+    conflicts, sentences = detect(question, "The collapse killed 39 people [2].", [first, later], [2])
+    assert [c.kind for c in conflicts] == ["update"]
+    assert sentences[0][0] == (
+        "The figure changed over time: TASS [1] reported 21 people killed by January 1, 2019; "
+        "a later report, RIA [2], gives 39 people by January 12, 2019."
+    )
+
+
+@pytest.mark.parametrize("qualifier", ["more than", "at least", "about", "nearly"])
+def test_a_side_keeps_its_qualifier(qualifier: str):
+    a = make_source(1, f"In Aleppo, {qualifier} 40 civilians were killed in the shelling.", "Reuters", None)
+    b = make_source(2, "The Aleppo shelling killed 25 civilians, officials said.", "AP", None)
+    conflicts, sentences = detect(
+        "How many civilians were killed in Aleppo?", "25 civilians were killed [2].", [a, b], [2]
+    )
+    assert [s.value for c in conflicts for s in c.sides] == [f"{qualifier} 40 civilians", "25 civilians"]
+    assert (
+        f"Reuters [1] reports {qualifier} 40 civilians killed, while AP [2] reports 25 civilians."
+        in (sentences[0][0])
+    )

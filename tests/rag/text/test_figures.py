@@ -38,3 +38,36 @@ def test_questions_name_predicates_and_only_narrow_categories_on_how_many() -> N
     assert predicates("How many were killed or wounded?") == ["killed", "wounded"]
     assert asked_categories("How many soldiers were killed?") == {"government forces"}
     assert asked_categories("How many people died in the IS attack?") == set()
+
+
+def test_a_figure_takes_its_scene_from_the_nearest_place_named_before_it() -> None:
+    text = (
+        "Fighting has killed dozens in Deir al-Zor, a monitor said. "
+        "The dead comprised 28 from the army and 14 civilians. "
+        "In Homs, 20 pro-government fighters were killed."
+    )
+    facts = extract_figures(text, title="Dozens dead in Syria")
+    assert [(f.value, f.scene) for f in facts] == [(28, {"deir"}), (14, {"deir"}), (20, {"homs"})]
+    assert extract_figures("The dead comprised 28 soldiers.", title="Clashes in Homs")[0].scene == {"homs"}
+
+
+def test_a_running_total_is_placed_by_its_own_sentence_only() -> None:
+    text = "Fighting raged in Deir al-Zor. More than 310,000 people have been killed since protests erupted in 2011."
+    (toll,) = extract_figures(text)
+    assert toll.running and toll.scene == {"deir"} and toll.places == frozenset()
+
+
+def test_a_figure_belongs_to_the_words_of_its_clause() -> None:
+    (airport,) = extract_figures(
+        "Prague airport will spend 2.4 billion crowns on a new terminal, the operator said."
+    )
+    assert airport.phrase == "2.4 billion crowns" and airport.key == ("crown", "")
+    assert airport.owner == {"prag", "airp", "spen", "term"}
+
+
+def test_labels_times_and_speeds_are_not_counts_and_a_phrase_ends_with_its_clause() -> None:
+    text = (
+        "A Category 3 hurricane struck at 0930 UTC with winds of 120 mph. It was amended at 3:24:55 today. "
+        "The shelling killed 25 civilians, officials said."
+    )
+    assert [(f.value, f.phrase) for f in extract_figures(text)] == [(25, "25 civilians")]
