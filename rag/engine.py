@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from rag import conflicts as conflict_rules
-from rag import date_conflicts, prompts, refusals
+from rag import date_conflicts, prompts, refusals, relevance
 from rag.citations import CitationStreamFilter, DraftSentence, parse_answer, render
 from rag.evidence import flagged_last, passage_range, source_document
 from rag.questions import clean_question
@@ -144,7 +144,8 @@ class AnswerEngine:
         scorer = MemoScorer(self._scorer())
         reply: list[str] = []
         usages: list[Usage] = []  # each model call's own counts: calls of other questions may interleave
-        yield from self._draft(messages, result, max_tokens, reply, usages, scorer, timings, started)
+        gate = relevance.StreamGate(standalone) if self.settings.answer.relevance else None
+        yield from self._draft(messages, result, max_tokens, reply, usages, scorer, timings, started, gate)
         prompt_tokens, completion_tokens = usages[0].prompt_tokens, usages[0].completion_tokens
         if not has_words(reply[0]):
             # The 1.5B model sometimes answers with bare source numbers ("[1][2] [3]"). Asking
@@ -155,7 +156,7 @@ class AnswerEngine:
                 {"role": "user", "content": prompts.SENTENCE_PLEASE},
             ]
             reply.clear()
-            yield from self._draft(retry, result, max_tokens, reply, usages, scorer, timings, started)
+            yield from self._draft(retry, result, max_tokens, reply, usages, scorer, timings, started, gate)
             completion_tokens += usages[-1].completion_tokens
         base.update(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, model=llm.name)
         check_started = time.perf_counter()
@@ -174,11 +175,13 @@ class AnswerEngine:
         scorer: MemoScorer,
         timings: Timings,
         started: float,
+        gate: relevance.StreamGate | None = None,
     ) -> Iterator[StreamEvent]:
         """One model reply: its tokens, and its sentences checked as they complete.
 
         With the judge on, the judge is the model that is writing, so the sentences are
-        checked right after the reply ends instead of while it is written.
+        checked right after the reply ends instead of while it is written. With ``gate``,
+        sentences wait until one of them answers the question (:class:`rag.relevance.StreamGate`).
         """
         evidence = {source.number: source_document(source) for source in result.sources}
         shown = {source.number: passage_range(source) for source in result.sources}
@@ -188,7 +191,7 @@ class AnswerEngine:
         live = not scorer.uses_judge
 
         def sentences(found: list[Sentence]) -> Iterator[StreamEvent]:
-            for sentence in found:
+            for sentence in gate.release(found) if gate else found:
                 if timings.first_sentence_s is None:
                     timings.first_sentence_s = time.perf_counter() - started
                 yield StreamEvent(kind="sentence", sentence=sentence)
@@ -348,6 +351,20 @@ class AnswerEngine:
                     f"The answer stated only figures the other sources contradict: {raw}",
                 )
         text, sentences = render(drafts)
+        if self.settings.answer.relevance:
+            # A backed sentence that does not answer the question is not an answer (rag.relevance).
+            kept = [s.text for s in sentences if s.supported and s.needs_citation]
+            verdict = relevance.check(question, kept)
+            if not verdict.answered:
+                return refuse(
+                    refusals.not_answered(
+                        relevance.mentioned(verdict.asked, kept),
+                        relevance.indirect(question),
+                        question,
+                        sources,
+                    ),
+                    f"No backed sentence of the reply answers the question ({verdict.details()}): {raw}",
+                )
         return Answer(**base, text=text, sentences=sentences, conflicts=conflicts, timings=timings)
 
     def _contested(self, sources: Sequence[Source]) -> Callable[[str], bool] | None:

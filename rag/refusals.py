@@ -114,3 +114,20 @@ def not_backed(sources: Sequence[Source]) -> str:
         "as an answer.",
         sources,
     )
+
+
+def not_answered(
+    mentioned: Sequence[str], asked: str | None, question: str, sources: Sequence[Source]
+) -> str:
+    """The reply's backed sentences are on the question's topic but none answers it.
+
+    ``mentioned``: the question's names the sources do speak of ("Baal Shamin", "Palmyra");
+    ``asked``: the question as a reader reports it ("when the temple was built"), None to quote it.
+    """
+    what = f"says {asked}" if asked else f"answers “{question.strip()}”"
+    if mentioned:
+        named = mentioned[0] if len(mentioned) == 1 else f"{', '.join(mentioned[:-1])} and {mentioned[-1]}"
+        sentence = f"The articles found mention {named}, but none of them {what}."
+    else:
+        sentence = f"None of the articles found {what}."
+    return _with_closest(sentence, sources)

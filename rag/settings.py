@@ -117,6 +117,8 @@ class AnswerSettings(BaseModel):
     """Report disagreeing figures between the answer's sources."""
     condense: bool = True
     """Rewrite follow-up questions into standalone ones before retrieval."""
+    relevance: bool = True
+    """Refuse an answer none of whose backed sentences answers the question (:mod:`rag.relevance`)."""
 
 
 class Settings(BaseSettings):

@@ -357,6 +357,95 @@ def test_conflicting_tolls_are_reported_with_both_sources(components: Components
     assert answer.sentences[0].citations == [bbc]  # re-cited to the BBC passage if needed
 
 
+# -- relevance: a backed sentence that does not answer is not an answer -------------------------
+
+
+def replying(components: Components, reply: str, **answer_settings) -> AnswerEngine:
+    """The engine over the shared store with the model's reply fixed (its wording is the input)."""
+    settings = components.settings
+    if answer_settings:
+        settings = settings.model_copy(update={"answer": settings.answer.model_copy(update=answer_settings)})
+    engine = AnswerEngine(settings, with_settings(components, settings))
+    engine.components.__dict__["llm"] = ScriptedChatModel(answer=reply)
+    return engine
+
+
+def source_holding(engine: AnswerEngine, question: str, text: str) -> int:
+    """The number the engine gives the retrieved passage that holds ``text``."""
+    sources = engine.retriever.run(question).sources
+    return next(s.number for s in sources if text in s.passage.text)
+
+
+@pytest.mark.integration
+def test_a_backed_sentence_that_does_not_say_when_the_temple_was_built_is_refused(components: Components):
+    question = "When was the Baal Shamin temple in Palmyra built?"  # golden un07
+    engine = replying(components, "")
+    n = source_holding(engine, question, "news of its demolition")
+    reply = (
+        "The Baal Shamin temple in Palmyra was reportedly destroyed by the extremist group ISIS and news of "
+        f"its demolition sparked international condemnation earlier this week [{n}]."
+    )
+    shown = replying(components, reply, relevance=False).answer(question)
+    assert not shown.refused and shown.sentences[0].supported  # backed: the verifier lets it through
+
+    events = list(replying(components, reply).stream(question))
+    answer = events[-1].answer
+    assert answer.refused and answer.text == REFUSAL_TEXT and answer.sentences == []
+    assert [e for e in events if e.kind == "sentence"] == []  # never shown as checked
+    assert answer.refusal_reason.startswith(
+        "The articles found mention Baal Shamin and Palmyra, but none of them says when the Baal Shamin "
+        "temple in Palmyra was built. The closest articles are: "
+    )
+    assert names_closest_articles(answer.refusal_reason, answer) and plain_words(answer.refusal_reason)
+    assert answer.refusal_details.startswith("No backed sentence of the reply answers the question")
+    assert reply in answer.refusal_details
+
+
+@pytest.mark.integration
+def test_an_invitation_to_the_talks_is_not_a_count_of_troops(components: Components):
+    question = "How many US troops are deployed in Syria?"  # golden un09
+    engine = replying(components, "")
+    n = source_holding(engine, question, "transition team")
+    reply = (
+        f"US President-elect Donald Trump's transition team has been invited to take part in Astana "
+        f"negotiations, but has not yet officially responded [{n}]."
+    )
+    answer = replying(components, reply).answer(question)
+    assert answer.refused, answer.text
+    assert answer.refusal_reason.startswith(
+        "The articles found mention US, but none of them says how many US troops are deployed in Syria."
+    )
+    assert reply in answer.refusal_details
+
+
+@pytest.mark.integration
+def test_who_agreed_to_attend_is_not_the_outcome_of_the_talks(components: Components):
+    question = "What was the outcome of the Astana peace talks?"
+    engine = replying(components, "")
+    n = source_holding(engine, question, "said Monday they will attend peace talks")
+    reply = f"Syrian rebel groups said Monday they will attend peace talks next week [{n}]."
+    assert not replying(components, reply, relevance=False).answer(question).refused
+    answer = replying(components, reply).answer(question)
+    assert answer.refused
+    assert answer.refusal_reason.startswith(
+        "None of the articles found says what the outcome of the Astana peace talks was."
+    )
+
+
+@pytest.mark.integration
+def test_a_sentence_beside_the_answer_stays_and_waits_for_it(components: Components):
+    engine = replying(components, "")
+    n = source_holding(engine, ANSWERABLE, "Around 200,000 people live in Deir Ezzor city")
+    context = f"Deir Ezzor city has been besieged by IS since early 2015 [{n}]."
+    answering = f"Around 200,000 people live in Deir Ezzor city [{n}]."
+    events = list(replying(components, f"{context} {answering}").stream(ANSWERABLE))
+    answer = events[-1].answer
+    assert not answer.refused
+    assert [normalized(s.text) for s in answer.sentences] == [normalized(context), normalized(answering)]
+    streamed = [e.sentence for e in events if e.kind == "sentence"]
+    assert streamed == answer.sentences  # the context sentence was held until the answer came
+
+
 # -- default model ----------------------------------------------------------------------------
 
 
