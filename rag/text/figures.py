@@ -4,6 +4,11 @@
 "at least 28 regime forces dead" as 28 of the same. :mod:`rag.conflicts` compares such
 figures across sources, :mod:`rag.contradictions` between a claim and its passage. A rule-based
 reader rather than a model: it is fast, testable and never invents a figure.
+
+Each figure also carries what tells its event from another's: the places of its scene and the
+words of its clause (what a sum of crowns belongs to). Read over the 293 Wikinews articles
+(2019-2020), times ("0930 UTC"), speeds ("120 mph") and labels ("a Category 3 hurricane") were
+counted as figures and set against each other; they are left out.
 """
 
 from __future__ import annotations
@@ -152,6 +157,28 @@ def predicates(text: str) -> list[str]:
     return found
 
 
+OTHER_FATES = re.compile(
+    r"\b(?:infected|arrested|detained|rescued|evacuated|displaced|missing|hospitali[sz]ed)\b", re.IGNORECASE
+)
+"""What else a news sentence says befell the counted: "infected over 200 people ... and killed three"."""
+_FATES = (("killed", KILLED), ("wounded", WOUNDED), ("live", LIVE), ("", OTHER_FATES))
+
+
+def _fate(sentence: str, start: int, end: int) -> str:
+    """What happened to the figure at ``sentence[start:end]``: the predicate word nearest to it
+    (:func:`predicates`' order on a tie), so "killed 3 and wounded 12" reads 3 killed, 12 wounded,
+    and "infected over 200 people ... and killed three people" does not count 200 dead (Wikinews,
+    January 2020: the 200 infected were set against a later 1,000 dead)."""
+    nearest: tuple[int, int, str] | None = None
+    for rank, (name, pattern) in enumerate(_FATES):
+        for match in pattern.finditer(sentence):
+            gap = max(start - match.end(), match.start() - end, 0)
+            name_ = name or match.group(0).lower()
+            if nearest is None or (gap, rank) < nearest[:2]:
+                nearest = (gap, rank, name_)
+    return nearest[2] if nearest else ""
+
+
 def _owner(sentence: str, start: int, end: int, places: frozenset[str]) -> frozenset[str]:
     """Word stems of the clause around ``sentence[start:end]`` (the figure), places left out."""
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(sentence)]
@@ -172,7 +199,6 @@ def extract_figures(text: str, title: str = "") -> list[Figure]:
     scene = place_keys(title)
     for sentence in rough_sentences(text):
         scene = place_keys(sentence) or scene
-        predicate = next(iter(predicates(sentence)), "")
         for match in _NUMBER.finditer(sentence):
             raw, after = match.group("num"), match.group("after")
             before = sentence[: match.start("num")]
@@ -192,7 +218,9 @@ def extract_figures(text: str, title: str = "") -> list[Figure]:
             if value is None or category is None:
                 continue
             phrase = sentence[match.start() : match.start("after") + np_end].strip()
-            owner = _owner(sentence, match.start(), match.start("after") + np_end, scene)
+            end = match.start("after") + np_end
+            owner = _owner(sentence, match.start(), end, scene)
+            predicate = _fate(sentence, match.start(), end)
             facts.append(Figure(value, phrase, category, predicate, sentence.strip(), scene, owner))
     return facts
 

@@ -71,3 +71,13 @@ def test_labels_times_and_speeds_are_not_counts_and_a_phrase_ends_with_its_claus
         "The shelling killed 25 civilians, officials said."
     )
     assert [(f.value, f.phrase) for f in extract_figures(text)] == [(25, "25 civilians")]
+
+
+def test_each_figure_takes_the_fate_nearest_to_it() -> None:
+    text = "The blast killed 3 people and wounded 12 others. It has infected over 200 people and killed three people."
+    assert [(f.value, f.predicate) for f in extract_figures(text)] == [
+        (3, "killed"),
+        (12, "wounded"),
+        (200, "infected"),
+        (3, "killed"),
+    ]
