@@ -125,6 +125,16 @@ def trim_span(text: str, span: Span) -> Span | None:
 
 # --- the verifier's claims -------------------------------------------------------------------
 
+LIST_MARKER = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|[-*\u2022])(?=\s|$)\s*")
+"""A list item's number or bullet at the start of a line ("6. ", "(2) ", "- "): layout, not a claim.
+"1.5 million" is no marker: the number goes on after the dot."""
+
+
+def strip_list_marker(text: str) -> str:
+    """``text`` without a leading list number or bullet, stripped; "" when that was all it held."""
+    return LIST_MARKER.sub("", text, count=1).strip()
+
+
 _CLAIM_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 

@@ -16,6 +16,7 @@ from rag.text.numbers import (
     SCALES,
     VAGUE_QUANTITIES,
 )
+from rag.text.sentences import strip_list_marker
 from rag.verifier.lexicon import NAME_CONNECTORS, NEGATION_WORDS, SENTENCE_STARTERS
 from rag.verifier.tokens import Token, content_stems, tokenize
 
@@ -37,7 +38,7 @@ def needs_support(sentence: str) -> bool:
     Questions, statements about the sources themselves ("The sources differ."), admissions of not
     knowing, and fragments with fewer than two content words state nothing checkable.
     """
-    text = CLAIM_MARKER.sub("", sentence).strip()
+    text = strip_list_marker(CLAIM_MARKER.sub("", sentence))
     if not text or text.endswith("?"):
         return False
     if _META_PATTERNS.search(text):
@@ -138,6 +139,21 @@ def _name_shaped(token: Token, tokens: Sequence[Token]) -> bool:
     return any(t.text == text and not t.sentence_initial for t in tokens)
 
 
+def _opening_adverb(token: Token, tokens: Sequence[Token]) -> bool:
+    """Does a sentence open with an adverb ("Additionally", "Separately") rather than a name?
+
+    Such a word is capitalised only because it opens the sentence; read as a name it joins the next
+    name ("Additionally Assad") and that never appears in a passage. A word seen capitalised inside a
+    sentence of the same text ("Kelly", "Italy") stays a name.
+    """
+    return (
+        token.sentence_initial
+        and len(token.norm) >= 6
+        and token.norm.endswith("ly")
+        and not _name_shaped(token, tokens)
+    )
+
+
 def _date_word(token: Token, following: Token | None) -> tuple[str, str] | None:
     word = token.norm.rstrip(".")
     if word in MONTHS or word in WEEKDAYS:
@@ -145,7 +161,9 @@ def _date_word(token: Token, following: Token | None) -> tuple[str, str] | None:
             if not token.text[0].isupper():
                 return None
             near_digit = following is not None and following.norm[:1].isdigit()
-            if not (near_digit or token.text.endswith(".") or len(word) > 3 and word != "may"):
+            # "May" inside a sentence is the month: the verb is written "may" there
+            inner_may = word == "may" and token.text == "May" and not token.sentence_initial
+            if not (near_digit or inner_may or token.text.endswith(".") or len(word) > 3 and word != "may"):
                 return None
         if word in MONTHS:
             return (f"month:{MONTHS[word]}", token.text)
@@ -213,7 +231,11 @@ def extract_facts(text: str) -> Facts:
             run.append(nxt)
             j += 1
         # a sentence-initial common word ("The", "Officials") is not part of a name
-        while run and run[0].sentence_initial and run[0].norm in SENTENCE_STARTERS:
+        while (
+            run
+            and run[0].sentence_initial
+            and (run[0].norm in SENTENCE_STARTERS or _opening_adverb(run[0], tokens))
+        ):
             run = run[1:]
         while run and run[0].norm in NAME_CONNECTORS:
             run = run[1:]

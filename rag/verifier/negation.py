@@ -13,11 +13,26 @@ from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, stem
 
 NEGATION_WINDOW = 4
-"""Words on either side of a negation cue that it is taken to govern."""
+"""Words on either side of a negation cue that it is taken to govern, within its own clause."""
+
+CLAUSE_JOINERS = wordset("but while whereas although though however yet")
+"""Words that open a clause of their own: "attend the talks, but did not say who" negates the saying."""
+
+
+def _opens_clause(token: Token) -> bool:
+    return token.clause_initial or token.norm in CLAUSE_JOINERS
 
 
 def _negation_scope(tokens: Sequence[Token], position: int) -> list[str]:
-    lo, hi = max(0, position - NEGATION_WINDOW), min(len(tokens), position + NEGATION_WINDOW + 1)
+    """Content stems of the words a negation cue governs: up to ``NEGATION_WINDOW`` on each side,
+    never past the edge of its clause ("They attended the talks, but did not sign" negates only
+    "sign")."""
+    lo = position
+    while lo > 0 and position - lo < NEGATION_WINDOW and not _opens_clause(tokens[lo]):
+        lo -= 1
+    hi = position + 1
+    while hi < len(tokens) and hi - position <= NEGATION_WINDOW and not _opens_clause(tokens[hi]):
+        hi += 1
     return content_stems([t for k, t in enumerate(tokens[lo:hi], lo) if k != position])
 
 

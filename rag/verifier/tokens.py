@@ -10,7 +10,7 @@ from typing import Any
 
 from rag.text.markers import CLAIM_MARKER
 from rag.text.numbers import NUMBER_WORDS, ORDINALS, SCALES
-from rag.text.sentences import CLAIM_ABBREVIATIONS, claim_sentences
+from rag.text.sentences import CLAIM_ABBREVIATIONS, claim_sentences, strip_list_marker
 from rag.text.words import SUPPORT_STOPWORDS, norm_word
 from rag.verifier.lexicon import NEGATION_WORDS
 
@@ -25,6 +25,9 @@ class Token:
     """Lower-case, accents and dots removed."""
     start: int
     sentence_initial: bool
+    clause_initial: bool = False
+    """Opens a clause: the first word of a sentence, or the word after a comma, semicolon, colon,
+    bracket or dash. A negation governs only its own clause (:mod:`rag.verifier.negation`)."""
 
 
 def tokenize(text: str) -> list[Token]:
@@ -44,6 +47,7 @@ def tokenize(text: str) -> list[Token]:
                 and not re.fullmatch(r"(?:[A-Za-z]\.)+", previous_raw)
             )
         )
+        clause = initial or bool(re.search(r"[,;:(\u2013\u2014]\s*$|\s-\s*$", gap))
         previous_end = match.end()
         previous_raw = word
         if word.endswith(".") and norm_word(word[:-1]) not in CLAIM_ABBREVIATIONS and "." not in word[:-1]:
@@ -51,7 +55,7 @@ def tokenize(text: str) -> list[Token]:
         word = re.sub(r"['’]s$", "", word)
         if not word:
             continue
-        tokens.append(Token(word, norm_word(word), match.start(), initial))
+        tokens.append(Token(word, norm_word(word), match.start(), initial, clause))
     return tokens
 
 
@@ -89,5 +93,5 @@ def content_stems(tokens: Sequence[Token]) -> list[str]:
 
 
 def split_claims(text: str) -> list[str]:
-    """The sentences of an answer or claim, citation markers such as "[2]" removed."""
-    return [s for s in (CLAIM_MARKER.sub("", s).strip() for s in claim_sentences(text)) if s]
+    """The sentences of an answer or claim, citation markers such as "[2]" and list numbers removed."""
+    return [s for s in (strip_list_marker(CLAIM_MARKER.sub("", s)) for s in claim_sentences(text)) if s]

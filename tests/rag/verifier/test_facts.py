@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.verifier.facts import needs_support
+from rag.verifier.facts import extract_facts, needs_support
 from rag.verifier.tokens import split_claims
 
 # ---------------------------------------------------------------- split_claims / needs_support
@@ -35,7 +35,32 @@ def test_split_claims_respects_abbreviations_and_drops_citations() -> None:
         ("The war killed 310,000 people [1].", True),
         ("Boris Johnson resigned.", True),
         ("Protesters blocked the main road for hours.", True),
+        ("6.", False),
+        ("(2)", False),
+        ("6. Protesters blocked the main road.", True),
     ],
 )
 def test_needs_support(sentence: str, expected: bool) -> None:
     assert needs_support(sentence) is expected
+
+
+@pytest.mark.unit
+def test_a_numbered_list_gives_claims_without_their_list_numbers() -> None:
+    assert split_claims("6. Rebels said they would attend [1].\n7. The talks start in January [1].") == [
+        "Rebels said they would attend.",
+        "The talks start in January.",
+    ]
+
+
+@pytest.mark.unit
+def test_an_adverb_that_opens_a_sentence_is_not_part_of_the_name_after_it() -> None:
+    assert extract_facts("Additionally Rebel Groups said they would attend.").names == ["Rebel Groups"]
+    assert extract_facts("Separately, Assad said the talks would fail.").names == ["Assad"]
+    # seen capitalised inside a sentence too: a name
+    assert extract_facts("Kelly Smith spoke. He thanked Kelly Smith.").names[0] == "Kelly Smith"
+
+
+@pytest.mark.unit
+def test_may_inside_a_sentence_is_the_month_and_the_verb_is_not() -> None:
+    assert ("month:5", "May") in extract_facts("A hearing is planned for May.").dates
+    assert extract_facts("Talks may resume. May brought rain.").dates == []
