@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rag.text.numbers import NUMBER_WORDS, SCALES
 from rag.text.sentences import claim_sentences_at
 from rag.text.words import SUPPORT_STOPWORDS, norm_word, wordset
 from rag.verifier.facts import Facts, extract_facts
@@ -75,6 +76,8 @@ class Evidence:
     """Where each of ``sentences`` lies: (index of its passage, start, end in that passage as given)."""
     sentence_texts: list[str] = field(default_factory=list)
     _figures: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+    _windows: dict[tuple[int, int], Evidence] = field(default_factory=dict, repr=False)
+    _counted: list[dict[str, set[str]]] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, passages: Sequence[str]) -> Evidence:
@@ -122,6 +125,22 @@ class Evidence:
             self._figures[index] = figures(extract_facts(self.sentence_texts[index]))
         return self._figures[index]
 
+    def window(self, first: int, last: int) -> Evidence:
+        """Sentences ``first``..``last`` (inclusive) analysed on their own, kept for the next claim."""
+        key = (first, last)
+        if key not in self._windows:
+            self._windows[key] = Evidence.build([" ".join(self.sentence_texts[first : last + 1])])
+        return self._windows[key]
+
+    def counted(self) -> list[dict[str, set[str]]]:
+        """For each sentence, each number it states with the words after it that say what it counts."""
+        if self._counted is None:
+            self._counted = [
+                counted_numbers(tokens, text)
+                for tokens, text in zip(self.sentences, self.sentence_texts, strict=True)
+            ]
+        return self._counted
+
     def backs_name(self, name: str) -> bool:
         """Exact words, or a spelling variant of the whole name or of each of its words."""
         parts = [
@@ -153,6 +172,40 @@ class Evidence:
         if len(key) >= 2 and key in self.name_keys:
             return True
         return any(abs(len(w) - len(word)) <= 2 and _dice(w, word) >= 0.75 for w in self.words if len(w) >= 4)
+
+
+COUNTED_WORDS = 2
+"""Content words after a number taken to say what it counts ("20 IS fighters" -> fighters)."""
+
+
+def counted_numbers(tokens: Sequence[Token], text: str) -> dict[str, set[str]]:
+    """For each number of a sentence, the words after it that say what it counts."""
+    out: dict[str, set[str]] = {}
+    k = 0
+    while k < len(tokens):
+        if not _numberish(tokens[k].norm):
+            k += 1
+            continue
+        end = k
+        while (
+            end + 1 < len(tokens) and _numberish(tokens[end + 1].norm) and not tokens[end + 1].clause_initial
+        ):
+            end += 1
+        written = text[tokens[k].start : tokens[end].start + len(tokens[end].text)]
+        values = [value for value, _ in extract_facts(written).numbers]
+        after: list[str] = []
+        for token in tokens[end + 1 :]:
+            if token.clause_initial or len(after) >= COUNTED_WORDS:
+                break
+            after.extend(content_stems([token]))
+        if values and after:
+            out.setdefault(values[0], set()).update(after[:COUNTED_WORDS])
+        k = end + 1
+    return out
+
+
+def _numberish(norm: str) -> bool:
+    return norm[:1].isdigit() or norm in NUMBER_WORDS or norm in SCALES
 
 
 def figures(facts: Facts) -> frozenset[str]:

@@ -154,6 +154,21 @@ def test_removed_negation_is_unbacked(scorer: SupportScorer) -> None:
 
 
 @pytest.mark.unit
+def test_a_negation_in_another_clause_of_the_passage_sentence_does_not_fail_the_claim(
+    scorer: SupportScorer,
+) -> None:
+    passage = (
+        "Rebel groups said they would attend the talks in Astana, but they did not say who would lead them."
+    )
+    result = scorer.score("Rebel groups said they would attend the talks in Astana.", [passage])
+    assert result.unbacked == []
+    assert result.supported
+    # within its own clause the negation still counts
+    denied = scorer.score("Rebel groups said who would lead them in Astana.", [passage])
+    assert any(item.startswith("negation") for item in denied.unbacked)
+
+
+@pytest.mark.unit
 def test_matching_negation_is_backed(scorer: SupportScorer) -> None:
     result = score(scorer, "The foreign minister didn't attend the Geneva summit.")
     assert result.unbacked == []
@@ -211,12 +226,20 @@ def test_multi_sentence_claim_takes_the_weakest(scorer: SupportScorer) -> None:
 
 
 @pytest.mark.unit
-def test_several_passages_back_a_claim_together(scorer: SupportScorer) -> None:
-    result = scorer.score(
+def test_facts_from_different_passages_are_not_joined_into_one_claim(scorer: SupportScorer) -> None:
+    # Johnson is in one passage and the deaths in another: nothing says he reported them.
+    joined = scorer.score(
         "Boris Johnson said 12 fighters died on Tuesday.",
         ["Boris Johnson spoke to reporters.", "Twelve fighters died on Tuesday."],
     )
-    assert result.unbacked == []
+    assert joined.unbacked == ["apart: Boris Johnson"]
+    assert not joined.supported
+    together = scorer.score(
+        "Boris Johnson said 12 fighters died on Tuesday.",
+        ["Officials met in London.", "Boris Johnson said twelve fighters died on Tuesday."],
+    )
+    assert together.unbacked == []
+    assert together.supported
     assert scorer.score("Anything at all.", []).supported is False
 
 

@@ -1,0 +1,79 @@
+"""Facts found together: relation errors between true facts of the passages fail the claim."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.verifier.config import SupportConfig
+from rag.verifier.scorer import SupportScorer
+
+CORPUS = Path(__file__).resolve().parents[3] / "rag" / "corpus"
+DEIR = (CORPUS / "001_aba8e4193e5ca6f2.txt").read_text(encoding="utf-8")
+"""BBC: "Syria war: Dozens dead in IS attack on Deir al-Zour" (bundled corpus)."""
+ASTANA = (CORPUS / "000_2dcdf8dd29bf5d80.txt").read_text(encoding="utf-8")
+"""An article naming both the Syrian Observatory and the High Negotiations Committee."""
+
+BRIDGE = (
+    "Construction of the new bridge over the river will begin in January, the city council said. "
+    "The council approved the budget on Tuesday. Officials said the old bridge had been closed since "
+    "2019.\n\nA public hearing on the tolls is planned for May."
+)
+
+
+@pytest.fixture(scope="module")
+def scorer() -> SupportScorer:
+    return SupportScorer(None, SupportConfig.load())
+
+
+@pytest.mark.unit
+def test_numbers_put_in_each_others_place_fail(scorer: SupportScorer) -> None:
+    right = scorer.score("Twelve government soldiers and 20 IS fighters were killed.", [DEIR])
+    assert right.supported, right.unbacked
+    swapped = scorer.score("Twenty government soldiers and 12 IS fighters were killed.", [DEIR])
+    assert not swapped.supported
+    assert any(item.startswith("counts: 20") for item in swapped.unbacked)
+
+
+@pytest.mark.unit
+def test_a_number_that_counts_something_else_in_the_same_sentence_fails(scorer: SupportScorer) -> None:
+    result = scorer.score("Twenty government soldiers were killed in Deir al-Zour.", [DEIR])
+    assert not result.supported
+    assert result.unbacked == ["counts: 20 govern soldier"]
+
+
+@pytest.mark.unit
+def test_a_date_from_another_paragraph_does_not_back_the_claim(scorer: SupportScorer) -> None:
+    assert scorer.score("Construction of the new bridge will begin in January.", [BRIDGE]).supported
+    moved = scorer.score("Construction of the new bridge will begin in May.", [BRIDGE])
+    assert not moved.supported
+    assert moved.unbacked == ["apart: May"]
+
+
+@pytest.mark.unit
+def test_two_named_bodies_in_a_relation_the_passage_never_states_fail(scorer: SupportScorer) -> None:
+    assert "Syrian Observatory for Human Rights" in ASTANA and "High Negotiations Committee" in ASTANA
+    result = scorer.score(
+        "The Syrian Observatory for Human Rights is run by the High Negotiations Committee.", [ASTANA]
+    )
+    assert not result.supported
+    assert result.unbacked and result.unbacked[0].startswith("apart:")
+
+
+@pytest.mark.unit
+def test_a_claim_stated_in_one_sentence_of_a_long_article_passes(scorer: SupportScorer) -> None:
+    result = scorer.score(
+        "At least two civilians were killed in IS rocket fire on government-controlled parts of the city.",
+        [DEIR],
+    )
+    assert result.supported, result.unbacked
+
+
+@pytest.mark.unit
+def test_a_claim_from_neighbouring_sentences_passes(scorer: SupportScorer) -> None:
+    # the window reads a fact with the sentence after it
+    result = scorer.score(
+        "The jihadists have besieged government-held parts of Deir al-Zour since early 2015.", [DEIR]
+    )
+    assert result.supported, result.unbacked
