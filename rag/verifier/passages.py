@@ -174,8 +174,9 @@ class Evidence:
         return any(abs(len(w) - len(word)) <= 2 and _dice(w, word) >= 0.75 for w in self.words if len(w) >= 4)
 
 
-COUNTED_WORDS = 2
-"""Content words after a number taken to say what it counts ("20 IS fighters" -> fighters)."""
+COUNTED_WORDS = 1
+"""Content words after a number taken to say what it counts ("20 IS fighters" -> fighters). One:
+the second is often the verb ("870 infections have been reported", "457 deaths reported")."""
 
 
 def counted_numbers(tokens: Sequence[Token], text: str) -> dict[str, set[str]]:
