@@ -16,7 +16,8 @@ Scoring is Lucene's BM25 (``idf = ln(1 + (N - df + 0.5) / (df + 0.5))``, term pa
 so the two agree exactly on a corpus without variants (a test checks it). The IDF is never
 negative, so a term found in most passages still counts a little instead of pushing them down.
 
-Tokenizer choices (see :func:`tokenize`):
+Tokenizer choices (:func:`tokenize`; the rules live in :mod:`rag.text.terms`, shared with the
+on-disk index :mod:`index.keywords`):
 
 * Unicode NFKC, diacritics stripped ("Çavuşoğlu" = "Cavusoglu"), curly quotes and dashes
   unified, possessive "'s" dropped, thousands separators removed so "310,000" and "310000"
@@ -42,89 +43,29 @@ over many shared fragments of common words and would make ``keyword_hits`` meani
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
 
-from rag.text.words import RETRIEVAL_STOPWORDS, strip_accents
+from rag.text.terms import (
+    close_spellings,
+    edit_distance,
+    name_forms,
+    normalize,
+    skeleton,
+    stem,
+    surface,
+    surfaces,
+    tokenize,
+    variant_query_forms,
+)
+
+__all__ = ["BM25Index", "NameVariants", "edit_distance", "normalize", "skeleton", "stem", "tokenize"]
 
 DEFAULT_K1 = 1.2
 DEFAULT_B = 0.75
-
-_STEM_EXCEPTIONS = frozenset({"news", "series", "species", "always", "perhaps", "whereas", "various", "thus"})
-
-_APOSTROPHES = "'\u2019\u2018\u02bc\u2032`\u00b4"
-_TOKEN = re.compile(
-    r"\d{1,3}(?:[,\u202f\u00a0\u2009]\d{3})+(?!\d)"  # 310,000 (thousands separators)
-    r"|\d+(?:\.\d+)?"  # 2011, 1.5
-    rf"|[^\W\d_]+(?:[{_APOSTROPHES}][^\W\d_]+)*"  # words, with inner apostrophes: Syria's, don't
-)
-_SEPARATORS = re.compile(r"[,\u202f\u00a0\u2009]")
-
-
-def normalize(text: str) -> str:
-    """Unicode NFKC (fullwidth forms, ligatures, decomposed accents); keeps case.
-
-    Quotes and dashes never reach a token except as an inner apostrophe, which the token
-    pattern accepts in all its forms; accents, possessives and thousands separators are
-    handled per distinct token in :func:`_surface`, because per character it is slow.
-    """
-    if text.isascii() or unicodedata.is_normalized("NFKC", text):
-        return text
-    return unicodedata.normalize("NFKC", text)
-
-
-def stem(word: str) -> str:
-    """Harman's S-stemmer (plural folding), for lowercase alphabetic words of 4+ letters."""
-    if len(word) < 4 or word in _STEM_EXCEPTIONS or not word.isalpha():
-        return word
-    if word.endswith("ies") and not word.endswith(("eies", "aies")):
-        return word[:-3] + "y"
-    if word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
-        return word[:-1]
-    if word.endswith("s") and not word.endswith(("us", "ss", "is")):
-        return word[:-1]
-    return word
-
-
-@dataclass(frozen=True, slots=True)
-class _Surface:
-    term: str | None
-    """Index term, or None for a stopword."""
-    capitalised: bool
-    """Written with a capital initial and not all-capital: evidence that the term is a name."""
-
-
-def _surface(token: str) -> _Surface:
-    if token[0].isdigit():
-        return _Surface(_SEPARATORS.sub("", token), False)
-    token = strip_accents(token)
-    if not token.isalpha():  # inner apostrophes
-        token = re.sub(f"[{_APOSTROPHES}]", "'", token)
-        if token[-2:].lower() == "'s":
-            token = token[:-2]
-        token = token.replace("'", "")
-    if token.isalpha() and len(token) >= 2 and token.isupper():
-        return _Surface(token.lower(), False)
-    lower = token.lower()
-    if lower in RETRIEVAL_STOPWORDS:
-        return _Surface(None, False)
-    return _Surface(stem(lower), token[0].isupper())
-
-
-class _SurfaceCache(dict[str, _Surface]):
-    """Surface form -> term: a news corpus repeats few distinct word forms many times."""
-
-    def __missing__(self, token: str) -> _Surface:
-        value = self[token] = _surface(token)
-        return value
-
-
-_CACHE = _SurfaceCache()
 
 
 class _Numbering(dict[str, int]):
@@ -135,58 +76,8 @@ class _Numbering(dict[str, int]):
         return value
 
 
-def _surfaces(text: str) -> list[str]:
-    return _TOKEN.findall(normalize(text))
-
-
-def tokenize(text: str) -> list[str]:
-    """Index terms of ``text`` in order (stopwords removed, plurals folded, numbers kept)."""
-    if len(_CACHE) > 200_000:  # bound memory when fed endless distinct tokens
-        _CACHE.clear()
-    return [s.term for s in map(_CACHE.__getitem__, _surfaces(text)) if s.term is not None]
-
-
 # ---------------------------------------------------------------------------------------
 # Name variants
-
-
-_VOWELS = re.compile(r"[aeiouy]")
-_DOUBLES = re.compile(r"(.)\1+")
-_ASSIMILATED_ARTICLE = re.compile(r"^[aeiu]([b-df-hj-np-tv-z])\1")
-
-
-def _forms(term: str) -> set[str]:
-    """The term and the term without a leading Arabic article ("ezzor" -> "zor", "alzour" -> "zour")."""
-    forms = {term}
-    if len(term) >= 5:
-        if _ASSIMILATED_ARTICLE.match(term):
-            forms.add(term[2:])
-        if term.startswith(("al", "el")):
-            forms.add(term[2:])
-    return forms
-
-
-def skeleton(form: str) -> str:
-    """Consonant skeleton: doubled letters collapsed, vowels dropped ("zour", "zor" -> "zr")."""
-    collapsed = _DOUBLES.sub(r"\1", form)
-    return _VOWELS.sub("", collapsed) or collapsed
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (names are short; a plain dynamic programme is fast enough)."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
-def _close(a: str, b: str) -> bool:
-    return edit_distance(a, b) <= max(1, min(len(a), len(b)) // 3)
 
 
 class NameVariants:
@@ -195,17 +86,15 @@ class NameVariants:
     def __init__(self, names: Iterable[str]) -> None:
         self._by_skeleton: dict[str, list[tuple[str, str]]] = {}
         for name in names:
-            for form in _forms(name):
+            for form in name_forms(name):
                 self._by_skeleton.setdefault(skeleton(form), []).append((form, name))
 
     def of(self, term: str) -> set[str]:
         """Names of the corpus that are variants of ``term`` (``term`` itself excluded)."""
-        if len(term) < 3 or not term.isalpha():
-            return set()
         found: set[str] = set()
-        for form in _forms(term):
+        for form in variant_query_forms(term):
             for other_form, name in self._by_skeleton.get(skeleton(form), ()):
-                if name != term and _close(form, other_form):
+                if name != term and close_spellings(form, other_form):
                     found.add(name)
         return found
 
@@ -240,15 +129,15 @@ class BM25Index:
         # flat token stream to (document, term) counts. A per-token Python loop took ~4 s
         # for 20k passages; this takes a fraction of that.
         surface_ids = _Numbering()
-        per_doc = [np.fromiter(map(surface_ids.__getitem__, _surfaces(text)), np.int64) for text in texts]
+        per_doc = [np.fromiter(map(surface_ids.__getitem__, surfaces(text)), np.int64) for text in texts]
         vocabulary: dict[str, int] = {}
         term_of = np.full(len(surface_ids), -1, dtype=np.int64)
         capital_of = np.zeros(len(surface_ids), dtype=np.float64)
         for token, sid in surface_ids.items():
-            surface = _surface(token)
-            if surface.term is not None:
-                term_of[sid] = vocabulary.setdefault(surface.term, len(vocabulary))
-                capital_of[sid] = surface.capitalised
+            found = surface(token)
+            if found.term is not None:
+                term_of[sid] = vocabulary.setdefault(found.term, len(vocabulary))
+                capital_of[sid] = found.capitalised
         flat = np.concatenate(per_doc) if per_doc else np.zeros(0, dtype=np.int64)
         docs = np.repeat(np.arange(len(texts)), [len(d) for d in per_doc])
         terms_flat = term_of[flat]
