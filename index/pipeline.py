@@ -7,7 +7,8 @@ not each pay a model call.
 
 Interruption at any point is safe: chunk ids are deterministic and written by upsert, the
 manifest record of an article is written after all of its chunks, and each run first
-deletes chunks whose article is not in the manifest (the remains of a killed run).
+deletes chunks whose article is not in the manifest (the remains of a killed run), then
+repairs the on-disk keyword index where a kill left it behind the store (:mod:`index.keywords`).
 
 A run can also be cancelled (``run(..., cancel=...)``): the flag is checked between files
 while loading and between articles while indexing. What was written before stays; nothing
@@ -75,6 +76,9 @@ class IndexReport(BaseModel):
     skipped: list[SkippedFile] = Field(default_factory=list)
     orphan_chunks_removed: int = 0
     """Chunks left by an interrupted run and cleaned up at the start of this one."""
+    keyword_chunks_repaired: int = 0
+    """Chunks added to or removed from the keyword index at the start of this run, where an
+    interrupted write left it behind the store."""
     chunks_added: int = 0
     tokens_embedded: int = 0
     """tiktoken tokens (``chunking.encoding``) of the chunks embedded in this run."""
@@ -145,6 +149,7 @@ class Indexer:
         if orphans:
             self.store.delete_chunks(orphans)
             report.orphan_chunks_removed = len(orphans)
+        report.keyword_chunks_repaired = self.store.repair_keywords()
         self._stages["restore"] = time.perf_counter() - mark
 
         articles = _unique_ids(loaded.articles, manifest)

@@ -15,6 +15,10 @@ The chunk collection's metadata records a fingerprint (embedding model, chunking
 schema version; :mod:`index.store_client`). Vectors or chunks made under another fingerprint
 cannot be mixed with new ones, so opening such a store raises
 :class:`rag.errors.IndexMismatchError`. How records are laid out: :mod:`index.store_records`.
+
+Every write also updates the on-disk keyword index (:mod:`index.keywords`) after the Chroma
+write, in one SQLite transaction; :meth:`ChunkStore.keyword_index` repairs it when a write
+was interrupted between the two.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from index.dedup import Signature
+from index.keywords import KeywordFile, keyword_path
 from index.store_client import SCHEMA_VERSION, build_fingerprint, describe_mismatch, make_client
 from index.store_records import StoreStats, article_metadata, chunk_node, to_article, to_passage
 from rag.errors import IndexMismatchError
@@ -50,6 +55,7 @@ class ChunkStore:
         self.client = client
         self.name = settings.store.collection
         self._fingerprint = fingerprint
+        self._keywords: KeywordFile | None = None
         self._open_collections()
 
     # ------------------------------------------------------------ opening
@@ -128,6 +134,7 @@ class ChunkStore:
                 self.client.delete_collection(name)
         self._open_collections()
         self._bump_revision()
+        self.keywords.reset(self.revision())
 
     @property
     def location(self) -> str:
@@ -183,6 +190,44 @@ class ChunkStore:
         ]
         return sorted(found, key=lambda passage: passage.chunk_id)
 
+    def passages(self, chunk_ids: list[str]) -> list[Passage]:
+        """The stored chunks of ``chunk_ids``, in that order (ids not stored are left out)."""
+        found: dict[str, Passage] = {}
+        for start in range(0, len(chunk_ids), PAGE):
+            page = self._chunks.get(ids=chunk_ids[start : start + PAGE], include=["metadatas", "documents"])
+            for chunk_id, document, metadata in zip(
+                page["ids"], page["documents"] or [], page["metadatas"] or [], strict=True
+            ):
+                found[chunk_id] = to_passage(chunk_id, document or "", metadata or {})
+        return [found[chunk_id] for chunk_id in chunk_ids if chunk_id in found]
+
+    def chunk_ids(self) -> set[str]:
+        return {record["id"] for record in self._pages(self._chunks, [])}
+
+    @property
+    def keywords(self) -> KeywordFile:
+        """The on-disk keyword index, opened on first use (it may lag the store: see :meth:`keyword_index`)."""
+        if self._keywords is None:
+            self._keywords = KeywordFile(keyword_path(self.settings))
+        return self._keywords
+
+    def keyword_index(self, revision: str | None = None) -> KeywordFile:
+        """The on-disk keyword index matching the store at ``revision`` (default: now).
+
+        When it lags (an interrupted write, or a store indexed before it existed) it is first
+        repaired: the store's chunk ids are compared with its own, and the difference is added
+        or removed. The revision is read before the ids, so a write meanwhile is caught next time.
+        """
+        self.repair_keywords(revision)
+        return self.keywords
+
+    def repair_keywords(self, revision: str | None = None) -> int:
+        """Bring the keyword index in line with the store if it lags; the chunks added or removed."""
+        current = revision or self.revision()
+        if self.keywords.revision() == current:
+            return 0
+        return self.keywords.reconcile(current, self.chunk_ids(), self.passages)
+
     def query(self, embedding: list[float], top_k: int, filters: Filters | None = None) -> list[Passage]:
         """Dense retrieval: the ``top_k`` chunks closest to ``embedding`` that pass ``filters``.
 
@@ -233,6 +278,24 @@ class ChunkStore:
 
     def _bump_revision(self) -> None:
         self._articles.modify(metadata={"schema_version": SCHEMA_VERSION, "revision": uuid.uuid4().hex})
+
+    def _changed(
+        self,
+        was: str,
+        *,
+        add: list[Passage] | None = None,
+        delete_chunks: list[str] | None = None,
+        delete_articles: list[str] | None = None,
+    ) -> None:
+        """After a Chroma write: a fresh revision, then the same change in the keyword index."""
+        self._bump_revision()
+        self.keywords.apply(
+            was,
+            self.revision(),
+            add=add or (),
+            delete_chunks=delete_chunks or (),
+            delete_articles=delete_articles or (),
+        )
 
     def stats(self) -> StoreStats:
         groups: dict[str, set[str]] = {}
@@ -292,9 +355,10 @@ class ChunkStore:
             for chunk, vector, sig in zip(chunks, vectors, signatures, strict=True)
         ]
         if nodes:
+            was = self.revision()
             self.vector_store.delete_nodes([node.node_id for node in nodes])
             self.vector_store.add(nodes)
-            self._bump_revision()
+            self._changed(was, add=[to_passage(node.node_id, node.text, node.metadata) for node in nodes])
 
     def write_articles(self, batch: list[tuple[Article, list[Chunk], list[float]]]) -> None:
         """Record articles in the manifest; call only once all their chunks are stored."""
@@ -306,15 +370,17 @@ class ChunkStore:
             documents.append(article.text)
             metadatas.append(article_metadata(article, chunks))
             vectors.append(list(vector))
+        was = self.revision()
         self._articles.upsert(ids=ids, documents=documents, metadatas=metadatas, embeddings=vectors)
-        self._bump_revision()
+        self._changed(was)
 
     def delete_chunks(self, chunk_ids: Iterable[str]) -> None:
         ids = list(chunk_ids)
+        was = self.revision()
         for start in range(0, len(ids), PAGE):
             self._chunks.delete(ids=ids[start : start + PAGE])
         if ids:
-            self._bump_revision()
+            self._changed(was, delete_chunks=ids)
 
     def delete_article(self, article_id: str) -> None:
         self.delete_articles([article_id])
@@ -322,9 +388,10 @@ class ChunkStore:
     def delete_articles(self, article_ids: Iterable[str]) -> None:
         """Remove articles: manifest records first, so an interruption leaves only orphan chunks."""
         ids = sorted(set(article_ids))
+        was = self.revision()
         for start in range(0, len(ids), PAGE):
             part = ids[start : start + PAGE]
             self._articles.delete(ids=part)
             self._chunks.delete(where={"article_id": {"$in": part}})
         if ids:
-            self._bump_revision()
+            self._changed(was, delete_articles=ids)

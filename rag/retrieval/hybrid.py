@@ -11,7 +11,10 @@ Filters apply to both rankings with the one meaning :class:`rag.types.Filters` d
 ``$in`` is case-sensitive, so the user's publisher names are first resolved to the spellings
 actually stored before the dense query is sent.
 
-The keyword index is rebuilt whenever ``store.revision()`` changes, so an article is
+The keyword ranking comes from one of two indexes (``retrieval.keyword_index``): ``memory``
+rebuilds BM25 from every stored chunk whenever ``store.revision()`` changes; ``sqlite`` asks
+the store's on-disk FTS5 index (:mod:`index.keywords`), which the store writes with every
+change, filters in SQL and fetches only the ranked chunks. Either way an article is
 searchable by keyword the moment the indexer has written it.
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -36,6 +40,18 @@ if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
 
+class KeywordSearch(Protocol):
+    """What retrieval needs from the on-disk keyword index (``index.keywords.KeywordFile``)."""
+
+    def search(
+        self, query: str, top_k: int, filters: Filters | None = None
+    ) -> tuple[list[tuple[str, float]], int]: ...
+
+    def stored_spellings(self, names: Collection[str]) -> list[str]: ...
+
+    def group_chunk_ids(self, group_ids: Collection[str]) -> dict[str, list[str]]: ...
+
+
 class PassageStore(Protocol):
     """What retrieval needs from ``index.store.ChunkStore``."""
 
@@ -44,6 +60,10 @@ class PassageStore(Protocol):
     def query(self, embedding: list[float], top_k: int, filters: Filters | None = None) -> list[Passage]: ...
 
     def revision(self) -> str: ...
+
+    def passages(self, chunk_ids: list[str]) -> list[Passage]: ...
+
+    def keyword_index(self, revision: str | None = None) -> KeywordSearch: ...
 
 
 class RetrievalTimings(BaseModel):
@@ -54,7 +74,8 @@ class RetrievalTimings(BaseModel):
     keyword_s: float = 0.0
     """BM25 scoring and ranking (without a rebuild)."""
     keyword_build_s: float = 0.0
-    """Time spent rebuilding the keyword index on this call (0 when the cached one was current)."""
+    """Time spent rebuilding the keyword index on this call (0 when the cached one was current;
+    with the on-disk index, the time to open it and repair it if it lagged the store)."""
     revision_s: float = 0.0
     """Time spent asking the store whether it changed."""
     assemble_s: float = 0.0
@@ -120,6 +141,53 @@ class KeywordIndex:
             return None
         return filters.admits_fields(self.dates, self.sources, self.article_ids, isin=np.isin)
 
+    def ranked(self, query: str, top_k: int, filters: Filters | None) -> tuple[list[Passage], int]:
+        """The ``top_k`` best passages within ``filters`` (score = BM25), and how many match at all."""
+        scores = apply_mask(self.bm25.scores(query), self.mask(filters))
+        top = best_positions(scores, top_k)
+        return [self.passages[i].model_copy(update={"score": score}) for i, score in top], int(
+            np.count_nonzero(scores > 0.0)
+        )
+
+    def stored_spellings(self, names: Collection[str]) -> list[str]:
+        wanted = {fold_source(name) for name in names}
+        return sorted(name for name in self.stored_sources if fold_source(name) in wanted)
+
+    def group_members(self, groups: list[str], filters: Filters | None) -> dict[str, list[Passage]]:
+        """Copies of each group's text; copies outside the filters are not shown as corroboration
+        (a user who restricted the archive to one outlet or period sees only that)."""
+        return {group: [p for p in self.groups.get(group, ()) if _admits(filters, p)] for group in groups}
+
+
+@dataclass(frozen=True)
+class DiskKeywords:
+    """The same questions asked of the store's on-disk keyword index (``keyword_index="sqlite"``)."""
+
+    revision: str
+    store: PassageStore
+    index: KeywordSearch
+
+    def ranked(self, query: str, top_k: int, filters: Filters | None) -> tuple[list[Passage], int]:
+        found, hits = self.index.search(query, top_k, filters)
+        scores = dict(found)
+        passages = self.store.passages([chunk_id for chunk_id, _ in found])
+        return [p.model_copy(update={"score": scores[p.chunk_id]}) for p in passages], hits
+
+    def stored_spellings(self, names: Collection[str]) -> list[str]:
+        return self.index.stored_spellings(names)
+
+    def group_members(self, groups: list[str], filters: Filters | None) -> dict[str, list[Passage]]:
+        ids = self.index.group_chunk_ids(groups)
+        passages = {
+            p.chunk_id: p for p in self.store.passages(sorted({i for found in ids.values() for i in found}))
+        }
+        return {
+            group: [
+                passages[i] for i in ids.get(group, ()) if i in passages and _admits(filters, passages[i])
+            ]
+            for group in groups
+        }
+
 
 def _shared_groups(passages: list[Passage]) -> dict[str, list[Passage]]:
     members: dict[str, list[Passage]] = {}
@@ -137,20 +205,38 @@ class HybridRetriever:
         self.store = store
         self.embedding = embedding
         self._keyword: KeywordIndex | None = None
+        self._disk: DiskKeywords | None = None
         self._lock = threading.Lock()
 
     def keyword_index(self, timings: RetrievalTimings | None = None) -> KeywordIndex:
         """The BM25 index for the store's current revision (rebuilt when it has changed)."""
         timings = timings or RetrievalTimings()
-        started = time.perf_counter()
-        revision = self.store.revision()
-        timings.revision_s = time.perf_counter() - started
+        revision = self._revision(timings)
         with self._lock:
             if self._keyword is None or self._keyword.revision != revision:
                 started = time.perf_counter()
                 self._keyword = KeywordIndex.build(revision, self.store.all_passages())
                 timings.keyword_build_s = time.perf_counter() - started
             return self._keyword
+
+    def keywords(self, timings: RetrievalTimings | None = None) -> KeywordIndex | DiskKeywords:
+        """The keyword index the settings choose, current with the store."""
+        if self.settings.retrieval.keyword_index == "memory":
+            return self.keyword_index(timings)
+        timings = timings or RetrievalTimings()
+        revision = self._revision(timings)
+        with self._lock:
+            if self._disk is None or self._disk.revision != revision:
+                started = time.perf_counter()
+                self._disk = DiskKeywords(revision, self.store, self.store.keyword_index(revision))
+                timings.keyword_build_s = time.perf_counter() - started
+            return self._disk
+
+    def _revision(self, timings: RetrievalTimings) -> str:
+        started = time.perf_counter()
+        revision = self.store.revision()
+        timings.revision_s = time.perf_counter() - started
+        return revision
 
     def run(self, query: str, filters: Filters | None = None) -> RetrievalResult:
         started = time.perf_counter()
@@ -161,7 +247,7 @@ class HybridRetriever:
             result.seconds = time.perf_counter() - started
             return result
 
-        keyword = self.keyword_index(timings)
+        keyword = self.keywords(timings)
         store_filters = self._store_filters(filters, keyword)
         if store_filters is False:  # a source filter naming no stored publisher: nothing can match
             result.seconds = time.perf_counter() - started
@@ -178,21 +264,19 @@ class HybridRetriever:
         timings.dense_s = time.perf_counter() - mark
 
         mark = time.perf_counter()
-        scores = apply_mask(keyword.bm25.scores(query), keyword.mask(filters))
-        top = best_positions(scores, config.keyword_top_k)
-        lexical = [keyword.passages[i].model_copy(update={"score": score}) for i, score in top]
+        lexical, keyword_hits = keyword.ranked(query, config.keyword_top_k, filters)
         timings.keyword_s = time.perf_counter() - mark
 
         mark = time.perf_counter()
         candidates = reciprocal_rank_fusion([dense, lexical], k=config.rrf_k)
-        collapsed = collapse_duplicates(candidates, lambda groups: _group_members(keyword, groups, filters))
+        collapsed = collapse_duplicates(candidates, lambda groups: keyword.group_members(groups, filters))
         budgeted = fit_budget(collapsed, context_tokens=config.context_tokens, max_sources=config.max_sources)
         timings.assemble_s = time.perf_counter() - mark
 
         result.sources = budgeted.sources
         result.candidates = candidates
         result.best_dense = max((p.score for p in dense), default=0.0)
-        result.keyword_hits = int(np.count_nonzero(scores > 0.0))
+        result.keyword_hits = keyword_hits
         result.dense_scores = {p.chunk_id: p.score for p in dense}
         result.keyword_scores = {p.chunk_id: p.score for p in lexical}
         result.context_tokens = budgeted.tokens
@@ -200,23 +284,16 @@ class HybridRetriever:
         return result
 
     @staticmethod
-    def _store_filters(filters: Filters | None, keyword: KeywordIndex) -> Filters | None | bool:
+    def _store_filters(
+        filters: Filters | None, keyword: KeywordIndex | DiskKeywords
+    ) -> Filters | None | bool:
         """``filters`` with source names replaced by their stored spellings; False if none exist."""
         if filters is None or not filters.sources:
             return filters
-        wanted = {fold_source(name) for name in filters.sources}
-        stored = sorted(name for name in keyword.stored_sources if fold_source(name) in wanted)
+        stored = keyword.stored_spellings(filters.sources)
         if not stored:
             return False
         return filters.model_copy(update={"sources": stored})
-
-
-def _group_members(
-    keyword: KeywordIndex, groups: list[str], filters: Filters | None
-) -> dict[str, list[Passage]]:
-    """Copies of each group's text; copies outside the filters are not shown as corroboration
-    (a user who restricted the archive to one outlet or period sees only that)."""
-    return {group: [p for p in keyword.groups.get(group, ()) if _admits(filters, p)] for group in groups}
 
 
 def _admits(filters: Filters | None, passage: Passage) -> bool:

@@ -1,0 +1,375 @@
+"""The keyword index kept on disk: SQLite FTS5 beside the Chroma store, written with it.
+
+Why: the in-memory BM25 (:mod:`rag.retrieval.bm25`) is rebuilt from every stored chunk
+(``store.all_passages()``) by each new process and after every write: 14.7 s on a 3,000-article
+archive (33,923 chunks), growing with the archive. This index is written once, chunk by chunk,
+as the store changes, and a new process only opens the file.
+
+One FTS5 row per chunk. Its ``terms`` column holds the chunk's index terms made by the
+product's own rules (:func:`rag.text.terms.analyse`: stopwords, plural folding, accents,
+thousands separators), joined by spaces, and FTS5's ``ascii`` tokenizer (``.`` a token
+character) only splits them again at the spaces. Letting FTS5 tokenise the text itself would
+give other terms than the in-memory BM25 ("1.5" split in two, "Syria's" kept whole, no plural
+folding), so the same question would find other passages in each mode. ``caps`` holds the
+terms of the capitalised occurrences: a term written capitalised in most occurrences is a
+name, and names are widened to the corpus's other spellings of them ("Deir Ezzor" finds
+"Deir al-Zour"), as in memory. Ranking is FTS5's ``bm25()`` (k1 1.2, b 0.75 as ours) on
+``terms`` only. Its IDF is Robertson's ``ln((N - n + 0.5) / (n + 0.5))``, floored near 0 for
+a term in more than half the chunks, where ours is Lucene's ``ln(1 + ...)``; and a name's
+spellings are ``OR``-ed phrases, each with its own IDF, where ours scores them as one term.
+``rag bench keywords`` sets the two side by side on retrieval quality.
+
+The filter fields (YYYYMMDD date, folded publisher, article id) are columns of the same row,
+so filters apply in SQL before the top-k cut. ``chunks`` maps each row to its chunk id,
+article (for deleting an article) and duplicate group (for showing a wire story's copies).
+
+Crash safety: every change is one SQLite transaction, made after the matching Chroma write,
+and ``meta.revision`` records the store revision the index matches. A writer advances it only
+when the index matched the store before its write; a kill between the Chroma write and this
+one leaves the old revision, and the next reader or ``rag index`` run compares chunk ids with
+the store and adds or removes the difference (:meth:`KeywordFile.reconcile`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rag.settings import Settings
+from rag.text.terms import analyse, close_spellings, may_be_name, name_forms, skeleton, tokenize
+from rag.types import Filters, Passage, date_to_int, fold_source
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+create table if not exists meta(key text primary key, value text) without rowid;
+create virtual table if not exists keywords using fts5(
+    terms, caps, date unindexed, source unindexed, article_id unindexed,
+    tokenize = "ascii tokenchars '.'"
+);
+create virtual table if not exists vocabulary using fts5vocab(keywords, 'col');
+create table if not exists chunks(
+    id integer primary key,
+    chunk_id text not null unique,
+    article_id text not null,
+    group_id text,
+    source text,
+    source_key text not null default ''
+);
+create index if not exists chunks_article on chunks(article_id);
+create index if not exists chunks_group on chunks(group_id);
+create index if not exists chunks_source on chunks(source_key);
+create table if not exists forms(skeleton text, form text, term text, primary key(skeleton, form, term))
+    without rowid;
+"""
+
+PAGE = 500
+"""Ids per ``in (...)`` list (SQLite allows 32,766 parameters; small lists keep plans simple)."""
+
+
+def keyword_path(settings: Settings) -> Path:
+    """Where the index lives: in the embedded store's folder, or, with a Chroma server, in the
+    data folder under the server's address and collection (one file per store)."""
+    cfg = settings.store
+    if cfg.mode == "embedded":
+        return Path(settings.store_path) / f"keywords_{cfg.collection}.sqlite3"
+    safe_host = "".join(c if c.isalnum() or c in "-." else "_" for c in cfg.host)
+    return settings.data_dir / "keywords" / f"{safe_host}_{cfg.port}_{cfg.collection}.sqlite3"
+
+
+def _pages(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), PAGE):
+        yield items[start : start + PAGE]
+
+
+def _marks(count: int) -> str:
+    return ",".join("?" * count)
+
+
+class KeywordFile:
+    """One store's keyword index. Thread-safe (one connection behind a lock); several processes
+    may open the same file (WAL journal: readers never wait for the writer)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30.0, isolation_level=None)
+        self._db.execute("pragma journal_mode=wal")
+        self._db.execute("pragma synchronous=normal")
+        with self._transaction():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            self._db.execute("insert or ignore into meta values('schema', ?)", (SCHEMA_VERSION,))
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("begin immediate")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("rollback")
+                raise
+            self._db.execute("commit")
+
+    # ------------------------------------------------------------ state
+
+    def revision(self) -> str | None:
+        """The store revision this index matches (None: unknown, a reconcile is due)."""
+        with self._lock:
+            row = self._db.execute("select value from meta where key = 'revision'").fetchone()
+        return row[0] if row else None
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("select count(*) from chunks").fetchone()[0])
+
+    def chunk_ids(self) -> set[str]:
+        with self._lock:
+            return {row[0] for row in self._db.execute("select chunk_id from chunks")}
+
+    # ------------------------------------------------------------ writing
+
+    def apply(
+        self,
+        was: str | None,
+        now: str,
+        *,
+        add: Iterable[Passage] = (),
+        delete_chunks: Iterable[str] = (),
+        delete_articles: Iterable[str] = (),
+    ) -> None:
+        """One store write, in one transaction: deletions first, then ``add`` (replacing chunks
+        of the same id). The index is marked as matching ``now`` only if it matched ``was``."""
+        rows = list(add)
+        with self._transaction() as db:
+            self._delete_articles(db, list(delete_articles))
+            self._delete_chunks(db, [*delete_chunks, *(p.chunk_id for p in rows)])
+            self._insert(db, rows)
+            if was is not None and self._stored_revision(db) == was:
+                self._set_revision(db, now)
+
+    def reset(self, now: str) -> None:
+        """Empty (``rag index --rebuild``), matching the emptied store."""
+        with self._transaction() as db:
+            db.execute("delete from keywords")
+            db.execute("delete from chunks")
+            db.execute("delete from forms")
+            self._set_revision(db, now)
+
+    def reconcile(
+        self, revision: str, stored_ids: set[str], fetch: Callable[[list[str]], list[Passage]]
+    ) -> int:
+        """Make the index hold exactly ``stored_ids`` (the store's chunks when it had ``revision``,
+        read *before* the ids were listed); missing chunks come from ``fetch``. Returns the number
+        of chunks added or removed."""
+        held = self.chunk_ids()
+        extra = sorted(held - stored_ids)
+        missing = sorted(stored_ids - held)
+        with self._transaction() as db:
+            self._delete_chunks(db, extra)
+        for page in _pages(missing):
+            passages = fetch(page)
+            with self._transaction() as db:
+                self._delete_chunks(db, [p.chunk_id for p in passages])
+                self._insert(db, passages)
+        with self._transaction() as db:
+            self._set_revision(db, revision)
+        return len(extra) + len(missing)
+
+    @staticmethod
+    def _stored_revision(db: sqlite3.Connection) -> str | None:
+        row = db.execute("select value from meta where key = 'revision'").fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _set_revision(db: sqlite3.Connection, revision: str) -> None:
+        db.execute("insert or replace into meta values('revision', ?)", (revision,))
+
+    @staticmethod
+    def _delete_chunks(db: sqlite3.Connection, chunk_ids: list[str]) -> None:
+        for page in _pages(sorted(set(chunk_ids))):
+            marks = _marks(len(page))
+            db.execute(
+                f"delete from keywords where rowid in (select id from chunks where chunk_id in ({marks}))",
+                page,
+            )
+            db.execute(f"delete from chunks where chunk_id in ({marks})", page)
+
+    @staticmethod
+    def _delete_articles(db: sqlite3.Connection, article_ids: list[str]) -> None:
+        for page in _pages(sorted(set(article_ids))):
+            marks = _marks(len(page))
+            db.execute(
+                f"delete from keywords where rowid in (select id from chunks where article_id in ({marks}))",
+                page,
+            )
+            db.execute(f"delete from chunks where article_id in ({marks})", page)
+
+    @staticmethod
+    def _insert(db: sqlite3.Connection, passages: list[Passage]) -> None:
+        forms: set[tuple[str, str, str]] = set()
+        for passage in passages:
+            found = analyse(passage.text)
+            terms = " ".join(s.term for s in found)  # type: ignore[misc]
+            caps = " ".join(s.term for s in found if s.capitalised)  # type: ignore[misc]
+            cursor = db.execute(
+                "insert into chunks(chunk_id, article_id, group_id, source, source_key) values(?,?,?,?,?)",
+                (
+                    passage.chunk_id,
+                    passage.article_id,
+                    passage.group_id,
+                    passage.source,
+                    fold_source(passage.source),
+                ),
+            )
+            db.execute(
+                "insert into keywords(rowid, terms, caps, date, source, article_id) values(?,?,?,?,?,?)",
+                (
+                    cursor.lastrowid,
+                    terms,
+                    caps,
+                    date_to_int(passage.date) or 0,
+                    fold_source(passage.source),
+                    passage.article_id,
+                ),
+            )
+            for term in {s.term for s in found if s.capitalised}:
+                if may_be_name(term):  # type: ignore[arg-type]
+                    forms.update((skeleton(form), form, term) for form in name_forms(term))  # type: ignore[arg-type]
+        db.executemany("insert or ignore into forms values(?,?,?)", sorted(forms))
+
+    # ------------------------------------------------------------ reading
+
+    def _counts(self, terms: Collection[str]) -> dict[str, Counter[str]]:
+        """term -> {"terms": occurrences, "caps": capitalised occurrences}."""
+        found: dict[str, Counter[str]] = {}
+        for page in _pages(sorted(terms)):
+            rows = self._db.execute(
+                f"select term, col, cnt from vocabulary where term in ({_marks(len(page))})", page
+            )
+            for term, column, count in rows:
+                found.setdefault(term, Counter())[column] += count
+        return found
+
+    @staticmethod
+    def _is_name(term: str, counts: dict[str, Counter[str]]) -> bool:
+        found = counts.get(term)
+        return bool(found) and may_be_name(term) and 2 * found["caps"] > found["terms"] > 0  # type: ignore[index]
+
+    def query_terms(self, query: str) -> list[frozenset[str]]:
+        """The query as groups of index terms, each a query term and the corpus's spellings of
+        the same name; a common word is never widened (the rule of ``BM25Index.query_terms``)."""
+        wanted = list(dict.fromkeys(tokenize(query)))
+        with self._lock:
+            counts = self._counts(wanted)
+            candidates: dict[str, list[tuple[str, str]]] = {}
+            for term in wanted:
+                if counts.get(term, Counter())["terms"] and not self._is_name(term, counts):
+                    continue
+                if len(term) < 3 or not term.isalpha():
+                    continue
+                for form in name_forms(term):
+                    rows = self._db.execute(
+                        "select form, term from forms where skeleton = ?", (skeleton(form),)
+                    )
+                    candidates[term] = candidates.get(term, []) + [
+                        (other, name) for other, name in rows if name != term and close_spellings(form, other)
+                    ]
+            names = {name for found in candidates.values() for _, name in found}
+            counts.update(self._counts(names - set(counts)))
+        groups: list[frozenset[str]] = []
+        for term in wanted:
+            members = {term} if counts.get(term, Counter())["terms"] else set()
+            members |= {name for _, name in candidates.get(term, ()) if self._is_name(name, counts)}
+            group = frozenset(members)
+            if group and group not in groups:
+                groups.append(group)
+        return groups
+
+    def search(
+        self, query: str, top_k: int, filters: Filters | None = None
+    ) -> tuple[list[tuple[str, float]], int]:
+        """The ``top_k`` best chunks within ``filters`` as (chunk id, BM25 score), best first, and
+        how many chunks within the filters share a term with the query."""
+        groups = self.query_terms(query)
+        if not groups:
+            return [], 0
+        phrases = " OR ".join(
+            "(" + " OR ".join(f'"{term}"' for term in sorted(group)) + ")" for group in groups
+        )
+        where, args = _filter_sql(filters)
+        match = f"{{terms}} : ({phrases})"
+        with self._lock:
+            hits = self._db.execute(
+                f"select count(*) from keywords where keywords match ?{where}", (match, *args)
+            ).fetchone()[0]
+            if not hits or top_k <= 0:
+                return [], int(hits)
+            rows = self._db.execute(
+                "select c.chunk_id, r.score from ("
+                f"  select rowid, -bm25(keywords, 1.0, 0.0) as score from keywords where keywords match ?{where}"
+                "  order by bm25(keywords, 1.0, 0.0) limit ?"
+                ") r join chunks c on c.id = r.rowid order by r.score desc, c.chunk_id",
+                (match, *args, top_k),
+            ).fetchall()
+        return [(chunk_id, float(score)) for chunk_id, score in rows], int(hits)
+
+    def stored_spellings(self, names: Collection[str]) -> list[str]:
+        """The publisher names as stored that ``names`` match case-insensitively."""
+        folded = sorted({fold_source(name) for name in names})
+        with self._lock:
+            rows = self._db.execute(
+                f"select distinct source from chunks where source_key in ({_marks(len(folded))})", folded
+            )
+            return sorted(row[0] for row in rows if row[0])
+
+    def group_chunk_ids(self, group_ids: Collection[str]) -> dict[str, list[str]]:
+        """Chunk ids of each duplicate group that spans two or more articles, in chunk-id order."""
+        found: dict[str, list[str]] = {}
+        with self._lock:
+            for page in _pages(sorted(set(group_ids))):
+                rows = self._db.execute(
+                    f"select group_id, chunk_id from chunks where group_id in ({_marks(len(page))}) "
+                    "and group_id in (select group_id from chunks where group_id in "
+                    f"({_marks(len(page))}) group by group_id having count(distinct article_id) > 1) "
+                    "order by chunk_id",
+                    [*page, *page],
+                )
+                for group_id, chunk_id in rows:
+                    found.setdefault(group_id, []).append(chunk_id)
+        return found
+
+
+def _filter_sql(filters: Filters | None) -> tuple[str, list[object]]:
+    """``filters`` as SQL on the row's columns, with the meaning of :meth:`Filters.admits`."""
+    if filters is None or not filters.active:
+        return "", []
+    clauses: list[str] = []
+    args: list[object] = []
+    if filters.since or filters.until:
+        clauses.append("date > 0")
+    if filters.since:
+        clauses.append("date >= ?")
+        args.append(date_to_int(filters.since))
+    if filters.until:
+        clauses.append("date <= ?")
+        args.append(date_to_int(filters.until))
+    if filters.sources:
+        names = sorted({fold_source(name) for name in filters.sources})
+        clauses.append(f"source in ({_marks(len(names))})")
+        args += names
+    if filters.article_ids:
+        clauses.append(f"article_id in ({_marks(len(filters.article_ids))})")
+        args += list(filters.article_ids)
+    return "".join(f" and {clause}" for clause in clauses), args
