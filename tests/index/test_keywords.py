@@ -1,0 +1,152 @@
+"""The on-disk keyword index (SQLite FTS5) reads the bundled corpus by the in-memory BM25's rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from index.chunking import Chunker
+from index.keywords import KeywordFile, keyword_path
+from index.loaders import load_paths
+from rag.retrieval.hybrid import KeywordIndex
+from rag.settings import BUNDLED_CORPUS, load_settings
+from rag.types import Filters, Passage
+
+pytestmark = pytest.mark.unit
+
+QUESTIONS = [
+    "How many people live in Deir al-Zor city?",
+    "Deir Ezzor",
+    "Which group said it would not attend the Astana talks?",
+    "What did Vladimir Putin say about US sanctions?",
+    "When did Islamic State recapture Palmyra?",
+    "How many people have been killed in the Syrian war?",
+    "Çavuşoğlu",
+    "Quarterly earnings of semiconductor manufacturers",
+]
+
+FILTERS = [
+    None,
+    Filters(until=dt.date(2017, 12, 31)),
+    Filters(since=dt.date(2020, 1, 1)),
+    Filters(sources=["afp"]),
+    Filters(sources=["BBC NEWS"], since=dt.date(2017, 1, 1)),
+    Filters(article_ids=["003_45ef8bfc82b231bc"]),
+]
+
+
+def corpus_passages() -> list[Passage]:
+    chunker = Chunker(160, 32)
+    passages = []
+    for article in load_paths([BUNDLED_CORPUS], max_file_mb=20).articles:
+        for chunk in chunker.chunk(article):
+            passages.append(
+                Passage(
+                    chunk_id=chunk.chunk_id,
+                    article_id=article.article_id,
+                    text=chunk.text,
+                    start=chunk.start,
+                    end=chunk.end,
+                    date=article.date
+                    or (dt.date(2020, 7, 4) if article.article_id.startswith("004") else None),
+                    source=article.source,
+                    title=article.title,
+                    group_id=chunk.chunk_id,
+                )
+            )
+    return sorted(passages, key=lambda p: p.chunk_id)
+
+
+@pytest.fixture(scope="module")
+def passages() -> list[Passage]:
+    return corpus_passages()
+
+
+@pytest.fixture
+def disk(tmp_path: Path, passages: list[Passage]) -> KeywordFile:
+    index = KeywordFile(tmp_path / "keywords.sqlite3")
+    assert index.revision() is None, "a new file matches no store until it is reset or repaired"
+    index.reset("r0")
+    index.apply("r0", "r1", add=passages)
+    assert index.revision() == "r1"
+    return index
+
+
+def test_the_query_is_read_into_the_same_terms_and_name_spellings(disk: KeywordFile, passages) -> None:
+    memory = KeywordIndex.build("r1", passages)
+    for question in QUESTIONS:
+        assert disk.query_terms(question) == memory.bm25.query_terms(question), question
+    assert frozenset({"ezzor", "zour", "zor"}) in disk.query_terms("Deir Ezzor")
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_the_same_passages_match_within_the_same_filters(disk: KeywordFile, passages, filters) -> None:
+    memory = KeywordIndex.build("r1", passages)
+    for question in QUESTIONS:
+        ranked, hits = memory.ranked(question, len(passages), filters)
+        found, disk_hits = disk.search(question, len(passages), filters)
+        assert disk_hits == hits, question
+        assert {chunk_id for chunk_id, _ in found} == {p.chunk_id for p in ranked}, question
+        assert all(score > 0 for _, score in found)
+
+
+def test_a_one_word_query_ranks_as_the_memory_index_does(disk: KeywordFile, passages) -> None:
+    """One term: both IDFs are constants, so BM25's tf and length parts decide the order alone."""
+    memory = KeywordIndex.build("r1", passages)
+    for word in ("Palmyra", "Astana", "ceasefire", "Putin"):
+        ranked, _ = memory.ranked(word, 5, None)
+        found, _ = disk.search(word, 5, None)
+        assert [chunk_id for chunk_id, _ in found] == [p.chunk_id for p in ranked], word
+
+
+def test_the_top_k_cut_comes_after_the_filter(disk: KeywordFile) -> None:
+    unfiltered, _ = disk.search("Astana talks", 3)
+    assert not any(chunk_id.startswith("004_") for chunk_id, _ in unfiltered)
+    found, hits = disk.search("Astana talks", 1, Filters(since=dt.date(2020, 1, 1)))
+    assert hits > 1 and len(found) == 1 and found[0][0].startswith("004_")
+
+
+def test_an_article_is_replaced_and_deleted_in_one_step_each(disk: KeywordFile, passages) -> None:
+    article = passages[0].article_id
+    own = [p for p in passages if p.article_id == article]
+    before = disk.count()
+    rewritten = [p.model_copy(update={"text": "Engineers reopened the Tabqa dam."}) for p in own[:1]]
+    disk.apply("r1", "r2", delete_articles=[article], add=rewritten)
+    assert disk.count() == before - len(own) + 1
+    assert [c for c, _ in disk.search("Tabqa dam", 5)[0]] == [own[0].chunk_id]
+    assert disk.revision() == "r2"
+    disk.apply("r2", "r3", delete_chunks=[own[0].chunk_id])
+    assert disk.search("Tabqa", 5) == ([], 0)
+    assert own[0].chunk_id not in disk.chunk_ids()
+
+
+def test_a_write_on_a_lagging_index_leaves_it_marked_for_repair(disk: KeywordFile, passages) -> None:
+    disk.apply("some other revision", "r9", delete_chunks=[passages[0].chunk_id])
+    assert disk.revision() == "r1", "it did not match the store before this write"
+    stored = {p.chunk_id for p in passages[1:]} | {"new:0000"}
+    extra = Passage(chunk_id="new:0000", article_id="new", text="Tabqa dam reopened", start=0, end=18)
+    by_id = {p.chunk_id: p for p in [*passages, extra]}
+    changed = disk.reconcile("r10", stored, lambda ids: [by_id[i] for i in ids])
+    assert changed == 1  # the extra chunk was added; passages[0] was already gone
+    assert disk.chunk_ids() == stored and disk.revision() == "r10"
+    assert [c for c, _ in disk.search("Tabqa", 5)[0]] == ["new:0000"]
+
+
+def test_publisher_spellings_and_duplicate_groups(tmp_path: Path, passages) -> None:
+    index = KeywordFile(tmp_path / "k.sqlite3")
+    a, b, c = passages[0], passages[10], passages[20]
+    shared = [a.model_copy(update={"group_id": "g"}), b.model_copy(update={"group_id": "g"}), c]
+    index.apply(None, "r1", add=shared)
+    assert index.group_chunk_ids(["g", c.chunk_id]) == {"g": sorted([a.chunk_id, b.chunk_id])}
+    stored = {p.source for p in shared if p.source}
+    assert set(index.stored_spellings([name.upper() for name in stored])) == stored
+    assert index.stored_spellings(["Reuters"]) == []
+
+
+def test_the_file_sits_beside_the_store(tmp_path: Path) -> None:
+    embedded = load_settings("test", data_dir=tmp_path)
+    assert keyword_path(embedded).parent == embedded.store_path
+    server = embedded.with_overrides(**{"store.mode": "server", "store.host": "10.0.0.5", "store.port": 9000})
+    assert keyword_path(server) == tmp_path / "keywords" / "10.0.0.5_9000_news.sqlite3"

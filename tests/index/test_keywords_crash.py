@@ -1,0 +1,129 @@
+"""A kill between the Chroma write and the keyword index's write is repaired by the next run or reader."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from index.keywords import KeywordFile
+from index.pipeline import Indexer
+from index.store import ChunkStore
+from rag.retrieval.hybrid import HybridRetriever
+from rag.settings import load_settings
+from tests.index.test_crash import write_articles
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
+
+# Runs the real indexer and kills its own process (SIGKILL: no cleanup, no rollback handler) when
+# the store has written the second batch of chunks to Chroma and is about to write them to the
+# keyword index: the boundary between the two writes.
+KILLED_RUN = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from index.keywords import KeywordFile
+    from index.pipeline import Indexer
+    from index.store import ChunkStore
+    from rag.models.embedding import build_embedding
+    from rag.settings import load_settings
+
+    real_apply = KeywordFile.apply
+    writes = []
+
+    def apply(self, was, now, *, add=(), **rest):
+        add = list(add)
+        if add:
+            writes.append(len(add))
+            if len(writes) == 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return real_apply(self, was, now, add=add, **rest)
+
+    KeywordFile.apply = apply
+    settings = load_settings("test", data_dir=Path(sys.argv[1]))
+    embedding = build_embedding(settings)
+    Indexer(settings, ChunkStore.open(settings, embedding), embedding).run([sys.argv[2]])
+    """
+)
+
+
+def test_a_kill_between_the_two_writes_is_repaired_by_the_next_run(
+    tmp_path: Path, model_cache_dir: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_articles(corpus, 300)  # three units of 128 chunks: the kill comes at the second
+    data = tmp_path / "data"
+    env = {**os.environ, "RAG_CACHE_DIR": str(model_cache_dir)}
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_RUN, str(data), str(corpus)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+
+    settings = load_settings("test", data_dir=data, cache_dir=model_cache_dir)
+    store = ChunkStore.open(settings)
+    keywords = KeywordFile(store.keywords.path)
+    stored, held = store.chunk_ids(), keywords.chunk_ids()
+    assert held < stored, "Chroma holds the second batch; the keyword index does not"
+    assert keywords.revision() != store.revision()
+    lost = sorted(stored - held)
+
+    rerun = subprocess.run(
+        [sys.executable, "-m", "index.commands", "--profile", "test", "index", str(corpus)],
+        cwd=REPO,
+        env={**env, "RAG_DATA_DIR": str(data)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    store = ChunkStore.open(settings)
+    assert store.keywords.chunk_ids() == store.chunk_ids()
+    assert len(store.chunk_ids()) == 300
+    assert store.keywords.revision() == store.revision()
+    # A chunk lost at the kill is found by its own words again.
+    text = store.passages([lost[0]])[0].text
+    found, _ = store.keywords.search(text, 3)
+    assert lost[0] in [chunk_id for chunk_id, _ in found]
+
+
+def test_a_reader_repairs_a_lagging_index_without_a_new_run(
+    tmp_path: Path, model_cache_dir: Path, embedding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_articles(corpus, 12)
+    settings = load_settings("test", data_dir=tmp_path / "data", cache_dir=model_cache_dir)
+    store = ChunkStore.open(settings, embedding)
+    Indexer(settings, store, embedding).run([corpus])
+    assert store.keywords.revision() == store.revision()
+
+    (corpus / "tabqa.txt").write_text("Tabqa dam\n\nEngineers reopened the Tabqa dam.\n", encoding="utf-8")
+
+    def interrupted(self, *args, **kwargs):  # the process "dies" before the keyword write
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(KeywordFile, "apply", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            Indexer(settings, store, embedding).run([corpus])
+    assert store.keywords.revision() != store.revision()
+
+    sqlite = settings.with_overrides(**{"retrieval.keyword_index": "sqlite"})
+    result = HybridRetriever(sqlite, ChunkStore.open(settings, embedding), embedding).run("Tabqa dam")
+    assert "Tabqa" in result.sources[0].passage.text
+    assert any("Tabqa" in p.text for p in result.candidates if p.chunk_id in result.keyword_scores)
+    assert store.keywords.chunk_ids() == store.chunk_ids()
