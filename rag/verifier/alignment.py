@@ -28,27 +28,36 @@ RELATION_SHARE = 0.5
 verbs and nouns that say how the facts relate ("run by", "starts")."""
 
 
-def _windows(evidence: Evidence) -> list[tuple[int, int]]:
-    """(first, last) sentence indexes of each window; windows never cross from one passage to the next."""
+def _windows(evidence: Evidence) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """(sentence indexes of the window, the same with its passage's first sentence), never across two
+    passages. The first sentence is the title, outlet and date line (:func:`rag.evidence.passage_document`)
+    or the lead: it says when the whole story happens ("Published 17 January 2017"), so its dates count
+    for every window. Its names, numbers and other words do not: they state facts of their own (the
+    lead's "High Negotiations Committee" is no backing for a later sentence's "run by")."""
     spans = evidence.spans
     out = []
+    opening = 0
     for first in range(len(spans)):
+        if first == 0 or spans[first][0] != spans[first - 1][0]:
+            opening = first
         last = first
         while last + 1 < len(spans) and last + 1 - first < WINDOW and spans[last + 1][0] == spans[first][0]:
             last += 1
-        out.append((first, last))
+        window = tuple(range(first, last + 1))
+        out.append((window, tuple(sorted({opening, *window}))))
     return out
 
 
-def _missing(facts: Facts, relation: set[str], window: Evidence) -> list[str]:
-    """What of the claim this window does not state (empty: it states all of it)."""
+def _missing(facts: Facts, relation: set[str], window: Evidence, context: Evidence) -> list[str]:
+    """What of the claim this window does not state (empty: it states all of it); ``context`` is
+    the window with its passage's first sentence, which may supply dates."""
     missing = []
     for value, written in facts.numbers:
         if value not in window.numbers:
             missing.append(written)
     for value, written in facts.dates:
-        if value not in window.dates and not (
-            value.startswith("year:") and value.split(":")[1] in window.numbers
+        if value not in context.dates and not (
+            value.startswith("year:") and value.split(":")[1] in context.numbers
         ):
             missing.append(written)
     missing.extend(name for name in dict.fromkeys(facts.names) if not window.backs_name(name))
@@ -71,22 +80,17 @@ def unaligned(facts: Facts, evidence: Evidence) -> list[str]:
     stems = set(content_stems(facts.tokens))
     relation = stems - name_stems
     numbers = figures(facts)
-    ranked = sorted(
-        _windows(evidence),
-        key=lambda w: (
-            -(
-                len(stems & {s for k in range(w[0], w[1] + 1) for s in evidence.sentence_stems[k]})
-                + 3
-                * len(
-                    numbers
-                    & frozenset().union(*(evidence.sentence_figures(k) for k in range(w[0], w[1] + 1)))
-                )
-            )
-        ),
-    )[:CANDIDATES]
+
+    def shared(windows: tuple[tuple[int, ...], tuple[int, ...]]) -> int:
+        window = windows[0]
+        words = {stem for k in window for stem in evidence.sentence_stems[k]}
+        counts = frozenset().union(*(evidence.sentence_figures(k) for k in window))
+        return len(stems & words) + 3 * len(numbers & counts)
+
+    ranked = sorted(_windows(evidence), key=shared, reverse=True)[:CANDIDATES]
     best: list[str] | None = None
-    for first, last in ranked:
-        missing = _missing(facts, relation, evidence.window(first, last))
+    for window, context in ranked:
+        missing = _missing(facts, relation, evidence.window(window), evidence.window(context))
         if not missing:
             return []
         if best is None or len(missing) < len(best):

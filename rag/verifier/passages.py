@@ -76,7 +76,7 @@ class Evidence:
     """Where each of ``sentences`` lies: (index of its passage, start, end in that passage as given)."""
     sentence_texts: list[str] = field(default_factory=list)
     _figures: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
-    _windows: dict[tuple[int, int], Evidence] = field(default_factory=dict, repr=False)
+    _windows: dict[tuple[int, ...], Evidence] = field(default_factory=dict, repr=False)
     _counted: list[dict[str, set[str]]] | None = field(default=None, repr=False)
 
     @classmethod
@@ -125,12 +125,11 @@ class Evidence:
             self._figures[index] = figures(extract_facts(self.sentence_texts[index]))
         return self._figures[index]
 
-    def window(self, first: int, last: int) -> Evidence:
-        """Sentences ``first``..``last`` (inclusive) analysed on their own, kept for the next claim."""
-        key = (first, last)
-        if key not in self._windows:
-            self._windows[key] = Evidence.build([" ".join(self.sentence_texts[first : last + 1])])
-        return self._windows[key]
+    def window(self, indexes: tuple[int, ...]) -> Evidence:
+        """The sentences at ``indexes`` analysed on their own, kept for the next claim."""
+        if indexes not in self._windows:
+            self._windows[indexes] = Evidence.build([" ".join(self.sentence_texts[k] for k in indexes)])
+        return self._windows[indexes]
 
     def counted(self) -> list[dict[str, set[str]]]:
         """For each sentence, each number it states with the words after it that say what it counts."""

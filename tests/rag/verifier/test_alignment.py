@@ -77,3 +77,17 @@ def test_a_claim_from_neighbouring_sentences_passes(scorer: SupportScorer) -> No
         "The jihadists have besieged government-held parts of Deir al-Zour since early 2015.", [DEIR]
     )
     assert result.supported, result.unbacked
+
+
+@pytest.mark.unit
+def test_the_date_line_of_a_passage_dates_every_sentence_of_it(scorer: SupportScorer) -> None:
+    passage = (
+        "Syria talks to open in Kazakhstan (AFP) Published 17 January 2017.\n"
+        "Rebel groups said they would attend.\n\nTurkey and Russia organised the meeting. "
+        "Diplomats expect a long week. The talks in Astana begin on January 23."
+    )
+    result = scorer.score("The talks in Astana begin in January 2017.", [passage])
+    assert result.supported, result.unbacked
+    # it lends its date, not its numbers: a figure must be stated where the claim's words are
+    moved = scorer.score("The 17 talks in Astana begin on January 23.", [passage])
+    assert not moved.supported
