@@ -23,6 +23,10 @@ The filter fields (YYYYMMDD date, folded publisher, article id) are columns of t
 so filters apply in SQL before the top-k cut. ``chunks`` maps each row to its chunk id,
 article (for deleting an article) and duplicate group (for showing a wire story's copies).
 
+The terms are made when a chunk is written, so the file records which rules made them (a hash
+of :mod:`rag.text.terms` and the stopword list); opened under other rules, it is emptied and
+filled again from the store, like a lagging one.
+
 Crash safety: every change is one SQLite transaction, made after the matching Chroma write,
 and ``meta.revision`` records the store revision the index matches. A writer advances it only
 when the index matched the store before its write; a kill between the Chroma write and this
@@ -32,6 +36,7 @@ the store and adds or removes the difference (:meth:`KeywordFile.reconcile`).
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 from collections import Counter
@@ -40,7 +45,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rag.settings import Settings
+from rag.text import terms as term_rules
 from rag.text.terms import analyse, close_spellings, may_be_name, name_forms, skeleton, tokenize
+from rag.text.words import RETRIEVAL_STOPWORDS
 from rag.types import Filters, Passage, date_to_int, fold_source
 
 SCHEMA_VERSION = "1"
@@ -69,6 +76,14 @@ create table if not exists forms(skeleton text, form text, term text, primary ke
 
 PAGE = 500
 """Ids per ``in (...)`` list (SQLite allows 32,766 parameters; small lists keep plans simple)."""
+
+
+def rules_fingerprint() -> str:
+    """Changes whenever the rules that make the stored terms may have changed."""
+    digest = hashlib.sha256(SCHEMA_VERSION.encode())
+    digest.update(Path(term_rules.__file__).read_bytes())
+    digest.update(" ".join(sorted(RETRIEVAL_STOPWORDS)).encode())
+    return digest.hexdigest()[:16]
 
 
 def keyword_path(settings: Settings) -> Path:
@@ -105,7 +120,12 @@ class KeywordFile:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
-            self._db.execute("insert or ignore into meta values('schema', ?)", (SCHEMA_VERSION,))
+            rules = rules_fingerprint()
+            row = self._db.execute("select value from meta where key = 'rules'").fetchone()
+            if row is None or row[0] != rules:  # terms made by other rules: start again from the store
+                for table in ("keywords", "chunks", "forms", "meta"):
+                    self._db.execute(f"delete from {table}")
+                self._db.execute("insert into meta values('rules', ?)", (rules,))
 
     def close(self) -> None:
         with self._lock:

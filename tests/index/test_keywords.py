@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,17 @@ def test_the_file_sits_beside_the_store(tmp_path: Path) -> None:
     assert keyword_path(embedded).parent == embedded.store_path
     server = embedded.with_overrides(**{"store.mode": "server", "store.host": "10.0.0.5", "store.port": 9000})
     assert keyword_path(server) == tmp_path / "keywords" / "10.0.0.5_9000_news.sqlite3"
+
+
+def test_terms_made_by_other_rules_are_dropped_and_rebuilt_from_the_store(
+    disk: KeywordFile, passages
+) -> None:
+    with sqlite3.connect(disk.path) as db:
+        db.execute("update meta set value = 'rules of an older version' where key = 'rules'")
+    disk.close()
+    reopened = KeywordFile(disk.path)
+    assert reopened.count() == 0 and reopened.revision() is None
+    by_id = {p.chunk_id: p for p in passages}
+    reopened.reconcile("r2", set(by_id), lambda ids: [by_id[i] for i in ids])
+    assert reopened.count() == len(passages)
+    assert KeywordFile(disk.path).count() == len(passages), "the same rules keep what was stored"
