@@ -72,7 +72,7 @@ class RetrievalTimings(BaseModel):
     dense_s: float = 0.0
     """The store's nearest-neighbour query."""
     keyword_s: float = 0.0
-    """BM25 scoring and ranking (without a rebuild)."""
+    """BM25 scoring and ranking (without a rebuild; with the on-disk index, also reading the ranked chunks)."""
     keyword_build_s: float = 0.0
     """Time spent rebuilding the keyword index on this call (0 when the cached one was current;
     with the on-disk index, the time to open it and repair it if it lagged the store)."""
