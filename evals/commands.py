@@ -40,7 +40,9 @@ EVAL_DESCRIPTION = (
     "The bundled corpus is indexed into a temporary store that is removed at the end, so your "
     "own index is never changed. --suite summedits instead measures the support scorer against "
     "SummEdits human labels, read from $RAG_SUMMEDITS_PATH or "
-    "../shared/evaldata/summedits-news/summedits_news.json beside the repository."
+    "../shared/evaldata/summedits-news/summedits_news.json beside the repository; --suite sentences "
+    "measures it against hand labels of the engine's own answer sentences "
+    "(evals/data/answer_sentences.jsonl, no model needed with the judge off)."
 )
 EVAL_COMMAND = Command(
     "eval",
@@ -53,11 +55,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = add_command(subparsers, EVAL_COMMAND, handle)
     parser.add_argument(
         "--suite",
-        choices=["golden", "summedits", "injection"],
+        choices=["golden", "summedits", "injection", "sentences"],
         default="golden",
         help="what to measure: golden = answers to the golden questions (default); summedits = the "
         "support scorer against human consistency labels; injection = answers over the bundled corpus "
-        "plus attack articles (tests/injection/), each held, hijacked or refused",
+        "plus attack articles (tests/injection/), each held, hijacked or refused; sentences = the support "
+        "scorer against hand labels of the engine's own draft sentences (precision/recall of unsupported)",
     )
     parser.add_argument(
         "--model",
@@ -85,7 +88,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help=(
             "let the support scorer ask the model whether each sentence is backed (default: off for "
-            "golden, where deterministic checks keep scoring fast; on for summedits)"
+            "golden, where deterministic checks keep scoring fast; on for summedits; the engine's "
+            "setting for sentences)"
         ),
     )
     parser.add_argument(
@@ -176,6 +180,9 @@ def handle(args: argparse.Namespace) -> int:
                 console.print(f"Index of the bundled corpus: {escape(str(store))}")
                 result = _run_golden(eval_settings, args, console)
             apply_gate(result, thresholds, len(result.questions), result.available or 0, "questions")
+        elif args.suite == "sentences":
+            result = _run_sentences(settings, args, console)
+            apply_gate(result, thresholds, result.extra["answers_scored"], result.available or 0, "answers")
         else:
             result = _run_summedits(settings, args, console)
             apply_gate(result, thresholds, result.extra["items"], result.available or 0, "items")
@@ -248,6 +255,19 @@ def _run_injection(settings: Settings, args: argparse.Namespace, console: Consol
         )
         return EXIT_GATE_FAILED
     return 0
+
+
+def _run_sentences(settings: Settings, args: argparse.Namespace, console: Console) -> EvalResult:
+    from evals.sentences.run import disagreement_lines, run_sentences  # lazy: the scorer takes ~1 s
+
+    result = run_sentences(settings, judge=args.judge, limit=args.limit)
+    counts = ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in result.extra["counts"].items())
+    console.print(
+        f"Labelled sentences ({counts}); scorer "
+        f"{'with the model as judge' if result.judge else 'deterministic'}; where it and the label differ:"
+    )
+    console.print(escape("\n".join(disagreement_lines(result.extra))), highlight=False)
+    return result
 
 
 def _run_summedits(settings: Settings, args: argparse.Namespace, console: Console) -> EvalResult:

@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from evals.golden import load_golden
 from evals.runner import ensure_corpus_indexed
-from evals.sentences.data import SENTENCES_PATH, AnswerRecord, DraftRecord, load_questions, save_records
+from evals.sentences.data import (
+    SENTENCES_PATH,
+    AnswerRecord,
+    DraftRecord,
+    load_questions,
+    load_records,
+    save_records,
+)
 from rag.citations import parse_answer
 from rag.components import Components
 from rag.models.llm import ChatOptions, ChatStream, Message
@@ -88,17 +95,18 @@ def all_questions() -> list[Question]:
     return golden + written
 
 
-def collect(settings: Settings, questions: Sequence[Question], out: Path) -> list[AnswerRecord]:
-    """Answer every question with the engine and write the records to ``out`` as they come."""
-    from evals.golden import load_golden as golden_items
+def collect(
+    settings: Settings, questions: Sequence[Question], out: Path, done: Sequence[AnswerRecord] = ()
+) -> list[AnswerRecord]:
+    """Answer every question with the engine and write the records to ``out`` (after ``done``) as they come."""
     from rag.engine import AnswerEngine  # lazy: seconds to import
 
     components = Components(settings)
-    ensure_corpus_indexed(components, golden_items())
+    ensure_corpus_indexed(components, load_golden())
     recorder = RecordingModel(components.llm)
     components.llm = recorder  # the engine reads components.llm: every reply passes the recorder
     engine = AnswerEngine(settings, components)
-    records: list[AnswerRecord] = []
+    records: list[AnswerRecord] = list(done)
     for number, question in enumerate(questions, 1):
         recorder.replies.clear()
         started = time.perf_counter()
@@ -144,13 +152,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--limit", type=int, default=None, help="only the first N questions (a plumbing check)"
     )
     parser.add_argument("--profile", choices=["default", "test"], default=None, help="settings profile")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the answers already in --out (labels included) and answer only the questions they lack",
+    )
     args = parser.parse_args(argv)
     settings = load_settings(args.profile)
-    questions = all_questions()[: args.limit]
+    done = load_records(args.out) if args.resume and args.out.exists() else []
+    answered = {record.id for record in done}
+    questions = [q for q in all_questions() if q.id not in answered][: args.limit]
     with tempfile.TemporaryDirectory(prefix="rag-sentences-store-", ignore_cleanup_errors=True) as folder:
         store = settings.store.model_copy(update={"mode": "embedded", "path": Path(folder) / "chroma"})
         eval_settings = settings.model_copy(update={"data_dir": Path(folder), "store": store})
-        records = collect(eval_settings, questions, args.out)
+        records = collect(eval_settings, questions, args.out, done)
     drafted = sum(len(r.sentences) for r in records)
     print(f"{len(records)} answers, {drafted} draft sentences written to {args.out}")
     return 0
