@@ -43,13 +43,11 @@ if TYPE_CHECKING:
 class KeywordSearch(Protocol):
     """What retrieval needs from the on-disk keyword index (``index.keywords.KeywordFile``)."""
 
-    def search(
-        self, query: str, top_k: int, filters: Filters | None = None
-    ) -> tuple[list[tuple[str, float]], int]: ...
+    def search(self, query: str, top_k: int, filters: Filters | None = None) -> tuple[list[Passage], int]: ...
 
     def stored_spellings(self, names: Collection[str]) -> list[str]: ...
 
-    def group_chunk_ids(self, group_ids: Collection[str]) -> dict[str, list[str]]: ...
+    def group_members(self, group_ids: Collection[str]) -> dict[str, list[Passage]]: ...
 
 
 class PassageStore(Protocol):
@@ -61,8 +59,6 @@ class PassageStore(Protocol):
 
     def revision(self) -> str: ...
 
-    def passages(self, chunk_ids: list[str]) -> list[Passage]: ...
-
     def keyword_index(self, revision: str | None = None) -> KeywordSearch: ...
 
 
@@ -72,7 +68,7 @@ class RetrievalTimings(BaseModel):
     dense_s: float = 0.0
     """The store's nearest-neighbour query."""
     keyword_s: float = 0.0
-    """BM25 scoring and ranking (without a rebuild; with the on-disk index, also reading the ranked chunks)."""
+    """BM25 scoring and ranking (without a rebuild)."""
     keyword_build_s: float = 0.0
     """Time spent rebuilding the keyword index on this call (0 when the cached one was current;
     with the on-disk index, the time to open it and repair it if it lagged the store)."""
@@ -164,29 +160,17 @@ class DiskKeywords:
     """The same questions asked of the store's on-disk keyword index (``keyword_index="sqlite"``)."""
 
     revision: str
-    store: PassageStore
     index: KeywordSearch
 
     def ranked(self, query: str, top_k: int, filters: Filters | None) -> tuple[list[Passage], int]:
-        found, hits = self.index.search(query, top_k, filters)
-        scores = dict(found)
-        passages = self.store.passages([chunk_id for chunk_id, _ in found])
-        return [p.model_copy(update={"score": scores[p.chunk_id]}) for p in passages], hits
+        return self.index.search(query, top_k, filters)
 
     def stored_spellings(self, names: Collection[str]) -> list[str]:
         return self.index.stored_spellings(names)
 
     def group_members(self, groups: list[str], filters: Filters | None) -> dict[str, list[Passage]]:
-        ids = self.index.group_chunk_ids(groups)
-        passages = {
-            p.chunk_id: p for p in self.store.passages(sorted({i for found in ids.values() for i in found}))
-        }
-        return {
-            group: [
-                passages[i] for i in ids.get(group, ()) if i in passages and _admits(filters, passages[i])
-            ]
-            for group in groups
-        }
+        found = self.index.group_members(groups)
+        return {group: [p for p in found.get(group, ()) if _admits(filters, p)] for group in groups}
 
 
 def _shared_groups(passages: list[Passage]) -> dict[str, list[Passage]]:
@@ -228,7 +212,7 @@ class HybridRetriever:
         with self._lock:
             if self._disk is None or self._disk.revision != revision:
                 started = time.perf_counter()
-                self._disk = DiskKeywords(revision, self.store, self.store.keyword_index(revision))
+                self._disk = DiskKeywords(revision, self.store.keyword_index(revision))
                 timings.keyword_build_s = time.perf_counter() - started
             return self._disk
 

@@ -89,8 +89,9 @@ def test_the_same_passages_match_within_the_same_filters(disk: KeywordFile, pass
         ranked, hits = memory.ranked(question, len(passages), filters)
         found, disk_hits = disk.search(question, len(passages), filters)
         assert disk_hits == hits, question
-        assert {chunk_id for chunk_id, _ in found} == {p.chunk_id for p in ranked}, question
-        assert all(score > 0 for _, score in found)
+        assert {p.chunk_id for p in found} == {p.chunk_id for p in ranked}, question
+        assert all(p.score > 0 for p in found)
+        assert [p.score for p in found] == sorted((p.score for p in found), reverse=True)
 
 
 def test_a_one_word_query_ranks_as_the_memory_index_does(disk: KeywordFile, passages) -> None:
@@ -99,14 +100,14 @@ def test_a_one_word_query_ranks_as_the_memory_index_does(disk: KeywordFile, pass
     for word in ("Palmyra", "Astana", "ceasefire", "Putin"):
         ranked, _ = memory.ranked(word, 5, None)
         found, _ = disk.search(word, 5, None)
-        assert [chunk_id for chunk_id, _ in found] == [p.chunk_id for p in ranked], word
+        assert [p.chunk_id for p in found] == [p.chunk_id for p in ranked], word
 
 
 def test_the_top_k_cut_comes_after_the_filter(disk: KeywordFile) -> None:
     unfiltered, _ = disk.search("Astana talks", 3)
-    assert not any(chunk_id.startswith("004_") for chunk_id, _ in unfiltered)
+    assert not any(p.article_id.startswith("004_") for p in unfiltered)
     found, hits = disk.search("Astana talks", 1, Filters(since=dt.date(2020, 1, 1)))
-    assert hits > 1 and len(found) == 1 and found[0][0].startswith("004_")
+    assert hits > 1 and len(found) == 1 and found[0].article_id.startswith("004_")
 
 
 def test_an_article_is_replaced_and_deleted_in_one_step_each(disk: KeywordFile, passages) -> None:
@@ -116,7 +117,7 @@ def test_an_article_is_replaced_and_deleted_in_one_step_each(disk: KeywordFile, 
     rewritten = [p.model_copy(update={"text": "Engineers reopened the Tabqa dam."}) for p in own[:1]]
     disk.apply("r1", "r2", delete_articles=[article], add=rewritten)
     assert disk.count() == before - len(own) + 1
-    assert [c for c, _ in disk.search("Tabqa dam", 5)[0]] == [own[0].chunk_id]
+    assert [p.chunk_id for p in disk.search("Tabqa dam", 5)[0]] == [own[0].chunk_id]
     assert disk.revision() == "r2"
     disk.apply("r2", "r3", delete_chunks=[own[0].chunk_id])
     assert disk.search("Tabqa", 5) == ([], 0)
@@ -132,7 +133,7 @@ def test_a_write_on_a_lagging_index_leaves_it_marked_for_repair(disk: KeywordFil
     changed = disk.reconcile("r10", stored, lambda ids: [by_id[i] for i in ids])
     assert changed == 1  # the extra chunk was added; passages[0] was already gone
     assert disk.chunk_ids() == stored and disk.revision() == "r10"
-    assert [c for c, _ in disk.search("Tabqa", 5)[0]] == ["new:0000"]
+    assert [p.chunk_id for p in disk.search("Tabqa", 5)[0]] == ["new:0000"]
 
 
 def test_publisher_spellings_and_duplicate_groups(tmp_path: Path, passages) -> None:
@@ -140,7 +141,10 @@ def test_publisher_spellings_and_duplicate_groups(tmp_path: Path, passages) -> N
     a, b, c = passages[0], passages[10], passages[20]
     shared = [a.model_copy(update={"group_id": "g"}), b.model_copy(update={"group_id": "g"}), c]
     index.apply(None, "r1", add=shared)
-    assert index.group_chunk_ids(["g", c.chunk_id]) == {"g": sorted([a.chunk_id, b.chunk_id])}
+    members = index.group_members(["g", c.chunk_id])
+    assert {group: [p.chunk_id for p in found] for group, found in members.items()} == {
+        "g": sorted([a.chunk_id, b.chunk_id])
+    }
     stored = {p.source for p in shared if p.source}
     assert set(index.stored_spellings([name.upper() for name in stored])) == stored
     assert index.stored_spellings(["Reuters"]) == []
@@ -165,3 +169,11 @@ def test_terms_made_by_other_rules_are_dropped_and_rebuilt_from_the_store(
     reopened.reconcile("r2", set(by_id), lambda ids: [by_id[i] for i in ids])
     assert reopened.count() == len(passages)
     assert KeywordFile(disk.path).count() == len(passages), "the same rules keep what was stored"
+
+
+def test_a_ranked_passage_comes_back_as_it_was_stored(disk: KeywordFile, passages) -> None:
+    stored = {p.chunk_id: p for p in passages}
+    found, _ = disk.search("Palmyra", 3)
+    assert found
+    for passage in found:
+        assert passage.model_copy(update={"score": 0.0}) == stored[passage.chunk_id]

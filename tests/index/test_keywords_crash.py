@@ -97,7 +97,7 @@ def test_a_kill_between_the_two_writes_is_repaired_by_the_next_run(
     # A chunk lost at the kill is found by its own words again.
     text = store.passages([lost[0]])[0].text
     found, _ = store.keywords.search(text, 3)
-    assert lost[0] in [chunk_id for chunk_id, _ in found]
+    assert lost[0] in [p.chunk_id for p in found]
 
 
 def test_a_reader_repairs_a_lagging_index_without_a_new_run(
