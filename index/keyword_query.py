@@ -55,27 +55,31 @@ def row_passage(row: tuple, score: float = 0.0) -> Passage:
 
 
 def filter_sql(filters: Filters | None) -> tuple[str, list[object]]:
-    """``filters`` as SQL on the FTS row's columns, with the meaning of :meth:`Filters.admits`."""
+    """What follows ``from keywords``: the match (its text is the first argument) and ``filters``
+    as a join of the ``filters`` table with conditions, meaning what :meth:`Filters.admits` means."""
     if filters is None or not filters.active:
-        return "", []
+        return " where keywords match ?", []
     clauses: list[str] = []
     args: list[object] = []
     if filters.since or filters.until:
-        clauses.append("date > 0")
+        clauses.append("f.date > 0")
     if filters.since:
-        clauses.append("date >= ?")
+        clauses.append("f.date >= ?")
         args.append(date_to_int(filters.since))
     if filters.until:
-        clauses.append("date <= ?")
+        clauses.append("f.date <= ?")
         args.append(date_to_int(filters.until))
     if filters.sources:
         names = sorted({fold_source(name) for name in filters.sources})
-        clauses.append(f"source in ({marks(len(names))})")
+        clauses.append(f"f.source in ({marks(len(names))})")
         args += names
     if filters.article_ids:
-        clauses.append(f"article_id in ({marks(len(filters.article_ids))})")
+        clauses.append(f"f.article_id in ({marks(len(filters.article_ids))})")
         args += list(filters.article_ids)
-    return "".join(f" and {clause}" for clause in clauses), args
+    # CROSS JOIN keeps FTS5 first: the planner would otherwise probe FTS5 once per filter row.
+    return " cross join filters f on f.id = keywords.rowid where keywords match ?" + "".join(
+        f" and {clause}" for clause in clauses
+    ), args
 
 
 def _counts(db: sqlite3.Connection, terms: Collection[str]) -> dict[str, Counter[str]]:
@@ -132,17 +136,13 @@ def search(
     match = f"{{terms}} : ({phrases})"
     where, args = filter_sql(filters)
     # Two passes (the count, then the ranking): FTS5 refuses bm25() beside a window count.
-    hits = int(
-        db.execute(f"select count(*) from keywords where keywords match ?{where}", (match, *args)).fetchone()[
-            0
-        ]
-    )
+    hits = int(db.execute(f"select count(*) from keywords{where}", (match, *args)).fetchone()[0])
     if not hits or top_k <= 0:
         return [], hits
     rows = db.execute(
         f"select {PASSAGE_COLUMNS}, r.score from ("
-        "  select rowid, -bm25(keywords, 1.0, 0.0) as score"
-        f"  from keywords where keywords match ?{where} order by bm25(keywords, 1.0, 0.0) limit ?"
+        "  select keywords.rowid as rowid, -bm25(keywords, 1.0, 0.0) as score"
+        f"  from keywords{where} order by bm25(keywords, 1.0, 0.0) limit ?"
         ") r join chunks c on c.id = r.rowid order by r.score desc, c.chunk_id",
         (match, *args, top_k),
     ).fetchall()
