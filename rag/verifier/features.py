@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.verifier.alignment import swapped_numbers, unaligned
+from rag.verifier.attribution import misattributed
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.negation import check_antonyms, check_negation
 from rag.verifier.passages import Evidence
@@ -53,7 +54,11 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
     negation_problems = check_negation(facts, evidence) + check_antonyms(facts, evidence)
     if not unbacked:
         # each fact is in the passages; are they stated together, as the claim relates them?
-        unbacked.extend(unaligned(facts, evidence) or swapped_numbers(claim, facts, evidence))
+        unbacked.extend(
+            unaligned(facts, evidence)
+            or swapped_numbers(claim, facts, evidence)
+            or misattributed(facts, evidence)
+        )
     unbacked.extend(negation_problems)
 
     stems = content_stems(facts.tokens)

@@ -1,0 +1,110 @@
+"""Who said it: a claim that puts words in one source's mouth must find them where that source speaks.
+
+"Mohammad Alloush said the talks would reinforce the truce" passed when the passage had Alloush in one
+sentence and another spokesman saying those words in the next: every word and name is in the window
+(:mod:`rag.verifier.alignment`), only the speaker is wrong. News prose names the speaker in the
+sentence that carries the words or, for a quote running over several sentences, in one just before.
+So the passage sentence that states the claim's words best must name the claim's speaker; when it
+names no speaker of its own ("said", "told" are not in it), one of the two sentences before it may.
+
+Measured on the hand-labelled answer sentences (``rag eval --suite sentences``): wrong speakers were the
+largest group of unsupported sentences the scorer passed (see evals/results_sentences.md).
+"""
+
+from __future__ import annotations
+
+from rag.text.words import wordset
+from rag.verifier.facts import Facts
+from rag.verifier.negation import CLAUSE_JOINERS
+from rag.verifier.passages import Evidence
+from rag.verifier.tokens import Token, content_stems, tokenize
+
+SPEECH_VERBS = wordset(
+    "said says say told tells stated states reported reports announced announces added adds "
+    "claimed claims warned warns insisted insists confirmed confirms denied denies"
+)
+"""Verbs that put the words of a sentence in someone's mouth."""
+SPEAKER_GAP = 3
+"""Words allowed between a speaker's name and the speech verb ("Alloush, who said", "the SOHR also said")."""
+PRONOUNS = wordset("he she they it we i who which that")
+"""A speech verb next to one of these speaks for someone named elsewhere ("he said", "that he said")."""
+QUOTE_RUN = 2
+"""Sentences before the one carrying the words in which their speaker may be named."""
+MIN_MATCH = 0.5
+"""Share of the claim's own words a passage sentence must hold to be taken as the one carrying them."""
+
+
+def speakers(facts: Facts) -> list[tuple[str, int]]:
+    """Names the claim makes say something, with where the name ends: "<name> (envoy) said ...",
+    "according to <name>". A pronoun between the name and the verb speaks for someone else ("US
+    sanctions that he said")."""
+    tokens = facts.tokens
+    found = []
+    for name in dict.fromkeys(facts.names):
+        words = tokenize(name)
+        if not words:
+            continue
+        for end in _ends_of(tokens, words):
+            start = end - len(words) + 1
+            before = [t.norm for t in tokens[max(0, start - 3) : start]]
+            according = before[-2:] == ["according", "to"] or before == ["according", "to", "the"]
+            if according or _speaks(tokens[end + 1 : end + 2 + SPEAKER_GAP]):
+                found.append((name, end))
+                break
+    return found
+
+
+def _speaks(after: list[Token]) -> bool:
+    for token in after:
+        if token.norm in SPEECH_VERBS:
+            return True
+        if token.norm in PRONOUNS and token.norm != "who" or token.norm in CLAUSE_JOINERS:
+            return False
+    return False
+
+
+def _ends_of(tokens: list[Token], words: list[Token]) -> list[int]:
+    """Where the name ``words`` ends in ``tokens`` (index of its last word), each time it occurs."""
+    norms = [t.norm for t in words]
+    return [
+        i + len(norms) - 1
+        for i in range(len(tokens) - len(norms) + 1)
+        if [t.norm for t in tokens[i : i + len(norms)]] == norms
+    ]
+
+
+def misattributed(facts: Facts, evidence: Evidence) -> list[str]:
+    """Readable problems ("said by: Mohammad Alloush") when the claim's words are another's."""
+    problems = []
+    tokens = facts.tokens
+    for speaker, end in speakers(facts):
+        # the words this speaker is made to say: the rest of the claim's clause ("X said A, while Y said B")
+        start = next((k for k in range(end, 0, -1) if tokens[k].norm in CLAUSE_JOINERS), 0)
+        stop = next((k for k in range(end + 1, len(tokens)) if tokens[k].norm in CLAUSE_JOINERS), len(tokens))
+        words = set(content_stems(tokens[start:stop])) - set(content_stems(tokenize(speaker)))
+        if len(words) < 2:
+            continue
+        shares = [len(words & set(stems)) / len(words) for stems in evidence.sentence_stems]
+        best = max(shares, default=0.0)
+        if best < MIN_MATCH:
+            continue  # the words are not stated in one sentence: the overlap and alignment judge them
+        carriers = [k for k, share in enumerate(shares) if share >= best - 1e-9]
+        if not any(_names(evidence, k, speaker) for k in carriers):
+            problems.append(f"said by: {speaker}")
+    return problems
+
+
+def _names(evidence: Evidence, sentence: int, speaker: str) -> bool:
+    """Is ``speaker`` the one speaking in ``sentence``? Named there, or, when the sentence names no
+    speaker of its own (a quote running on, "he said"), in one of the sentences of its passage just
+    before it."""
+    tokens = evidence.sentences[sentence]
+    verbs = [k for k, t in enumerate(tokens) if t.norm in SPEECH_VERBS]
+    own = any(not any(t.norm in PRONOUNS for t in tokens[max(0, k - 1) : k + 2]) for k in verbs)
+    if own:
+        return evidence.window((sentence,)).backs_name(speaker)
+    passage = evidence.spans[sentence][0]
+    first = sentence
+    while first > 0 and sentence - first < QUOTE_RUN and evidence.spans[first - 1][0] == passage:
+        first -= 1
+    return evidence.window(tuple(range(first, sentence + 1))).backs_name(speaker)

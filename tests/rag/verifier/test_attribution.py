@@ -1,0 +1,59 @@
+"""Who said it: words put in the mouth of a source that did not say them fail the claim."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.verifier.attribution import speakers
+from rag.verifier.config import SupportConfig
+from rag.verifier.facts import extract_facts
+from rag.verifier.scorer import SupportScorer
+
+CORPUS = Path(__file__).resolve().parents[3] / "rag" / "corpus"
+REUTERS = (CORPUS / "000_2dcdf8dd29bf5d80.txt").read_text(encoding="utf-8")
+"""Names the Syrian Observatory and quotes state news agency SANA on the army's strikes (bundled corpus)."""
+AFP = (CORPUS / "002_3598194b84453929.txt").read_text(encoding="utf-8")
+"""Quotes Ahmad Ramadan, then Osama Abu Zeid over two sentences, the second closing "he said"."""
+
+
+@pytest.fixture(scope="module")
+def scorer() -> SupportScorer:
+    return SupportScorer(None, SupportConfig.load())
+
+
+@pytest.mark.unit
+def test_words_of_one_source_given_to_another_fail(scorer: SupportScorer) -> None:
+    told = "said the army had killed dozens of Islamic State fighters in attacks on the group's positions around Deir al-Zor."
+    assert scorer.score(f"Syrian state news agency SANA {told}", [REUTERS]).supported
+    moved = scorer.score(f"The Syrian Observatory for Human Rights {told}", [REUTERS])
+    assert not moved.supported
+    assert any(item.startswith("said by: ") for item in moved.unbacked)
+
+
+@pytest.mark.unit
+def test_a_spokesman_given_another_spokesman_s_words_fails(scorer: SupportScorer) -> None:
+    words = 'said the Astana talks would aim to reinforce the truce "while the details of the political process will be left to Geneva."'
+    assert scorer.score(f"Ahmad Ramadan {words}", [AFP]).supported
+    moved = scorer.score(f"Osama Abu Zeid {words}", [AFP])
+    assert not moved.supported
+    assert "said by: Osama Abu Zeid" in moved.unbacked
+
+
+@pytest.mark.unit
+def test_a_quote_closed_by_he_said_belongs_to_the_speaker_named_just_before(scorer: SupportScorer) -> None:
+    result = scorer.score(
+        "Osama Abu Zeid said the opposition's delegation to Astana would be only military, but would consult "
+        "a team of legal and political advisers from the High Negotiations Committee.",
+        [AFP],
+    )
+    assert result.supported, result.unbacked
+
+
+@pytest.mark.unit
+def test_a_pronoun_before_the_verb_does_not_make_the_name_before_it_a_speaker(scorer: SupportScorer) -> None:
+    found = speakers(extract_facts("Putin denounced US sanctions that he said were aimed at Syria."))
+    assert [name for name, _ in found] == []
+    found = speakers(extract_facts("According to the Syrian Observatory, 20 fighters died."))
+    assert [name for name, _ in found] == ["Syrian Observatory"]
