@@ -100,7 +100,8 @@ hire:fire agree:disagree include:exclude import:export majority:minority maximum
 cheap:expensive rich:poor safe:dangerous true:false alive:dead survive:die friend:enemy ally:enemy
 north:south east:west male:female men:women husband:wife son:daughter brother:sister mother:father
 inside:outside peaceful:violent struggling:thriving troubled:thriving best:worst better:worse
-add:remove public:private domestic:foreign internal:external lowest:highest"""
+add:remove public:private domestic:foreign internal:external lowest:highest
+government:opposition government:rebel regime:opposition regime:rebel"""
 """Pairs of opposites: a claim word the passage lacks whose opposite the passage uses is a reversed fact."""
 
 
@@ -139,7 +140,7 @@ def check_antonyms(claim: Facts, evidence: Evidence) -> list[str]:
         if token.norm in SUPPORT_STOPWORDS:
             continue
         word = stem(token.norm)
-        if word in evidence.stems or word not in table:
+        if word in context or word not in table:
             continue
         opposite = table[word] & context
         if opposite:

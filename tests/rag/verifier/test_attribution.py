@@ -57,3 +57,13 @@ def test_a_pronoun_before_the_verb_does_not_make_the_name_before_it_a_speaker(sc
     assert [name for name, _ in found] == []
     found = speakers(extract_facts("According to the Syrian Observatory, 20 fighters died."))
     assert [name for name, _ in found] == ["Syrian Observatory"]
+
+
+@pytest.mark.unit
+def test_the_other_side_of_a_war_named_where_the_passage_names_one_fails(scorer: SupportScorer) -> None:
+    # the passage speaks of the government elsewhere, but the sentence stated is the opposition's
+    claim = "The {} delegation to Astana will be only military."
+    assert scorer.score(claim.format("opposition's"), [AFP]).supported
+    swapped = scorer.score(claim.format("government"), [AFP])
+    assert not swapped.supported
+    assert any(item.startswith("antonym: government") for item in swapped.unbacked)
