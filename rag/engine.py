@@ -357,12 +357,7 @@ class AnswerEngine:
             verdict = relevance.check(question, kept)
             if not verdict.answered:
                 return refuse(
-                    refusals.not_answered(
-                        relevance.mentioned(verdict.asked, kept),
-                        relevance.indirect(question),
-                        question,
-                        sources,
-                    ),
+                    refusals.not_answered(verdict.asked, kept, sources),
                     f"No backed sentence of the reply answers the question ({verdict.details()}): {raw}",
                 )
         return Answer(**base, text=text, sentences=sentences, conflicts=conflicts, timings=timings)

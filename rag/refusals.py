@@ -11,13 +11,19 @@ or their question was worded differently.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
+from rag import relevance
+from rag.text.words import norm_word
 from rag.types import Filters, Source
 
 CLOSEST_LIMIT = 3
 """Articles named in a refusal: enough to show what the archive holds near the question."""
 
+
+DEMONYM_ENDINGS = ("ian", "ish", "ese", "ean")
+"""A one-word name ending so ("Syrian", "Turkish") qualifies a thing rather than naming one."""
 
 OPENING_WORDS = 8
 """Words quoted from an untitled article's passage: its file name means nothing to a reader."""
@@ -116,18 +122,65 @@ def not_backed(sources: Sequence[Source]) -> str:
     )
 
 
-def not_answered(
-    mentioned: Sequence[str], asked: str | None, question: str, sources: Sequence[Source]
-) -> str:
-    """The reply's backed sentences are on the question's topic but none answers it.
-
-    ``mentioned``: the question's names the sources do speak of ("Baal Shamin", "Palmyra");
-    ``asked``: the question as a reader reports it ("when the temple was built"), None to quote it.
-    """
-    what = f"says {asked}" if asked else f"answers “{question.strip()}”"
-    if mentioned:
-        named = mentioned[0] if len(mentioned) == 1 else f"{', '.join(mentioned[:-1])} and {mentioned[-1]}"
-        sentence = f"The articles found mention {named}, but none of them {what}."
+def not_answered(asked: relevance.Asked, kept: Sequence[str], sources: Sequence[Source]) -> str:
+    """The reply's backed sentences (``kept``) are on the question's topic but none answers it:
+    what the articles mention, and what the question asked that none of them says."""
+    question = asked.question.strip()
+    restated = indirect(question)
+    what = f"says {restated}" if restated else f"answers “{question}”"
+    named = mentioned(asked, kept)
+    if named:
+        listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+        sentence = f"The articles found mention {listed}, but none of them {what}."
     else:
         sentence = f"None of the articles found {what}."
     return _with_closest(sentence, sources)
+
+
+def mentioned(asked: relevance.Asked, sentences: Sequence[str]) -> list[str]:
+    """The question's names that the sentences mention: what the sources do say something about."""
+    text = " ".join(sentences)
+    return [
+        name
+        for name in asked.names
+        if re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE)
+        and not (" " not in name and name.endswith(DEMONYM_ENDINGS))  # "Syrian": not a thing mentioned
+    ]
+
+
+def indirect(question: str) -> str | None:
+    """The question as a reader would report it ("when the temple was built"); None when that
+    needs a verb put in another tense ("When did the talks begin?")."""
+    words = question.strip().rstrip("?").split()
+    wh = next((i for i, w in enumerate(words) if norm_word(w.strip(",")) in relevance.WH_WORDS), None)
+    if wh is None:
+        return None
+    words = words[wh:]
+    words[0] = words[0].lower()
+    end = 1
+    if words[0] in ("how", "which", "what", "whose") and len(words) > 1:
+        low = norm_word(words[1])
+        if words[0] == "how" and low in relevance.AMOUNT_ADJECTIVES or low not in relevance.AUXILIARIES:
+            end = 2
+            while (
+                end < len(words)
+                and norm_word(words[end])
+                not in relevance.AUXILIARIES | relevance.PREPOSITIONS | relevance.WH_WORDS
+            ):
+                end += 1
+    if end >= len(words) or norm_word(words[end]) not in relevance.AUXILIARIES:
+        return " ".join(words)  # the wh-phrase is the subject: "who recaptured the city"
+    aux = norm_word(words[end])
+    if aux not in relevance.COPULAS or end + 1 >= len(words):
+        return None
+    subject = words[end + 1 :]
+    if (
+        aux in relevance.COPULAS
+        and norm_word(subject[0]) not in relevance.DETERMINERS
+        and not subject[0][0].isupper()
+    ):
+        return " ".join(words)  # "how many US troops are deployed in Syria": already in that order
+    last = norm_word(subject[-1])
+    if len(subject) > 1 and last.endswith(("ed", "en")) or last in relevance.IRREGULAR:
+        return " ".join([*words[:end], *subject[:-1], words[end], subject[-1]])
+    return " ".join([*words[:end], *subject, words[end]])

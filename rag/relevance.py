@@ -423,39 +423,3 @@ class StreamGate:
                 out.extend(self._held)
                 self._held.clear()
         return out
-
-
-def mentioned(asked: Asked, sentences: Sequence[str]) -> list[str]:
-    """The question's names that the sentences mention: what the sources do say something about."""
-    text = " ".join(sentences)
-    return [name for name in asked.names if re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE)]
-
-
-def indirect(question: str) -> str | None:
-    """The question as a reader would report it ("when the temple was built"); None when that
-    needs a verb put in another tense ("When did the talks begin?")."""
-    words = question.strip().rstrip("?").split()
-    wh = next((i for i, w in enumerate(words) if norm_word(w.strip(",")) in WH_WORDS), None)
-    if wh is None:
-        return None
-    words = words[wh:]
-    words[0] = words[0].lower()
-    end = 1
-    if words[0] in ("how", "which", "what", "whose") and len(words) > 1:
-        low = norm_word(words[1])
-        if words[0] == "how" and low in AMOUNT_ADJECTIVES or low not in AUXILIARIES:
-            end = 2
-            while end < len(words) and norm_word(words[end]) not in AUXILIARIES | PREPOSITIONS | WH_WORDS:
-                end += 1
-    if end >= len(words) or norm_word(words[end]) not in AUXILIARIES:
-        return " ".join(words)  # the wh-phrase is the subject: "who recaptured the city"
-    aux = norm_word(words[end])
-    if aux not in COPULAS or end + 1 >= len(words):
-        return None
-    subject = words[end + 1 :]
-    if aux in COPULAS and norm_word(subject[0]) not in DETERMINERS and not subject[0][0].isupper():
-        return " ".join(words)  # "how many US troops are deployed in Syria": already in that order
-    last = norm_word(subject[-1])
-    if len(subject) > 1 and last.endswith(("ed", "en")) or last in IRREGULAR:
-        return " ".join([*words[:end], *subject[:-1], words[end], subject[-1]])
-    return " ".join([*words[:end], *subject, words[end]])

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from rag import relevance
+from rag import refusals, relevance
 from rag.relevance import check, read_question
 from rag.types import Sentence
 
@@ -85,8 +85,10 @@ def test_a_dated_sentence_on_the_temple_does_not_say_when_it_was_built():
     for sentence in (BAAL_SHAMIN_DESTROYED, BAAL_SHAMIN_IMAGE):
         verdict = check(question, [sentence])
         assert not verdict.answered and verdict.asked.focus == ("built",)
-    assert relevance.mentioned(read_question(question), [BAAL_SHAMIN_DESTROYED]) == ["Baal Shamin", "Palmyra"]
-    assert relevance.indirect(question) == "when the Baal Shamin temple in Palmyra was built"
+    assert refusals.mentioned(read_question(question), [BAAL_SHAMIN_DESTROYED]) == ["Baal Shamin", "Palmyra"]
+    assert refusals.indirect(question) == "when the Baal Shamin temple in Palmyra was built"
+    recaptured = read_question("Who recaptured the city of Palmyra from the Syrian government?")
+    assert refusals.mentioned(recaptured, [REBELS_ATTEND]) == []  # "Syrian" names nothing the sources say
     assert check(question, ["The Baal Shamin temple was built in the first century [1]."]).answered
 
 
