@@ -325,6 +325,7 @@ class AnswerEngine:
             )
 
         conflicts = []
+        reported: list[str] = []  # the disagreement sentences written for this question
         if self.settings.answer.conflicts:
             text, _ = render(drafts)
             cited = sorted({n for d in drafts for n in d.citations})
@@ -340,6 +341,7 @@ class AnswerEngine:
                 if i not in withdrawn and not conflict_rules.states_outlier(d.plain, outlying)
             ]
             extra += [(f.report, f.numbers) for f in dated if f.report not in {t for t, _ in extra}]
+            reported = [t for t, _ in extra]
             conflicts += [f.conflict for f in dated if f.conflict is not None]
             for sentence_text, _numbers in extra:
                 for draft in parse_answer(sentence_text, len(sources)):
@@ -354,7 +356,7 @@ class AnswerEngine:
         if self.settings.answer.relevance:
             # A backed sentence that does not answer the question is not an answer (rag.relevance).
             kept = [s.text for s in sentences if s.supported and s.needs_citation]
-            verdict = relevance.check(question, kept)
+            verdict = relevance.check(question, kept, reported)
             if not verdict.answered:
                 return refuse(
                     refusals.not_answered(verdict.asked, kept, sources),

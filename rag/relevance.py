@@ -392,12 +392,19 @@ def answers(sentence: str, asked: Asked) -> bool:
     return names_focus(sentence, asked.focus) or (asked.kind is not None and terse(sentence))
 
 
-def check(question: str, sentences: Sequence[str]) -> Verdict:
-    """Which of ``sentences`` (the backed sentences of an answer) answer ``question``."""
+def check(question: str, sentences: Sequence[str], reported: Sequence[str] = ()) -> Verdict:
+    """Which of ``sentences`` (the backed sentences of an answer) answer ``question``.
+
+    ``reported``: sentences the engine wrote from the sources' own figures or days for this
+    question (a disagreement: "Sources differ on the date: ..."); they answer when they hold the
+    answer type, whatever their wording. Their indexes follow those of ``sentences``.
+    """
     asked = read_question(question)
     if not asked.checkable:
         return Verdict(asked, ())
-    return Verdict(asked, tuple(i for i, s in enumerate(sentences) if answers(s, asked)))
+    answering = [i for i, s in enumerate(sentences) if answers(s, asked)]
+    answering += [len(sentences) + i for i, s in enumerate(reported) if has_kind(s, asked.kind, question)]
+    return Verdict(asked, tuple(answering))
 
 
 class StreamGate:

@@ -176,6 +176,16 @@ def test_sentences_beside_an_answering_one_count_as_context():
     assert verdict.answered and verdict.answering == (1,)
 
 
+def test_a_disagreement_the_engine_wrote_answers_by_its_type():
+    question = "When do the Astana peace talks begin?"
+    differ = (
+        "Sources differ on the date: AFP [1] reports January 23, while one article [4] reports January 25."
+    )
+    assert not check(question, [differ]).answered  # as a sentence of the model, it does not say "begin"
+    assert check(question, [], reported=[differ]).answering == (0,)
+    assert not check(question, [], reported=["Sources differ: AFP [1] reports 28 killed."]).answered
+
+
 def test_focus_words_match_by_stem_and_close_form():
     assert relevance.names_focus("The troops were deployed [1].", ["deploy"])
     assert relevance.names_focus("The temple was built in the first century.", ["build"])
