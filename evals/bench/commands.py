@@ -67,7 +67,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "--articles articles (hash vectors) with the real pipeline, then sets retrieval.keyword_index=sqlite "
         "beside memory on each: store open to first keyword result, keyword query p50/p95 without and with "
         "a date filter, the keyword side of adding one article, and the golden and Wikinews retrieval "
-        "figures. Takes about 10 minutes at 10,000 articles on two cores; --articles 0 about 2. Not part "
+        "figures. Takes about 17 minutes at 10,000 articles on two cores; --articles 0 about 3. Not part "
         "of `all`.",
     ),
     "catalog": (
