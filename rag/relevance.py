@@ -229,7 +229,7 @@ def read_question(question: str) -> Asked:
     complement = _copula_complement(head, clause)
     if complement is not None:
         focus, implied = complement
-        kind = implied or kind
+        kind = implied or (kind if focus else None)  # "Who is Mohammad Alloush?": any sentence on him
     else:
         focus = [w for w in slot if _content(w) and not w.capital] + _predicate(clause)
     return Asked(question, kind, tuple(dict.fromkeys(w.text for w in focus)), names)

@@ -67,6 +67,7 @@ def test_reads_the_answer_type_and_the_focus(question, kind, focus):
     [
         "What is the High Negotiations Committee?",  # a definition: any sentence on it answers
         "What is Osama Abu Zeid's role?",  # answered by what he is ("a legal adviser")
+        "Who is Mohammad Alloush?",  # a definition too: "the head of the rebel delegation" answers
         "Is the truce holding?",  # yes/no
         "And what about the other one?",  # a follow-up the rewriter left as it was
         "Tell me more.",
