@@ -41,6 +41,7 @@ from rag.text.markers import CLAIM_MARKER
 from rag.text.numbers import COUNT_WORDS, DIGIT_NUMBER, NUMBER_WORDS, ORDINALS, VAGUE_QUANTITIES
 from rag.text.words import SUPPORT_STOPWORDS, norm_word, wordset
 from rag.types import Sentence
+from rag.verifier.tokens import stem as porter_stem
 
 Kind = Literal["time", "number", "name", "place"]
 
@@ -166,18 +167,11 @@ def _words(text: str) -> list[_Word]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _porter():  # type: ignore[no-untyped-def]
-    from nltk.stem.porter import PorterStemmer  # pure code, no data files: works offline
-
-    return PorterStemmer()
-
-
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
     """The form two words share when they name the same thing ("deployed" -> "deploy")."""
     low = norm_word(word)
-    return IRREGULAR.get(low) or IRREGULAR.get(_porter().stem(low)) or _porter().stem(low)
+    return IRREGULAR.get(low) or IRREGULAR.get(porter_stem(low)) or porter_stem(low)
 
 
 def _content(word: _Word) -> bool:
