@@ -51,18 +51,15 @@ from scipy import sparse
 
 from rag.text.terms import (
     close_spellings,
-    edit_distance,
     name_forms,
-    normalize,
     skeleton,
-    stem,
     surface,
     surfaces,
     tokenize,
     variant_query_forms,
 )
 
-__all__ = ["BM25Index", "NameVariants", "edit_distance", "normalize", "skeleton", "stem", "tokenize"]
+__all__ = ["BM25Index", "NameVariants"]
 
 DEFAULT_K1 = 1.2
 DEFAULT_B = 0.75

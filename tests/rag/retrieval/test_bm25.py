@@ -8,7 +8,8 @@ import bm25s
 import numpy as np
 import pytest
 
-from rag.retrieval.bm25 import BM25Index, NameVariants, edit_distance, skeleton, stem, tokenize
+from rag.retrieval.bm25 import BM25Index, NameVariants
+from rag.text.terms import edit_distance, skeleton, stem, tokenize
 
 pytestmark = pytest.mark.unit
 
