@@ -6,13 +6,13 @@ state; a list inside the list gives alternatives, any one of which counts.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ValidationError, model_validator
+from pydantic import BaseModel, model_validator
 
 from evals.metrics.correctness import Fact
+from evals.records import read_records
 
 GOLDEN_PATH = Path(__file__).resolve().parent / "golden.jsonl"
 
@@ -56,21 +56,7 @@ def load_golden(path: Path | str = GOLDEN_PATH) -> list[GoldenItem]:
     source = Path(path)
     if not source.exists():
         raise FileNotFoundError(f"Golden set {source} does not exist")
-    items: list[GoldenItem] = []
-    seen: set[str] = set()
-    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = GoldenItem.model_validate(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{source}:{number}: not valid JSON ({exc})") from exc
-        except ValidationError as exc:
-            raise ValueError(f"{source}:{number}: invalid golden item: {exc}") from exc
-        if item.id in seen:
-            raise ValueError(f"{source}:{number}: duplicate id {item.id!r}")
-        seen.add(item.id)
-        items.append(item)
+    items = read_records(source, GoldenItem, "golden item")
     if not items:
         raise ValueError(f"Golden set {source} holds no items")
     return items

@@ -228,21 +228,21 @@ class KeywordFile:
 
     @staticmethod
     def _delete_chunks(db: sqlite3.Connection, chunk_ids: list[str]) -> None:
-        for page in pages(sorted(set(chunk_ids))):
-            held = marks(len(page))
-            for table in ("keywords", "filters"):
-                rowids = f"select id from chunks where chunk_id in ({held})"
-                db.execute(f"delete from {table} where rowid in ({rowids})", page)
-            db.execute(f"delete from chunks where chunk_id in ({held})", page)
+        KeywordFile._delete_where(db, "chunk_id", chunk_ids)
 
     @staticmethod
     def _delete_articles(db: sqlite3.Connection, article_ids: list[str]) -> None:
-        for page in pages(sorted(set(article_ids))):
+        KeywordFile._delete_where(db, "article_id", article_ids)
+
+    @staticmethod
+    def _delete_where(db: sqlite3.Connection, column: str, values: list[str]) -> None:
+        """Every row whose chunk has ``column`` (chunk_id or article_id) among ``values``."""
+        for page in pages(sorted(set(values))):
             held = marks(len(page))
             for table in ("keywords", "filters"):
-                rowids = f"select id from chunks where article_id in ({held})"
+                rowids = f"select id from chunks where {column} in ({held})"
                 db.execute(f"delete from {table} where rowid in ({rowids})", page)
-            db.execute(f"delete from chunks where article_id in ({held})", page)
+            db.execute(f"delete from chunks where {column} in ({held})", page)
 
     @staticmethod
     def _insert(db: sqlite3.Connection, passages: list[Passage]) -> None:

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from evals.records import read_records
 from rag.types import Source
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -87,21 +88,7 @@ def load_records(path: Path | str = SENTENCES_PATH) -> list[AnswerRecord]:
         raise FileNotFoundError(
             f"Labelled sentences {source} do not exist (python -m evals.sentences.collect)"
         )
-    records: list[AnswerRecord] = []
-    seen: set[str] = set()
-    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = AnswerRecord.model_validate(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{source}:{number}: not valid JSON ({exc})") from exc
-        except ValidationError as exc:
-            raise ValueError(f"{source}:{number}: invalid answer record: {exc}") from exc
-        if record.id in seen:
-            raise ValueError(f"{source}:{number}: duplicate id {record.id!r}")
-        seen.add(record.id)
-        records.append(record)
+    records = read_records(source, AnswerRecord, "answer record")
     return records
 
 
