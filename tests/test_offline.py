@@ -63,10 +63,13 @@ def test_index_and_ask_in_a_namespace_with_no_network(tmp_path: Path, model_cach
         capture_output=True,
         text=True,
     )
-    assert asked.returncode == 0, asked.stderr
+    # 0: answered; 3: refused in plain words (the small plumbing model often answers off the
+    # question, which the relevance check refuses). Either way the model ran with no network.
+    assert asked.returncode in (0, 3), asked.stderr
     answer = json.loads(asked.stdout)
     assert answer["sources"], "retrieval found no sources"
-    assert answer["text"]
+    assert answer["completion_tokens"] > 0, "the model wrote nothing"
+    assert answer["text"] and (answer["refusal_reason"] if answer["refused"] else answer["sentences"])
 
 
 # ---------------------------------------------------------------- what the commands touch
