@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from rag.text.words import wordset
 from rag.verifier.facts import Facts
-from rag.verifier.negation import CLAUSE_JOINERS
+from rag.verifier.lexicon import CLAUSE_JOINERS
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, tokenize
 

@@ -23,3 +23,7 @@ SENTENCE_STARTERS = wordset(
 )
 
 NAME_CONNECTORS = wordset("of de da del della di du van von der den la le bin ibn al el")
+
+CLAUSE_JOINERS = wordset("but while whereas although though however yet")
+"""Words that open a clause of their own: "attend the talks, but did not say who" negates the saying,
+and in "X said A, while Y said B" the words A are X's."""

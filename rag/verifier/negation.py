@@ -8,15 +8,12 @@ from functools import lru_cache
 
 from rag.text.words import SUPPORT_STOPWORDS, wordset
 from rag.verifier.facts import Facts
-from rag.verifier.lexicon import NEGATION_WORDS
+from rag.verifier.lexicon import CLAUSE_JOINERS, NEGATION_WORDS
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, stem
 
 NEGATION_WINDOW = 4
 """Words on either side of a negation cue that it is taken to govern, within its own clause."""
-
-CLAUSE_JOINERS = wordset("but while whereas although though however yet")
-"""Words that open a clause of their own: "attend the talks, but did not say who" negates the saying."""
 
 
 def _opens_clause(token: Token) -> bool:
