@@ -139,7 +139,7 @@ class AnswerEngine:
             return
 
         llm = self.llm
-        messages = prompts.answer_messages(standalone, shown)
+        messages = prompts.answer_messages(standalone, shown, self.settings.retrieval.focus_tokens)
         max_tokens = min(self.settings.answer.max_tokens, self.settings.llm.max_tokens)
         scorer = MemoScorer(self._scorer())
         reply: list[str] = []

@@ -45,6 +45,7 @@ from collections.abc import Sequence
 
 from llama_index.core.chat_engine.condense_plus_context import DEFAULT_CONDENSE_PROMPT_TEMPLATE
 
+from rag import focus
 from rag.retrieval.budget import format_source
 from rag.text.markers import SINGLE_MARKER
 from rag.text.sentences import FIRST_SENTENCE_END
@@ -83,9 +84,17 @@ _CANNOT_PATTERNS = re.compile(
 )
 
 
-def answer_messages(question: str, sources: Sequence[Source]) -> list[Message]:
-    """The chat sent for one question: fixed rules, then the numbered sources and the question."""
-    context = "\n\n".join(format_source(source) for source in sources)
+def answer_messages(question: str, sources: Sequence[Source], focus_tokens: int = 0) -> list[Message]:
+    """The chat sent for one question: fixed rules, then the numbered sources and the question.
+
+    With ``focus_tokens``, each source shows only the sentences that bear on the question, all
+    of them together within that many tokens (:mod:`rag.focus`); 0 shows whole passages.
+    """
+    if focus_tokens > 0:
+        texts = focus.excerpts(question, sources, focus_tokens)
+        context = "\n\n".join(focus.format_focused(s, t) for s, t in zip(sources, texts, strict=True))
+    else:
+        context = "\n\n".join(format_source(source) for source in sources)
     return [
         {"role": "system", "content": SYSTEM_PROMPT},
         {"role": "user", "content": f"Sources:\n\n{context}\n\nQuestion: {question.strip()}"},

@@ -95,6 +95,9 @@ class RetrievalSettings(BaseModel):
     context_tokens: int = 700
     """Token budget for the passages in the prompt; the 1.5B model degrades past ~1,300
     prompt tokens and prompt processing runs at ~90 tokens/s on two cores."""
+    focus_tokens: int = 0
+    """Token budget for what the model reads of the sources: the sentences of each passage that
+    bear on the question (:mod:`rag.focus`); 0 shows whole passages."""
     keyword_index: Literal["memory", "sqlite"] = "memory"
     """memory: BM25 (:mod:`rag.retrieval.bm25`) built in each process from every stored chunk, and
     again after every write (14.7 s at 33,923 chunks, growing with the archive); sqlite: the
