@@ -43,6 +43,11 @@ class LLMSettings(BaseModel):
     openai_model: str = "qwen2.5-coder-1.5b-instruct"
     openai_api_key: SecretStr | None = None
     request_timeout_s: float = 120.0
+    prompt_lookup: int = Field(default=0, ge=0)
+    """Prompt-lookup decoding (local backend): guess this many next tokens by copying what followed
+    the last two tokens in the prompt, and keep those the model agrees with; 0 decodes one token
+    at a time. Answers copy their sources, so many guesses hold (:func:`rag.models.llama_private.
+    enable_prompt_lookup`)."""
     state_cache_mb: int = Field(default=512, ge=0)
     """RAM for saved conversation states (local backend), so a follow-up in a conversation that
     another one interrupted re-uses its prompt instead of re-reading it. A Qwen-1.5B state costs

@@ -71,6 +71,7 @@ class LlamaCppChatModel(ChatModel):
         max_tokens: int = 256,
         cache_bytes: int = CACHE_BYTES,
         timeout_s: float = 120.0,
+        prompt_lookup: int = 0,
     ) -> None:
         # Lazy: llama_cpp loads its native library on import, which only this backend needs.
         from llama_cpp import LlamaRAMCache
@@ -105,6 +106,8 @@ class LlamaCppChatModel(ChatModel):
         except ValueError as exc:  # llama_cpp reports an unreadable model as ValueError
             raise LLMUnavailableError(f"llama.cpp could not load the model file {model_path}: {exc}") from exc
         self.load_seconds = time.perf_counter() - started
+        if prompt_lookup > 0:
+            llama_private.enable_prompt_lookup(self._llm, prompt_lookup)
         self.context_window = self._llm.n_ctx()
         template = self._llm.metadata.get("tokenizer.chat_template")
         if not template:
@@ -149,6 +152,7 @@ class LlamaCppChatModel(ChatModel):
             max_tokens=cfg.max_tokens,
             timeout_s=cfg.request_timeout_s,
             cache_bytes=cfg.state_cache_mb * 1024 * 1024,
+            prompt_lookup=cfg.prompt_lookup,
         )
 
     def _acquire(self) -> None:

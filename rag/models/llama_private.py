@@ -78,7 +78,46 @@ def load_llama_class() -> type:
             ):
                 raise RuntimeError("Failed to set llama state data")
 
+        def eval(self, tokens: Any) -> None:
+            """The stock ``eval``, except that a short batch during prompt-lookup decoding gets the
+            logits of every position.
+
+            The sampler checks each guessed token against the logits of the position before it,
+            which the stock code provides only with ``logits_all=True``: that computes and copies
+            the logits of every prompt token too (151,936 floats per token for Qwen: ~18 % more
+            work per prompt token and an ``n_ctx x n_vocab`` array of 2.5 GB). Here only batches
+            of at most ``lookup_batch`` tokens (the sampled token and its guesses) get them, read
+            in place by the sampler through the private ``Llama._ctx`` and ``Llama._batch``;
+            a prompt is evaluated by the stock code with the last position's logits only.
+            """
+            batch = getattr(self, "lookup_batch", 0)
+            if self.draft_model is None or len(tokens) > batch or len(tokens) > self.n_batch:
+                super().eval(tokens)
+                return
+            self._ctx.kv_cache_seq_rm(-1, self.n_tokens, -1)
+            n_past = self.n_tokens
+            self._batch.set_batch(batch=tokens, n_past=n_past, logits_all=True)
+            self._ctx.decode(self._batch)
+            self.input_ids[n_past : n_past + len(tokens)] = tokens
+            self.n_tokens += len(tokens)
+            self._requires_eval = False
+
     return CompactStateLlama
+
+
+def enable_prompt_lookup(llm: Any, guesses: int) -> None:
+    """Prompt-lookup decoding: each step guesses the next ``guesses`` tokens by finding the last
+    two tokens earlier in the prompt and copying what followed them, and keeps the guesses the
+    model agrees with (llama-cpp-python's ``LlamaPromptLookupDecoding``). With greedy sampling
+    the reply is the one plain decoding writes.
+
+    Set after loading rather than through ``Llama(draft_model=...)``, which would switch on
+    ``logits_all`` for every prompt token (see ``CompactStateLlama.eval``).
+    """
+    from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+
+    llm.draft_model = LlamaPromptLookupDecoding(num_pred_tokens=guesses)
+    llm.lookup_batch = guesses + 1
 
 
 def evaluated_tokens(llm: Any) -> Any:

@@ -63,3 +63,38 @@ def test_the_helpers_work_on_the_loaded_model(small: LlamaCppChatModel) -> None:
     # SmolLM2's ChatML markers, as the chat template needs them.
     assert llama_private.token_text(llm, llm.token_eos()) == "<|im_end|>"
     assert llama_private.token_text(llm, llm.token_bos()) == "<|im_start|>"
+
+
+COPY = [
+    {
+        "role": "user",
+        "content": (
+            "Source: Twelve government soldiers and 20 IS fighters were killed in Deir al-Zour on "
+            "Saturday, the Syrian Observatory for Human Rights said.\n"
+            "Repeat the source sentence exactly."
+        ),
+    }
+]
+
+
+def test_prompt_lookup_writes_what_plain_decoding_writes_and_spares_the_prompt_its_logits(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Greedy decoding with guessed tokens keeps only the guesses the model would have written, so the
+    reply is the plain one; the prompt is evaluated without the logits of every position."""
+    from rag.models.backends import build_llm
+    from rag.settings import load_settings
+
+    settings = load_settings("test", data_dir=tmp_path_factory.mktemp("data"))
+    plain = build_llm(settings)
+    guessing = build_llm(settings.with_overrides(**{"llm.prompt_lookup": 8}))
+    assert isinstance(plain, LlamaCppChatModel) and isinstance(guessing, LlamaCppChatModel)
+    assert plain._llm.draft_model is None and guessing._llm.draft_model is not None
+    assert guessing._llm._logits_all is False  # no n_ctx x n_vocab array, no logits per prompt token
+    expected = plain.chat(COPY, max_tokens=40, temperature=0.0)
+    written = guessing.chat(COPY, max_tokens=40, temperature=0.0)
+    assert written == expected and "20 IS fighters" in written
+    # A second question on the same model: the guesses of the first left nothing behind.
+    assert guessing.chat(HELLO, max_tokens=12, temperature=0.0) == plain.chat(
+        HELLO, max_tokens=12, temperature=0.0
+    )
