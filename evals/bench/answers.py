@@ -1,10 +1,15 @@
-"""Answer latency benchmark: ``rag bench answers --questions 20``.
+"""Answer latency benchmark: ``rag bench answers --questions 30 --follow-ups 30``.
 
-Indexes the bundled corpus into a temporary folder (or uses ``--data-dir``), loads the
-model once, then answers questions from the golden set (``evals/golden.jsonl``) and reports
-retrieval latency, time to first token and total time (p50/p95), prompt tokens (mean/max)
-and how many answers were refused. ``--judge both`` runs the questions twice, without and
-with the model judging each sentence, to show what the judge costs.
+Indexes the bundled corpus into a temporary folder (or uses ``--data-dir``), loads the model,
+then answers golden questions (``evals/golden.jsonl``) as first turns and the conversations of
+``evals/data/followups.jsonl`` (a first question, then a follow-up that leans on it), and reports
+retrieval time, time to the first text and total time (p50/p95) for first turns and follow-ups,
+prompt tokens (and how many of them were already evaluated) and refusals.
+
+``--compare KEY=VALUE[,KEY=VALUE...]`` runs everything again with those settings changed (one run
+per ``--compare``), and each figure of that run stands beside the same figure of the run with
+the settings as they are, with the ratio: the before/after of a change, measured in one sitting
+on one machine. ``--judge both`` is ``--compare answer.judge=true`` with the judge off first.
 """
 
 from __future__ import annotations
@@ -14,16 +19,35 @@ import os
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from evals.bench.common import Figure, Results, load_average, percentile
 from evals.golden import load_golden
+from evals.records import read_records
 from index.pipeline import Indexer
 from rag.components import Components
 from rag.engine import AnswerEngine
 from rag.settings import BUNDLED_CORPUS, Settings, load_settings
+from rag.types import Answer
 
-JUDGE_RUNS = {"off": [False], "on": [True], "both": [False, True]}
+FOLLOW_UPS = Path(__file__).resolve().parents[1] / "data" / "followups.jsonl"
+
+
+class Conversation(BaseModel):
+    """A first question and a follow-up that only makes sense after it."""
+
+    id: str
+    question: str
+    follow_up: str
+
+
+@dataclass(frozen=True)
+class Variant:
+    label: str
+    overrides: dict[str, str]
 
 
 def golden_questions(limit: int) -> list[str]:
@@ -32,43 +56,91 @@ def golden_questions(limit: int) -> list[str]:
     return [questions[i % len(questions)] for i in range(limit)]
 
 
-def measure(settings: Settings, questions: list[str], *, judge: bool, verbose: bool) -> dict:
-    settings = settings.with_overrides(**{"answer.judge": judge})
+def conversations(limit: int, path: Path = FOLLOW_UPS) -> list[Conversation]:
+    """The first ``limit`` conversations of ``path``."""
+    return read_records(path, Conversation, "conversation")[:limit]
+
+
+def parse_compare(text: str) -> Variant:
+    """``retrieval.focus_tokens=0,llm.prompt_lookup=10`` -> a variant with those overrides."""
+    overrides = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            raise SystemExit(
+                f"--compare {text!r}: write settings as KEY=VALUE, e.g. retrieval.focus_tokens=0"
+            )
+        overrides[key.strip()] = value.strip()
+    if not overrides:
+        raise SystemExit("--compare needs at least one KEY=VALUE")
+    return Variant(text, overrides)
+
+
+def _show(verbose: bool, label: str, question: str, answer: Answer) -> None:
+    if not verbose:
+        return
+    first = answer.timings.first_token_s
+    flag = "REFUSED" if answer.refused else ""
+    print(
+        f"  {label:9s} {first if first is not None else float('nan'):5.1f}s {answer.timings.total_s:5.1f}s "
+        f"{answer.prompt_tokens:4d} tok {flag:7s} {question[:50]!r} -> {answer.text[:90]!r}",
+        flush=True,
+    )
+
+
+def measure(settings: Settings, questions: list[str], talks: list[Conversation], *, verbose: bool) -> dict:
     components = Components(settings)
     started = time.perf_counter()
     llm = components.llm
     load_s = time.perf_counter() - started
     engine = AnswerEngine(settings, components)
     engine.retriever.run("warm-up")  # builds the keyword index once, as a running service would have
-    rows = []
+    firsts: list[Answer] = []
+    follows: list[Answer] = []
     for question in questions:
-        answer = engine.answer(question)
-        rows.append(answer)
-        if verbose:
-            flag = "REFUSED" if answer.refused else ""
-            print(
-                f"  {answer.timings.total_s:6.1f}s {answer.prompt_tokens:4d} tok {flag:7s} {question[:60]!r} -> "
-                f"{answer.text[:100]!r}",
-                flush=True,
-            )
-            if answer.refused and answer.refusal_reason:
-                print(f"      why: {answer.refusal_reason[:300]}", flush=True)
-    retrieval = [a.timings.retrieval_s for a in rows]
-    first = [a.timings.first_token_s for a in rows if a.timings.first_token_s is not None]
-    total = [a.timings.total_s for a in rows if a.timings.first_token_s is not None]
-    prompt = [a.prompt_tokens for a in rows if a.prompt_tokens]
-    unsupported = sum(1 for a in rows for s in a.sentences if not s.supported)
+        firsts.append(engine.answer(question))
+        _show(verbose, "first", question, firsts[-1])
+    for talk in talks:
+        opening = engine.answer(talk.question)
+        firsts.append(opening)
+        _show(verbose, "first", talk.question, opening)
+        follows.append(engine.answer(talk.follow_up, history=[opening]))
+        _show(verbose, "follow-up", talk.follow_up, follows[-1])
     return {
-        "judge": judge,
+        "variant": settings_label(settings),
         "model": llm.name,
         "model_load_s": load_s,
-        "questions": len(rows),
-        "generated": len(first),
-        "refused": sum(a.refused for a in rows),
-        "conflicts": sum(bool(a.conflicts) for a in rows),
-        "unsupported_sentences": unsupported,
-        "retrieval_p50": percentile(retrieval, 50),
-        "retrieval_p95": percentile(retrieval, 95),
+        "first_turns": _figures(firsts),
+        "follow_ups": _figures(follows),
+        "answers": [
+            {
+                "question": a.question,
+                "standalone_question": a.standalone_question,
+                "text": a.text,
+                "refused": a.refused,
+                "timings": a.timings.model_dump(),
+            }
+            for a in firsts + follows
+        ],
+    }
+
+
+def settings_label(settings: Settings) -> str:
+    return f"focus_tokens={settings.retrieval.focus_tokens}, prompt_lookup={settings.llm.prompt_lookup}"
+
+
+def _figures(answers: list[Answer]) -> dict:
+    generated = [a for a in answers if a.timings.first_token_s is not None]
+    first = [a.timings.first_token_s for a in generated if a.timings.first_token_s is not None]
+    total = [a.timings.total_s for a in generated]
+    prompt = [a.prompt_tokens for a in generated if a.prompt_tokens]
+    return {
+        "questions": len(answers),
+        "generated": len(generated),
+        "refused": sum(a.refused for a in answers),
+        "conflicts": sum(bool(a.conflicts) for a in answers),
+        "unsupported_sentences": sum(1 for a in answers for s in a.sentences if not s.supported),
+        "retrieval_p50": percentile([a.timings.retrieval_s for a in answers], 50),
         "first_token_p50": percentile(first, 50),
         "first_token_p95": percentile(first, 95),
         "total_p50": percentile(total, 50),
@@ -76,17 +148,18 @@ def measure(settings: Settings, questions: list[str], *, judge: bool, verbose: b
         "prompt_mean": statistics.fmean(prompt) if prompt else float("nan"),
         "prompt_max": max(prompt) if prompt else 0,
         "total_s": total,
+        "first_token_s": first,
     }
 
 
 FIGURES = [
+    ("generated", "answers generated", ""),
     ("refused", "refused", ""),
     ("conflicts", "answers with conflicts", ""),
     ("unsupported_sentences", "unsupported sentences", ""),
     ("retrieval_p50", "retrieval p50", "s"),
-    ("retrieval_p95", "retrieval p95", "s"),
-    ("first_token_p50", "first token p50 (generated answers)", "s"),
-    ("first_token_p95", "first token p95 (generated answers)", "s"),
+    ("first_token_p50", "first text p50 (generated answers)", "s"),
+    ("first_token_p95", "first text p95 (generated answers)", "s"),
     ("total_p50", "total p50 (generated answers)", "s"),
     ("total_p95", "total p95 (generated answers)", "s"),
     ("prompt_mean", "prompt tokens mean", ""),
@@ -94,34 +167,77 @@ FIGURES = [
 ]
 
 
-def results(runs: list[dict], loads: list[str]) -> Results:
-    """The figures of each run; with the judge on after a run with it off, that run is the baseline."""
+def results(variants: list[Variant], runs: list[dict], loads: list[str]) -> Results:
+    """Each run's figures; every run after the first stands beside the first (the baseline)."""
     rows: list[Figure] = []
-    off = next((r for r in runs if not r["judge"]), None)
-    for run in runs:
-        label = f"judge {'on' if run['judge'] else 'off'}"
-        base = off if run["judge"] and off is not None else None
-        rows.append(Figure(f"{label}: model load", run["model_load_s"], "s"))
-        rows.append(Figure(f"{label}: answers generated", run["generated"]))
-        for key, name, unit in FIGURES:
-            rows.append(Figure(f"{label}: {name}", run[key], unit, base[key] if base else None, "judge off"))
-    first = runs[0]
+    base = runs[0]
+    for variant, run in zip(variants, runs, strict=True):
+        against = base if run is not base else None
+        rows.append(
+            Figure(
+                f"{variant.label}: model load",
+                run["model_load_s"],
+                "s",
+                against["model_load_s"] if against else None,
+                variants[0].label,
+            )
+        )
+        for turn in ("first_turns", "follow_ups"):
+            if not run[turn]["questions"]:
+                continue
+            name = "first turn" if turn == "first_turns" else "follow-up"
+            for key, title, unit in FIGURES:
+                rows.append(
+                    Figure(
+                        f"{variant.label}: {name}: {title}",
+                        run[turn][key],
+                        unit,
+                        against[turn][key] if against else None,
+                        variants[0].label,
+                    )
+                )
     notes = [
-        f"model {first['model']}; {first['questions']} golden questions per run",
+        f"model {base['model']}; {base['first_turns']['questions']} first turns and "
+        f"{base['follow_ups']['questions']} follow-ups per run",
+        *(f"{v.label}: {r['variant']}" for v, r in zip(variants, runs, strict=True)),
         f"load average at start {loads[0]}; after each run {', '.join(loads[1:])}",
     ]
-    series = {f"judge {'on' if r['judge'] else 'off'}: total s": r["total_s"] for r in runs}
-    return Results("answers", "Answer latency (golden questions)", rows, runs, series=series, notes=notes)
+    series = {}
+    for variant, run in zip(variants, runs, strict=True):
+        series[f"{variant.label}: first text s"] = run["first_turns"]["first_token_s"]
+        if run["follow_ups"]["first_token_s"]:
+            series[f"{variant.label}: follow-up first text s"] = run["follow_ups"]["first_token_s"]
+    return Results("answers", "Answer latency (golden questions and follow-ups)", rows, runs, series, notes)
+
+
+def variants_of(args: argparse.Namespace) -> list[Variant]:
+    """The runs to make: the settings as they are first, then each comparison."""
+    variants = [Variant("as set", {})]
+    if args.judge == "on":
+        variants = [Variant("judge on", {"answer.judge": "true"})]
+    elif args.judge == "both":
+        variants = [
+            Variant("judge off", {"answer.judge": "false"}),
+            Variant("judge on", {"answer.judge": "true"}),
+        ]
+    return variants + [parse_compare(text) for text in args.compare or []]
 
 
 def run(args: argparse.Namespace) -> Results:
-    if args.questions < 1:
-        raise SystemExit("--questions must be at least 1")
+    if args.questions < 0 or args.follow_ups < 0 or args.questions + args.follow_ups < 1:
+        raise SystemExit(
+            "--questions and --follow-ups must not be negative, and at least one must be above 0"
+        )
+    variants = variants_of(args)
     with tempfile.TemporaryDirectory(prefix="rag-bench-") as tmp:
         overrides: dict[str, object] = {"data_dir": args.data_dir or Path(tmp) / "data"}
         if os.environ.get("RAG_CACHE_DIR"):
             overrides["cache_dir"] = Path(os.environ["RAG_CACHE_DIR"])
         settings = load_settings(getattr(args, "profile", None), **overrides)
+        try:
+            runs_settings = [settings.with_overrides(**v.overrides) for v in variants]
+        except (KeyError, ValueError) as exc:
+            raise SystemExit(f"--compare: {exc}") from None
         if args.data_dir is None:
             components = Components(settings)
             started = time.perf_counter()
@@ -131,12 +247,14 @@ def run(args: argparse.Namespace) -> Results:
                 f"{time.perf_counter() - started:.1f} s",
                 flush=True,
             )
-        questions = golden_questions(args.questions)
+        questions = golden_questions(args.questions) if args.questions else []
+        talks = conversations(args.follow_ups)
         loads = [load_average()]
         print(f"load average at start: {loads[0]}", flush=True)
         runs = []
-        for judge in JUDGE_RUNS[args.judge]:
-            runs.append(measure(settings, questions, judge=judge, verbose=args.verbose))
+        for variant, variant_settings in zip(variants, runs_settings, strict=True):
+            print(f"run: {variant.label}", flush=True)
+            runs.append(measure(variant_settings, questions, talks, verbose=args.verbose))
             loads.append(load_average())
             print(f"load average now: {loads[-1]}", flush=True)
-    return results(runs, loads)
+    return results(variants, runs, loads)

@@ -30,7 +30,13 @@ def test_help_names_every_benchmark_and_how_long_it_takes(capsys: pytest.Capture
 def test_each_benchmark_keeps_its_options_and_defaults() -> None:
     parser = build_parser()
     answers = parser.parse_args(["--profile", "test", "bench", "answers"])
-    assert (answers.questions, answers.judge, answers.profile, answers.json) == (20, "off", "test", None)
+    assert (answers.questions, answers.follow_ups, answers.compare, answers.judge, answers.profile) == (
+        30,
+        30,
+        None,
+        "off",
+        "test",
+    )
     models = parser.parse_args(["bench", "models"])
     assert (models.synthetic, models.llm, models.cache_dir) == (2000, "both", None)
     retrieval = parser.parse_args(["bench", "retrieval"])
@@ -110,9 +116,48 @@ def test_all_runs_every_benchmark_with_its_defaults_into_one_folder(
     monkeypatch.setattr(commands, "benchmark_module", fake)
     assert main(["--profile", "test", "bench", "all", "--out", str(tmp_path)]) == 0
     assert list(seen) == ["answers", "models", "retrieval", "ingest", "load", "catalog"]
-    assert seen["answers"].questions == 20 and seen["answers"].profile == "test"
+    assert seen["answers"].questions == 30 and seen["answers"].profile == "test"
     assert seen["ingest"].articles == 2000 and seen["catalog"].articles == 3000
     assert seen["load"].sessions == 8 and seen["load"].llm == "local"
     for name in seen:
         assert "| n | 1 s | 2 s (before) | 0.5x |" in (tmp_path / f"{name}.md").read_text(encoding="utf-8")
         assert json.loads((tmp_path / f"{name}.json").read_text(encoding="utf-8"))["raw"] == {"name": name}
+
+
+@pytest.mark.integration
+def test_answers_benchmark_times_first_turns_and_follow_ups_and_sets_a_change_beside_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The small model (plumbing only): two golden questions and two conversations, run as set and
+    again with the model reading 120 tokens of its sources; every figure of the second run stands
+    beside the first's."""
+    args = ["--profile", "test", "bench", "answers", "--questions", "1", "--follow-ups", "2"]
+    args += ["--compare", "retrieval.focus_tokens=120", "--verbose", "--out", str(tmp_path)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("  follow-up ") == 4 and printed.count("  first ") == 6
+    data = json.loads((tmp_path / "answers.json").read_text(encoding="utf-8"))
+    plain, focused = data["raw"]
+    assert plain["first_turns"]["questions"] == 3 and plain["follow_ups"]["questions"] == 2
+    assert "focus_tokens=0" in plain["variant"] and "focus_tokens=120" in focused["variant"]
+    # The follow-ups were asked with their conversation, which the rewrite for retrieval draws on.
+    follow_ups = [a for a in plain["answers"] if a["question"].startswith(("Which group", "What else"))]
+    assert len(follow_ups) == 2
+    assert any(a["standalone_question"] != a["question"] for a in follow_ups)
+    beside = [f for f in data["figures"] if f["name"].startswith("retrieval.focus_tokens=120: ")]
+    assert beside and all(f["baseline_name"] == "as set" for f in beside)
+    assert any("follow-up: first text p50" in f["name"] for f in beside)
+    assert any("follow-up: retrieval p50" in f["name"] and f["ratio"] for f in beside)
+    assert (tmp_path / "answers.md").exists() and (tmp_path / "answers.png").exists()
+
+
+@pytest.mark.unit
+def test_compare_takes_settings_and_names_a_mistake() -> None:
+    from evals.bench.answers import parse_compare
+
+    variant = parse_compare("retrieval.focus_tokens=300, llm.prompt_lookup=8")
+    assert variant.overrides == {"retrieval.focus_tokens": "300", "llm.prompt_lookup": "8"}
+    with pytest.raises(SystemExit, match="KEY=VALUE"):
+        parse_compare("retrieval.focus_tokens")
+    with pytest.raises(SystemExit, match="--compare: .*no setting"):
+        main(["--profile", "test", "bench", "answers", "--compare", "retrieval.nothing=1", "--out", "/tmp/x"])
