@@ -7,6 +7,7 @@ the settings (e.g. the test profile's small model) without touching feature code
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,8 @@ class Components:
         self.check_store = check_store
         """False for ``rag index --rebuild``: the store may have been built with other settings,
         and is about to be replaced."""
+        self._llm_lock = threading.Lock()
+        self._llm: ChatModel | None = None
 
     @cached_property
     def embedding(self) -> BaseEmbedding:
@@ -36,7 +39,12 @@ class Components:
     def llm(self) -> ChatModel:
         from rag.models.backends import build_llm  # lazy: numpy and the backends cost `rag --help` 0.2 s
 
-        return build_llm(self.settings)
+        # Built once even when two threads ask at once (``rag ask`` loads it in the background while
+        # it searches); ``cached_property`` itself holds no lock from Python 3.12 on.
+        with self._llm_lock:
+            if self._llm is None:
+                self._llm = build_llm(self.settings)
+            return self._llm
 
     @cached_property
     def store(self) -> ChunkStore:

@@ -266,6 +266,7 @@ class ChatUI:
             uploaded = [upload_report, summary, status, source]
             click_to_index(upload_button, self.upload, files, uploaded, api_name="add_articles")
             gr.api(h.api_ask, api_name="ask")
+            gr.api(h.api_answer_events, api_name="answer_events")
             demo.load(
                 fn=self.refresh, outputs=[summary, status, source, conversations], api_visibility="private"
             )

@@ -300,6 +300,38 @@ class ChatHandlers:
         )
 
     # --- HTTP API ----------------------------------------------------------------------
+    def api_answer_events(
+        self, question: str, since: str = "", until: str = "", sources: list[str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The answer engine's events for ``question`` as JSON, one per update: each checked
+        sentence as soon as it is checked, then the whole answer (no conversation is stored).
+
+        What ``rag ask`` reads when a server is running (:mod:`rag.server_link`): the terminal
+        prints them as it prints an answer made in its own process. The model's draft is not
+        sent; one ``token`` event says that the model has started writing.
+        """
+        question = (question or "").strip()
+        if not question:
+            raise gr.Error("The question is empty: ask something about the archive.")
+        try:
+            filters = self.parse_filters(since, until, sources)
+        except ValueError as exc:
+            raise gr.Error(str(exc)) from None
+        writing = False
+        try:
+            for event in self.chat.engine.stream(question, filters=filters):
+                if event.kind == "token":
+                    if writing:
+                        continue
+                    writing = True
+                    event = event.model_copy(update={"text": ""})
+                yield event.model_dump(mode="json")
+        except Exception as exc:  # the reason in plain words, as the chat shows it
+            message = explain(exc, self.chat.settings)
+            if message is None:
+                raise
+            raise gr.Error(message) from None
+
     def api_ask(self, question: str, conversation_id: str = "", request: gr.Request = None) -> dict[str, Any]:
         """Answer ``question`` in conversation ``conversation_id`` ("" starts a new one).
 

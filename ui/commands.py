@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 from typing import Any
 
@@ -14,6 +15,7 @@ from starlette.middleware import Middleware
 from index.commands import ProgressDisplay
 from rag.components import Components
 from rag.errors import IndexMismatchError, StoreUnavailableError
+from rag.server_link import ServerRecord, remove_record, write_record
 from rag.settings import load_settings
 from rag.subcommands import Command, add_command
 
@@ -211,5 +213,13 @@ def serve(args: argparse.Namespace) -> int:
         + ". Press Ctrl+C to stop.",
         highlight=False,
     )
-    demo.block_thread()
+    # `rag ask` on this machine answers through this server while it runs (rag.server_link).
+    record = ServerRecord(f"http://{url_host}:{args.port}", os.getpid(), settings.llm.backend, bool(auth))
+    write_record(settings.data_dir, record)
+    # A plain `kill` ends the server as Ctrl+C does, so the record is removed on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        demo.block_thread()
+    finally:
+        remove_record(settings.data_dir, os.getpid())
     return 0
