@@ -122,7 +122,9 @@ class AnswerEngine:
         result = self.retriever.run(standalone, filters)
         # Articles that read as instructions are listed last and never shown to the model.
         result = result.model_copy(update={"sources": flagged_last(result.sources)})
-        timings = Timings(retrieval_s=time.perf_counter() - retrieval_started)
+        timings = Timings(
+            rewrite_s=retrieval_started - started, retrieval_s=time.perf_counter() - retrieval_started
+        )
         base = {"question": question, "standalone_question": standalone, "sources": result.sources}
 
         refusal = self.nothing_relevant(result, filters)

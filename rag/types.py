@@ -220,6 +220,8 @@ class Conflict(BaseModel):
 
 
 class Timings(BaseModel):
+    rewrite_s: float = 0.0
+    """Spent rewriting a follow-up into a standalone question (a model call; 0 on a first turn)."""
     retrieval_s: float = 0.0
     first_token_s: float | None = None
     """Until the first draft text (unchecked) came from the model."""

@@ -28,6 +28,7 @@ from evals.bench.common import Figure, Results, load_average, percentile
 from evals.golden import load_golden
 from evals.records import read_records
 from index.pipeline import Indexer
+from rag import prompts
 from rag.components import Components
 from rag.engine import AnswerEngine
 from rag.settings import BUNDLED_CORPUS, Settings, load_settings
@@ -97,9 +98,13 @@ def measure(settings: Settings, questions: list[str], talks: list[Conversation],
     engine.retriever.run("warm-up")  # builds the keyword index once, as a running service would have
     firsts: list[Answer] = []
     follows: list[Answer] = []
+    fresh(engine)
     for question in questions:
         firsts.append(engine.answer(question))
         _show(verbose, "first", question, firsts[-1])
+    # The conversations open with questions close to golden ones: their prompts must not be found
+    # already evaluated, or the first turns would be timed on the cache.
+    fresh(engine)
     for talk in talks:
         opening = engine.answer(talk.question)
         firsts.append(opening)
@@ -125,6 +130,18 @@ def measure(settings: Settings, questions: list[str], talks: list[Conversation],
     }
 
 
+def fresh(engine: AnswerEngine) -> None:
+    """No prompt of earlier questions left evaluated, and the fixed instructions evaluated once, as
+    in a service that has answered before (they open every answer prompt, so they stay cached)."""
+    forget = getattr(engine.llm, "forget", None)
+    if forget is not None:
+        forget()
+    engine.llm.chat(
+        [{"role": "system", "content": prompts.SYSTEM_PROMPT}, {"role": "user", "content": "Sources:"}],
+        max_tokens=1,
+    )
+
+
 def settings_label(settings: Settings) -> str:
     return f"focus_tokens={settings.retrieval.focus_tokens}, prompt_lookup={settings.llm.prompt_lookup}"
 
@@ -140,6 +157,7 @@ def _figures(answers: list[Answer]) -> dict:
         "refused": sum(a.refused for a in answers),
         "conflicts": sum(bool(a.conflicts) for a in answers),
         "unsupported_sentences": sum(1 for a in answers for s in a.sentences if not s.supported),
+        "rewrite_p50": percentile([a.timings.rewrite_s for a in answers], 50),
         "retrieval_p50": percentile([a.timings.retrieval_s for a in answers], 50),
         "first_token_p50": percentile(first, 50),
         "first_token_p95": percentile(first, 95),
@@ -157,6 +175,7 @@ FIGURES = [
     ("refused", "refused", ""),
     ("conflicts", "answers with conflicts", ""),
     ("unsupported_sentences", "unsupported sentences", ""),
+    ("rewrite_p50", "follow-up rewrite p50", "s"),
     ("retrieval_p50", "retrieval p50", "s"),
     ("first_token_p50", "first text p50 (generated answers)", "s"),
     ("first_token_p95", "first text p95 (generated answers)", "s"),

@@ -29,6 +29,14 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "ratio; --judge both sets judge-on beside judge-off. About 7 minutes per run with the defaults "
         "on two cores (~5 s an answer, 90 answers); --profile test (the small model) checks the plumbing only.",
     ),
+    "ask": (
+        "rag ask from a fresh shell: each question a new process, on its own and through a running rag serve",
+        "Indexes the bundled corpus into a temporary folder, runs `rag ask --local` in a new process for "
+        "each of --questions golden questions (models and keyword index loaded every time), then starts "
+        "`rag serve` on a free loopback port and runs `rag ask` again for each, answered by the server; "
+        "wall-clock p50/p95 of each, the server's beside the own process's, and how many answers differ "
+        "(none should). About 3 minutes with the defaults and the default model on two cores.",
+    ),
     "models": (
         "model throughput: embedding passages/s, LLM load, prompt and generation tokens/s, judge latency",
         "Times the embedding model (bundled corpus and --synthetic passages), the chat models' load, "
@@ -146,6 +154,11 @@ def _add_options(name: str, parser: argparse.ArgumentParser) -> None:
             "--keep", type=Path, default=None, help="keep the corpus and store in this folder"
         )
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    elif name == "ask":
+        parser.add_argument("--questions", type=int, default=8, help="golden questions, 1-56 (default 8)")
+        parser.add_argument(
+            "--llm", default="local", help="answer model: local (default) or small (plumbing only)"
+        )
     elif name == "load":
         parser.add_argument("--sessions", type=int, default=8, help="concurrent logins, 1-32 (default 8)")
         parser.add_argument(
@@ -187,7 +200,7 @@ def _add_out(parser: argparse.ArgumentParser) -> None:
 def register(subparsers: argparse._SubParsersAction) -> None:
     bench = subparsers.add_parser(
         "bench",
-        help="measure speed: answers, models, retrieval, ingest, load, catalog (or all)",
+        help="measure speed: answers, ask, models, retrieval, ingest, load, catalog (or all)",
         description="Benchmarks of this machine: figures are printed and written to --out as Markdown, "
         "JSON and, where there is a series, a PNG chart; where a benchmark has a baseline (the model "
         "alone, judge off, ...) each figure stands beside it with the ratio. Figures are never "
@@ -204,9 +217,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             parsers[name] = parser
     every = sub.add_parser(
         "all",
-        help="every benchmark above with its defaults (about 21 minutes on two cores)",
-        description="Runs answers, models, retrieval, ingest, load and catalog one after the other, each "
-        "with its defaults, writing each one's files into --out. Takes about 21 minutes on two cores "
+        help="every benchmark above with its defaults (about 24 minutes on two cores)",
+        description="Runs answers, ask, models, retrieval, ingest, load and catalog one after the other, each "
+        "with its defaults, writing each one's files into --out. Takes about 24 minutes on two cores "
         "with the default model, more on a busy machine.",
     )
     _add_out(every)

@@ -115,7 +115,7 @@ def test_all_runs_every_benchmark_with_its_defaults_into_one_folder(
 
     monkeypatch.setattr(commands, "benchmark_module", fake)
     assert main(["--profile", "test", "bench", "all", "--out", str(tmp_path)]) == 0
-    assert list(seen) == ["answers", "models", "retrieval", "ingest", "load", "catalog"]
+    assert list(seen) == ["answers", "ask", "models", "retrieval", "ingest", "load", "catalog"]
     assert seen["answers"].questions == 30 and seen["answers"].profile == "test"
     assert seen["ingest"].articles == 2000 and seen["catalog"].articles == 3000
     assert seen["load"].sessions == 8 and seen["load"].llm == "local"
@@ -129,22 +129,22 @@ def test_answers_benchmark_times_first_turns_and_follow_ups_and_sets_a_change_be
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The small model (plumbing only): two golden questions and two conversations, run as set and
-    again with the model reading 120 tokens of its sources; every figure of the second run stands
-    beside the first's."""
+    again with the model reading whole passages; every figure of the second run stands beside the
+    first's."""
     args = ["--profile", "test", "bench", "answers", "--questions", "1", "--follow-ups", "2"]
-    args += ["--compare", "retrieval.focus_tokens=120", "--verbose", "--out", str(tmp_path)]
+    args += ["--compare", "retrieval.focus_tokens=0", "--verbose", "--out", str(tmp_path)]
     assert main(args) == 0
     printed = capsys.readouterr().out
     assert printed.count("  follow-up ") == 4 and printed.count("  first ") == 6
     data = json.loads((tmp_path / "answers.json").read_text(encoding="utf-8"))
     plain, focused = data["raw"]
     assert plain["first_turns"]["questions"] == 3 and plain["follow_ups"]["questions"] == 2
-    assert "focus_tokens=0" in plain["variant"] and "focus_tokens=120" in focused["variant"]
+    assert "focus_tokens=300" in plain["variant"] and "focus_tokens=0" in focused["variant"]
     # The follow-ups were asked with their conversation, which the rewrite for retrieval draws on.
     follow_ups = [a for a in plain["answers"] if a["question"].startswith(("Which group", "What else"))]
     assert len(follow_ups) == 2
     assert any(a["standalone_question"] != a["question"] for a in follow_ups)
-    beside = [f for f in data["figures"] if f["name"].startswith("retrieval.focus_tokens=120: ")]
+    beside = [f for f in data["figures"] if f["name"].startswith("retrieval.focus_tokens=0: ")]
     assert beside and all(f["baseline_name"] == "as set" for f in beside)
     assert any("follow-up: first text p50" in f["name"] for f in beside)
     assert any("follow-up: retrieval p50" in f["name"] and f["ratio"] for f in beside)
@@ -161,3 +161,19 @@ def test_compare_takes_settings_and_names_a_mistake() -> None:
         parse_compare("retrieval.focus_tokens")
     with pytest.raises(SystemExit, match="--compare: .*no setting"):
         main(["--profile", "test", "bench", "answers", "--compare", "retrieval.nothing=1", "--out", "/tmp/x"])
+
+
+@pytest.mark.integration
+def test_ask_benchmark_times_fresh_processes_alone_and_through_a_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The small model (plumbing only): one question asked by a fresh `rag ask` process on its own and
+    then through a `rag serve` it starts; the same answer both ways, timed side by side."""
+    assert main(["bench", "ask", "--questions", "1", "--llm", "small", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "  alone " in printed and "  served " in printed
+    data = json.loads((tmp_path / "ask.json").read_text(encoding="utf-8"))
+    assert len(data["raw"]["own_process_s"]) == len(data["raw"]["through_server_s"]) == 1
+    assert data["raw"]["differing"] == 0
+    served = next(f for f in data["figures"] if f["name"] == "rag ask through rag serve: p50")
+    assert served["baseline_name"] == "own process" and served["ratio"] > 0

@@ -176,3 +176,16 @@ def test_default_model_judges_a_supported_claim_above_a_contradicted_one(model_c
         max_tokens=8,
     )
     assert "12" in answer
+
+
+@pytest.mark.integration
+def test_forget_leaves_no_prompt_evaluated(small: LlamaCppChatModel) -> None:
+    messages = [{"role": "user", "content": "Name a colour."}]
+    small.chat(messages, max_tokens=4)
+    again = small.stream_chat(messages, max_tokens=4)
+    "".join(again)
+    assert again.usage.cached_tokens > 0  # the same prompt is found evaluated
+    small.forget()
+    after = small.stream_chat(messages, max_tokens=4)
+    "".join(after)
+    assert after.usage.cached_tokens == 0 and after.usage.prompt_tokens == again.usage.prompt_tokens
