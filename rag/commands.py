@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import sys
 import threading
+from collections.abc import Callable
 from typing import TextIO
 
 from rag.components import Components
@@ -118,9 +119,14 @@ def _filters(args: argparse.Namespace) -> Filters | None:
     return Filters(since=args.since, until=args.until, sources=list(args.source))
 
 
-def _open(settings: Settings) -> tuple[Components | None, str | None]:
-    """Components with an opened, non-empty store, or the message that says why not."""
+def _open(
+    settings: Settings, meanwhile: Callable[[Components], None] | None = None
+) -> tuple[Components | None, str | None]:
+    """Components with an opened, non-empty store, or the message that says why not.
+    ``meanwhile`` is given the components before the store is opened (to start other work)."""
     components = Components(settings)
+    if meanwhile is not None:
+        meanwhile(components)
     try:
         if components.store.count_chunks() == 0:
             return None, EMPTY_INDEX
@@ -131,7 +137,9 @@ def _open(settings: Settings) -> tuple[Components | None, str | None]:
 
 
 def _start(
-    args: argparse.Namespace, question: str | None = None
+    args: argparse.Namespace,
+    question: str | None = None,
+    meanwhile: Callable[[Components], None] | None = None,
 ) -> tuple[Settings, Filters | None, Components] | int:
     """Settings, filters and an opened, non-empty index for a command, or its exit status
     once the reason it cannot start is printed. ``question`` is checked before any model loads:
@@ -144,7 +152,7 @@ def _start(
     except (UsageError, QuestionError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    components, problem = _open(settings)
+    components, problem = _open(settings, meanwhile)
     if components is None:
         print(problem, file=sys.stderr)
         return EXIT_FAILED
@@ -164,11 +172,23 @@ def ask_command(args: argparse.Namespace) -> int:
         through_server = _ask_server(args)
         if through_server is not None:
             return through_server
-    started = _start(args, args.question)
+    loaders: list[threading.Thread] = []
+    try:
+        return _ask_here(args, loaders)
+    finally:
+        for loader in loaders:  # never leave the loader inside llama.cpp while the interpreter exits
+            loader.join()
+
+
+def _ask_here(args: argparse.Namespace, loaders: list[threading.Thread]) -> int:
+    def preload(components: Components) -> None:
+        if _store_may_exist(components.settings):
+            loaders.append(_load_in_background(components))
+
+    started = _start(args, args.question, meanwhile=preload)
     if isinstance(started, int):
         return started
     settings, filters, components = started
-    loading = _load_in_background(components)
     from rag.engine import AnswerEngine  # lazy: the answer engine takes 1 s to import
 
     engine = AnswerEngine(settings, components)
@@ -183,22 +203,36 @@ def ask_command(args: argparse.Namespace) -> int:
         message = explain_failure(exc, settings)
         print(f"\nCannot answer: {message}", file=sys.stderr)
         return EXIT_USAGE if _is_question_error(exc) else EXIT_FAILED
-    finally:
-        loading.join()  # never leave the loader inside llama.cpp while the interpreter exits
     if answer is None:
         return EXIT_FAILED
     return EXIT_REFUSED if answer.refused else EXIT_ANSWERED
 
 
+def _store_may_exist(settings: Settings) -> bool:
+    """Whether there may be an index to answer from (a server, or the embedded store's folder):
+    only then is the chat model loaded before the index is opened."""
+    return settings.store.mode == "server" or settings.store_path.is_dir()
+
+
 def _load_in_background(components: Components) -> threading.Thread:
-    """Start loading the chat model while the question is searched for: a fresh process loads the
-    model in seconds, and the search (importing the engine, the keyword index, embedding the
-    question) needs no model. The engine waits for it when it needs it (``Components.llm`` is
-    built once, under a lock); a load that fails here fails again there, with its message."""
+    """Start loading the chat model (and its fixed instructions' state, :meth:`AnswerEngine.warm`)
+    while the index opens and the question is searched for: in a fresh process opening the index
+    (Chroma, the embedding model) took ~3 s and loading the model ~2.6 s, one after the other on
+    two cores, and neither needs the other. The engine waits for the model when it needs it
+    (``Components.llm`` is built once, under a lock); a load that fails here fails again there,
+    with its message."""
+
+    # Imported here, before the thread starts: two threads importing the same packages at once
+    # (llama-index, which both the engine and the index use) can meet a half-imported module.
+    import llama_cpp.llama_chat_format  # noqa: F401 - loaded now, used by the loader thread
+
+    import rag.models.backends  # noqa: F401 - loaded now, used by the loader thread
+    import rag.models.gguf  # noqa: F401 - loaded now, used by the loader thread
+    from rag.engine import AnswerEngine
 
     def load() -> None:
         with contextlib.suppress(Exception):
-            _ = components.llm
+            AnswerEngine(components.settings, components).warm()
 
     thread = threading.Thread(target=load, name="load-chat-model", daemon=True)
     thread.start()

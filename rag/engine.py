@@ -83,6 +83,17 @@ class AnswerEngine:
     def llm(self) -> ChatModel:
         return self.components.llm
 
+    def warm(self) -> int:
+        """Load the chat model and have the instructions that open every answer prompt evaluated
+        (from a state saved in the cache folder when there is one): a fresh process then pays only
+        for the question's own tokens. Returns how many tokens are evaluated (0 for a model behind
+        an API, which keeps its own cache)."""
+        restore = getattr(self.llm, "restore_prefix", None)
+        if restore is None:
+            return 0
+        openings = [prompts.answer_messages(question, []) for question in ("When?", "Who?")]
+        return restore(openings, self.settings.cache_dir / "prompt-states")
+
     # -- follow-ups ------------------------------------------------------------------------
     def standalone_question(self, question: str, history: Sequence[Answer] | None) -> str:
         """The follow-up rewritten with the conversation so retrieval can understand it alone.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import signal
@@ -183,6 +184,10 @@ def serve(args: argparse.Namespace) -> int:
     console.print(f"Loading the answer model ({settings.llm.backend})…")
     chat = ChatService(settings, components)
     demo = build_app(settings, components, chat)
+    # The instructions that open every answer prompt, evaluated (or read back) before the first
+    # question; a model that cannot load says so at the first question, in the chat.
+    with contextlib.suppress(Exception):
+        chat.engine.warm()
     demo.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=64)
     try:
         demo.launch(

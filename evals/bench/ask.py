@@ -7,8 +7,10 @@ questions runs ``rag ask --local --json`` in a new process (the models and the k
 loaded for every question: what a shell user waits for), and after that starts ``rag serve`` on a
 free loopback port on the same folder and runs ``rag ask --json`` again for each question, now
 answered by the server (:mod:`rag.server_link`). Wall-clock time per question, from starting the
-process to its exit, p50 and p95, the second beside the first with the ratio. The answers of both
-must agree: the same engine, index and model answered them.
+process to its exit, p50 and p95, the second beside the first with the ratio, and how many answers
+differ between the two: the same engine, index and model answer both, but the server finds parts of
+a prompt already evaluated where a fresh process evaluates it whole, and llama.cpp's arithmetic
+over other batch splits can move a borderline answer (1 of 8 in the first run).
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "each of --questions golden questions (models and keyword index loaded every time), then starts "
         "`rag serve` on a free loopback port and runs `rag ask` again for each, answered by the server; "
         "wall-clock p50/p95 of each, the server's beside the own process's, and how many answers differ "
-        "(none should). About 3 minutes with the defaults and the default model on two cores.",
+        "(the server's prompt cache can move a borderline answer). About 3 minutes with the defaults and the default model on two cores.",
     ),
     "models": (
         "model throughput: embedding passages/s, LLM load, prompt and generation tokens/s, judge latency",

