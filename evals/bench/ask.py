@@ -25,7 +25,7 @@ from pathlib import Path
 
 from evals.bench.answers import golden_questions
 from evals.bench.common import Figure, Results, load_average, percentile
-from evals.bench.load import free_port, wait_until_serving
+from evals.bench.load import free_port, stop_server, wait_until_serving
 
 REPO = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 600
@@ -109,11 +109,7 @@ def run(args: argparse.Namespace) -> Results:
             served_text.append(_text(out))
             print(f"  served  {seconds:5.1f}s  {question[:60]!r}", flush=True)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     loads.append(load_average())
     differing = sum(a != b for a, b in zip(alone_text, served_text, strict=True))
     figures = [

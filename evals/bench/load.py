@@ -146,11 +146,7 @@ def run(args: argparse.Namespace) -> Results:
         peak = rss_bytes(server.pid)
         rss_at_end = rss_bytes(server.pid, "VmRSS")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
     times = [t for s in sessions for t in s.seconds]
     failures = [f for s in sessions for f in s.failures]
     mixed = mixed_histories(work / "data", sessions)
@@ -186,6 +182,15 @@ def run(args: argparse.Namespace) -> Results:
     return Results(
         "load", title, figures, report, series={"turn": times}, notes=notes, ok=not failures and not mixed
     )
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop a ``rag serve`` started by a benchmark: asked first, killed after a minute."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 def wait_until_serving(
