@@ -11,8 +11,9 @@ alive, answers through its ``answer_events`` endpoint: Gradio's HTTP API, a POST
 answer made in its own process.
 
 The server is not used when it asks for a login (``rag ask`` has no password to give), when it
-runs another chat model than the one asked for, or when its process is gone (a record left by a
-killed server); ``rag ask --local`` never uses it. Only the standard library is used here, so
+runs another chat model than the one asked for, when its process is gone (a record left by a
+killed server), or when the record names an address other than this machine's loopback (the
+question is never sent off the machine); ``rag ask --local`` never uses it. Only the standard library is used here, so
 asking through the server costs no import of the heavy libraries.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -31,6 +33,7 @@ from rag.types import Filters, StreamEvent
 RECORD = "serve.json"
 ENDPOINT = "answer_events"
 CONNECT_TIMEOUT_S = 2.0
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class ServerLinkError(RuntimeError):
@@ -92,6 +95,9 @@ def find_server(data_dir: Path, backend: str) -> tuple[ServerRecord | None, str]
     record = read_record(record_path(data_dir))
     if record is None or not _alive(record.pid):
         return None, ""
+    if urllib.parse.urlsplit(record.url).hostname not in LOOPBACK:
+        # The question goes where the record says: only ever to this machine's own loopback.
+        return None, f"the rag serve at {record.url} is not on this machine's loopback address"
     if record.login:
         return None, f"the rag serve at {record.url} asks for a login"
     if record.backend != backend:

@@ -46,6 +46,9 @@ def test_a_record_is_found_only_while_its_server_lives_and_can_answer(tmp_path: 
     write_record(tmp_path, ServerRecord(live.url, os.getpid(), "local", login=True))
     record, why = find_server(tmp_path, "local")
     assert record is None and "asks for a login" in why
+    write_record(tmp_path, ServerRecord("http://192.0.2.7:7860", os.getpid(), "local", login=False))
+    record, why = find_server(tmp_path, "local")
+    assert record is None and "not on this machine's loopback address" in why
     # A record left by a killed server (its process is gone) is ignored without a word.
     gone = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
