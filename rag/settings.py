@@ -58,7 +58,9 @@ class LLMSettings(BaseModel):
     Which states are kept decides which prompts are re-read, and that can move an answer: the
     golden figures were measured at 512 MB (at 256 MB two of 56 answers came out otherwise).
     Under 8 logins for 2 minutes (``rag bench load``) the server's peak was 3.19 GB at 512 MB
-    and 3.15 GB at 256 MB before the weights were read instead of mapped."""
+    and 3.15 GB at 256 MB before the weights were read instead of mapped; 2.26 GB at 512 MB on
+    2 December, with the weights read and the model reading only the question's sentences
+    (``retrieval.focus_tokens``: ~550-token prompts instead of ~800, so smaller states)."""
 
 
 class EmbeddingSettings(BaseModel):
