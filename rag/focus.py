@@ -26,9 +26,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.fencing import fence
 from rag.relevance import has_kind, read_question
-from rag.retrieval.budget import source_header
 from rag.text.sentences import sentence_spans
 from rag.text.terms import tokenize
 from rag.tokens import count_tokens
@@ -95,12 +93,6 @@ def excerpts(question: str, sources: Sequence[Source], budget: int) -> list[str]
             ):
                 take(sentences[index])
     return [_join(sentences, chosen) for sentences in split]
-
-
-def format_focused(source: Source, text: str) -> str:
-    """A source as the prompt shows it with ``text`` (an excerpt) as its passage: header, then
-    the excerpt, fenced like :func:`rag.retrieval.budget.format_source`."""
-    return f"{source_header(source)}\n{fence(text)}"
 
 
 def _sentences(source: int, text: str) -> list[_Sentence]:

@@ -92,7 +92,7 @@ def answer_messages(question: str, sources: Sequence[Source], focus_tokens: int 
     """
     if focus_tokens > 0:
         texts = focus.excerpts(question, sources, focus_tokens)
-        context = "\n\n".join(focus.format_focused(s, t) for s, t in zip(sources, texts, strict=True))
+        context = "\n\n".join(format_source(s, t) for s, t in zip(sources, texts, strict=True))
     else:
         context = "\n\n".join(format_source(source) for source in sources)
     return [

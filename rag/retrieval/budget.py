@@ -31,13 +31,14 @@ def source_header(source: Source) -> str:
     return f"{header} ({', '.join(details)})" if details else header
 
 
-def format_source(source: Source) -> str:
-    """A source as the prompt shows it: header line, then the passage text, fenced.
+def format_source(source: Source, text: str | None = None) -> str:
+    """A source as the prompt shows it: header line, then the passage text (or ``text``, an
+    excerpt of it, :mod:`rag.focus`), fenced.
 
     Fenced (:func:`rag.fencing.fence`): text inside an article cannot pose as a system turn,
     a role label or one of the prompt's citation markers. Readers see the original text.
     """
-    return f"{source_header(source)}\n{fence(source.passage.text)}"
+    return f"{source_header(source)}\n{fence(source.passage.text if text is None else text)}"
 
 
 def format_context(sources: Sequence[Source]) -> str:

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from rag import prompts
-from rag.focus import GAP, excerpts, format_focused
+from rag.focus import GAP, excerpts
+from rag.retrieval.budget import format_source
 from rag.tokens import count_tokens
 from rag.types import Source
 from tests.rag.retrieval.helpers import passage
@@ -107,9 +108,9 @@ def test_the_prompt_with_a_focus_budget_is_shorter_and_keeps_headers_and_fence()
     assert prompts.answer_messages(question, sources, focus_tokens=0)[1]["content"] == whole
 
 
-def test_format_focused_shows_the_header_then_the_excerpt() -> None:
+def test_an_excerpt_is_shown_under_its_sources_header() -> None:
     source = make(3, AFP, title="Rebels to attend")
-    assert format_focused(source, f"{GAP} {AFP[2]} {GAP}") == (
+    assert format_source(source, f"{GAP} {AFP[2]} {GAP}") == (
         f"[3] Rebels to attend (AFP, 2017-01-16)\n{GAP} {AFP[2]} {GAP}"
     )
 
