@@ -86,7 +86,12 @@ def _counts(db: sqlite3.Connection, terms: Collection[str]) -> dict[str, Counter
     """term -> {"terms": occurrences, "caps": capitalised occurrences}."""
     found: dict[str, Counter[str]] = {}
     for page in pages(sorted(terms)):
-        rows = db.execute(f"select term, col, cnt from vocabulary where term in ({marks(len(page))})", page)
+        held = marks(len(page))
+        rows = db.execute(
+            f"select term, col, cnt from vocabulary where term in ({held}) union all "
+            f"select term, col, cnt from capital_vocabulary where term in ({held})",
+            [*page, *page],
+        )
         for term, column, count in rows:
             found.setdefault(term, Counter())[column] += count
     return found
@@ -141,8 +146,8 @@ def search(
         return [], hits
     rows = db.execute(
         f"select {PASSAGE_COLUMNS}, r.score from ("
-        "  select keywords.rowid as rowid, -bm25(keywords, 1.0, 0.0) as score"
-        f"  from keywords{where} order by bm25(keywords, 1.0, 0.0) limit ?"
+        "  select keywords.rowid as rowid, -bm25(keywords) as score"
+        f"  from keywords{where} order by bm25(keywords) limit ?"
         ") r join chunks c on c.id = r.rowid order by r.score desc, c.chunk_id",
         (match, *args, top_k),
     ).fetchall()

@@ -11,10 +11,11 @@ thousands separators), joined by spaces, and FTS5's ``ascii`` tokenizer (``.`` a
 character) only splits them again at the spaces. Letting FTS5 tokenise the text itself would
 give other terms than the in-memory BM25 ("1.5" split in two, "Syria's" kept whole, no plural
 folding), so the same question would find other passages in each mode. ``caps`` holds the
-terms of the capitalised occurrences: a term written capitalised in most occurrences is a
-name, and names are widened to the corpus's other spellings of them ("Deir Ezzor" finds
-"Deir al-Zour"), as in memory. Ranking is FTS5's ``bm25()`` (k1 1.2, b 0.75 as ours) on
-``terms`` only. Its IDF is Robertson's ``ln((N - n + 0.5) / (n + 0.5))``, floored near 0 for
+terms of the capitalised occurrences, in a table of its own (``capitals``: FTS5's ``bm25()``
+takes a row's length over all its columns, so in one table a chunk full of names counted as
+a longer one and ranked lower). A term written capitalised in most occurrences is a name,
+and names are widened to the corpus's other spellings of them ("Deir Ezzor" finds "Deir
+al-Zour"), as in memory. Ranking is FTS5's ``bm25()`` (k1 1.2, b 0.75 as ours) on ``terms``. Its IDF is Robertson's ``ln((N - n + 0.5) / (n + 0.5))``, floored near 0 for
 a term in more than half the chunks, where ours is Lucene's ``ln(1 + ...)``; and a name's
 spellings are ``OR``-ed phrases, each with its own IDF, where ours scores them as one term.
 ``rag bench keywords`` sets the two side by side on retrieval quality.
@@ -43,6 +44,7 @@ the store and adds or removes the difference (:meth:`KeywordFile.reconcile`).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import sqlite3
 import threading
@@ -56,16 +58,21 @@ from rag.settings import Settings
 from rag.text import terms as term_rules
 from rag.text.terms import analyse, may_be_name, name_forms, skeleton
 from rag.text.words import RETRIEVAL_STOPWORDS
-from rag.types import Filters, Passage, date_to_int, fold_source
+from rag.types import Filters, Passage, date_to_int, fold_source, int_to_date, search_text
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"  # 4: terms include the article title (rag.types.search_text); caps apart
 
 _SCHEMA = """
 create virtual table if not exists keywords using fts5(
-    terms, caps,
+    terms,
+    tokenize = "ascii tokenchars '.'"
+);
+create virtual table if not exists capitals using fts5(
+    caps,
     tokenize = "ascii tokenchars '.'"
 );
 create virtual table if not exists vocabulary using fts5vocab(keywords, 'col');
+create virtual table if not exists capital_vocabulary using fts5vocab(capitals, 'col');
 create table if not exists chunks(
     id integer primary key,
     chunk_id text not null unique,
@@ -128,7 +135,15 @@ class KeywordFile:
             rules = rules_fingerprint()
             row = db.execute("select value from meta where key = 'rules'").fetchone()
             if row is None or row[0] != rules:  # made by other rules or schema: start again from the store
-                for table in ("vocabulary", "keywords", "filters", "chunks", "forms"):
+                for table in (
+                    "vocabulary",
+                    "capital_vocabulary",
+                    "keywords",
+                    "capitals",
+                    "filters",
+                    "chunks",
+                    "forms",
+                ):
                     db.execute(f"drop table if exists {table}")
                 db.execute("delete from meta")
                 db.execute("insert into meta values('rules', ?)", (rules,))
@@ -192,6 +207,7 @@ class KeywordFile:
         """Empty (``rag index --rebuild``), matching the emptied store."""
         with self._transaction() as db:
             db.execute("delete from keywords")
+            db.execute("delete from capitals")
             db.execute("delete from filters")
             db.execute("delete from chunks")
             db.execute("delete from forms")
@@ -239,7 +255,7 @@ class KeywordFile:
         """Every row whose chunk has ``column`` (chunk_id or article_id) among ``values``."""
         for page in pages(sorted(set(values))):
             held = marks(len(page))
-            for table in ("keywords", "filters"):
+            for table in ("keywords", "capitals", "filters"):
                 rowids = f"select id from chunks where {column} in ({held})"
                 db.execute(f"delete from {table} where rowid in ({rowids})", page)
             db.execute(f"delete from chunks where {column} in ({held})", page)
@@ -248,7 +264,7 @@ class KeywordFile:
     def _insert(db: sqlite3.Connection, passages: list[Passage]) -> None:
         forms: set[tuple[str, str, str]] = set()
         for passage in passages:
-            found = analyse(passage.text)
+            found = analyse(search_text(passage.title, passage.text))
             terms = " ".join(s.term for s in found)  # type: ignore[misc]
             caps = " ".join(s.term for s in found if s.capitalised)  # type: ignore[misc]
             cursor = db.execute(
@@ -271,9 +287,8 @@ class KeywordFile:
                     passage.suspicious,
                 ),
             )
-            db.execute(
-                "insert into keywords(rowid, terms, caps) values(?,?,?)", (cursor.lastrowid, terms, caps)
-            )
+            db.execute("insert into keywords(rowid, terms) values(?,?)", (cursor.lastrowid, terms))
+            db.execute("insert into capitals(rowid, caps) values(?,?)", (cursor.lastrowid, caps))
             db.execute(
                 "insert into filters values(?,?,?,?)",
                 (
@@ -307,3 +322,9 @@ class KeywordFile:
     def stored_spellings(self, names: Collection[str]) -> list[str]:
         with self._lock:
             return keyword_query.stored_spellings(self._db, names)
+
+    def newest_date(self) -> dt.date | None:
+        """The date of the newest dated chunk (None when none is dated)."""
+        with self._lock:
+            row = self._db.execute("select max(date) from filters").fetchone()
+        return int_to_date(row[0] if row else None)

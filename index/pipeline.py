@@ -33,7 +33,7 @@ from index.loaders import load_paths
 from index.store import ChunkStore
 from index.suspicious import flag_article
 from rag.settings import Settings
-from rag.types import Article, Chunk, SkippedFile
+from rag.types import Article, Chunk, SkippedFile, search_text
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -284,7 +284,7 @@ class Indexer:
     ) -> bool:
         """Embed the unit's chunks and store them; nothing is stored when ``stopped()`` turned
         true during the embedding (the longest step, so a cancel waits at most one unit)."""
-        texts = [chunk.text for _, _, chunks, _ in unit for chunk in chunks]
+        texts = [search_text(article.title, chunk.text) for article, _, chunks, _ in unit for chunk in chunks]
         mark = time.perf_counter()
         vectors = self.embedding.get_text_embedding_batch(texts) if texts else []
         self._time("embed", mark)

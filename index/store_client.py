@@ -19,7 +19,9 @@ from rag.settings import Settings
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+SCHEMA_CHANGES = {2: "each chunk is now searched together with its article's title"}
+"""What a layout changed, for the message that asks to rebuild an index written by an older one."""
 
 
 def _embedding_fingerprint(embedding: BaseEmbedding) -> dict[str, Any]:
@@ -51,7 +53,10 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 def describe_mismatch(stored: dict[str, Any], current: dict[str, Any]) -> list[str]:
     old, new = _flatten(stored), _flatten(current)
     return [
-        f"{key}: index has {old.get(key)!r}, settings give {new.get(key)!r}"
+        f"the index was written by another version of news-rag (store layout {old.get(key)!r}; this "
+        f"version writes layout {new.get(key)!r}: {SCHEMA_CHANGES.get(new.get(key), 'see its release notes')})"
+        if key == "schema"
+        else f"{key}: index has {old.get(key)!r}, settings give {new.get(key)!r}"
         for key in sorted(set(old) | set(new))
         if old.get(key) != new.get(key)
     ]

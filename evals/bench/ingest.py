@@ -21,6 +21,7 @@ from index.pipeline import Indexer
 from index.store import ChunkStore
 from rag.models.embedding import build_embedding
 from rag.settings import load_settings
+from rag.types import search_text
 
 
 def measure(articles: int, seed: int, raw_limit: int | None, keep: Path | None) -> dict:
@@ -36,7 +37,7 @@ def measure(articles: int, seed: int, raw_limit: int | None, keep: Path | None) 
         print(file=sys.stderr)
         second = Indexer(settings, store, embedding).run([corpus])
 
-        texts = [passage.text for passage in store.all_passages()]
+        texts = [search_text(p.title, p.text) for p in store.all_passages()]  # what the indexer embeds
         if raw_limit:
             texts = texts[:raw_limit]
         tokens = (

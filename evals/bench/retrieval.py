@@ -41,6 +41,7 @@ from rag.models.embedding import build_embedding
 from rag.retrieval.bm25 import BM25Index
 from rag.retrieval.hybrid import HybridRetriever
 from rag.settings import Settings, load_settings
+from rag.types import search_text
 
 STAGES = ("dense", "keyword", "fused", "revision")
 
@@ -81,7 +82,7 @@ def latency(settings: Settings, questions: list[str], rounds: int) -> tuple[dict
                 times["revision"].append(result.timings.revision_s)
     passages = store.all_passages()
     started = time.perf_counter()
-    BM25Index.build([p.text for p in passages])
+    BM25Index.build([search_text(p.title, p.text) for p in passages])
     build_s = time.perf_counter() - started
     figures = {
         "chunks": len(passages),
@@ -98,7 +99,7 @@ def build_time(settings: Settings, questions: list[str], articles: int, folder: 
     cfg = settings.chunking
     chunker = Chunker(cfg.chunk_tokens, cfg.overlap_tokens, cfg.encoding)
     loaded = load_paths([folder], max_file_mb=settings.ingest.max_file_mb).articles
-    texts = [chunk.text for article in loaded for chunk in chunker.chunk(article)]
+    texts = [search_text(article.title, chunk.text) for article in loaded for chunk in chunker.chunk(article)]
     runs = []
     for _ in range(3):
         started = time.perf_counter()

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 RRF_K = 60
 TOP_K = 10
-METHODS = ("bm25", "dense", "rrf", "product")
+METHODS = ("bm25", "dense", "rrf", "product_no_dates", "product")
 FILTERS = ("none", "window")
 
 

@@ -9,6 +9,7 @@ LABELS = {
     "bm25": "BM25 over whole articles (bm25s)",
     "dense": "MiniLM on one title+lead passage per article",
     "rrf": "reciprocal rank fusion of those two (k=60)",
+    "product_no_dates": "product's retrieval, without the time the question names",
     "product": "product's hybrid chunk retrieval (fused candidates)",
 }
 
@@ -40,7 +41,8 @@ def render_markdown(report: dict) -> str:
         *_table(report["results"], f"all {report['questions']} questions", max_sources),
     ]
     for style, figures in report.get("by_style", {}).items():
-        lines += ["", *_table(figures, f"{figures['questions']} {style} questions", max_sources)]
+        group = f"questions {style}" if style.startswith("naming") else f"{style} questions"
+        lines += ["", *_table(figures, f"{figures['questions']} {group}", max_sources)]
     seconds = report["seconds"]
     lines += [
         "",

@@ -26,6 +26,7 @@ from evals.wikinews.ranking import FILTERS, first_occurrence, rank_of, reciproca
 from rag.components import Components
 from rag.retrieval import HybridRetriever
 from rag.settings import load_settings
+from rag.text.dates import question_period
 from rag.types import Filters
 
 
@@ -88,6 +89,8 @@ def run_benchmark(articles_path: Path, questions: Sequence[WikinewsQuestion], wo
         settings = load_settings()
         components = Components(settings)
         retriever = HybridRetriever(settings, components.store, components.embedding)
+        no_dates = settings.with_overrides(**{"retrieval.question_dates": False})
+        retriever_no_dates = HybridRetriever(no_dates, components.store, components.embedding)
         by_url = {a.url: a.id for a in articles}
         passages = components.store.all_passages()
         to_dataset = {p.article_id: by_url.get(p.url or "", p.article_id) for p in passages}
@@ -99,7 +102,12 @@ def run_benchmark(articles_path: Path, questions: Sequence[WikinewsQuestion], wo
         mark = time.perf_counter()
         for question in questions:
             vector = components.embedding.get_query_embedding(question.question)
-            row: dict[str, object] = {"id": question.id, "kind": question.kind, "style": question.style}
+            row: dict[str, object] = {
+                "id": question.id,
+                "kind": question.kind,
+                "style": question.style,
+                "names_time": question_period(question.question, lambda: None) is not None,
+            }
             for name in FILTERS:
                 window = date_window(question.date) if name == "window" else None
                 allowed = baselines.allowed(window)
@@ -107,10 +115,14 @@ def run_benchmark(articles_path: Path, questions: Sequence[WikinewsQuestion], wo
                 bm25 = baselines.bm25_ranking(question.question, allowed)
                 dense = baselines.dense_ranking(vector, allowed)
                 product, sources = product_rankings(retriever, question.question, filters, to_dataset)
+                product_no_dates, _ = product_rankings(
+                    retriever_no_dates, question.question, filters, to_dataset
+                )
                 rankings = {
                     "bm25": bm25,
                     "dense": dense,
                     "rrf": reciprocal_rank_fusion([bm25, dense]),
+                    "product_no_dates": product_no_dates,
                     "product": product,
                 }
                 for method, ranking in rankings.items():
@@ -134,6 +146,7 @@ def run_benchmark(articles_path: Path, questions: Sequence[WikinewsQuestion], wo
             "dense_top_k": config.dense_top_k,
             "keyword_top_k": config.keyword_top_k,
             "rrf_k": config.rrf_k,
+            "question_dates": config.question_dates,
             "max_sources": config.max_sources,
             "chunk_tokens": settings.chunking.chunk_tokens,
             "window_days": [-DAYS_BEFORE, DAYS_AFTER],
@@ -141,8 +154,12 @@ def run_benchmark(articles_path: Path, questions: Sequence[WikinewsQuestion], wo
         "results": results_of(per_question),
         "by_style": {
             style: {"questions": len(rows), **results_of(rows)}
-            for style in ("named", "descriptive")
-            if (rows := [row for row in per_question if row["style"] == style])
+            for style, wanted in (
+                ("named", lambda row: row["style"] == "named"),
+                ("descriptive", lambda row: row["style"] == "descriptive"),
+                ("naming a time", lambda row: row["names_time"]),
+            )
+            if (rows := [row for row in per_question if wanted(row)])
         },
         "seconds": {
             "index": round(index_s, 1),

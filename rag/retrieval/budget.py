@@ -54,8 +54,14 @@ class Budgeted:
     """Tokens of :func:`format_context` over ``sources``."""
 
 
-def fit_budget(ranked: Sequence[Source], *, context_tokens: int, max_sources: int) -> Budgeted:
+def fit_budget(
+    ranked: Sequence[Source], *, context_tokens: int, max_sources: int, per_article: int = 0
+) -> Budgeted:
     """Take sources in ranked order while they fit ``context_tokens`` and ``max_sources``.
+
+    With ``per_article`` > 0, an article's sources past its first ``per_article`` wait until
+    every other article's have been tried (:func:`spread_articles`), so a few slots are not
+    all spent on one story while another that may hold the answer waits behind it.
 
     A source that does not fit the remaining budget is skipped and the next, shorter one
     is tried, so a long passage at rank 2 does not starve ranks 3 and 4. A passage longer
@@ -64,7 +70,7 @@ def fit_budget(ranked: Sequence[Source], *, context_tokens: int, max_sources: in
     shown rather than dropped; its ``end`` offset is moved to match the trimmed text.
     """
     chosen: list[Source] = []
-    for source in ranked:
+    for source in spread_articles(ranked, per_article):
         if len(chosen) >= max_sources:
             break
         numbered = source.model_copy(update={"number": len(chosen) + 1})
@@ -75,6 +81,21 @@ def fit_budget(ranked: Sequence[Source], *, context_tokens: int, max_sources: in
             if trimmed is not None:
                 chosen.append(trimmed)
     return Budgeted(chosen, count_tokens(format_context(chosen)) if chosen else 0)
+
+
+def spread_articles(ranked: Sequence[Source], per_article: int) -> list[Source]:
+    """``ranked`` with each article's sources past its first ``per_article`` moved, in order,
+    behind all the others (``per_article`` <= 0: unchanged)."""
+    if per_article <= 0:
+        return list(ranked)
+    seen: dict[str, int] = {}
+    first: list[Source] = []
+    later: list[Source] = []
+    for source in ranked:
+        article = source.passage.article_id
+        seen[article] = seen.get(article, 0) + 1
+        (first if seen[article] <= per_article else later).append(source)
+    return first + later
 
 
 def trim_source(source: Source, before: Sequence[Source], context_tokens: int) -> Source | None:

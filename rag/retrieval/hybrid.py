@@ -20,6 +20,7 @@ searchable by keyword the moment the indexer has written it.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Collection
@@ -34,10 +35,16 @@ from rag.retrieval.budget import fit_budget
 from rag.retrieval.collapse import collapse_duplicates
 from rag.retrieval.fusion import reciprocal_rank_fusion
 from rag.settings import Settings
-from rag.types import Filters, Passage, Source, date_to_int, fold_source
+from rag.text.dates import question_period
+from rag.types import Filters, Passage, Source, date_to_int, fold_source, int_to_date, search_text
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
+
+PERIOD_DAYS_BEFORE = 1
+"""A story dated the day before the named period (time zones, an evening edition) still counts."""
+PERIOD_DAYS_AFTER = 14
+"""News of a day or month is reported in it and in the days after: two weeks of slack."""
 
 
 class KeywordSearch(Protocol):
@@ -48,6 +55,8 @@ class KeywordSearch(Protocol):
     def stored_spellings(self, names: Collection[str]) -> list[str]: ...
 
     def group_members(self, group_ids: Collection[str]) -> dict[str, list[Passage]]: ...
+
+    def newest_date(self) -> dt.date | None: ...
 
 
 class PassageStore(Protocol):
@@ -93,6 +102,10 @@ class RetrievalResult(BaseModel):
     """chunk id -> cosine similarity, for the dense hits."""
     keyword_scores: dict[str, float] = Field(default_factory=dict)
     """chunk id -> BM25 score, for the keyword hits that were ranked."""
+    period: tuple[dt.date, dt.date] | None = None
+    """The days the question names (:func:`rag.text.dates.question_period`), when it names some
+    and the user set no date filter: passages from then were ranked a second time, within
+    that window, and those rankings fused with the others."""
     context_tokens: int = 0
     """Tokens of the formatted sources (``rag.retrieval.budget.format_context``)."""
     seconds: float = 0.0
@@ -123,7 +136,7 @@ class KeywordIndex:
         return cls(
             revision=revision,
             passages=passages,
-            bm25=BM25Index.build([p.text for p in passages]),
+            bm25=BM25Index.build([search_text(p.title, p.text) for p in passages]),
             dates=np.array([date_to_int(p.date) or 0 for p in passages], dtype=np.int64),
             sources=np.array([fold_source(p.source) for p in passages], dtype=object),
             article_ids=np.array([p.article_id for p in passages], dtype=object),
@@ -144,6 +157,9 @@ class KeywordIndex:
         return [self.passages[i].model_copy(update={"score": score}) for i, score in top], int(
             np.count_nonzero(scores > 0.0)
         )
+
+    def newest_date(self) -> dt.date | None:
+        return int_to_date(int(self.dates.max())) if len(self.dates) else None
 
     def stored_spellings(self, names: Collection[str]) -> list[str]:
         wanted = {fold_source(name) for name in names}
@@ -167,6 +183,9 @@ class DiskKeywords:
 
     def stored_spellings(self, names: Collection[str]) -> list[str]:
         return self.index.stored_spellings(names)
+
+    def newest_date(self) -> dt.date | None:
+        return self.index.newest_date()
 
     def group_members(self, groups: list[str], filters: Filters | None) -> dict[str, list[Passage]]:
         found = self.index.group_members(groups)
@@ -251,10 +270,22 @@ class HybridRetriever:
         lexical, keyword_hits = keyword.ranked(query, config.keyword_top_k, filters)
         timings.keyword_s = time.perf_counter() - mark
 
+        rankings = [dense, lexical]
+        result.period = self._period(query, filters, keyword)
+        if result.period is not None:
+            rankings += self._within_period(
+                vector, query, result.period, filters, store_filters, keyword, timings
+            )
+
         mark = time.perf_counter()
-        candidates = reciprocal_rank_fusion([dense, lexical], k=config.rrf_k)
+        candidates = reciprocal_rank_fusion(rankings, k=config.rrf_k)
         collapsed = collapse_duplicates(candidates, lambda groups: keyword.group_members(groups, filters))
-        budgeted = fit_budget(collapsed, context_tokens=config.context_tokens, max_sources=config.max_sources)
+        budgeted = fit_budget(
+            collapsed,
+            context_tokens=config.context_tokens,
+            max_sources=config.max_sources,
+            per_article=config.per_article,
+        )
         timings.assemble_s = time.perf_counter() - mark
 
         result.sources = budgeted.sources
@@ -266,6 +297,45 @@ class HybridRetriever:
         result.context_tokens = budgeted.tokens
         result.seconds = time.perf_counter() - started
         return result
+
+    def _period(
+        self, query: str, filters: Filters | None, keyword: KeywordIndex | DiskKeywords
+    ) -> tuple[dt.date, dt.date] | None:
+        """The days the question names, unless the user chose dates (their filter wins)."""
+        if not self.settings.retrieval.question_dates or (filters and (filters.since or filters.until)):
+            return None
+        return question_period(query, keyword.newest_date)
+
+    def _within_period(
+        self,
+        vector: list[float],
+        query: str,
+        period: tuple[dt.date, dt.date],
+        filters: Filters | None,
+        store_filters: Filters | None,
+        keyword: KeywordIndex | DiskKeywords,
+        timings: RetrievalTimings,
+    ) -> list[list[Passage]]:
+        """Both rankings again, restricted to the window around ``period``: fused with the
+        unrestricted ones, a passage from then counts twice, and an older explainer still
+        competes (a hard filter lost them: see ``RetrievalSettings.question_dates``)."""
+        window = {
+            "since": period[0] - dt.timedelta(days=PERIOD_DAYS_BEFORE),
+            "until": period[1] + dt.timedelta(days=PERIOD_DAYS_AFTER),
+        }
+        config = self.settings.retrieval
+        mark = time.perf_counter()
+        dense_filters = (store_filters or Filters()).model_copy(update=window)
+        dense = [
+            p for p in self.store.query(vector, config.dense_top_k, dense_filters) if _admits(filters, p)
+        ]
+        timings.dense_s += time.perf_counter() - mark
+        mark = time.perf_counter()
+        lexical, _ = keyword.ranked(
+            query, config.keyword_top_k, (filters or Filters()).model_copy(update=window)
+        )
+        timings.keyword_s += time.perf_counter() - mark
+        return [dense, lexical]
 
     @staticmethod
     def _store_filters(

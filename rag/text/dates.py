@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -145,3 +146,81 @@ def check_order(start: dt.date | None, end: dt.date | None, labels: tuple[str, s
         raise TypedDateError(
             f"{labels[0]} date {start} is after {labels[1].lower()} date {end}: swap them or clear one."
         )
+
+
+# -- the time a question names ---------------------------------------------------------------
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+_NAMED_DAY = [
+    re.compile(r"\b" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+" + _YEAR + r"\b", re.I),
+    re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I),
+]
+_NAMED_MONTH = re.compile(r"\b" + _MONTH + r",?\s+(?:of\s+)?" + _YEAR + r"\b", re.I)
+_NAMED_YEAR = re.compile(r"\b(?:in|during|throughout)\s+(?:early\s+|late\s+|mid-?)?" + _YEAR + r"\b", re.I)
+_RELATIVE = re.compile(
+    r"\b(?:(?P<day>today|yesterday)|(?P<which>this|last|past)\s+(?P<unit>week|month|year))\b", re.I
+)
+
+
+def question_period(question: str, newest: Callable[[], dt.date | None]) -> tuple[dt.date, dt.date] | None:
+    """The days a question names, first and last (None when it names none): "on 14 March 2022"
+    one day, "in March 2022" or "at the beginning of May 2020" the month, "in 2019" the year;
+    "yesterday", "this week", "last month", "past year" count back from ``newest()``, the date
+    of the newest article in the archive (called only for those words; None leaves them out),
+    since an archive's "now" is its latest story, not the reader's calendar. Several named
+    times give the span from the first to the last. A year alone counts only after "in",
+    "during" or "throughout": in "the 2019 Nobel Prize" it names a prize, not when it was
+    reported.
+    """
+    spans: list[tuple[dt.date, dt.date]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(match: re.Match[str]) -> bool:
+        return not any(start < match.end() and match.start() < end for start, end in taken)
+
+    for form in _NAMED_DAY:
+        for match in form.finditer(question):
+            day = _build_date(match)
+            if day is not None and free(match):
+                spans.append((day, day))
+                taken.append(match.span())
+    for match in _NAMED_MONTH.finditer(question):
+        if free(match):
+            year, month = int(match["year"]), MONTHS[match["month"].lower()]
+            spans.append((dt.date(year, month, 1), _month_end(year, month)))
+            taken.append(match.span())
+    for match in _NAMED_YEAR.finditer(question):
+        if free(match):
+            year = int(match["year"])
+            spans.append((dt.date(year, 1, 1), dt.date(year, 12, 31)))
+    relative = list(_RELATIVE.finditer(question))
+    reference = newest() if relative else None
+    if reference is not None:
+        spans.extend(_counted_back(match, reference) for match in relative)
+    if not spans:
+        return None
+    return min(start for start, _ in spans), max(end for _, end in spans)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def _counted_back(match: re.Match[str], today: dt.date) -> tuple[dt.date, dt.date]:
+    if match["day"]:
+        return today - dt.timedelta(days=1), today
+    which, unit = match["which"].lower(), match["unit"].lower()
+    if unit == "week":
+        return today - dt.timedelta(days=14 if which == "last" else 7), today
+    if unit == "month":
+        if which == "this":
+            return today.replace(day=1), today
+        if which == "past":
+            return today - dt.timedelta(days=31), today
+        last_end = today.replace(day=1) - dt.timedelta(days=1)
+        return last_end.replace(day=1), last_end
+    if which == "this":
+        return dt.date(today.year, 1, 1), today
+    if which == "past":
+        return today - dt.timedelta(days=365), today
+    return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)

@@ -232,12 +232,13 @@ def test_benchmark_runs_end_to_end_on_a_small_archive(
     assert report["questions"] == 2
     rows = {row["id"]: row for row in report["per_question"]}
     # each question names its article plainly, so every method finds it first
-    for method in ("bm25", "dense", "rrf", "product"):
+    for method in ("bm25", "dense", "rrf", "product_no_dates", "product"):
         assert rows["q1"][f"{method}/none"] == 1, method
         assert rows["q2"][f"{method}/window"] == 1, method
     # the window of q1 (2020-02-20 .. 03-06) leaves out the June article for every method
     assert report["results"]["window"]["prompt"]["in_sources"] == 1.0
     markdown = render_markdown(report)
     assert "| product's hybrid chunk retrieval (fused candidates) | 1.000 / 1.000 / 1.000 |" in markdown
+    assert rows["q1"]["names_time"] is False and "questions naming a time" not in markdown
     assert (tmp_path / "work" / "data" / "chroma").is_dir()  # the store went where it was told
     assert os.environ.get("RAG_DATA_DIR") == data_dir_before  # and that setting did not outlive the run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -262,3 +263,20 @@ def test_same_file_name_in_two_folders_gets_two_ids(settings: Settings, embeddin
     shutil.rmtree(tmp_path / "a")
     third = indexer.run([tmp_path], prune=True)
     assert third.deleted == second.added
+
+
+def test_an_index_from_an_older_layout_asks_for_a_rebuild_in_plain_words(
+    settings: Settings, embedding, corpus_copy: Path
+) -> None:
+    store = open_store(settings, embedding)
+    Indexer(settings, store, embedding).run([corpus_copy])
+    fingerprint = store.stored_fingerprint()
+    assert fingerprint is not None
+    fingerprint["schema"] = 1  # what the previous layout, chunks embedded without their titles, wrote
+    store._chunks.modify(metadata={**store._chunks.metadata, "fingerprint": json.dumps(fingerprint)})
+    with pytest.raises(IndexMismatchError) as error:
+        open_store(settings, embedding)
+    message = str(error.value)
+    assert "written by another version of news-rag (store layout 1" in message
+    assert "searched together with its article's title" in message
+    assert "rag index --rebuild" in message

@@ -89,3 +89,26 @@ def test_inputs_are_left_unchanged() -> None:
     original = source("a:0", " ".join(SENTENCES))
     fit_budget([original], context_tokens=20, max_sources=4)
     assert original.number == 99 and original.passage.text == " ".join(SENTENCES)
+
+
+def test_an_article_past_its_share_waits_behind_the_other_articles() -> None:
+    ranked = [
+        source("a:0", "One.", article_id="a"),
+        source("a:1", "Two.", article_id="a"),
+        source("a:2", "Three.", article_id="a"),
+        source("b:0", "Four.", article_id="b"),
+        source("a:3", "Five.", article_id="a"),
+        source("c:0", "Six.", article_id="c"),
+    ]
+    spread = fit_budget(ranked, context_tokens=1000, max_sources=4, per_article=2).sources
+    assert [s.passage.chunk_id for s in spread] == ["a:0", "a:1", "b:0", "c:0"]
+    assert [s.number for s in spread] == [1, 2, 3, 4]
+    unlimited = fit_budget(ranked, context_tokens=1000, max_sources=4).sources
+    assert [s.passage.chunk_id for s in unlimited] == ["a:0", "a:1", "a:2", "b:0"]
+
+
+def test_an_article_past_its_share_still_fills_slots_no_other_article_wants() -> None:
+    ranked = [source(f"a:{i}", f"Sentence {i}.", article_id="a") for i in range(3)]
+    ranked.append(source("b:0", "Other.", article_id="b"))
+    chosen = fit_budget(ranked, context_tokens=1000, max_sources=4, per_article=1).sources
+    assert [s.passage.chunk_id for s in chosen] == ["a:0", "b:0", "a:1", "a:2"]

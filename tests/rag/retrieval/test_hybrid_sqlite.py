@@ -20,6 +20,9 @@ from tests.rag.retrieval.test_hybrid import (  # noqa: F401 - collected and run 
     Indexed,
     copy_corpus,
     embedding,
+    test_a_date_filter_overrides_the_time_a_question_names,
+    test_a_question_naming_a_time_puts_stories_from_then_first,
+    test_an_article_whose_story_is_only_in_its_title_is_found,
     test_article_filter,
     test_concurrent_questions_get_the_same_results_as_sequential,
     test_date_filters,
@@ -98,3 +101,9 @@ def test_an_added_and_a_deleted_article_show_at_once(fresh: Indexed, embedding) 
     gone = retriever.run("Tabqa dam")
     assert gone.keyword_hits == 0
     assert "tabqa" not in {p.article_id for p in gone.candidates}
+
+
+@pytest.fixture
+def small_index(fresh: Indexed) -> Indexed:
+    """The shared tests' small archive, here with the on-disk keyword index."""
+    return fresh

@@ -14,6 +14,7 @@ from rag.text.dates import (
     month_day_name,
     month_days,
     parse_date,
+    question_period,
     typed_day,
     typed_range,
 )
@@ -74,3 +75,75 @@ def test_a_reversed_range_is_refused_with_both_ends_named() -> None:
     with pytest.raises(TypedDateError, match="From date 2017-02-01 is after to date 2017-01-01: swap them"):
         typed_range("2017-02-01", "2017-01-01", ("From", "To"))
     check_order(dt.date(2017, 1, 1), dt.date(2017, 1, 1), ("Since", "Until"))  # one day is a range
+
+
+# -- the time a question names
+NEWEST = dt.date(2020, 7, 10)
+D = dt.date
+
+
+def _never() -> dt.date:
+    raise AssertionError("the newest date is asked for only when the question counts back")
+
+
+@pytest.mark.parametrize(
+    ("question", "period"),
+    [
+        ("By how much did Biden lead at the beginning of May 2020?", (D(2020, 5, 1), D(2020, 5, 31))),
+        ("Who died in June, 2020?", (D(2020, 6, 1), D(2020, 6, 30))),
+        ("What happened in February 2020?", (D(2020, 2, 1), D(2020, 2, 29))),
+        ("What happened in December 2019?", (D(2019, 12, 1), D(2019, 12, 31))),
+        ("What happened on 14 March 2022?", (D(2022, 3, 14), D(2022, 3, 14))),
+        ("What happened on March 14th, 2022?", (D(2022, 3, 14), D(2022, 3, 14))),
+        ("In 2019, what share of legislators were women?", (D(2019, 1, 1), D(2019, 12, 31))),
+        ("Which cosmonaut died during 2019?", (D(2019, 1, 1), D(2019, 12, 31))),
+        ("What changed between March 2020 and May 2020?", (D(2020, 3, 1), D(2020, 5, 31))),
+    ],
+)
+def test_a_named_time_gives_its_days(question: str, period: tuple[dt.date, dt.date]) -> None:
+    assert question_period(question, _never) == period
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who shared the 2019 Nobel Prize in Physics?",  # a year naming a prize, not a time
+        "How many people died when the hotel burned?",
+        "In which month did the group break its ties with al-Qaeda?",
+        "What may 12 people have seen?",  # "may" a verb, no year
+        "How many of the 2020 candidates withdrew?",
+    ],
+)
+def test_a_question_naming_no_time_has_no_period(question: str) -> None:
+    assert question_period(question, _never) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "period"),
+    [
+        ("What happened yesterday?", (D(2020, 7, 9), D(2020, 7, 10))),
+        ("Who resigned this week?", (D(2020, 7, 3), D(2020, 7, 10))),
+        ("Who resigned last week?", (D(2020, 6, 26), D(2020, 7, 10))),
+        ("What was announced last month?", (D(2020, 6, 1), D(2020, 6, 30))),
+        ("What was announced this month?", (D(2020, 7, 1), D(2020, 7, 10))),
+        ("Who won last year?", (D(2019, 1, 1), D(2019, 12, 31))),
+        ("What happened over the past year?", (D(2019, 7, 11), D(2020, 7, 10))),
+    ],
+)
+def test_words_that_count_back_count_from_the_newest_article(question: str, period) -> None:
+    assert question_period(question, lambda: NEWEST) == period
+
+
+def test_counting_back_in_an_archive_without_dates_names_no_period() -> None:
+    assert question_period("Who resigned last week?", lambda: None) is None
+    assert question_period("Who resigned last week, in May 2020?", lambda: None) == (
+        D(2020, 5, 1),
+        D(2020, 5, 31),
+    )
+
+
+def test_last_month_in_january_is_the_previous_december() -> None:
+    assert question_period("What happened last month?", lambda: D(2021, 1, 5)) == (
+        D(2020, 12, 1),
+        D(2020, 12, 31),
+    )
