@@ -157,9 +157,10 @@ def search_text(title: str | None, text: str) -> str:
     Why: a chunk from the middle of a long article does not say what story it belongs to, and
     an article whose scraped body is a cookie notice or an ad carries its content only in the
     title. Measured on the Wikinews benchmark (``python -m evals.wikinews``, 132 questions over
-    293 articles), the product's article hit@1 without a date filter went from 0.962 with the
-    text alone to the figure in ``evals/results_wikinews.md`` with the title. Only search sees
-    this text: passages shown, cited and checked stay the article's own characters.
+    293 articles, no date filter): the product's article hit@1 went from 0.962 with the text
+    alone to 0.985 with the title, MRR@10 from 0.981 to 0.992 (``evals/results_wikinews.md``).
+    Only search sees this text: passages shown, cited and checked stay the article's own
+    characters.
     """
     if not title or not title.strip():
         return text
