@@ -218,21 +218,26 @@ def _load_file(path: Path, max_file_mb: float) -> tuple[list[Article], list[Skip
     path = path.resolve()
     fmt = readers.format_for(path.suffix)
     size = path.stat().st_size
-    if size > max_file_mb * 1024 * 1024:
+    limit = max_file_mb * 1024 * 1024
+    if size > limit and not fmt.line_records:
         raise LoadError(
             f"file is {size / 1024 / 1024:.1f} MB, larger than ingest.max_file_mb={max_file_mb:g}; "
             "split it or raise the limit (RAG_INGEST__MAX_FILE_MB)"
         )
     data = path.read_bytes()
+    too_large: list[str] = []
     if fmt.binary:
         if not data.strip():
             raise LoadError("empty file")
         read = readers.read(fmt, data)
     else:
-        read = readers.read(fmt, decode(data))
+        text = decode(data)
+        if fmt.line_records and size > limit:
+            text, too_large = _without_long_lines(text, limit, max_file_mb)
+        read = readers.read(fmt, text)
     sidecar = read_sidecar(path)
     articles: list[Article] = []
-    skipped = [SkippedFile(path=str(path), reason=reason) for reason in read.errors]
+    skipped = [SkippedFile(path=str(path), reason=reason) for reason in [*too_large, *read.errors]]
     for doc in read.docs:
         try:
             articles.append(make_article(path, doc, sidecar))
@@ -240,6 +245,21 @@ def _load_file(path: Path, max_file_mb: float) -> tuple[list[Article], list[Skip
             where = f"record {doc.record}: " if doc.record else ""
             skipped.append(SkippedFile(path=str(path), reason=f"{where}{error}"))
     return articles, skipped, True
+
+
+def _without_long_lines(text: str, limit: float, max_file_mb: float) -> tuple[str, list[str]]:
+    """``text`` with each line over ``limit`` bytes blanked (line numbers kept), and why each went."""
+    lines = text.split("\n")
+    reasons = []
+    for number, line in enumerate(lines, start=1):
+        size = len(line.encode("utf-8", "surrogatepass"))
+        if size > limit:
+            lines[number - 1] = ""
+            reasons.append(
+                f"line {number}: record is {size / 1024 / 1024:.1f} MB, larger than "
+                f"ingest.max_file_mb={max_file_mb:g}; raise the limit (RAG_INGEST__MAX_FILE_MB) to read it"
+            )
+    return "\n".join(lines), reasons
 
 
 def decode(data: bytes) -> str:

@@ -33,6 +33,9 @@ class Format:
     read: Callable[[str], Read] | Callable[[bytes], Read]
     binary: bool = False
     """Read from bytes (PDF, DOCX) rather than from decoded text."""
+    line_records: bool = False
+    """One article per line: the size limit applies to each line, not to the file (an archive
+    export is often one large JSONL file)."""
 
 
 FORMATS = (
@@ -40,7 +43,7 @@ FORMATS = (
     Format("Markdown", (".md", ".markdown"), read_markdown),
     Format("HTML", (".html", ".htm"), read_html),
     Format("JSON", (".json",), read_json),
-    Format("JSON Lines", (".jsonl", ".ndjson"), read_jsonl),
+    Format("JSON Lines", (".jsonl", ".ndjson"), read_jsonl, line_records=True),
     Format("PDF", (".pdf",), read_pdf, binary=True),
     Format("Word", (".docx",), read_docx, binary=True),
 )

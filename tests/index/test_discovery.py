@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from pathlib import Path
@@ -78,3 +79,26 @@ def test_every_kind_of_failure_is_a_skip_and_the_rest_loads(tmp_path: Path) -> N
     assert (
         found["bad-sidecar.txt"] == "sidecar bad-sidecar.txt.meta.json is not valid JSON: nested too deeply"
     )
+
+
+def test_a_jsonl_export_larger_than_the_file_limit_is_read_record_by_record(tmp_path: Path) -> None:
+    """The limit is per record for one-article-a-line files: a 0.3 MB export under a 0.1 MB
+    limit keeps every ordinary record and skips only the one line over the limit, by number."""
+    lines = [
+        json.dumps({"id": f"a{n}", "title": f"Story {n}", "text": f"Story {n} text. " * 200})
+        for n in range(80)
+    ]
+    lines.insert(40, json.dumps({"id": "huge", "title": "Huge", "text": "word " * 30_000}))
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 0.3 * 1024 * 1024
+    result = load_paths([path], max_file_mb=0.1)
+    assert len(result.articles) == 80 and "huge" not in {a.article_id for a in result.articles}
+    [skip] = result.skipped
+    assert skip.reason.startswith("line 41: record is 0.1 MB, larger than ingest.max_file_mb=0.1")
+    assert str(path) in result.loaded_files
+
+    big_json = tmp_path / "export.json"
+    big_json.write_text("[" + ",".join(lines) + "]", encoding="utf-8")
+    whole = load_paths([big_json], max_file_mb=0.1)
+    assert not whole.articles and "larger than ingest.max_file_mb=0.1" in whole.skipped[0].reason
