@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from index import readers
+from index.boilerplate import strip_boilerplate
 from index.metadata import headline_from_lead, parse_text_metadata, split_title
 from index.outlets import outlet_from_url
 from index.readers import METADATA_FIELDS, SUPPORTED_SUFFIXES, LoadError, RawDoc, clean_field
@@ -368,9 +369,10 @@ def make_article(path: Path, doc: RawDoc, sidecar: dict[str, Any]) -> Article:
     for key, value in hints:
         if values.get(key) is None and value is not None:
             values[key] = _field(key, value)
-    if values["title"] is None:
-        values["title"] = headline_from_lead(body)
-    values.update(sidecar)
+    if values["title"] is None:  # from the story's lead, not a "Subscribe ..." line above it
+        values["title"] = headline_from_lead(strip_boilerplate(body))
+    values.update(sidecar)  # a sidecar's title (even null) wins over the headline
+    body = strip_boilerplate(body, values["title"])
     if not body.strip():
         raise LoadError("no text after the date line")
     article_id = path.stem if doc.record is None else f"{path.stem}#{doc.record}"

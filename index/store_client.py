@@ -20,7 +20,10 @@ if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
 SCHEMA_VERSION = 2
-SCHEMA_CHANGES = {2: "each chunk is now searched together with its article's title"}
+SCHEMA_CHANGES = {
+    2: "each chunk is now searched together with its article's title, and subscription, cookie and "
+    "credit lines are left out of the text"
+}
 """What a layout changed, for the message that asks to rebuild an index written by an older one."""
 
 

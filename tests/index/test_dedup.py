@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from index.chunking import Chunker
@@ -10,6 +12,8 @@ from index.loaders import load_paths
 from rag.settings import BUNDLED_CORPUS
 
 pytestmark = pytest.mark.unit
+
+ARTICLES = Path(__file__).parent / "articles"
 
 WIRE = (
     "Syrian rebel groups said Monday they will attend peace talks next week, in a boost to efforts by "
@@ -101,3 +105,45 @@ def test_bundled_wire_copies_share_groups_and_other_stories_do_not() -> None:
     for lone in ("001", "004"):
         others = set().union(*(g for key, g in groups.items() if key != lone))
         assert not groups[lone] & others, f"{lone} is a different story"
+
+
+FOOTER = """
+Subscribe to The Valley Courier for unlimited access to our award-winning journalism.
+We use cookies to personalise content and ads. By continuing to browse you accept our cookie policy.
+Contributing: Staff reporters of The Valley Courier
+Follow us on Twitter @valleycourier and on Facebook
+Read more: The week's top stories from across the region
+Copyright 2024 Valley Courier Media. All rights reserved.
+"""
+COPY_PAIRS = {frozenset({"000", "002"}), frozenset({"000", "003"}), frozenset({"002", "003"})}
+"""The labelled copies among the stories below: the bundled corpus's three wire versions."""
+
+
+def footer_corpus(folder: Path) -> Path:
+    """Eleven stories, one outlet footer under each: the bundled corpus (three wire copies of
+    one story, two other stories) and six different local stories."""
+    folder.mkdir()
+    sources = [*sorted(BUNDLED_CORPUS.glob("*.txt")), *sorted(ARTICLES.glob("*.txt"))]
+    for path in sources:
+        text = path.read_text(encoding="utf-8").rstrip()
+        (folder / f"{path.stem[:3] if path.parent == BUNDLED_CORPUS else path.stem}.txt").write_text(
+            f"{text}\n{FOOTER}", encoding="utf-8"
+        )
+    return folder
+
+
+def grouped_pairs(folder: Path) -> set[frozenset[str]]:
+    """Pairs of articles with a chunk in the same duplicate group, assigned as the indexer does."""
+    chunker = Chunker(160, 32)
+    index = DuplicateIndex(0.6)
+    groups: dict[str, set[str]] = {}
+    for item in load_paths([folder], max_file_mb=20).articles:
+        for chunk in chunker.chunk(item):
+            group = index.assign(chunk.chunk_id, item.article_id, chunk.index, signature(chunk.text))
+            groups.setdefault(item.article_id, set()).add(group)
+    return {frozenset({a, b}) for a in groups for b in groups if a < b and groups[a] & groups[b]}
+
+
+def test_stories_that_share_only_an_outlet_footer_are_not_copies(tmp_path: Path) -> None:
+    pairs = grouped_pairs(footer_corpus(tmp_path / "courier"))
+    assert pairs == COPY_PAIRS, f"wrongly grouped: {sorted(map(sorted, pairs - COPY_PAIRS))}"

@@ -279,14 +279,14 @@ TITLE_ONLY_ARTICLE = {
     "title": "Volcano erupts on the Reykjanes peninsula; Grindavik evacuated overnight",
     "date": "2024-01-14",
     "source": "Example Wire",
-    "text": "We use cookies to improve your experience on our site. By continuing to browse you "
-    "accept our use of cookies. Subscribe now for unlimited access to all our journalism.",
+    "text": "The pictures in this gallery were taken on Sunday night. Residents watched the glow from "
+    "a distance as emergency crews worked through the night.",
 }
 
 
 def test_an_article_whose_story_is_only_in_its_title_is_found(small_index: Indexed, embedding) -> None:
-    """A scraped page whose body is a cookie notice carries its story in the title alone: both
-    rankings search a chunk with its article's title, so the question still reaches it."""
+    """A photo gallery whose caption never names the place carries its story in the title alone:
+    both rankings search a chunk with its article's title, so the question still reaches it."""
     path = small_index.corpus / "reykjanes.json"
     path.write_text(json.dumps(TITLE_ONLY_ARTICLE), encoding="utf-8")
     Indexer(small_index.settings, small_index.store, embedding).run([path])
