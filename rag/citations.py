@@ -105,6 +105,17 @@ class DraftSentence:
         self.evidence = [span for span in self.evidence if span.source != number]
 
 
+_PLACEHOLDER_CLASS = f"{chr(_PLACEHOLDER_BASE)}-{chr(_PLACEHOLDER_BASE + 0x18FF)}"
+_JOINED_MARKERS = re.compile(rf"^\s*(?:,|&|and|or)\s*[{_PLACEHOLDER_CLASS}]+[\s{_PLACEHOLDER_CLASS}]*")
+
+
+_REPORTING = re.compile(
+    r"^(?:also\s+)?(?:reports?|reported|says?|said|states?|stated|notes?|noted|shows?|showed|confirms?|"
+    r"confirmed|indicates?|indicated|mentions?|mentioned|adds?|added|writes?|wrote)\b(?:\s+that\b)?[\s,:]*"
+)
+"""A reporting verb (and "that") after markers that open a sentence: what follows is the claim."""
+
+
 def _is_placeholder(char: str) -> bool:
     return _PLACEHOLDER_BASE <= ord(char) < _PLACEHOLDER_BASE + 0x1900
 
@@ -130,11 +141,23 @@ def _draft(span: str, groups: list[list[int]], sep: str) -> DraftSentence:
         break
     draft = DraftSentence(end=end, sep=sep)
     # Markers before any word (an answer starting with "[1] ...") cite the whole sentence.
-    lead = re.match(rf"^[\s{chr(_PLACEHOLDER_BASE)}-{chr(_PLACEHOLDER_BASE + 0x18FF)}]*", body)
-    for char in lead.group(0) if lead else "":
-        if _is_placeholder(char):
-            tail_groups.insert(0, groups[ord(char) - _PLACEHOLDER_BASE])
+    lead = re.match(rf"^[\s{_PLACEHOLDER_CLASS}]*", body)
+    lead_groups = [
+        groups[ord(c) - _PLACEHOLDER_BASE] for c in (lead.group(0) if lead else "") if _is_placeholder(c)
+    ]
     body = body[lead.end() if lead else 0 :]
+    while lead_groups and (joined := _JOINED_MARKERS.match(body)):  # "[2] and [4] report ..."
+        lead_groups += [groups[ord(c) - _PLACEHOLDER_BASE] for c in joined.group(0) if _is_placeholder(c)]
+        body = body[joined.end() :]
+    if lead_groups and body[:1].islower():  # the markers were the subject: "[2] says ..."
+        reported = _REPORTING.match(body)
+        if reported and body[reported.end() :].strip():  # "[2] reports that X" is X, cited
+            rest = body[reported.end() :]
+            body = rest[:1].upper() + rest[1:]
+        else:
+            cited = {n for numbers in lead_groups for n in numbers}
+            body = ("The sources " if len(cited) > 1 else "The source ") + body
+    tail_groups[0:0] = lead_groups
     text_buf = ""
     for char in body:
         if _is_placeholder(char):

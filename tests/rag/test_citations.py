@@ -143,3 +143,27 @@ def test_private_use_characters_in_a_reply_are_not_taken_for_markers() -> None:
     drafts = parse_answer("\ue000Deir al-Zor has 200,000 people [1].\ue001", 2)
     assert [d.citations for d in drafts] == [[1]]
     assert parse_answer("\ue000", 2) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "citations"),
+    [
+        (
+            "[2] and [4] report that at least 28 soldiers were killed.",
+            "At least 28 soldiers were killed [2][4].",
+            [2, 4],
+        ),
+        ("[2], [3] say 28 civilians died.", "28 civilians died [2][3].", [2, 3]),
+        ("[3] says that the talks begin on Monday.", "The talks begin on Monday [3].", [3]),
+        ("[2] and [3] put the toll at 30.", "The sources put the toll at 30 [2][3].", [2, 3]),
+        ("[3] puts the toll at 30.", "The source puts the toll at 30 [3].", [3]),
+        ("[2][3] 28 civilians were killed.", "28 civilians were killed [2][3].", [2, 3]),
+        ("According to [1], 28 soldiers died.", "According to [1], 28 soldiers died.", [1]),
+    ],
+)
+def test_markers_that_open_a_sentence_become_its_citations_without_breaking_it(
+    raw: str, text: str, citations: list[int]
+) -> None:
+    rendered, sentences = clean_answer(raw, 4)
+    assert rendered == text
+    assert [s.citations for s in sentences] == [citations]
