@@ -85,16 +85,21 @@ def test_removed_articles_no_longer_match() -> None:
     assert index.assign("paper:0000", "paper", 0, signature(REWRITE)) == "paper:0000"
 
 
-def corpus_groups() -> dict[str, set[str]]:
+def article_groups(folder: Path) -> dict[str, set[str]]:
     """Article id -> the group ids of its chunks, assigning in file order as the indexer does."""
     chunker = Chunker(160, 32)
     index = DuplicateIndex(0.6)
     groups: dict[str, set[str]] = {}
-    for item in load_paths([BUNDLED_CORPUS], max_file_mb=20).articles:
+    for item in load_paths([folder], max_file_mb=20).articles:
         for chunk in chunker.chunk(item):
             group = index.assign(chunk.chunk_id, item.article_id, chunk.index, signature(chunk.text))
-            groups.setdefault(item.article_id[:3], set()).add(group)
+            groups.setdefault(item.article_id, set()).add(group)
     return groups
+
+
+def corpus_groups() -> dict[str, set[str]]:
+    """The bundled corpus's groups, by the first three characters of the article id."""
+    return {article[:3]: found for article, found in article_groups(BUNDLED_CORPUS).items()}
 
 
 def test_bundled_wire_copies_share_groups_and_other_stories_do_not() -> None:
@@ -134,13 +139,7 @@ def footer_corpus(folder: Path) -> Path:
 
 def grouped_pairs(folder: Path) -> set[frozenset[str]]:
     """Pairs of articles with a chunk in the same duplicate group, assigned as the indexer does."""
-    chunker = Chunker(160, 32)
-    index = DuplicateIndex(0.6)
-    groups: dict[str, set[str]] = {}
-    for item in load_paths([folder], max_file_mb=20).articles:
-        for chunk in chunker.chunk(item):
-            group = index.assign(chunk.chunk_id, item.article_id, chunk.index, signature(chunk.text))
-            groups.setdefault(item.article_id, set()).add(group)
+    groups = article_groups(folder)
     return {frozenset({a, b}) for a in groups for b in groups if a < b and groups[a] & groups[b]}
 
 
