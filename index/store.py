@@ -2,10 +2,11 @@
 
 Two collections:
 
-* ``<name>``: one record per chunk, written through llama-index's ``ChromaVectorStore`` as
-  ``TextNode``s, so ``VectorStoreIndex.from_vector_store(store.vector_store)`` can query
-  the same data. Chunk metadata carries the article fields (for filtering and citing) and
-  the chunk's MinHash signature (so near-duplicate detection is rebuilt from the store).
+* ``<name>``: one record per chunk (text, vector, metadata), written with Chroma's own API and
+  readable by llama-index (``VectorStoreIndex.from_vector_store(store.vector_store)``; see
+  :class:`ChunkVectorStore`). Chunk metadata carries the article fields (for filtering and
+  citing) and the chunk's MinHash signature (so near-duplicate detection is rebuilt from the
+  store).
 * ``<name>_articles``: the manifest, one record per article (full text, metadata, content
   hash, chunk count). An article's manifest record is written *after* its chunks and
   deleted *before* them, so the manifest never names an article whose chunks are
@@ -30,12 +31,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from llama_index.core.vector_stores.types import VectorStoreQuery, VectorStoreQueryResult
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from index.dedup import Signature
 from index.keywords import KeywordFile, keyword_path
 from index.store_client import SCHEMA_VERSION, build_fingerprint, describe_mismatch, make_client
-from index.store_records import StoreStats, article_metadata, chunk_node, to_article, to_passage
+from index.store_records import StoreStats, article_metadata, as_node, chunk_metadata, to_article, to_passage
 from rag.errors import IndexMismatchError
 from rag.settings import Settings
 from rag.types import Article, Chunk, Filters, Passage
@@ -45,6 +47,18 @@ if TYPE_CHECKING:
 
 PAGE = 2000
 """Records fetched per ``get`` call; Chroma caps the size of one request."""
+
+
+class ChunkVectorStore(ChromaVectorStore):
+    """llama-index's Chroma store over the chunk collection, reading chunks as the indexer means
+    them (:func:`index.store_records.as_node`): they are written as plain Chroma records, which
+    llama-index reads through its legacy path, without the node settings it would otherwise keep."""
+
+    def query(self, query: VectorStoreQuery, **kwargs: Any) -> VectorStoreQueryResult:
+        result = super().query(query, **kwargs)
+        for node in result.nodes or []:
+            as_node(node)
+        return result
 
 
 class ChunkStore:
@@ -91,7 +105,7 @@ class ChunkStore:
             configuration=config,
             embedding_function=None,
         )
-        self.vector_store = ChromaVectorStore(chroma_collection=self._chunks)
+        self.vector_store = ChunkVectorStore(chroma_collection=self._chunks)
         """The llama-index view of the chunk collection."""
 
     def stored_fingerprint(self) -> dict[str, Any] | None:
@@ -348,17 +362,23 @@ class ChunkStore:
         """Upsert chunks: delete-then-add by deterministic id, so re-writing never duplicates.
 
         Each chunk carries its duplicate group and MinHash signature (see :mod:`index.dedup`).
+        Written with Chroma's API rather than llama-index's ``ChromaVectorStore.add``, which
+        stores each node's text a second time (:func:`index.store_records.chunk_metadata`).
         """
-        nodes = [
-            chunk_node(article, chunk, vector, sig)
-            for article, chunks, vectors, signatures in batch
-            for chunk, vector, sig in zip(chunks, vectors, signatures, strict=True)
-        ]
-        if nodes:
+        ids, texts, vectors, metadatas = [], [], [], []
+        for article, chunks, chunk_vectors, signatures in batch:
+            for chunk, vector, sig in zip(chunks, chunk_vectors, signatures, strict=True):
+                ids.append(chunk.chunk_id)
+                texts.append(chunk.text)
+                vectors.append(list(vector))
+                metadatas.append(chunk_metadata(article, chunk, sig))
+        if ids:
             was = self.revision()
-            self.vector_store.delete_nodes([node.node_id for node in nodes])
-            self.vector_store.add(nodes)
-            self._changed(was, add=[to_passage(node.node_id, node.text, node.metadata) for node in nodes])
+            self._chunks.delete(ids=ids)
+            self._chunks.add(ids=ids, documents=texts, embeddings=vectors, metadatas=metadatas)
+            self._changed(
+                was, add=[to_passage(*record) for record in zip(ids, texts, metadatas, strict=True)]
+            )
 
     def write_articles(self, batch: list[tuple[Article, list[Chunk], list[float]]]) -> None:
         """Record articles in the manifest; call only once all their chunks are stored."""

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 2
 SCHEMA_CHANGES = {
-    2: "each chunk is now searched together with its article's title, and subscription, cookie and "
-    "credit lines are left out of the text"
+    2: "each chunk is now searched together with its article's title, subscription, cookie and "
+    "credit lines are left out of the text, and chunks are stored without a second copy of their text"
 }
 """What a layout changed, for the message that asks to rebuild an index written by an older one."""
 

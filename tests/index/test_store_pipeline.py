@@ -203,6 +203,16 @@ def test_queries_filters_and_llama_index_view(settings: Settings, embedding, cor
     assert node.node_id in {p.chunk_id for p in store.all_passages()}
     assert "minhash" not in node.get_content(metadata_mode="llm")
     assert node.get_content(metadata_mode="embed") == node.get_content(metadata_mode="none")
+    passage = store.passages([node.node_id])[0]
+    assert node.ref_doc_id == passage.article_id and node.get_content() == passage.text
+    assert (node.start_char_idx, node.end_char_idx) == (passage.start, passage.end)
+
+    # A chunk record holds its text once: no llama-index node copy, no extra id fields.
+    stored = store._chunks.get(ids=[node.node_id], include=["metadatas"])["metadatas"][0]
+    assert set(stored) <= {
+        "article_id", "chunk_index", "start", "end", "n_tokens", "group_id", "minhash", "shingles",
+        "title", "source", "dateline", "url", "path", "suspicious", "date",
+    }  # fmt: skip
 
 
 def test_fingerprint_mismatch_then_rebuild(settings: Settings, embedding, corpus_copy: Path) -> None:
