@@ -20,10 +20,54 @@ CHECKED_VERSION = "0.3.36"
 """The llama-cpp-python release these accesses were checked against."""
 
 
+class _KeepStreams:
+    """Stands in for llama-cpp-python's ``suppress_stdout_stderr``.
+
+    With ``verbose=False`` that context manager points file descriptors 1 and 2 at /dev/null and
+    swaps ``sys.stdout``/``sys.stderr`` for the whole process while a model loads. ``rag ask``
+    loads the model in a thread while the main thread opens the index and starts printing: the
+    answer was written to /dev/null and the command printed nothing (exit 0). llama.cpp's own
+    messages go through its log callback instead, which :func:`keep_streams` silences.
+    """
+
+    def __init__(self, disable: bool = True) -> None:
+        self.disable = disable
+
+    def __enter__(self) -> _KeepStreams:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+
+_SILENT_LOG: Any = None
+"""The log callback handed to llama.cpp, kept alive here (ctypes does not keep it)."""
+
+
+def keep_streams() -> None:
+    """Replace llama-cpp-python's process-wide output redirection (see :class:`_KeepStreams`) and
+    silence llama.cpp's log instead. Its stock callback prints errors to stderr, and loading
+    Qwen logs one ("control-looking token ... probably a bug in the model") that a reader of
+    ``rag ask`` would take for a failure; a model that cannot load raises, with its reason."""
+    global _SILENT_LOG
+    import llama_cpp
+    import llama_cpp._internals
+    import llama_cpp.llama
+    import llama_cpp.llama_chat_format
+
+    for module in (llama_cpp._internals, llama_cpp.llama, llama_cpp.llama_chat_format):
+        module.suppress_stdout_stderr = _KeepStreams  # type: ignore[attr-defined]
+    if _SILENT_LOG is None:
+        _SILENT_LOG = llama_cpp.llama_log_callback(lambda level, text, user_data: None)
+        llama_cpp.llama_log_set(_SILENT_LOG, ctypes.c_void_p(0))
+
+
 def load_llama_class() -> type:
     """Import llama_cpp lazily (it loads a native library) and extend its state saving."""
     import llama_cpp
     from llama_cpp import Llama
+
+    keep_streams()
 
     # ``LlamaState`` is not exported at the package top level; ``save_state`` must return one
     # for ``load_state`` and ``LlamaRAMCache`` to accept it.

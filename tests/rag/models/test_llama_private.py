@@ -132,3 +132,45 @@ def test_a_saved_prefix_state_is_read_back_by_a_fresh_model(
     assert isinstance(other, LlamaCppChatModel)
     assert other.restore_prefix(openings, tmp_path) == evaluated
     assert saved.stat().st_size > 100
+
+
+LOAD_WHILE_PRINTING = """
+import sys, threading
+from rag.models.backends import build_llm
+from rag.settings import load_settings
+
+settings = load_settings("test", data_dir=sys.argv[1])
+loader = threading.Thread(target=build_llm, args=(settings,))
+loader.start()
+printed = 0
+while loader.is_alive() or printed < 50:
+    print(f"line {printed}", flush=True)
+    print(f"note {printed}", file=sys.stderr, flush=True)
+    printed += 1
+loader.join()
+print(f"printed {printed}", flush=True)
+"""
+
+
+def test_a_model_loading_in_a_thread_leaves_the_other_threads_output_alone(
+    tmp_path: Path, model_cache_dir: Path
+) -> None:
+    """``rag ask`` loads the model in a thread while its main thread prints; llama-cpp-python's
+    stock loader sent the whole process's stdout and stderr to /dev/null meanwhile, and the
+    answer printed nothing. Every line written during the load must arrive."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RAG_CACHE_DIR": str(model_cache_dir)}
+    done = subprocess.run(
+        [sys.executable, "-c", LOAD_WHILE_PRINTING, str(tmp_path)],
+        capture_output=True, text=True, env=env, timeout=300, check=True,
+    )  # fmt: skip
+    lines = done.stdout.splitlines()
+    printed = int(lines[-1].removeprefix("printed "))
+    assert lines[:-1] == [f"line {n}" for n in range(printed)]
+    assert [line for line in done.stderr.splitlines() if line.startswith("note")] == [
+        f"note {n}" for n in range(printed)
+    ]
+    assert not [line for line in done.stderr.splitlines() if not line.startswith("note")], done.stderr[:500]
