@@ -155,16 +155,7 @@ _NAMED_DAY = [
     re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I),
 ]
 _NAMED_MONTH = re.compile(r"\b" + _MONTH + r",?\s+(?:of\s+)?" + _YEAR + r"\b", re.I)
-_NAMED_YEAR = re.compile(
-    r"\b(?:in|during|throughout|since|after|before|until)\s+(?:early\s+|late\s+|mid-?)?" + _YEAR + r"\b", re.I
-)
-_OPEN_ENDED = re.compile(
-    r"\b(?P<word>since|after|before|until)\s+(?:(?:early|late|mid-?|the\s+(?:start|end|beginning)\s+of)\s*)?"
-    r"(?:(?:in|on)\s+)?$",
-    re.I,
-)
-EARLIEST = dt.date(1900, 1, 1)
-"""Where a window "before ..." starts."""
+_NAMED_YEAR = re.compile(r"\b(?:in|during|throughout)\s+(?:early\s+|late\s+|mid-?)?" + _YEAR + r"\b", re.I)
 _RELATIVE = re.compile(
     r"\b(?:(?P<day>today|yesterday)|(?P<which>this|last|past)\s+(?P<unit>week|month|year))\b", re.I
 )
@@ -178,8 +169,7 @@ def question_period(question: str, newest: Callable[[], dt.date | None]) -> tupl
     since an archive's "now" is its latest story, not the reader's calendar. Several named
     times give the span from the first to the last. A year alone counts only after "in",
     "during" or "throughout": in "the 2019 Nobel Prize" it names a prize, not when it was
-    reported. "since"/"after" a named time run on to the newest article, "before"/"until" one
-    run back to :data:`EARLIEST`.
+    reported.
     """
     spans: list[tuple[dt.date, dt.date]] = []
     taken: list[tuple[int, int]] = []
@@ -187,32 +177,21 @@ def question_period(question: str, newest: Callable[[], dt.date | None]) -> tupl
     def free(match: re.Match[str]) -> bool:
         return not any(start < match.end() and match.start() < end for start, end in taken)
 
-    def add(match: re.Match[str], start: dt.date, end: dt.date) -> None:
-        opening = _OPEN_ENDED.search(question[: match.start()]) or _OPEN_ENDED.search(
-            question[: match.start("year")]
-        )
-        word = opening["word"].lower() if opening else ""
-        latest = newest() if word in ("since", "after") else None
-        if latest is not None and latest > end:  # on to the newest story
-            start, end = (end + dt.timedelta(days=1) if word == "after" else start), latest
-        elif word in ("before", "until"):
-            start, end = EARLIEST, (start - dt.timedelta(days=1) if word == "before" else end)
-        spans.append((start, end))
-        taken.append(match.span())
-
     for form in _NAMED_DAY:
         for match in form.finditer(question):
             day = _build_date(match)
             if day is not None and free(match):
-                add(match, day, day)
+                spans.append((day, day))
+                taken.append(match.span())
     for match in _NAMED_MONTH.finditer(question):
         if free(match):
             year, month = int(match["year"]), MONTHS[match["month"].lower()]
-            add(match, dt.date(year, month, 1), _month_end(year, month))
+            spans.append((dt.date(year, month, 1), _month_end(year, month)))
+            taken.append(match.span())
     for match in _NAMED_YEAR.finditer(question):
         if free(match):
             year = int(match["year"])
-            add(match, dt.date(year, 1, 1), dt.date(year, 12, 31))
+            spans.append((dt.date(year, 1, 1), dt.date(year, 12, 31)))
     relative = list(_RELATIVE.finditer(question))
     reference = newest() if relative else None
     if reference is not None:

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from rag.text.dates import (
-    EARLIEST,
     MONTH_ALTERNATION,
     MONTHS,
     TypedDateError,
@@ -147,27 +146,4 @@ def test_last_month_in_january_is_the_previous_december() -> None:
     assert question_period("What happened last month?", lambda: D(2021, 1, 5)) == (
         D(2020, 12, 1),
         D(2020, 12, 31),
-    )
-
-
-@pytest.mark.parametrize(
-    ("question", "period"),
-    [
-        ("What happened since May 2020?", (D(2020, 5, 1), NEWEST)),
-        ("What happened after May 2020?", (D(2020, 6, 1), NEWEST)),
-        ("How many have died since 2019?", (D(2019, 1, 1), NEWEST)),
-        ("What changed after 14 March 2020?", (D(2020, 3, 15), NEWEST)),
-        ("Who led the party before 2019?", (EARLIEST, D(2018, 12, 31))),
-        ("Who led the party until March 2019?", (EARLIEST, D(2019, 3, 31))),
-    ],
-)
-def test_since_and_before_leave_one_end_open(question: str, period) -> None:
-    assert question_period(question, lambda: NEWEST) == period
-
-
-def test_since_in_an_archive_without_dates_or_after_its_newest_story_is_the_named_time() -> None:
-    assert question_period("What happened since May 2020?", lambda: None) == (D(2020, 5, 1), D(2020, 5, 31))
-    assert question_period("What happened after May 2020?", lambda: D(2020, 5, 3)) == (
-        D(2020, 5, 1),
-        D(2020, 5, 31),
     )
