@@ -84,8 +84,9 @@ def _is_credit(text: str) -> bool:
 def strip_boilerplate(text: str, title: str | None = None) -> str:
     """``text`` without its boilerplate lines (blank lines left by them collapsed); the title
     when nothing of the story is left, else the text unchanged."""
-    kept = [line for line in _LINES.findall(text) if line and not is_boilerplate(line)]
-    if len(kept) == len([line for line in _LINES.findall(text) if line]):
+    lines = [line for line in _LINES.findall(text) if line]
+    kept = [line for line in lines if not is_boilerplate(line)]
+    if len(kept) == len(lines):
         return text
     stripped = re.sub(r"\n{3,}", "\n\n", "".join(kept)).strip()
     if stripped:
