@@ -55,6 +55,10 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 
 def describe_mismatch(stored: dict[str, Any], current: dict[str, Any]) -> list[str]:
     old, new = _flatten(stored), _flatten(current)
+    if old.get("embedding.model") != new.get("embedding.model"):
+        # Another model: its other details (file checksum, prefixes) only repeat that.
+        old = {k: v for k, v in old.items() if not k.startswith("embedding.") or k == "embedding.model"}
+        new = {k: v for k, v in new.items() if not k.startswith("embedding.") or k == "embedding.model"}
     return [
         f"the index was written by another version of news-rag (store layout {old.get(key)!r}; this "
         f"version writes layout {new.get(key)!r}: {SCHEMA_CHANGES.get(new.get(key), 'see its release notes')})"

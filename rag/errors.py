@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from rag.models.checksums import ModelIntegrityError
 from rag.models.llm import LLMUnavailableError, ModelTimeoutError
+from rag.models.openai_embedding import EmbeddingUnavailableError
 from rag.questions import QuestionError
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ class StoreUnavailableError(RuntimeError):
 USER_FACING: tuple[type[BaseException], ...] = (
     QuestionError,
     LLMUnavailableError,
+    EmbeddingUnavailableError,
     ModelTimeoutError,
     ModelIntegrityError,
     StoreUnavailableError,

@@ -64,7 +64,11 @@ class LLMSettings(BaseModel):
 
 
 class EmbeddingSettings(BaseModel):
-    backend: Literal["minilm"] = "minilm"
+    backend: Literal["minilm", "openai"] = "minilm"
+    """minilm: all-MiniLM-L6-v2 in this process (default); openai: a server that speaks the OpenAI
+    embeddings API (llama.cpp server, vLLM, text-embeddings-inference, Ollama), shared by every
+    process that indexes or asks. An index is searched with the model it was built with: changing
+    the backend or the model asks for ``rag index --rebuild``."""
     batch_size: int = 8
     """Texts per onnxruntime call. onnxruntime's memory arena keeps the largest batch's buffers for
     the life of the process: embedding 64 passages of ~250 tokens grew the process by 1.1 GB at 32
@@ -72,6 +76,16 @@ class EmbeddingSettings(BaseModel):
     with the batch, the matrix work does not get faster past 8 on 2 cores). In ``rag serve`` that
     arena stayed for good after an upload, which put the server over 3 GB."""
     n_threads: int = Field(default_factory=default_threads)
+    openai_base_url: str = "http://127.0.0.1:8081/v1"
+    openai_model: str = ""
+    """The model name the embedding server serves (required with backend openai)."""
+    openai_api_key: SecretStr | None = None
+    request_timeout_s: float = 120.0
+    query_prefix: str = ""
+    """Put before each question (backend openai): e5 models expect "query: ", nomic-embed
+    "search_query: "."""
+    passage_prefix: str = ""
+    """Put before each passage (backend openai): "passage: " for e5, "search_document: " for nomic."""
 
 
 class StoreSettings(BaseModel):

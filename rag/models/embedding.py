@@ -178,9 +178,15 @@ class MiniLMEmbedding(BaseEmbedding):
         return await asyncio.to_thread(self._get_text_embeddings, texts)
 
 
-def build_embedding(settings: Settings) -> MiniLMEmbedding:
+def build_embedding(settings: Settings) -> BaseEmbedding:
     """The embedding model chosen by ``settings.embedding.backend``."""
     cfg = settings.embedding
     if cfg.backend == "minilm":
         return MiniLMEmbedding(batch_size=cfg.batch_size, n_threads=cfg.n_threads)
-    raise ValueError(f"Unknown embedding backend {cfg.backend!r} (setting embedding.backend); choose: minilm")
+    if cfg.backend == "openai":
+        from rag.models.openai_embedding import OpenAICompatibleEmbedding
+
+        return OpenAICompatibleEmbedding.from_settings(settings)
+    raise ValueError(
+        f"Unknown embedding backend {cfg.backend!r} (setting embedding.backend); choose: minilm, openai"
+    )
