@@ -8,8 +8,9 @@ differ and two copies overlap only partly.
 
 A new chunk joins the group of its best match among the chunks already stored; otherwise
 its own id names a new group. Stored chunks are never rewritten. Signatures and shingle
-counts live in each chunk's metadata in the store, and this index is rebuilt from there
-at the start of every run, so there is no separate state that could drift.
+counts live in each chunk's metadata in the store and, as bytes, in the keyword file beside it
+(written in the same steps, :mod:`index.keywords`); this index is rebuilt from the keyword file
+when a run has articles to add, so there is no separate state that could drift.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash
+
+from index.minhash_buckets import MinHashBuckets
 
 NUM_PERM = 64
 SEED = 1
@@ -93,12 +96,17 @@ class Entry:
     article_id: str
     index: int
     group_id: str
-    signature: Signature
+    count: int
+    """Distinct shingles of the chunk."""
     row: int
+    """Its row in the index's matrix of hash values."""
 
 
 CANDIDATES_FOR_PAIRS = 8
 """Only the closest candidates are also tried together with a neighbouring chunk."""
+
+StoredSignature = tuple[str, str, int, str, int, bytes]
+"""(chunk id, article id, chunk index, group id, shingle count, hash values as little-endian uint32)."""
 
 
 class DuplicateIndex:
@@ -107,41 +115,65 @@ class DuplicateIndex:
     A new chunk is compared with each candidate chunk alone and with the candidate joined
     to its neighbour in the same article: a rewrite's chunk often straddles two chunks of
     the original, sharing half its text with each (MinHash of a union is the element-wise
-    minimum, so this needs no extra state).
+    minimum, so this needs no extra state). Hash values live in one matrix (64 uint32 a chunk),
+    candidates come from :class:`index.minhash_buckets.MinHashBuckets`.
     """
 
     def __init__(self, threshold: float) -> None:
         self.threshold = threshold
-        # One band per hash value: any shared minimum makes a candidate. Candidates are
-        # cheap to check (vectorised below) and copies of short chunks have a low Jaccard.
-        self._lsh = MinHashLSH(num_perm=NUM_PERM, params=(NUM_PERM, 1))
+        self._buckets = MinHashBuckets(NUM_PERM)
         self._entries: dict[str, Entry] = {}
         self._by_article: dict[str, set[str]] = {}
-        self._matrix = np.zeros((1024, NUM_PERM), dtype=np.uint64)
-        self._rows = 0
+        self._matrix = np.zeros((1024, NUM_PERM), dtype=np.uint32)
+        self._row_ids: list[str | None] = []
+        """Chunk id of each matrix row; None once removed (rows are never re-used)."""
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def add(self, chunk_id: str, article_id: str, index: int, group_id: str, sig: Signature) -> None:
+    def _grow(self, rows: int) -> None:
+        if len(self._row_ids) + rows > len(self._matrix):
+            size = max(2 * len(self._matrix), len(self._row_ids) + rows)
+            grown = np.zeros((size, NUM_PERM), dtype=np.uint32)
+            grown[: len(self._row_ids)] = self._matrix[: len(self._row_ids)]
+            self._matrix = grown
+
+    def _record(self, chunk_id: str, article_id: str, index: int, group_id: str, count: int) -> int:
         if chunk_id in self._entries:
             self.remove(chunk_id)
-        if self._rows == len(self._matrix):
-            self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
-        self._matrix[self._rows] = sig.minhash.hashvalues
-        self._entries[chunk_id] = Entry(article_id, index, group_id, sig, self._rows)
-        self._rows += 1
+        row = len(self._row_ids)
+        self._row_ids.append(chunk_id)
+        self._entries[chunk_id] = Entry(article_id, index, group_id, count, row)
         self._by_article.setdefault(article_id, set()).add(chunk_id)
+        return row
+
+    def add(self, chunk_id: str, article_id: str, index: int, group_id: str, sig: Signature) -> None:
+        self._grow(1)
+        row = self._record(chunk_id, article_id, index, group_id, sig.count)
+        self._matrix[row] = sig.minhash.hashvalues
         if sig.count:
-            self._lsh.insert(chunk_id, sig.minhash)
+            self._buckets.insert(row, self._matrix[row])
+
+    def restore(self, records: list[StoredSignature]) -> None:
+        """Add the stored chunks in bulk (the start of an indexing run)."""
+        if not records:
+            return
+        self._grow(len(records))
+        first = len(self._row_ids)
+        values = np.frombuffer(b"".join(r[5] for r in records), dtype="<u4").reshape(-1, NUM_PERM)
+        for chunk_id, article_id, index, group_id, count, _ in records:
+            self._record(chunk_id, article_id, index, group_id, count)
+        self._matrix[first : first + len(records)] = values
+        rows = np.arange(first, first + len(records))
+        counted = np.array([r[4] > 0 for r in records])
+        self._buckets.extend(rows[counted], values[counted])
 
     def remove(self, chunk_id: str) -> None:
         entry = self._entries.pop(chunk_id, None)
         if entry is None:
             return
         self._by_article.get(entry.article_id, set()).discard(chunk_id)
-        if entry.signature.count:
-            self._lsh.remove(chunk_id)
+        self._row_ids[entry.row] = None
 
     def remove_article(self, article_id: str) -> None:
         for chunk_id in sorted(self._by_article.pop(article_id, set())):
@@ -151,13 +183,18 @@ class DuplicateIndex:
         """(chunk id, containment) of the closest copy in another article, if any reaches the threshold."""
         if not sig.count:
             return None
-        ids = sorted(c for c in self._lsh.query(sig.minhash) if self._entries[c].article_id != article_id)
+        values = np.asarray(sig.minhash.hashvalues, dtype=np.uint32)
+        ids = sorted(
+            chunk_id
+            for row in self._buckets.query(values).tolist()
+            if (chunk_id := self._row_ids[row]) is not None
+            and self._entries[chunk_id].article_id != article_id
+        )
         if not ids:
             return None
         entries = [self._entries[c] for c in ids]
-        values = sig.minhash.hashvalues
         jaccard = (self._matrix[[e.row for e in entries]] == values).mean(axis=1)
-        counts = np.array([e.signature.count for e in entries], dtype=np.float64)
+        counts = np.array([e.count for e in entries], dtype=np.float64)
         intersection = jaccard * (sig.count + counts) / (1.0 + jaccard)
         single = np.minimum(1.0, intersection / np.minimum(sig.count, counts))
         scores = dict(zip(ids, single.tolist(), strict=True))
@@ -166,20 +203,19 @@ class DuplicateIndex:
             for neighbour in (entry.index - 1, entry.index + 1):
                 other = self._entries.get(f"{entry.article_id}:{neighbour:04d}")
                 if other is not None:
-                    scores[ids[position]] = max(scores[ids[position]], self._coverage(sig, entry, other))
+                    scores[ids[position]] = max(
+                        scores[ids[position]], self._coverage(sig, values, entry, other)
+                    )
         order = {c: position for position, c in enumerate(ids)}
         # Ties (several candidates fully covering the chunk) go to the closest single chunk.
         best_id = max(ids, key=lambda c: (scores[c], float(single[order[c]]), -order[c]))
         return (best_id, scores[best_id]) if scores[best_id] >= self.threshold else None
 
-    def _coverage(self, sig: Signature, first: Entry, second: Entry) -> float:
+    def _coverage(self, sig: Signature, values: np.ndarray, first: Entry, second: Entry) -> float:
         """Estimated share of ``sig``'s shingles found in two adjacent chunks taken together."""
-        a, b = first.signature, second.signature
-        union_count = (a.count + b.count) / (
-            1.0 + float(np.mean(a.minhash.hashvalues == b.minhash.hashvalues))
-        )
-        union = np.minimum(a.minhash.hashvalues, b.minhash.hashvalues)
-        jaccard = float(np.mean(union == sig.minhash.hashvalues))
+        a, b = self._matrix[first.row], self._matrix[second.row]
+        union_count = (first.count + second.count) / (1.0 + float(np.mean(a == b)))
+        jaccard = float(np.mean(np.minimum(a, b) == values))
         intersection = jaccard * (sig.count + union_count) / (1.0 + jaccard)
         return min(1.0, intersection / sig.count)
 

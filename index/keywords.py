@@ -29,7 +29,10 @@ returns it (text, offsets, article fields, duplicate group), indexed by article 
 one) and by group (for showing a wire story's copies). Reading the ranked passages and a
 group's copies from Chroma instead cost 0.5 s a question on a 3,000-article synthetic archive
 (~950 copies attached per question: a Chroma ``get`` of ~2,700 ids); from here it is a few ms.
-Reading: :mod:`index.keyword_query`.
+Reading: :mod:`index.keyword_query`. ``signatures`` keeps each chunk's duplicate signature (its
+MinHash values as 256 bytes, its shingle count) for :mod:`index.dedup`: an indexing run with
+articles to add reads them all from here in one query (Chroma's metadata pages took 0.6 s per
+7,000 chunks, most of a minute at 100,000 articles).
 
 The terms are made when a chunk is written, so the file records which rules made them (a hash
 of :mod:`rag.text.terms` and the stopword list); opened under other rules, it is emptied and
@@ -48,7 +51,7 @@ import datetime as dt
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -60,7 +63,11 @@ from rag.text.terms import analyse, may_be_name, name_forms, skeleton
 from rag.text.words import RETRIEVAL_STOPWORDS
 from rag.types import Filters, Passage, date_to_int, fold_source, int_to_date, search_text
 
-SCHEMA_VERSION = "4"  # 4: terms include the article title (rag.types.search_text); caps apart
+ChunkSignature = tuple[int, int, bytes]
+"""A chunk's duplicate signature as kept here: chunk index, shingle count, hash values as
+little-endian uint32 bytes (:mod:`index.dedup`), read back in bulk when an indexing run starts."""
+
+SCHEMA_VERSION = "5"  # 4: terms include the article title (rag.types.search_text); caps apart; 5: signatures
 
 _SCHEMA = """
 create virtual table if not exists keywords using fts5(
@@ -92,6 +99,9 @@ create table if not exists chunks(
 );
 create table if not exists filters(
     id integer primary key, date integer not null, source text not null, article_id text not null
+);
+create table if not exists signatures(
+    id integer primary key, chunk_index integer not null, shingles integer not null, minhash blob not null
 );
 create index if not exists chunks_article on chunks(article_id);
 create index if not exists chunks_group on chunks(group_id);
@@ -141,6 +151,7 @@ class KeywordFile:
                     "keywords",
                     "capitals",
                     "filters",
+                    "signatures",
                     "chunks",
                     "forms",
                 ):
@@ -190,16 +201,18 @@ class KeywordFile:
         now: str,
         *,
         add: Iterable[Passage] = (),
+        signatures: Mapping[str, ChunkSignature] | None = None,
         delete_chunks: Iterable[str] = (),
         delete_articles: Iterable[str] = (),
     ) -> None:
         """One store write, in one transaction: deletions first, then ``add`` (replacing chunks
-        of the same id). The index is marked as matching ``now`` only if it matched ``was``."""
+        of the same id) with their duplicate ``signatures`` by chunk id. The index is marked as
+        matching ``now`` only if it matched ``was``."""
         rows = list(add)
         with self._transaction() as db:
             self._delete_articles(db, list(delete_articles))
             self._delete_chunks(db, [*delete_chunks, *(p.chunk_id for p in rows)])
-            self._insert(db, rows)
+            self._insert(db, rows, signatures or {})
             if was is not None and self._stored_revision(db) == was:
                 self._set_revision(db, now)
 
@@ -209,26 +222,30 @@ class KeywordFile:
             db.execute("delete from keywords")
             db.execute("delete from capitals")
             db.execute("delete from filters")
+            db.execute("delete from signatures")
             db.execute("delete from chunks")
             db.execute("delete from forms")
             self._set_revision(db, now)
 
     def reconcile(
-        self, revision: str, stored_ids: set[str], fetch: Callable[[list[str]], list[Passage]]
+        self,
+        revision: str,
+        stored_ids: set[str],
+        fetch: Callable[[list[str]], tuple[list[Passage], dict[str, ChunkSignature]]],
     ) -> int:
         """Make the index hold exactly ``stored_ids`` (the store's chunks when it had ``revision``,
-        read *before* the ids were listed); missing chunks come from ``fetch``. Returns the number
-        of chunks added or removed."""
+        read *before* the ids were listed); missing chunks and their signatures come from
+        ``fetch``. Returns the number of chunks added or removed."""
         held = self.chunk_ids()
         extra = sorted(held - stored_ids)
         missing = sorted(stored_ids - held)
         with self._transaction() as db:
             self._delete_chunks(db, extra)
         for page in pages(missing):
-            passages = fetch(page)
+            passages, signatures = fetch(page)
             with self._transaction() as db:
                 self._delete_chunks(db, [p.chunk_id for p in passages])
-                self._insert(db, passages)
+                self._insert(db, passages, signatures)
         with self._transaction() as db:
             self._set_revision(db, revision)
         return len(extra) + len(missing)
@@ -255,13 +272,15 @@ class KeywordFile:
         """Every row whose chunk has ``column`` (chunk_id or article_id) among ``values``."""
         for page in pages(sorted(set(values))):
             held = marks(len(page))
-            for table in ("keywords", "capitals", "filters"):
+            for table in ("keywords", "capitals", "filters", "signatures"):
                 rowids = f"select id from chunks where {column} in ({held})"
                 db.execute(f"delete from {table} where rowid in ({rowids})", page)
             db.execute(f"delete from chunks where {column} in ({held})", page)
 
     @staticmethod
-    def _insert(db: sqlite3.Connection, passages: list[Passage]) -> None:
+    def _insert(
+        db: sqlite3.Connection, passages: list[Passage], signatures: Mapping[str, ChunkSignature]
+    ) -> None:
         forms: set[tuple[str, str, str]] = set()
         for passage in passages:
             found = analyse(search_text(passage.title, passage.text))
@@ -287,6 +306,9 @@ class KeywordFile:
                     passage.suspicious,
                 ),
             )
+            found_signature = signatures.get(passage.chunk_id)
+            if found_signature is not None:
+                db.execute("insert into signatures values(?,?,?,?)", (cursor.lastrowid, *found_signature))
             db.execute("insert into keywords(rowid, terms) values(?,?)", (cursor.lastrowid, terms))
             db.execute("insert into capitals(rowid, caps) values(?,?)", (cursor.lastrowid, caps))
             db.execute(
@@ -322,6 +344,27 @@ class KeywordFile:
     def stored_spellings(self, names: Collection[str]) -> list[str]:
         with self._lock:
             return keyword_query.stored_spellings(self._db, names)
+
+    def signature_records(self) -> list[tuple[str, str, int, str, int, bytes]] | None:
+        """Every chunk's duplicate signature (chunk id, article id, chunk index, group id, shingle
+        count, hash values), in chunk-id order; None when some chunk has none (its signature is then
+        only in the store)."""
+        with self._lock:
+            held = self._db.execute("select count(*) from chunks").fetchone()[0]
+            rows = self._db.execute(
+                "select c.chunk_id, c.article_id, s.chunk_index, coalesce(c.group_id, c.chunk_id), "
+                "s.shingles, s.minhash from chunks c join signatures s on s.id = c.id order by c.chunk_id"
+            ).fetchall()
+        return rows if len(rows) == held else None
+
+    def shared_groups(self) -> int:
+        """Duplicate groups whose chunks come from two or more articles."""
+        with self._lock:
+            row = self._db.execute(
+                "select count(*) from (select group_id from chunks where group_id is not null "
+                "group by group_id having count(distinct article_id) > 1)"
+            ).fetchone()
+        return int(row[0])
 
     def newest_date(self) -> dt.date | None:
         """The date of the newest dated chunk (None when none is dated)."""

@@ -145,7 +145,7 @@ class Indexer:
 
         mark = time.perf_counter()
         manifest = self.store.manifest()
-        duplicates, orphans = self._restore_duplicates(manifest)
+        orphans = self._orphans(manifest)
         if orphans:
             self.store.delete_chunks(orphans)
             report.orphan_chunks_removed = len(orphans)
@@ -164,7 +164,16 @@ class Indexer:
             else:
                 report.updated.append(article.article_id)
                 work.append((article, True))
-                duplicates.remove_article(article.article_id)
+
+        # Only a run with articles to add needs the stored chunks' signatures (a no-change run over
+        # a large archive would spend most of its time reading them).
+        mark = time.perf_counter()
+        duplicates = DuplicateIndex(self.settings.ingest.dedup_threshold)
+        if work:
+            duplicates.restore(self.store.signature_records())
+            for article_id in report.updated:
+                duplicates.remove_article(article_id)
+        self._time("restore", mark)
 
         loaded_ids = {article.article_id for article in articles}
         gone = [
@@ -242,10 +251,7 @@ class Indexer:
             leave_out([])
         report.embed_seconds = time.perf_counter() - embed_started
 
-        # A cancelled update left its old version stored but not in ``duplicates``: count from the store.
-        report.duplicate_groups = (
-            self.store.stats().duplicate_groups if report.cancelled else duplicates.shared_groups()
-        )
+        report.duplicate_groups = self.store.shared_groups()
         report.articles_total = self.store.count_articles()
         report.chunks_total = self.store.count_chunks()
         report.seconds = time.perf_counter() - started
@@ -258,26 +264,21 @@ class Indexer:
     def _time(self, stage: str, since: float) -> None:
         self._stages[stage] = self._stages.get(stage, 0.0) + time.perf_counter() - since
 
-    def _restore_duplicates(self, manifest: dict[str, dict]) -> tuple[DuplicateIndex, list[str]]:
-        """Duplicate index rebuilt from the stored chunks, and the ids of orphan chunks."""
-        duplicates = DuplicateIndex(self.settings.ingest.dedup_threshold)
-        orphans: list[str] = []
-        for chunk_id, metadata in sorted(self.store.chunk_records()):
-            article_id = metadata.get("article_id")
-            if article_id not in manifest:
-                orphans.append(chunk_id)
-                continue
-            encoded = metadata.get("minhash")
-            if not encoded:
-                continue
-            duplicates.add(
-                chunk_id,
-                article_id,
-                int(metadata.get("chunk_index", 0)),
-                metadata.get("group_id") or chunk_id,
-                Signature.decode(encoded, int(metadata.get("shingles", 0))),
-            )
-        return duplicates, orphans
+    def _orphans(self, manifest: dict[str, dict]) -> list[str]:
+        """Ids of stored chunks whose article is not in the manifest (a run killed mid-write).
+
+        Chunks are written before their article's manifest record and deleted after it, so an
+        interruption only ever leaves extra chunks: when the store holds exactly as many chunks as
+        the manifest counts, there are none, and the chunk records need not be read at all.
+        """
+        expected = sum(int(metadata.get("n_chunks", -1)) for metadata in manifest.values())
+        if self.store.count_chunks() == expected:
+            return []
+        return sorted(
+            chunk_id
+            for chunk_id, metadata in self.store.chunk_records()
+            if metadata.get("article_id") not in manifest
+        )
 
     def _write_unit(
         self, unit: list[tuple[Article, bool, list[Chunk], list[Signature]]], stopped: CancelCheck

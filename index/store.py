@@ -34,10 +34,18 @@ from typing import TYPE_CHECKING, Any
 from llama_index.core.vector_stores.types import VectorStoreQuery, VectorStoreQueryResult
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from index.dedup import Signature
-from index.keywords import KeywordFile, keyword_path
+from index.dedup import Signature, StoredSignature
+from index.keywords import ChunkSignature, KeywordFile, keyword_path
 from index.store_client import SCHEMA_VERSION, build_fingerprint, describe_mismatch, make_client
-from index.store_records import StoreStats, article_metadata, as_node, chunk_metadata, to_article, to_passage
+from index.store_records import (
+    StoreStats,
+    article_metadata,
+    as_node,
+    chunk_metadata,
+    stored_signatures,
+    to_article,
+    to_passage,
+)
 from rag.errors import IndexMismatchError
 from rag.settings import Settings
 from rag.types import Article, Chunk, Filters, Passage
@@ -240,7 +248,47 @@ class ChunkStore:
         current = revision or self.revision()
         if self.keywords.revision() == current:
             return 0
-        return self.keywords.reconcile(current, self.chunk_ids(), self.passages)
+        return self.keywords.reconcile(current, self.chunk_ids(), self._passages_and_signatures)
+
+    def _passages_and_signatures(
+        self, chunk_ids: list[str]
+    ) -> tuple[list[Passage], dict[str, ChunkSignature]]:
+        page = self._chunks.get(ids=chunk_ids, include=["metadatas", "documents"])
+        metadatas = [metadata or {} for metadata in page["metadatas"] or []]
+        passages = [
+            to_passage(chunk_id, document or "", metadata)
+            for chunk_id, document, metadata in zip(
+                page["ids"], page["documents"] or [], metadatas, strict=True
+            )
+        ]
+        return passages, stored_signatures(zip(page["ids"], metadatas, strict=True))
+
+    def signature_records(self) -> list[StoredSignature]:
+        """Every stored chunk's duplicate signature, for :meth:`index.dedup.DuplicateIndex.restore`:
+        from the keyword file (brought in line with the store first), or from Chroma's metadata
+        when the file lacks some."""
+        held = self.keyword_index().signature_records()
+        if held is not None:
+            return held
+        records = sorted(self.chunk_records())
+        signatures = stored_signatures(records)
+        return [
+            (
+                chunk_id,
+                metadata.get("article_id", ""),
+                index,
+                metadata.get("group_id") or chunk_id,
+                count,
+                hashes,
+            )
+            for chunk_id, metadata in records
+            if chunk_id in signatures
+            for index, count, hashes in [signatures[chunk_id]]
+        ]
+
+    def shared_groups(self) -> int:
+        """Duplicate groups whose chunks come from two or more articles."""
+        return self.keyword_index().shared_groups()
 
     def query(self, embedding: list[float], top_k: int, filters: Filters | None = None) -> list[Passage]:
         """Dense retrieval: the ``top_k`` chunks closest to ``embedding`` that pass ``filters``.
@@ -298,6 +346,7 @@ class ChunkStore:
         was: str,
         *,
         add: list[Passage] | None = None,
+        signatures: dict[str, ChunkSignature] | None = None,
         delete_chunks: list[str] | None = None,
         delete_articles: list[str] | None = None,
     ) -> None:
@@ -307,6 +356,7 @@ class ChunkStore:
             was,
             self.revision(),
             add=add or (),
+            signatures=signatures,
             delete_chunks=delete_chunks or (),
             delete_articles=delete_articles or (),
         )
@@ -377,7 +427,9 @@ class ChunkStore:
             self._chunks.delete(ids=ids)
             self._chunks.add(ids=ids, documents=texts, embeddings=vectors, metadatas=metadatas)
             self._changed(
-                was, add=[to_passage(*record) for record in zip(ids, texts, metadatas, strict=True)]
+                was,
+                add=[to_passage(*record) for record in zip(ids, texts, metadatas, strict=True)],
+                signatures=stored_signatures(zip(ids, metadatas, strict=True)),
             )
 
     def write_articles(self, batch: list[tuple[Article, list[Chunk], list[float]]]) -> None:

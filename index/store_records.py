@@ -8,13 +8,16 @@ Chroma rejects None values, so absent fields are left out and read back as None.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
 from pydantic import BaseModel
 
 from index.dedup import Signature
+from index.keywords import ChunkSignature
 from rag.types import Article, Chunk, Passage, date_to_int, int_to_date
 
 # Chunk metadata that only the indexer needs; kept out of what a model sees or embeds.
@@ -93,6 +96,21 @@ def chunk_metadata(article: Article, chunk: Chunk, sig: Signature) -> dict[str, 
     if article.date is not None:
         metadata["date"] = date_to_int(article.date)
     return metadata
+
+
+def stored_signatures(records: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, ChunkSignature]:
+    """Chunk id -> (chunk index, shingle count, hash bytes) from chunk metadata, for the keyword file;
+    chunks without a signature are left out."""
+    found: dict[str, ChunkSignature] = {}
+    for chunk_id, metadata in records:
+        encoded = metadata.get("minhash")
+        if encoded:
+            found[chunk_id] = (
+                int(metadata.get("chunk_index", 0)),
+                int(metadata.get("shingles", 0)),
+                base64.b64decode(encoded),
+            )
+    return found
 
 
 def as_node(node: BaseNode) -> BaseNode:

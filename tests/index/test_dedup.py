@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,42 @@ def grouped_pairs(folder: Path) -> set[frozenset[str]]:
 def test_stories_that_share_only_an_outlet_footer_are_not_copies(tmp_path: Path) -> None:
     pairs = grouped_pairs(footer_corpus(tmp_path / "courier"))
     assert pairs == COPY_PAIRS, f"wrongly grouped: {sorted(map(sorted, pairs - COPY_PAIRS))}"
+
+
+def test_candidates_are_exactly_the_rows_sharing_a_value_across_merges(monkeypatch) -> None:
+    """Brute force against the bucket index, with rows added in bulk, one by one and merged."""
+    import numpy as np
+
+    from index import minhash_buckets
+    from index.minhash_buckets import MinHashBuckets
+
+    monkeypatch.setattr(minhash_buckets, "MIN_MERGE", 7)
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 40, size=(60, 8), dtype=np.uint32)  # small range: many shared values
+    buckets = MinHashBuckets(8)
+    buckets.extend(np.arange(20), values[:20])
+    for row in range(20, 60):
+        buckets.insert(row, values[row])
+    assert len(buckets) == 60
+    for query in [*values[::7], rng.integers(0, 40, size=8, dtype=np.uint32)]:
+        expected = [row for row in range(60) if (values[row] == query).any()]
+        assert buckets.query(query).tolist() == expected
+
+
+def test_restoring_stored_signatures_groups_as_adding_them_one_by_one() -> None:
+    stored = [("wire:0000", "wire", 0, signature(WIRE)), ("floods:0000", "floods", 0, signature(OTHER))]
+    one_by_one = DuplicateIndex(0.6)
+    restored = DuplicateIndex(0.6)
+    for chunk_id, article_id, index, sig in stored:
+        one_by_one.add(chunk_id, article_id, index, chunk_id, sig)
+    restored.restore(
+        [
+            (chunk_id, article_id, index, chunk_id, sig.count, base64.b64decode(sig.encode()))
+            for chunk_id, article_id, index, sig in stored
+        ]
+    )
+    for index in (one_by_one, restored):
+        assert index.assign("paper:0000", "paper", 0, signature(REWRITE)) == "wire:0000"
+        assert index.best_match("paper", signature(OTHER))[0] == "floods:0000"
+    restored.remove_article("wire")
+    assert restored.assign("agency:0000", "agency", 0, signature(REWRITE)) == "wire:0000"  # via paper

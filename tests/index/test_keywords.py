@@ -130,7 +130,7 @@ def test_a_write_on_a_lagging_index_leaves_it_marked_for_repair(disk: KeywordFil
     stored = {p.chunk_id for p in passages[1:]} | {"new:0000"}
     extra = Passage(chunk_id="new:0000", article_id="new", text="Tabqa dam reopened", start=0, end=18)
     by_id = {p.chunk_id: p for p in [*passages, extra]}
-    changed = disk.reconcile("r10", stored, lambda ids: [by_id[i] for i in ids])
+    changed = disk.reconcile("r10", stored, lambda ids: ([by_id[i] for i in ids], {}))
     assert changed == 1  # the extra chunk was added; passages[0] was already gone
     assert disk.chunk_ids() == stored and disk.revision() == "r10"
     assert [p.chunk_id for p in disk.search("Tabqa", 5)[0]] == ["new:0000"]
@@ -166,7 +166,7 @@ def test_terms_made_by_other_rules_are_dropped_and_rebuilt_from_the_store(
     reopened = KeywordFile(disk.path)
     assert reopened.count() == 0 and reopened.revision() is None
     by_id = {p.chunk_id: p for p in passages}
-    reopened.reconcile("r2", set(by_id), lambda ids: [by_id[i] for i in ids])
+    reopened.reconcile("r2", set(by_id), lambda ids: ([by_id[i] for i in ids], {}))
     assert reopened.count() == len(passages)
     assert KeywordFile(disk.path).count() == len(passages), "the same rules keep what was stored"
 

@@ -96,6 +96,50 @@ def test_wire_copies_share_groups_in_the_store(settings: Settings, embedding, co
     assert {p.article_id for p in members} == WIRE_COPIES
 
 
+def test_later_runs_group_from_the_keyword_file_and_a_no_change_run_reads_no_chunks(
+    settings: Settings, embedding, corpus_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunk records are read from Chroma only to find a killed run's leftovers; signatures for
+    grouping come from the keyword file, and only when there is something to add."""
+    held_back = corpus_copy.parent / "held-back"
+    held_back.mkdir()
+    shutil.move(corpus_copy / "003_45ef8bfc82b231bc.txt", held_back)  # one of the three wire copies
+    store = open_store(settings, embedding)
+    first = Indexer(settings, store, embedding).run([corpus_copy])
+    assert first.duplicate_groups >= 1
+
+    def no_scan() -> None:
+        raise AssertionError("read every chunk record from Chroma")
+
+    monkeypatch.setattr(store, "chunk_records", no_scan)
+    reads: list[int] = []
+    real = store.signature_records
+    monkeypatch.setattr(store, "signature_records", lambda: reads.append(1) or real())
+    again = Indexer(settings, store, embedding).run([corpus_copy])
+    assert len(again.unchanged) == 4 and not reads
+    assert again.duplicate_groups == first.duplicate_groups
+
+    shutil.move(held_back / "003_45ef8bfc82b231bc.txt", corpus_copy)
+    added = Indexer(settings, store, embedding).run([corpus_copy])
+    assert added.added == ["003_45ef8bfc82b231bc"] and reads == [1]
+    groups: dict[str, set[str]] = {}
+    for passage in store.all_passages():
+        groups.setdefault(passage.group_id or "", set()).add(passage.article_id)
+    assert any(members == WIRE_COPIES for members in groups.values())
+
+
+def test_signatures_missing_from_the_keyword_file_are_read_from_the_store(
+    settings: Settings, embedding, corpus_copy: Path
+) -> None:
+    store = open_store(settings, embedding)
+    Indexer(settings, store, embedding).run([corpus_copy])
+    kept = store.signature_records()
+    with store.keywords._transaction() as db:
+        db.execute("delete from signatures where id in (select id from signatures limit 3)")
+    assert store.keywords.signature_records() is None
+    assert store.signature_records() == kept
+
+
 def test_update_add_delete_and_prune(settings: Settings, embedding, corpus_copy: Path) -> None:
     store = open_store(settings, embedding)
     indexer = Indexer(settings, store, embedding)
