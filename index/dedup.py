@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
@@ -91,8 +92,7 @@ def _containment(jaccard: float, a_count: float, b_count: float, total: float) -
     return min(1.0, intersection / max(1e-9, min(a_count, b_count)))
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     article_id: str
     index: int
     group_id: str
@@ -161,8 +161,16 @@ class DuplicateIndex:
         self._grow(len(records))
         first = len(self._row_ids)
         values = np.frombuffer(b"".join(r[5] for r in records), dtype="<u4").reshape(-1, NUM_PERM)
-        for chunk_id, article_id, index, group_id, count, _ in records:
-            self._record(chunk_id, article_id, index, group_id, count)
+        if self._entries or len({r[0] for r in records}) != len(records):
+            for chunk_id, article_id, index, group_id, count, _ in records:
+                self._record(chunk_id, article_id, index, group_id, count)
+        else:  # the usual case, an empty index: the same, without a call per chunk
+            self._row_ids.extend(r[0] for r in records)
+            self._entries = {
+                r[0]: Entry(r[1], r[2], r[3], r[4], row) for row, r in enumerate(records, start=first)
+            }
+            for r in records:
+                self._by_article.setdefault(r[1], set()).add(r[0])
         self._matrix[first : first + len(records)] = values
         rows = np.arange(first, first + len(records))
         counted = np.array([r[4] > 0 for r in records])

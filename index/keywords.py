@@ -189,6 +189,11 @@ class KeywordFile:
         with self._lock:
             return int(self._db.execute("select count(*) from chunks").fetchone()[0])
 
+    def article_count(self) -> int:
+        """Distinct articles among the chunks."""
+        with self._lock:
+            return int(self._db.execute("select count(distinct article_id) from chunks").fetchone()[0])
+
     def chunk_ids(self) -> set[str]:
         with self._lock:
             return {row[0] for row in self._db.execute("select chunk_id from chunks")}

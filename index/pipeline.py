@@ -144,15 +144,25 @@ class Indexer:
         self._stages["load"] = time.perf_counter() - started
 
         mark = time.perf_counter()
-        manifest = self.store.manifest()
-        orphans = self._orphans(manifest)
-        if orphans:
+        report.keyword_chunks_repaired = self.store.repair_keywords()
+        if self.store.has_orphan_chunks():
+            orphans = self._orphans()
             self.store.delete_chunks(orphans)
             report.orphan_chunks_removed = len(orphans)
-        report.keyword_chunks_repaired = self.store.repair_keywords()
+        if roots and all(root.is_file() for root in roots):
+            # A few files (`rag index new_story.txt`): only their records, not the archive's.
+            manifest = self.store.manifest_for(
+                (a.article_id for a in loaded.articles), (str(root) for root in roots)
+            )
+            articles = _unique_ids(loaded.articles, manifest)
+            manifest.update(
+                self.store.manifest_for(a.article_id for a in articles if a.article_id not in manifest)
+            )
+        else:
+            manifest = self.store.manifest()
+            articles = _unique_ids(loaded.articles, manifest)
         self._stages["restore"] = time.perf_counter() - mark
 
-        articles = _unique_ids(loaded.articles, manifest)
         work: list[tuple[Article, bool]] = []
         for article in articles:
             stored = manifest.get(article.article_id)
@@ -264,16 +274,10 @@ class Indexer:
     def _time(self, stage: str, since: float) -> None:
         self._stages[stage] = self._stages.get(stage, 0.0) + time.perf_counter() - since
 
-    def _orphans(self, manifest: dict[str, dict]) -> list[str]:
-        """Ids of stored chunks whose article is not in the manifest (a run killed mid-write).
-
-        Chunks are written before their article's manifest record and deleted after it, so an
-        interruption only ever leaves extra chunks: when the store holds exactly as many chunks as
-        the manifest counts, there are none, and the chunk records need not be read at all.
-        """
-        expected = sum(int(metadata.get("n_chunks", -1)) for metadata in manifest.values())
-        if self.store.count_chunks() == expected:
-            return []
+    def _orphans(self) -> list[str]:
+        """Ids of stored chunks whose article is not in the manifest (a run killed mid-write):
+        read in full only when :meth:`ChunkStore.has_orphan_chunks` says there are some."""
+        manifest = self.store.manifest()
         return sorted(
             chunk_id
             for chunk_id, metadata in self.store.chunk_records()

@@ -149,14 +149,17 @@ def test_stories_that_share_only_an_outlet_footer_are_not_copies(tmp_path: Path)
     assert pairs == COPY_PAIRS, f"wrongly grouped: {sorted(map(sorted, pairs - COPY_PAIRS))}"
 
 
-def test_candidates_are_exactly_the_rows_sharing_a_value_across_merges(monkeypatch) -> None:
-    """Brute force against the bucket index, with rows added in bulk, one by one and merged."""
+@pytest.mark.parametrize("sort_after", [3, 1000])
+def test_candidates_are_exactly_the_rows_sharing_a_value_across_merges(monkeypatch, sort_after: int) -> None:
+    """Brute force against the bucket index, with rows added in bulk (compared whole, or sorted
+    after a few queries), one by one and merged."""
     import numpy as np
 
     from index import minhash_buckets
     from index.minhash_buckets import MinHashBuckets
 
     monkeypatch.setattr(minhash_buckets, "MIN_MERGE", 7)
+    monkeypatch.setattr(minhash_buckets, "SORT_AFTER_QUERIES", sort_after)
     rng = np.random.default_rng(3)
     values = rng.integers(0, 40, size=(60, 8), dtype=np.uint32)  # small range: many shared values
     buckets = MinHashBuckets(8)

@@ -127,6 +127,16 @@ def test_later_runs_group_from_the_keyword_file_and_a_no_change_run_reads_no_chu
         groups.setdefault(passage.group_id or "", set()).add(passage.article_id)
     assert any(members == WIRE_COPIES for members in groups.values())
 
+    # One file on its own (`rag index story.txt`) reads only that file's manifest records.
+    monkeypatch.setattr(store, "manifest", no_scan)
+    story = corpus_copy.parent / "story.txt"
+    story.write_text("Dam reopened\n\nEngineers reopened the Tabqa dam on Tuesday.\n", encoding="utf-8")
+    alone = Indexer(settings, store, embedding).run([story])
+    assert alone.added == ["story"] and alone.articles_total == 6
+    assert Indexer(settings, store, embedding).run([story]).unchanged == ["story"]
+    story.write_text("Dam reopened\n\nEngineers reopened the Tabqa dam on Monday.\n", encoding="utf-8")
+    assert Indexer(settings, store, embedding).run([story]).updated == ["story"]
+
 
 def test_signatures_missing_from_the_keyword_file_are_read_from_the_store(
     settings: Settings, embedding, corpus_copy: Path
