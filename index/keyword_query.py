@@ -59,6 +59,22 @@ def filter_sql(filters: Filters | None) -> tuple[str, list[object]]:
     as a join of the ``filters`` table with conditions, meaning what :meth:`Filters.admits` means."""
     if filters is None or not filters.active:
         return " where keywords match ?", []
+    clauses, args = _filter_clauses(filters)
+    # CROSS JOIN keeps FTS5 first: the planner would otherwise probe FTS5 once per filter row.
+    return " cross join filters f on f.id = keywords.rowid where keywords match ?" + "".join(
+        f" and {clause}" for clause in clauses
+    ), args
+
+
+def chunk_ids_within(db: sqlite3.Connection, filters: Filters) -> list[str]:
+    """Every chunk that ``filters`` admit, in chunk-id order."""
+    clauses, args = _filter_clauses(filters)
+    where = " where " + " and ".join(clauses) if clauses else ""
+    sql = f"select c.chunk_id from filters f join chunks c on c.id = f.id{where} order by c.chunk_id"
+    return [row[0] for row in db.execute(sql, args)]
+
+
+def _filter_clauses(filters: Filters) -> tuple[list[str], list[object]]:
     clauses: list[str] = []
     args: list[object] = []
     if filters.since or filters.until:
@@ -76,10 +92,7 @@ def filter_sql(filters: Filters | None) -> tuple[str, list[object]]:
     if filters.article_ids:
         clauses.append(f"f.article_id in ({marks(len(filters.article_ids))})")
         args += list(filters.article_ids)
-    # CROSS JOIN keeps FTS5 first: the planner would otherwise probe FTS5 once per filter row.
-    return " cross join filters f on f.id = keywords.rowid where keywords match ?" + "".join(
-        f" and {clause}" for clause in clauses
-    ), args
+    return clauses, args
 
 
 def _counts(db: sqlite3.Connection, terms: Collection[str]) -> dict[str, Counter[str]]:

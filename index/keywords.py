@@ -103,6 +103,8 @@ create table if not exists filters(
 create table if not exists signatures(
     id integer primary key, chunk_index integer not null, shingles integer not null, minhash blob not null
 );
+create index if not exists filters_date on filters(date);
+create index if not exists filters_source on filters(source);
 create index if not exists chunks_article on chunks(article_id);
 create index if not exists chunks_group on chunks(group_id);
 create index if not exists chunks_source on chunks(source_key);
@@ -341,6 +343,11 @@ class KeywordFile:
         passages within the filters share a term with the query."""
         with self._lock:
             return keyword_query.search(self._db, query, top_k, filters)
+
+    def chunk_ids_within(self, filters: Filters) -> list[str]:
+        """Every chunk that ``filters`` admit, in chunk-id order."""
+        with self._lock:
+            return keyword_query.chunk_ids_within(self._db, filters)
 
     def group_members(self, group_ids: Collection[str]) -> dict[str, list[Passage]]:
         with self._lock:

@@ -325,10 +325,23 @@ class ChunkStore:
         count = self._chunks.count()
         if not count or top_k <= 0:
             return []
+        where = filters.chroma_where() if filters else None
+        ids: list[str] | None = None
+        if filters is not None and where is not None and self.keywords.revision() == self.revision():
+            # The filter resolved to chunk ids in the keyword file, then a search among those ids:
+            # Chroma's own ``where`` reads its metadata index for each condition. Measured on a
+            # generated 10,000-article archive (23,246 chunks): a year's filter took 84 ms as a
+            # ``where`` (163 ms for "since"), 10 ms as ids (23 ms to list them without an index
+            # on the date); all 23,246 ids 17 ms.
+            ids = self.keywords.chunk_ids_within(filters)
+            if not ids:
+                return []
+            where = None
         result = self._chunks.query(
             query_embeddings=[list(embedding)],
-            n_results=min(top_k, count),
-            where=filters.chroma_where() if filters else None,
+            n_results=min(top_k, len(ids) if ids is not None else count),
+            where=where,
+            ids=ids,
             include=["metadatas", "documents", "distances"],
         )
         return [

@@ -243,6 +243,23 @@ def test_queries_filters_and_llama_index_view(settings: Settings, embedding, cor
     assert {p.article_id for p in only} == {"004_7dbd45bfcd338f02"}
     assert store.query(vector, 5, Filters(since=dt.date(2030, 1, 1))) == []
 
+    # Filters are resolved to chunk ids in the keyword file; Chroma's own ``where`` (used while
+    # that file lags the store) and Filters.admits must agree with them on every kind of filter.
+    everything = store.all_passages()
+    for filters in (
+        Filters(since=dt.date(2017, 1, 1), until=dt.date(2017, 12, 31)),
+        Filters(until=dt.date(2017, 1, 17)),
+        Filters(since=dt.date(2017, 1, 18)),
+        Filters(sources=["afp", "BBC News"]),
+        Filters(article_ids=["004_7dbd45bfcd338f02"], since=dt.date(2000, 1, 1)),
+    ):
+        by_ids = {p.chunk_id for p in store.query(vector, 100, filters)}
+        admitted = {p.chunk_id for p in everything if filters.admits(p)}
+        assert by_ids == admitted, filters
+        stored = filters.model_copy(update={"sources": ["AFP", "BBC News"]} if filters.sources else {})
+        with_where = store._chunks.query(query_embeddings=[vector], n_results=100, where=stored.chroma_where())
+        assert set(with_where["ids"][0]) == admitted, filters
+
     article = store.get_article("002_3598194b84453929")
     assert article.source == "AFP" and article.dateline == "DAMASCUS"
     assert article.text == (corpus_copy / "002_3598194b84453929.txt").read_text(encoding="utf-8")
