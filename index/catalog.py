@@ -215,9 +215,8 @@ class _Listing:
 def _build_listing(revision: str, store: ChunkStore) -> _Listing:
     manifest = store.manifest()
     groups: dict[str, set[str]] = {}
-    for _, metadata in store.chunk_records():
-        group_id, article_id = metadata.get("group_id"), metadata.get("article_id")
-        if group_id and article_id in manifest:
+    for group_id, article_id in store.keyword_index().shared_group_articles():
+        if article_id in manifest:
             groups.setdefault(group_id, set()).add(article_id)
     members = {group: frozenset(found) for group, found in groups.items() if len(found) > 1}
     groups_of: dict[str, list[str]] = {}

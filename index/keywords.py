@@ -369,14 +369,35 @@ class KeywordFile:
             ).fetchall()
         return rows if len(rows) == held else None
 
-    def shared_groups(self) -> int:
-        """Duplicate groups whose chunks come from two or more articles."""
+    def shared_groups(self) -> tuple[int, int]:
+        """Duplicate groups whose chunks come from two or more articles, and their chunks."""
         with self._lock:
             row = self._db.execute(
-                "select count(*) from (select group_id from chunks where group_id is not null "
-                "group by group_id having count(distinct article_id) > 1)"
+                "select count(*), coalesce(sum(n), 0) from (select count(*) as n from chunks "
+                "where group_id is not null group by group_id having count(distinct article_id) > 1)"
+            ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def shared_group_articles(self) -> list[tuple[str, str]]:
+        """(group id, article id) for every article of a group shared by two or more articles."""
+        with self._lock:
+            return self._db.execute(
+                "select distinct group_id, article_id from chunks where group_id in (select group_id "
+                "from chunks where group_id is not null group by group_id having count(distinct article_id) > 1)"
+            ).fetchall()
+
+    def suspicious_articles(self) -> int:
+        """Articles flagged as shaped like instructions (:mod:`index.suspicious`)."""
+        with self._lock:
+            row = self._db.execute(
+                "select count(distinct article_id) from chunks where coalesce(suspicious, '') != ''"
             ).fetchone()
         return int(row[0])
+
+    def outlets(self) -> list[str]:
+        """Every publisher name as stored, each once."""
+        with self._lock:
+            return [r[0] for r in self._db.execute("select distinct source from chunks where source != ''")]
 
     def newest_date(self) -> dt.date | None:
         """The date of the newest dated chunk (None when none is dated)."""

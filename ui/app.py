@@ -79,8 +79,7 @@ class ChatUI:
         return None if article is None else article.text
 
     def source_choices(self) -> list[str]:
-        names = {article.source for article in self.store.articles() if article.source}
-        return sorted(names, key=str.lower)
+        return self.store.outlets()
 
     def models(self) -> dict[str, str]:
         embedding = self.components.embedding

@@ -94,6 +94,13 @@ def test_wire_copies_share_groups_in_the_store(settings: Settings, embedding, co
     group_id = next(g for g, members in groups.items() if len(members) == 3)
     members = store.group_members([group_id])[group_id]
     assert {p.article_id for p in members} == WIRE_COPIES
+    # The figures `rag status` and the UI show come from the keyword file, not a pass over the chunks.
+    stats = store.stats()
+    assert stats.duplicate_groups == len(shared)
+    assert (stats.duplicate_groups, stats.duplicate_chunks, stats.suspicious_articles) == (
+        store._figures_from_chunks()
+    )
+    assert store.outlets() == sorted({a.source for a in store.articles() if a.source}, key=str.lower)
 
 
 def test_later_runs_group_from_the_keyword_file_and_a_no_change_run_reads_no_chunks(
