@@ -1,17 +1,16 @@
 """The archive's articles as a browsable list: paged, searchable, filterable; open and delete one.
 
-An article lives in four places, all derived from the store: its manifest record (text and
-metadata), its chunks in Chroma (vectors, text, duplicate-group membership and MinHash
-signature in the chunk metadata), the keyword index (rebuilt by retrieval whenever
-``store.revision()`` changes) and the duplicate index (rebuilt from the chunk metadata at the
-start of every indexing run). Deleting the manifest record and the chunks therefore removes
+An article lives in three places, all derived from the store: its manifest record (text and
+metadata), its chunks in Chroma (vectors, text, duplicate-group membership in the chunk
+metadata), and the keyword file (search terms and duplicate signatures, written with every
+store change and repaired from the store when it lags). Deleting the manifest record and the chunks therefore removes
 it everywhere; the other copies of a shared wire story keep their chunks and group ids.
 
 The list is built from metadata only (manifest and chunk metadata, never chunk texts) and
 cached per store revision, so typing in the search box costs one small revision read plus a
 pass over a list in memory. Measured with ``rag bench catalog --articles 3000
 --outlets 400`` (5,397 chunks, a busy two-core machine): the first listing after a change took
-1.4-2.8 s, most of it reading the chunk metadata for the wire-copy counts; every search,
+1.4-2.8 s, most of it reading the chunk metadata for the wire-copy counts (now read from the keyword file); every search,
 filter or page after that took 2-9 ms.
 """
 

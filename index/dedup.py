@@ -7,10 +7,10 @@ than Jaccard, because rewrites cut and pad the story differently, so chunk bound
 differ and two copies overlap only partly.
 
 A new chunk joins the group of its best match among the chunks already stored; otherwise
-its own id names a new group. Stored chunks are never rewritten. Signatures and shingle
-counts live in each chunk's metadata in the store and, as bytes, in the keyword file beside it
-(written in the same steps, :mod:`index.keywords`); this index is rebuilt from the keyword file
-when a run has articles to add, so there is no separate state that could drift.
+its own id names a new group. Stored chunks are never rewritten. A signature is a function
+of the chunk's text alone; it is kept as bytes in the keyword file beside the store (written in
+the same steps, :mod:`index.keywords`, and made again from the text when that file is rebuilt),
+and this index is loaded from there when a run has articles to add.
 """
 
 from __future__ import annotations
@@ -59,6 +59,10 @@ class Signature:
     minhash: LeanMinHash
     count: int
     """Number of distinct shingles; with the Jaccard estimate it yields the containment."""
+
+    def to_bytes(self) -> bytes:
+        """The 64 hash values as little-endian uint32 (how the keyword file keeps them)."""
+        return np.asarray(self.minhash.hashvalues, dtype="<u4").tobytes()
 
     def encode(self) -> str:
         """Compact text form for Chroma metadata: base64 of the 64 uint32 hash values."""

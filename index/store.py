@@ -43,7 +43,7 @@ from index.store_records import (
     article_metadata,
     as_node,
     chunk_metadata,
-    stored_signatures,
+    text_signatures,
     to_article,
     to_passage,
 )
@@ -289,30 +289,26 @@ class ChunkStore:
                 page["ids"], page["documents"] or [], metadatas, strict=True
             )
         ]
-        return passages, stored_signatures(zip(page["ids"], metadatas, strict=True))
+        indexes = [int(metadata.get("chunk_index", 0)) for metadata in metadatas]
+        return passages, text_signatures(
+            (p.chunk_id, index, p.text) for p, index in zip(passages, indexes, strict=True)
+        )
 
     def signature_records(self) -> list[StoredSignature]:
         """Every stored chunk's duplicate signature, for :meth:`index.dedup.DuplicateIndex.restore`:
-        from the keyword file (brought in line with the store first), or from Chroma's metadata
-        when the file lacks some."""
+        from the keyword file (brought in line with the store first), or made again from the
+        chunks' texts when the file lacks some."""
         held = self.keyword_index().signature_records()
         if held is not None:
             return held
-        records = sorted(self.chunk_records())
-        signatures = stored_signatures(records)
-        return [
-            (
-                chunk_id,
-                metadata.get("article_id", ""),
-                index,
-                metadata.get("group_id") or chunk_id,
-                count,
-                hashes,
-            )
-            for chunk_id, metadata in records
-            if chunk_id in signatures
-            for index, count, hashes in [signatures[chunk_id]]
-        ]
+        records: list[StoredSignature] = []
+        for chunk_ids in _pages_of(sorted(self.chunk_ids())):
+            passages, signatures = self._passages_and_signatures(chunk_ids)
+            for passage in passages:
+                index, count, hashes = signatures[passage.chunk_id]
+                group_id = passage.group_id or passage.chunk_id
+                records.append((passage.chunk_id, passage.article_id, index, group_id, count, hashes))
+        return records
 
     def shared_groups(self) -> int:
         """Duplicate groups whose chunks come from two or more articles."""
@@ -466,17 +462,18 @@ class ChunkStore:
     ) -> None:
         """Upsert chunks: delete-then-add by deterministic id, so re-writing never duplicates.
 
-        Each chunk carries its duplicate group and MinHash signature (see :mod:`index.dedup`).
-        Written with Chroma's API rather than llama-index's ``ChromaVectorStore.add``, which
-        stores each node's text a second time (:func:`index.store_records.chunk_metadata`).
+        Each chunk carries its duplicate group; its MinHash signature goes to the keyword file
+        only (see :mod:`index.dedup`). Written with Chroma's API rather than llama-index's
+        ``ChromaVectorStore.add``, which stores each node's text a second time
+        (:func:`index.store_records.chunk_metadata`).
         """
         ids, texts, vectors, metadatas = [], [], [], []
-        for article, chunks, chunk_vectors, signatures in batch:
-            for chunk, vector, sig in zip(chunks, chunk_vectors, signatures, strict=True):
+        for article, chunks, chunk_vectors, _ in batch:
+            for chunk, vector in zip(chunks, chunk_vectors, strict=True):
                 ids.append(chunk.chunk_id)
                 texts.append(chunk.text)
                 vectors.append(list(vector))
-                metadatas.append(chunk_metadata(article, chunk, sig))
+                metadatas.append(chunk_metadata(article, chunk))
         if ids:
             was = self.revision()
             self._chunks.delete(ids=ids)
@@ -484,7 +481,11 @@ class ChunkStore:
             self._changed(
                 was,
                 add=[to_passage(*record) for record in zip(ids, texts, metadatas, strict=True)],
-                signatures=stored_signatures(zip(ids, metadatas, strict=True)),
+                signatures={
+                    chunk.chunk_id: (chunk.index, sig.count, sig.to_bytes())
+                    for _, chunks, _, signatures in batch
+                    for chunk, sig in zip(chunks, signatures, strict=True)
+                },
             )
 
     def write_articles(self, batch: list[tuple[Article, list[Chunk], list[float]]]) -> None:
@@ -522,3 +523,8 @@ class ChunkStore:
             self._chunks.delete(where={"article_id": {"$in": part}})
         if ids:
             self._changed(was, delete_articles=ids)
+
+
+def _pages_of(ids: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), PAGE):
+        yield ids[start : start + PAGE]

@@ -1,14 +1,13 @@
 """How articles and chunks are written as Chroma records, and read back.
 
-A chunk record carries its article's fields (for filtering and citing), its duplicate group
-and its MinHash signature (so near-duplicate detection is rebuilt from the store); the
+A chunk record carries its article's fields (for filtering and citing) and its duplicate group
+(its MinHash signature is kept in the keyword file, :mod:`index.keywords`); the
 indexer's own fields (:data:`INTERNAL_KEYS`) are kept out of what a model sees or embeds.
 Chroma rejects None values, so absent fields are left out and read back as None.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
 from pydantic import BaseModel
 
-from index.dedup import Signature
+from index.dedup import signature
 from index.keywords import ChunkSignature
 from rag.types import Article, Chunk, Passage, date_to_int, int_to_date
 
@@ -70,7 +69,7 @@ def article_metadata(article: Article, chunks: list[Chunk]) -> dict[str, Any]:
     return metadata
 
 
-def chunk_metadata(article: Article, chunk: Chunk, sig: Signature) -> dict[str, Any]:
+def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
     """A chunk record's metadata: the fields retrieval filters on and shows, and the indexer's own.
 
     Nothing else: writing chunks as llama-index nodes added ``_node_content`` (the text again,
@@ -86,8 +85,6 @@ def chunk_metadata(article: Article, chunk: Chunk, sig: Signature) -> dict[str, 
         "end": chunk.end,
         "n_tokens": chunk.n_tokens,
         "group_id": chunk.group_id or chunk.chunk_id,
-        "minhash": sig.encode(),
-        "shingles": sig.count,
     }
     for key in ("title", "source", "dateline", "url", "path", "suspicious"):
         value = getattr(article, key)
@@ -98,18 +95,14 @@ def chunk_metadata(article: Article, chunk: Chunk, sig: Signature) -> dict[str, 
     return metadata
 
 
-def stored_signatures(records: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, ChunkSignature]:
-    """Chunk id -> (chunk index, shingle count, hash bytes) from chunk metadata, for the keyword file;
-    chunks without a signature are left out."""
+def text_signatures(records: Iterable[tuple[str, int, str]]) -> dict[str, ChunkSignature]:
+    """Chunk id -> (chunk index, shingle count, hash bytes) of each (chunk id, chunk index, text):
+    the duplicate signature is a function of the chunk's text alone, so it is made again where a
+    stored chunk's is needed rather than kept in Chroma, which indexed it as a 344-character string."""
     found: dict[str, ChunkSignature] = {}
-    for chunk_id, metadata in records:
-        encoded = metadata.get("minhash")
-        if encoded:
-            found[chunk_id] = (
-                int(metadata.get("chunk_index", 0)),
-                int(metadata.get("shingles", 0)),
-                base64.b64decode(encoded),
-            )
+    for chunk_id, index, text in records:
+        sig = signature(text)
+        found[chunk_id] = (index, sig.count, sig.to_bytes())
     return found
 
 
