@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -403,45 +402,10 @@ class ChunkStore:
         )
 
     def stats(self) -> StoreStats:
-        """The archive's figures, from counts and the keyword file (no pass over the chunks:
-        at 100,000 articles reading every chunk's metadata from Chroma took tens of seconds)."""
-        try:
-            keywords = self.keyword_index()
-            (groups, grouped_chunks), suspicious = keywords.shared_groups(), keywords.suspicious_articles()
-        except (sqlite3.Error, OSError):  # the file cannot be brought up to date (read-only, disk full)
-            groups, grouped_chunks, suspicious = self._figures_from_chunks()
-        fingerprint = self.stored_fingerprint() or {}
-        chunking = fingerprint.get("chunking", {})
-        return StoreStats(
-            articles=self._articles.count(),
-            chunks=self._chunks.count(),
-            duplicate_groups=groups,
-            duplicate_chunks=grouped_chunks,
-            embedding_model=(fingerprint.get("embedding") or {}).get("model"),
-            fingerprint=fingerprint,
-            chunk_tokens=chunking.get("chunk_tokens"),
-            overlap_tokens=chunking.get("overlap_tokens"),
-            encoding=chunking.get("encoding"),
-            mode=self.settings.store.mode,
-            location=self.location,
-            size_bytes=self.size_on_disk(),
-            suspicious_articles=suspicious,
-        )
+        """The archive's figures (:func:`index.store_stats.store_stats`)."""
+        from index.store_stats import store_stats
 
-    def _figures_from_chunks(self) -> tuple[int, int, int]:
-        """(shared groups, their chunks, flagged articles) read from every chunk's metadata."""
-        groups: dict[str, set[str]] = {}
-        sizes: dict[str, int] = {}
-        flagged: set[str] = set()
-        for _, metadata in self.chunk_records():
-            group_id, article_id = metadata.get("group_id"), metadata.get("article_id", "")
-            if metadata.get("suspicious"):
-                flagged.add(article_id)
-            if group_id:
-                groups.setdefault(group_id, set()).add(article_id)
-                sizes[group_id] = sizes.get(group_id, 0) + 1
-        shared = [group for group, members in groups.items() if len(members) > 1]
-        return len(shared), sum(sizes[group] for group in shared), len(flagged)
+        return store_stats(self)
 
     def size_on_disk(self) -> int | None:
         if self.settings.store.mode != "embedded":

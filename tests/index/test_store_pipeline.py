@@ -13,6 +13,7 @@ from index.chunking import Chunker
 from index.loaders import load_paths
 from index.pipeline import Indexer
 from index.store import ChunkStore
+from index.store_stats import figures_from_chunks
 from rag.errors import IndexMismatchError
 from rag.settings import Settings
 from rag.types import Filters
@@ -98,7 +99,7 @@ def test_wire_copies_share_groups_in_the_store(settings: Settings, embedding, co
     stats = store.stats()
     assert stats.duplicate_groups == len(shared)
     assert (stats.duplicate_groups, stats.duplicate_chunks, stats.suspicious_articles) == (
-        store._figures_from_chunks()
+        figures_from_chunks(store.chunk_records())
     )
     assert store.outlets() == sorted({a.source for a in store.articles() if a.source}, key=str.lower)
 
@@ -264,7 +265,9 @@ def test_queries_filters_and_llama_index_view(settings: Settings, embedding, cor
         admitted = {p.chunk_id for p in everything if filters.admits(p)}
         assert by_ids == admitted, filters
         stored = filters.model_copy(update={"sources": ["AFP", "BBC News"]} if filters.sources else {})
-        with_where = store._chunks.query(query_embeddings=[vector], n_results=100, where=stored.chroma_where())
+        with_where = store._chunks.query(
+            query_embeddings=[vector], n_results=100, where=stored.chroma_where()
+        )
         assert set(with_where["ids"][0]) == admitted, filters
 
     article = store.get_article("002_3598194b84453929")
