@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -66,6 +67,10 @@ def render_status_line(stats: Any, models: Mapping[str, str]) -> str:
     )
 
 
+SKIPPED_SHOWN = 50
+"""Skipped files named one by one in an upload's report; the rest are counted by reason."""
+
+
 def render_index_report(report: Any, copied: Sequence[str] = ()) -> str:
     """What an upload changed, naming every skipped file and why."""
     data = _as_dict(report)
@@ -76,12 +81,23 @@ def render_index_report(report: Any, copied: Sequence[str] = ()) -> str:
     if skipped:
         items = "".join(
             f"<li><code>{escape(_basename(_as_dict(s).get('path', '')))}</code>: {escape(_as_dict(s).get('reason', ''))}</li>"
-            for s in skipped
+            for s in skipped[:SKIPPED_SHOWN]
         )
+        if len(skipped) > SKIPPED_SHOWN:  # an upload of thousands of files must not bury the page
+            reasons = Counter(_reason_kind(_as_dict(s).get("reason", "")) for s in skipped)
+            kinds = ", ".join(f"{escape(kind)} ({count})" for kind, count in reasons.most_common())
+            items += (
+                f"<li>… and {len(skipped) - SKIPPED_SHOWN} more. All {len(skipped)} by reason: {kinds}</li>"
+            )
         lines.append(
             f'<div class="notice notice-skipped"><b>Skipped {len(skipped)} file(s):</b><ul>{items}</ul></div>'
         )
     return "".join(lines)
+
+
+def _reason_kind(reason: str) -> str:
+    """The reason without its particulars: "too large (31.2 MB; the limit is 20 MB)" -> "too large"."""
+    return re.split(r"[(:;,]", str(reason), maxsplit=1)[0].strip() or "no reason given"
 
 
 def _count(value: Any) -> int:

@@ -331,6 +331,18 @@ def test_index_report_names_skipped_files_and_reasons():
     assert "Uploaded 0 file(s):</b> nothing to index." in refused and ".profile" in refused
 
 
+def test_an_upload_of_thousands_of_bad_files_names_fifty_and_counts_the_rest_by_reason():
+    skipped = [{"path": f"/up/empty_{i}.txt", "reason": "empty file"} for i in range(3000)]
+    skipped += [
+        {"path": f"/up/big_{i}.pdf", "reason": f"too large ({30 + i} MB; the limit is 20 MB)"}
+        for i in range(7)
+    ]
+    html = render_index.render_index_report({"added": 1, "skipped": skipped}, ["x"] * 3008)
+    assert html.count("<li>") == render_index.SKIPPED_SHOWN + 1
+    assert "… and 2957 more. All 3007 by reason: empty file (3000), too large (7)" in html
+    assert "empty_0.txt" in html and "empty_2999.txt" not in html
+
+
 def test_updates_over_time_are_told_apart_from_rival_accounts():
     update = Conflict(
         topic="death toll",
