@@ -192,7 +192,9 @@ class ChatUI:
                         source = gr.Dropdown(
                             choices=self.source_choices(),
                             multiselect=True,
+                            filterable=True,  # thousands of outlets: typing narrows the list
                             label="Sources",
+                            info="Type part of a name to find an outlet",
                             elem_id="source-filter",
                         )
                 with gr.Column(scale=2, min_width=340):
