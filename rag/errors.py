@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.models.checksums import ModelIntegrityError
+from rag.models.embedding_errors import EmbeddingUnavailableError
 from rag.models.llm import LLMUnavailableError, ModelTimeoutError
-from rag.models.openai_embedding import EmbeddingUnavailableError
 from rag.questions import QuestionError
 
 if TYPE_CHECKING:

@@ -10,14 +10,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from rag.models.gguf import smol_path
-from tests.index.chroma_server import free_port
+from tests.index.chroma_server import free_port, wait_until_answering
 
 CHAT_MODEL = "chat"
 EMBED_MODEL = "embed"
@@ -75,16 +73,7 @@ class LlamaServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{self.base_url}/models", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            assert self.process.poll() is None, f"llama_cpp.server exited:\n{self.log.read_text()}"
-            assert time.monotonic() < deadline, "llama_cpp.server did not answer in 90 s"
-            time.sleep(0.3)
+        wait_until_answering(f"{self.base_url}/models", self.process, self.log, 90)
 
     def stop(self) -> None:
         if self.process is not None:

@@ -62,7 +62,21 @@ def default_tokenizer_path() -> Path:
     return Path(_installed(TOKENIZER_PACKAGE, "tokenizer").get_model_path()) / "tokenizer.json"
 
 
-class MiniLMEmbedding(BaseEmbedding):
+class ThreadedEmbedding(BaseEmbedding):
+    """An embedding whose async calls run the blocking ones in a worker thread: onnxruntime and
+    an HTTP request both release the GIL, so the UI's event loop stays responsive meanwhile."""
+
+    async def _aget_query_embedding(self, query: str) -> Embedding:
+        return await asyncio.to_thread(self._get_query_embedding, query)
+
+    async def _aget_text_embedding(self, text: str) -> Embedding:
+        return await asyncio.to_thread(self._get_text_embedding, text)
+
+    async def _aget_text_embeddings(self, texts: list[str]) -> list[Embedding]:
+        return await asyncio.to_thread(self._get_text_embeddings, texts)
+
+
+class MiniLMEmbedding(ThreadedEmbedding):
     """384-dimensional, L2-normalised sentence vectors (cosine == dot product)."""
 
     model_name: str = Field(default=MODEL_ID, description="Embedding model id recorded by the store.")
@@ -166,16 +180,6 @@ class MiniLMEmbedding(BaseEmbedding):
 
     def _get_text_embeddings(self, texts: list[str]) -> list[Embedding]:
         return self.embed(texts).tolist()
-
-    # onnxruntime releases the GIL, so a worker thread keeps an event loop (the UI) responsive.
-    async def _aget_query_embedding(self, query: str) -> Embedding:
-        return await asyncio.to_thread(self._get_query_embedding, query)
-
-    async def _aget_text_embedding(self, text: str) -> Embedding:
-        return await asyncio.to_thread(self._get_text_embedding, text)
-
-    async def _aget_text_embeddings(self, texts: list[str]) -> list[Embedding]:
-        return await asyncio.to_thread(self._get_text_embeddings, texts)
 
 
 def build_embedding(settings: Settings) -> BaseEmbedding:

@@ -25,13 +25,14 @@ that mean something else.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
+from llama_index.core.base.embeddings.base import Embedding
 from llama_index.core.bridge.pydantic import Field, PrivateAttr
 
+from rag.models.embedding import ThreadedEmbedding
+from rag.models.embedding_errors import EmbeddingUnavailableError
 from rag.settings import Settings
 
 MAX_TEXTS_PER_REQUEST = 32
@@ -39,11 +40,7 @@ MAX_TEXTS_PER_REQUEST = 32
 enough that the per-request cost (~5 ms on loopback) is lost in the model's time."""
 
 
-class EmbeddingUnavailableError(RuntimeError):
-    """The embedding server cannot be reached or refused the request; the message says what to do."""
-
-
-class OpenAICompatibleEmbedding(BaseEmbedding):
+class OpenAICompatibleEmbedding(ThreadedEmbedding):
     """Unit-length vectors from ``{base_url}/embeddings``; ``query_prefix`` and ``passage_prefix``
     are put before questions and passages (e5 and nomic models are trained with such prefixes)."""
 
@@ -184,16 +181,6 @@ class OpenAICompatibleEmbedding(BaseEmbedding):
 
     def _get_text_embeddings(self, texts: list[str]) -> list[Embedding]:
         return self.embed([self.passage_prefix + t for t in texts]).tolist()
-
-    # The request waits on the network with the GIL released; a thread keeps the UI's loop free.
-    async def _aget_query_embedding(self, query: str) -> Embedding:
-        return await asyncio.to_thread(self._get_query_embedding, query)
-
-    async def _aget_text_embedding(self, text: str) -> Embedding:
-        return await asyncio.to_thread(self._get_text_embedding, text)
-
-    async def _aget_text_embeddings(self, texts: list[str]) -> list[Embedding]:
-        return await asyncio.to_thread(self._get_text_embeddings, texts)
 
 
 def _one_vector(array: np.ndarray) -> np.ndarray:

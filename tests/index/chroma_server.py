@@ -19,6 +19,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until_answering(url: str, process: subprocess.Popen, log: Path, seconds: float) -> None:
+    """Until ``url`` answers 200; fails with the server's log if it exits or takes longer."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        assert process.poll() is None, f"{process.args[:3]} exited:\n{log.read_text()}"
+        assert time.monotonic() < deadline, f"{url} did not answer in {seconds:g} s:\n{log.read_text()}"
+        time.sleep(0.3)
+
+
 class ChromaServer:
     """Serves ``folder`` on ``port``; may be stopped and started again (its log is appended to)."""
 
@@ -43,16 +57,7 @@ class ChromaServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            assert self.process.poll() is None, f"chroma server exited:\n{self.log.read_text()}"
-            assert time.monotonic() < deadline, "chroma server did not answer its heartbeat"
-            time.sleep(0.3)
+        wait_until_answering(f"http://127.0.0.1:{self.port}/api/v2/heartbeat", self.process, self.log, 60)
 
     def stop(self) -> None:
         assert self.process is not None

@@ -146,7 +146,7 @@ def test_later_runs_group_from_the_keyword_file_and_a_no_change_run_reads_no_chu
     assert Indexer(settings, store, embedding).run([story]).updated == ["story"]
 
 
-def test_signatures_missing_from_the_keyword_file_are_read_from_the_store(
+def test_signatures_missing_from_the_keyword_file_are_made_again_from_the_chunk_texts(
     settings: Settings, embedding, corpus_copy: Path
 ) -> None:
     store = open_store(settings, embedding)
