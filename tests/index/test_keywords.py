@@ -177,3 +177,24 @@ def test_a_ranked_passage_comes_back_as_it_was_stored(disk: KeywordFile, passage
     assert found
     for passage in found:
         assert passage.model_copy(update={"score": 0.0}) == stored[passage.chunk_id]
+
+
+def test_in_a_large_archive_a_word_in_most_chunks_still_counts_but_is_not_ranked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import keyword_query
+
+    disk = KeywordFile(tmp_path / "k.sqlite3")
+    texts = ["Talks resumed in Astana.", "Talks stalled again.", "Talks were postponed.", "Floods hit Homs."]
+    passages = [
+        Passage(chunk_id=f"a{i}:0000", article_id=f"a{i}", text=text, start=0, end=len(text))
+        for i, text in enumerate(texts)
+    ]
+    disk.apply(None, "r1", add=passages)
+    found, hits = disk.search("talks in Astana", 10)
+    assert [p.chunk_id for p in found][0] == "a0:0000" and len(found) == 3 and hits == 3
+    monkeypatch.setattr(keyword_query, "LARGE_ARCHIVE_CHUNKS", 0)  # as if the archive were large
+    found, hits = disk.search("talks in Astana", 10)
+    assert [p.chunk_id for p in found] == ["a0:0000"] and hits == 3  # "talks": 3 of 4 chunks
+    found, _ = disk.search("talks", 10)
+    assert len(found) == 3  # every group that common: kept, or nothing would match
