@@ -23,7 +23,9 @@ Per tier:
   answering one retrieval (median of 3), with the keyword index on disk and, as the baseline, the
   in-memory BM25 that every new process rebuilds.
 
-The smallest tier's figures are the baseline of the larger ones' in the printed table.
+The smallest tier's figures are the baseline of the larger ones' in the printed table. Each tier's
+process imports the code when it starts, so a run of an hour measures whatever the working tree
+holds then: run it from a checkout that does not change meanwhile (``git worktree add``).
 """
 
 from __future__ import annotations
