@@ -18,7 +18,7 @@ def test_help_names_every_benchmark_and_how_long_it_takes(capsys: pytest.Capture
     with pytest.raises(SystemExit):
         main(["bench", "--help"])
     text = capsys.readouterr().out
-    for name in ("answers", "models", "retrieval", "ingest", "catalog", "all"):
+    for name in ("answers", "models", "retrieval", "ingest", "catalog", "scale", "all"):
         assert name in text
     with pytest.raises(SystemExit):
         main(["bench", "ingest", "--help"])
@@ -49,6 +49,8 @@ def test_each_benchmark_keeps_its_options_and_defaults() -> None:
         None,
         False,
     )
+    scale = parser.parse_args(["bench", "scale"])
+    assert (scale.tiers, scale.rounds, scale.scratch) == ("1000,10000,100000", 1, None)
     catalog = parser.parse_args(["bench", "catalog", "--out", "x"])
     assert (catalog.articles, catalog.outlets, catalog.seed, catalog.out) == (3000, 0, 0, Path("x"))
 
@@ -68,6 +70,27 @@ def test_catalog_benchmark_writes_markdown_and_json_with_ratios(
     )
     table = (tmp_path / "catalog.md").read_text(encoding="utf-8")
     assert "| articles | 20 |" in table and "(first listing) |" in table and "x |" in table
+
+
+@pytest.mark.integration
+def test_scale_benchmark_measures_each_tier_in_a_process_of_its_own(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert main(["bench", "scale", "--tiers", "40,80", "--out", str(out), "--scratch", str(tmp_path)]) == 0
+    data = json.loads((out / "scale.json").read_text(encoding="utf-8"))
+    small, large = data["raw"]
+    assert (small["articles"], large["articles"]) == (40, 80)
+    assert large["chunks"] > small["chunks"] >= 40
+    for tier in (small, large):
+        assert tier["add_one_found"] and tier["duplicate_groups"] >= 1  # one article in eight is a copy
+        assert 0 < tier["keyword_file_bytes"] < tier["store_bytes"]
+        assert tier["peak_rss_bytes"] > 0 and tier["minilm_s_per_chunk"] > 0
+        assert set(tier["cold_start"]) == {"sqlite", "memory"}
+        assert set(tier["retrieval"]) == {"none", "date", "outlet"}
+    against_small = [f for f in data["figures"] if f["baseline_name"] == "40 articles" and f["baseline"]]
+    assert against_small and all(
+        f["ratio"] == pytest.approx(f["value"] / f["baseline"]) for f in against_small
+    )
+    assert not list(tmp_path.glob("rag-bench-scale-*"))  # the archives are removed afterwards
 
 
 @pytest.mark.integration
