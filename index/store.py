@@ -5,8 +5,7 @@ Two collections:
 * ``<name>``: one record per chunk (text, vector, metadata), written with Chroma's own API and
   readable by llama-index (``VectorStoreIndex.from_vector_store(store.vector_store)``; see
   :class:`ChunkVectorStore`). Chunk metadata carries the article fields (for filtering and
-  citing) and the chunk's MinHash signature (so near-duplicate detection is rebuilt from the
-  store).
+  citing) and the chunk's duplicate group; its MinHash signature is kept in the keyword file.
 * ``<name>_articles``: the manifest, one record per article (full text, metadata, content
   hash, chunk count). An article's manifest record is written *after* its chunks and
   deleted *before* them, so the manifest never names an article whose chunks are
@@ -17,9 +16,11 @@ schema version; :mod:`index.store_client`). Vectors or chunks made under another
 cannot be mixed with new ones, so opening such a store raises
 :class:`rag.errors.IndexMismatchError`. How records are laid out: :mod:`index.store_records`.
 
-Every write also updates the on-disk keyword index (:mod:`index.keywords`) after the Chroma
-write, in one SQLite transaction; :meth:`ChunkStore.keyword_index` repairs it when a write
-was interrupted between the two.
+Every write also updates the on-disk keyword index (:mod:`index.keywords`: search terms, filter
+fields and duplicate signatures) after the Chroma write, in one SQLite transaction;
+:meth:`ChunkStore.keyword_index` repairs it when a write was interrupted between the two. The
+indexer, the status figures and the UI's lists read it instead of passing over every chunk's
+metadata in Chroma, which grows with the archive.
 """
 
 from __future__ import annotations
