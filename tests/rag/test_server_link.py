@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -143,7 +144,10 @@ def test_rag_ask_is_answered_by_a_running_server_and_by_itself_with_local(
     ask = [sys.executable, "-m", "rag.cli", "--profile", "test", "ask", question]
     try:
         wait_until_serving(f"http://127.0.0.1:{port}", server, log, 420)
-        record = read_record(record_path(data_dir))
+        # The record is written just after the server starts answering: wait for it briefly.
+        deadline = time.monotonic() + 30
+        while (record := read_record(record_path(data_dir))) is None and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert record is not None and record.pid == server.pid and record.url.endswith(f":{port}")
         remote = subprocess.run(
             [*ask, "--json"], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
