@@ -15,7 +15,6 @@ and this index is loaded from there when a run has articles to add.
 
 from __future__ import annotations
 
-import base64
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -63,17 +62,6 @@ class Signature:
     def to_bytes(self) -> bytes:
         """The 64 hash values as little-endian uint32 (how the keyword file keeps them)."""
         return np.asarray(self.minhash.hashvalues, dtype="<u4").tobytes()
-
-    def encode(self) -> str:
-        """Compact text form for Chroma metadata: base64 of the 64 uint32 hash values."""
-        return base64.b64encode(np.asarray(self.minhash.hashvalues, dtype="<u4").tobytes()).decode("ascii")
-
-    @classmethod
-    def decode(cls, value: str, count: int) -> Signature:
-        values = np.frombuffer(base64.b64decode(value), dtype="<u4").astype(np.uint64)
-        if len(values) != NUM_PERM:
-            raise ValueError(f"stored MinHash has {len(values)} values, expected {NUM_PERM}")
-        return cls(LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME), count)
 
 
 def signature(text: str) -> Signature:

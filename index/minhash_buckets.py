@@ -94,8 +94,9 @@ class MinHashBuckets:
         low = np.searchsorted(self._keys, keys, side="left")
         high = np.searchsorted(self._keys, keys, side="right")
         parts = [self._rows[a:b] for a, b in zip(low.tolist(), high.tolist(), strict=True) if b > a]
+        narrow = values.astype(np.uint32)
         for rows, block in zip(self._bulk_rows, self._bulk_values, strict=True):
-            parts.append(rows[(block == values.astype(np.uint32)).any(axis=1)])
+            parts.append(rows[(block == narrow).any(axis=1)])
         fresh: set[int] = set()
         for position, value in enumerate(values.tolist()):
             rows = self._fresh[position].get(value)
