@@ -35,8 +35,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from evals.bench.common import Figure, Results, percentile, write_corpus
-from evals.bench.retrieval import HashEmbedding
+from evals.bench.common import Figure, Results, write_corpus
+from evals.bench.retrieval import HashEmbedding, summary
 from evals.golden import load_golden
 from evals.metrics.retrieval import RetrievalMetric
 from evals.wikinews.data import date_window, default_data_path, load_articles, load_questions
@@ -54,14 +54,6 @@ YEAR_2017 = Filters(since=dt.date(2017, 1, 1), until=dt.date(2017, 12, 31))
 
 def _mode(settings: Settings, mode: str) -> Settings:
     return settings.with_overrides(**{"retrieval.keyword_index": mode})
-
-
-def _ms(values: list[float]) -> dict[str, float]:
-    return {
-        "p50_ms": 1000 * statistics.median(values),
-        "p95_ms": 1000 * percentile(values, 95, nearest_rank=True),
-        "n": len(values),
-    }
 
 
 def cold_start(settings: Settings, embedding: Any, question: str) -> dict[str, float]:
@@ -101,7 +93,7 @@ def query_times(
                     plain.append(t1 - t0)
                     dated.append(t2 - t1)
                     whole.append(result.seconds)
-        out[mode] = {"keyword": _ms(plain), "keyword_dated": _ms(dated), "run": _ms(whole)}
+        out[mode] = {"keyword": summary(plain), "keyword_dated": summary(dated), "run": summary(whole)}
     return out
 
 

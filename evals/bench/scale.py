@@ -40,7 +40,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from evals.bench.common import Figure, Results, peak_rss_bytes, percentile
+from evals.bench.common import Figure, Results, peak_rss_bytes
+from evals.bench.retrieval import summary
 
 QUESTIONS = 30
 STAGES = ("embed_s", "dense_s", "keyword_s", "seconds")
@@ -92,13 +93,6 @@ def _questions() -> list[str]:
     from evals.golden import load_golden
 
     return [item.question for item in load_golden()][:QUESTIONS]
-
-
-def _stats(values: list[float]) -> dict[str, float]:
-    return {
-        "p50_ms": 1000 * statistics.median(values),
-        "p95_ms": 1000 * percentile(values, 95, nearest_rank=True),
-    }
 
 
 def measure_tier(articles: int, folder: Path, rounds: int) -> dict[str, Any]:
@@ -163,7 +157,7 @@ def measure_tier(articles: int, folder: Path, rounds: int) -> dict[str, Any]:
                         value = result.seconds if stage == "seconds" else timings[stage]
                         stage_times[name][stage].append(value)
     figures["retrieval"] = {
-        name: {stage: _stats(values) for stage, values in stages.items()}
+        name: {stage: summary(values) for stage, values in stages.items()}
         for name, stages in stage_times.items()
     }
 
