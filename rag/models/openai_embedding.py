@@ -79,7 +79,9 @@ class OpenAICompatibleEmbedding(ThreadedEmbedding):
             query_prefix=query_prefix,
             passage_prefix=passage_prefix,
             timeout_s=timeout_s,
-            embed_batch_size=MAX_TEXTS_PER_REQUEST,
+            # Texts per call from llama-index and per indexing step; each call is sent in requests
+            # of MAX_TEXTS_PER_REQUEST. A step per request would write to the store four times as often.
+            embed_batch_size=4 * MAX_TEXTS_PER_REQUEST,
             **kwargs,
         )
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
