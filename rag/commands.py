@@ -12,6 +12,7 @@ from typing import TextIO
 
 from rag.components import Components
 from rag.errors import explain
+from rag.keep_warm import start_background_server
 from rag.questions import QuestionError, clean_question
 from rag.server_link import ServerLinkError, find_server, stream_answer
 from rag.settings import Settings, load_settings
@@ -92,8 +93,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     ask.add_argument("--no-stream", action="store_true", help="print the answer when it is complete")
     ask.add_argument(
         "--local", action="store_true",
-        help="answer in this process even when a `rag serve` runs on this data folder (by default "
-        "the running server answers: its models are loaded, so the answer comes seconds sooner)",
+        help="answer in this process even when a `rag serve` runs on this data folder, and start none "
+        "(by default the running server answers: its models are loaded, so the answer comes seconds "
+        "sooner; when none runs, one is started in the background after the answer and stops after "
+        "ask.keep_warm_minutes, default 10, without a question)",
     )  # fmt: skip
     _add_common(ask)
 
@@ -174,10 +177,21 @@ def ask_command(args: argparse.Namespace) -> int:
             return through_server
     loaders: list[threading.Thread] = []
     try:
-        return _ask_here(args, loaders)
+        status = _ask_here(args, loaders)
     finally:
         for loader in loaders:  # never leave the loader inside llama.cpp while the interpreter exits
             loader.join()
+    if status in (EXIT_ANSWERED, EXIT_REFUSED) and not args.local:
+        settings = _settings(args)
+        told = start_background_server(
+            settings.data_dir,
+            settings.llm.backend,
+            settings.ask.keep_warm_minutes,
+            getattr(args, "profile", None),
+        )
+        if told:
+            print(told, file=sys.stderr)
+    return status
 
 
 def _ask_here(args: argparse.Namespace, loaders: list[threading.Thread]) -> int:

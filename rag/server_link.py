@@ -80,20 +80,25 @@ def read_record(path: Path) -> ServerRecord | None:
         return None
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether ``pid`` runs; a process that has exited but not been reaped (a zombie) does not."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # another user's process: alive, and not ours to ask
         return True
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc here: signal 0 is all there is to go by
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
 
 
 def find_server(data_dir: Path, backend: str) -> tuple[ServerRecord | None, str]:
     """The running server to ask, or None with the reason it cannot be used ("" when there is none)."""
     record = read_record(record_path(data_dir))
-    if record is None or not _alive(record.pid):
+    if record is None or not process_alive(record.pid):
         return None, ""
     if urllib.parse.urlsplit(record.url).hostname not in LOOPBACK:
         # The question goes where the record says: only ever to this machine's own loopback.

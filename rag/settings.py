@@ -173,6 +173,13 @@ class AnswerSettings(BaseModel):
     """Refuse an answer none of whose backed sentences answers the question (:mod:`rag.relevance`)."""
 
 
+class AskSettings(BaseModel):
+    keep_warm_minutes: float = Field(default=10.0, ge=0)
+    """After ``rag ask`` answers in its own process, keep a ``rag serve`` with the models loaded
+    in the background until this many minutes pass without a question, so the next ``rag ask``
+    answers in about half the time (:mod:`rag.keep_warm`); 0 turns this off."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RAG_", env_nested_delimiter="__", extra="ignore")
 
@@ -188,6 +195,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    ask: AskSettings = Field(default_factory=AskSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -240,7 +248,11 @@ def _replace(model: BaseModel, path: list[str], value: Any) -> BaseModel:
 PROFILES: dict[str, dict[str, Any]] = {
     "default": {},
     # Fast plumbing: the small model. Tests also point data_dir at a temporary folder.
-    "test": {"profile": "test", "llm": {"backend": "small", "max_tokens": 128}},
+    "test": {
+        "profile": "test",
+        "llm": {"backend": "small", "max_tokens": 128},
+        "ask": {"keep_warm_minutes": 0},  # no server left behind by a test's rag ask
+    },
 }
 
 

@@ -12,6 +12,8 @@ import pytest
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# No test leaves a background `rag serve` behind (rag.keep_warm); its own test turns it on.
+os.environ.setdefault("RAG_ASK__KEEP_WARM_MINUTES", "0")
 
 from rag.settings import BUNDLED_CORPUS, Settings, load_settings  # noqa: E402
 

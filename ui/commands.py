@@ -16,9 +16,11 @@ from starlette.middleware import Middleware
 from index.commands import ProgressDisplay
 from rag.components import Components
 from rag.errors import IndexMismatchError, StoreUnavailableError
+from rag.keep_warm import release_claim
 from rag.server_link import ServerRecord, remove_record, write_record
 from rag.settings import load_settings
 from rag.subcommands import Command, add_command
+from ui.idle import IdleClock, IdleWatch, wait_until_idle
 
 AUTH_ENV = "RAG_SERVE_AUTH"
 QUEUE_CONCURRENCY = 4
@@ -57,6 +59,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="answer model backend (default: settings)",
     )
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    parser.add_argument(
+        "--stop-when-idle",
+        type=_minutes,
+        metavar="MINUTES",
+        default=None,
+        help="stop after MINUTES with no request (what `rag ask` starts in the background to keep "
+        "the models loaded for the next question; default: serve until stopped)",
+    )
+
+
+def _minutes(value: str) -> float:
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = 0.0
+    if not minutes > 0:
+        raise argparse.ArgumentTypeError(f"expected a number of minutes above 0, got {value!r}")
+    return minutes
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:
@@ -125,14 +145,13 @@ class LoginPageGate:
         await self.app(scope, receive, gated_send)
 
 
-def app_options() -> dict[str, Any]:
-    """FastAPI settings: no schema or docs pages (gradio's own API page sits behind the login)."""
-    return {
-        "openapi_url": None,
-        "docs_url": None,
-        "redoc_url": None,
-        "middleware": [Middleware(LoginPageGate)],
-    }
+def app_options(clock: IdleClock | None = None) -> dict[str, Any]:
+    """FastAPI settings: no schema or docs pages (gradio's own API page sits behind the login);
+    with ``clock``, every request is timed for ``--stop-when-idle``."""
+    middleware = [Middleware(LoginPageGate)]
+    if clock is not None:
+        middleware.append(Middleware(IdleWatch, clock=clock))
+    return {"openapi_url": None, "docs_url": None, "redoc_url": None, "middleware": middleware}
 
 
 def ensure_index(settings: Any, components: Any, console: Any) -> None:
@@ -156,6 +175,15 @@ def ensure_index(settings: Any, components: Any, console: Any) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
+    settings = load_settings(getattr(args, "profile", None))
+    try:
+        return _serve(args, settings)
+    finally:
+        if args.stop_when_idle:  # started by rag ask (rag.keep_warm): no longer loading
+            release_claim(settings.data_dir)
+
+
+def _serve(args: argparse.Namespace, settings: Any) -> int:
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     console = Console(stderr=True)
     try:
@@ -163,7 +191,6 @@ def serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         console.print(f"[red]error:[/red] {exc}")
         return 2
-    settings = load_settings(getattr(args, "profile", None))
     if args.llm:
         settings = settings.with_overrides(**{"llm.backend": args.llm})
     components = Components(settings)
@@ -189,6 +216,7 @@ def serve(args: argparse.Namespace) -> int:
     with contextlib.suppress(Exception):
         chat.engine.warm()
     demo.queue(default_concurrency_limit=QUEUE_CONCURRENCY, max_size=64)
+    clock = IdleClock() if args.stop_when_idle else None
     try:
         demo.launch(
             server_name=args.host,
@@ -198,7 +226,7 @@ def serve(args: argparse.Namespace) -> int:
             inbrowser=not args.no_browser,
             max_file_size=f"{int(settings.ingest.max_file_mb)}mb",
             footer_links=["api", "settings"],
-            app_kwargs=app_options(),
+            app_kwargs=app_options(clock),
             quiet=True,
             prevent_thread_lock=True,
             **launch_options(),
@@ -215,7 +243,8 @@ def serve(args: argparse.Namespace) -> int:
         f"Serving on http://{url_host}:{args.port}"
         + (" (login required)" if auth else "")
         + (" — reachable from other machines" if args.host not in ("127.0.0.1", "localhost", "::1") else "")
-        + ". Press Ctrl+C to stop.",
+        + ". Press Ctrl+C to stop"
+        + (f", or it stops after {args.stop_when_idle:g} minutes without a request." if clock else "."),
         highlight=False,
     )
     # `rag ask` on this machine answers through this server while it runs (rag.server_link).
@@ -224,7 +253,21 @@ def serve(args: argparse.Namespace) -> int:
     # A plain `kill` ends the server as Ctrl+C does, so the record is removed on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        demo.block_thread()
+        if clock is None:
+            demo.block_thread()
+        else:
+            release_claim(settings.data_dir)  # the record now tells rag ask where to go
+            _serve_until_idle(demo, clock, args.stop_when_idle, console)
     finally:
         remove_record(settings.data_dir, os.getpid())
     return 0
+
+
+def _serve_until_idle(demo: Any, clock: IdleClock, minutes: float, console: Console) -> None:
+    try:
+        wait_until_idle(clock, minutes * 60)
+        console.print(f"Stopping: no request for {minutes:g} minutes.", highlight=False)
+    except KeyboardInterrupt:
+        console.print("Stopping.", highlight=False)
+    finally:
+        demo.close()
