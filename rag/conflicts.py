@@ -92,7 +92,15 @@ def same_thing(fa: Figure, fb: Figure) -> bool:
 
 def relation(a: Source, fa: Figure, b: Source, fb: Figure) -> str | None:
     """How two sources' figures relate: rival reports of one event (``conflict``), successive
-    values of one figure (``update``), or None: different events, never set side by side."""
+    values of one figure (``update``), or None: different events, never set side by side.
+
+    Two passages of one article never disagree: where an article gives two figures for one noun,
+    its writer counts two things ("one of Vanderbilt's four sons" and "two sons" of one marriage;
+    one candidate's 15 delegates and another's 26). Measured on the Wikinews articles, each figure
+    sentence taken as a cited answer: both notices of 509 sentences paired passages of one article.
+    """
+    if a.passage.article_id == b.passage.article_id:
+        return None
     if not same_thing(fa, fb) or not same_place(fa.places, fb.places):
         return None
     running = fa.running and fb.running
@@ -199,7 +207,7 @@ def outliers(
 ) -> list[tuple[int, Figure]]:
     """Figures one source states that at least two other sources contradict: (source number, fact).
 
-    A figure is an outlier when no other source shares it, at least two other sources state the
+    A figure is an outlier when no other source shares it, at least two other articles state the
     same thing (same category and predicate) within :data:`MAX_RATIO` of it, it lies outside
     their range by :data:`OUTLIER_RATIO` or more, and further from them than they are from each
     other: "more than 950,000 killed" against 310,000 (2017) and 380,000 (2020). The engine then
@@ -227,7 +235,7 @@ def outliers(
                     if n != number
                 }
                 others = [x for values in same.values() for x in values]
-                rivals = {n for n, values in same.items() if values}
+                rivals = {by_number[n].passage.article_id for n, values in same.items() if values}
                 if len(rivals) < 2 or fact.value in others:
                     continue
                 low, high = min(others), max(others)

@@ -206,7 +206,7 @@ def homs_2020(corpus_dir) -> Source:
 
 def test_a_clash_elsewhere_is_never_a_side_of_the_deir_al_zor_toll(beirut, bbc, homs_2020):
     """Testers saw "20 pro-government fighters" (Homs, 2020) listed against the 2017 Deir al-Zor toll."""
-    bbc.number = 2
+    bbc.number, bbc.passage.article_id = 2, "a2"  # the BBC's own article, not Beirut's
     # the Homs article cited: it counts government forces killed too, but in another battle
     question = (
         "Which monitoring group reported the death tolls of both the 2017 fighting in Deir al-Zor "
@@ -322,3 +322,19 @@ def test_a_side_keeps_its_qualifier(qualifier: str):
         f"Reuters [1] reports {qualifier} 40 civilians killed, while AP [2] reports 25 civilians."
         in (sentences[0][0])
     )
+
+
+def test_two_passages_of_one_article_never_disagree() -> None:
+    """Wikinews, each figure sentence taken as a cited answer: the only two notices paired passages
+    of one article, where the writer counted two things (one candidate's delegates, another's)."""
+    day = dt.date(2020, 3, 2)
+    first = make_source(1, "Sanders won 15 delegates in the South Carolina primary.", "Wikinews", day)
+    second = make_source(2, "Biden won 26 delegates in the South Carolina primary.", "Wikinews", day)
+    answer = "Sanders won 15 delegates in the South Carolina primary [1]."
+    question = "How many delegates were won in the South Carolina primary?"
+    second.passage.article_id = first.passage.article_id
+    assert detect(question, answer, [first, second], cited=[1]) == ([], [])
+    # the same two sentences from two articles are rival reports, as before
+    second.passage.article_id = "another article"
+    conflicts, _ = detect(question, answer, [first, second], cited=[1])
+    assert [[side.value for side in c.sides] for c in conflicts] == [["15 delegates", "26 delegates"]]
