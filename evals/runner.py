@@ -148,7 +148,9 @@ class AnswerScorer:
             correctness=self.correctness.run(answer.text, item.expected_facts),
             retrieval=self.retrieval.run(answer.sources, item.supporting_articles),
             citations=self.citations.run(answer_sentences(answer), answer.sources),
-            faithfulness=self.faithfulness.run(answer.text, answer.sources),
+            faithfulness=self.faithfulness.run(
+                answer.text, answer.sources, [s.text for s in answer.sentences if s.reported]
+            ),
             refusal=self.refusal.run(should_refuse=not item.answerable, refused=answer.refused),
         )
 

@@ -19,7 +19,7 @@ Bracketed text that is not only numbers (``[sic]``, ``[Reuters]``) is left alone
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rag.text.markers import ANSWER_MARKER, parse_numbers, render_marker, tidy_gaps
@@ -55,6 +55,8 @@ class DraftSentence:
     needs_citation: bool = True
     evidence: list[EvidenceSpan] = field(default_factory=list)
     """Where its cited sources back it, set by the verifier (:attr:`rag.types.Sentence.evidence`)."""
+    reported: bool = False
+    """Written by the engine from the sources' figures (:attr:`rag.types.Sentence.reported`)."""
 
     @property
     def citations(self) -> list[int]:
@@ -184,8 +186,38 @@ def drop_sources_block(text: str) -> str:
     return text[: match.start()] if match and match.start() > 0 else text
 
 
-def parse_answer(raw: str, n_sources: int) -> list[DraftSentence]:
-    """Split raw model output into draft sentences with valid citation numbers only."""
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def header_echo(titles: Sequence[str], outlets: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a sentence only repeats the prompt's source headers ("Syria war: Dozens dead in IS
+    attack on Deir al-Zour (BBC News) Dozens killed in ISIS and regime clashes in Syria, monitor
+    says", golden cf02): two titles, or a title and an outlet in brackets, and no other word. It
+    answers nothing, and the verifier could only mark it unsupported; a reply's one sentence that
+    restates one title stays a sentence to check."""
+    folded_titles = [t.casefold() for t in titles if t and _WORD.search(t)]
+    folded_outlets = [o.casefold() for o in outlets if o and _WORD.search(o)]
+
+    def echoes(plain: str) -> bool:
+        rest = plain.casefold()
+        found = 0
+        for title in folded_titles:
+            if title in rest:
+                rest = rest.replace(title, " ")
+                found += 1
+        bracketed = any(f"({outlet}" in rest for outlet in folded_outlets)
+        for outlet in folded_outlets:
+            rest = rest.replace(outlet, " ")
+        return (found >= 2 or (found == 1 and bracketed)) and not _WORD.search(rest)
+
+    return echoes
+
+
+def parse_answer(
+    raw: str, n_sources: int, echoes: Callable[[str], bool] | None = None
+) -> list[DraftSentence]:
+    """Split raw model output into draft sentences with valid citation numbers only; sentences
+    ``echoes`` flags (:func:`header_echo`) are left out."""
     # Citation markers are swapped for private-use characters below; any the model wrote itself
     # would be read as markers with no group behind them (found by the property tests).
     text = _PLACEHOLDERS.sub("", drop_sources_block(raw)).strip()
@@ -210,6 +242,8 @@ def parse_answer(raw: str, n_sources: int) -> list[DraftSentence]:
             elif draft.plain:
                 drafts.append(draft)
         start = next_start
+    if echoes is not None:
+        drafts = [draft for draft in drafts if not echoes(draft.plain)]
     if drafts:
         drafts[-1].sep = ""
     return drafts
@@ -237,6 +271,7 @@ def render(drafts: Sequence[DraftSentence]) -> tuple[str, list[Sentence]]:
                 supported=draft.supported,
                 needs_citation=draft.needs_citation,
                 evidence=draft.evidence,
+                reported=draft.reported,
             )
         )
     return text, sentences

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from rag import conflicts as conflict_rules
 from rag import date_conflicts, prompts, refusals, relevance
-from rag.citations import CitationStreamFilter, DraftSentence, parse_answer, render
+from rag.citations import CitationStreamFilter, DraftSentence, header_echo, parse_answer, render
 from rag.evidence import flagged_last, passage_range, source_document
 from rag.questions import clean_question
 from rag.retrieval import HybridRetriever
@@ -199,7 +199,13 @@ class AnswerEngine:
         evidence = {source.number: source_document(source) for source in result.sources}
         shown = {source.number: passage_range(source) for source in result.sources}
         checker = SentenceChecker(
-            len(result.sources), evidence, scorer, needs_support, shown, hold=self._contested(result.sources)
+            len(result.sources),
+            evidence,
+            scorer,
+            needs_support,
+            shown,
+            hold=self._contested(result.sources),
+            echoes=_header_echo(result.sources),
         )
         live = not scorer.uses_judge
 
@@ -319,7 +325,7 @@ class AnswerEngine:
             return refuse(
                 refusals.model_declined(sources), f"The model found no answer in the sources: {raw}"
             )
-        drafts = parse_answer(raw, len(sources))
+        drafts = parse_answer(raw, len(sources), _header_echo(sources))
         if not drafts:
             return refuse(refusals.no_sentence(sources), f"The model's reply held no sentence: {raw}")
         scorer = scorer or self._scorer()
@@ -395,9 +401,15 @@ class AnswerEngine:
         return SupportScorer(self.llm if self.settings.answer.judge else None, self._support_config)
 
 
+def _header_echo(sources: Sequence[Source]) -> Callable[[str], bool]:
+    """Sentences that only copy the sources' headers from the prompt (:func:`header_echo`)."""
+    return header_echo([s.passage.title or "" for s in sources], [s.passage.source or "" for s in sources])
+
+
 def _reported(draft: DraftSentence) -> DraftSentence:
     """A sentence the engine wrote from the sources' own figures: backed by construction."""
     draft.support = 1.0
     draft.supported = True
     draft.needs_citation = True
+    draft.reported = True
     return draft

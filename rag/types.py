@@ -222,6 +222,9 @@ class Sentence(BaseModel):
     """Where the cited passages back the sentence: for each source the verifier accepted it on, the
     passage sentence it matched best (:mod:`rag.verifier.backing`). Empty when the sentence is not
     backed, states no fact, or was stored before spans were kept."""
+    reported: bool = False
+    """Written by the engine, not the model: a disagreement or an update notice made from the
+    sources' own figures (:mod:`rag.conflict_report`), backed by construction and not re-checked."""
 
 
 class ConflictSide(BaseModel):

@@ -3,7 +3,9 @@ Text with Citations"), with :class:`rag.verifier.scorer.SupportScorer` in place 
 
 * Citation recall: a sentence that states a fact is recalled when it has at least one citation and
   the concatenation of its cited passages supports it. Sentences that state nothing checkable
-  (``rag.verifier.facts.needs_support`` is False, e.g. "The sources differ.") are left out.
+  (``rag.verifier.facts.needs_support`` is False, e.g. "The sources differ.") are left out, and so
+  are the engine's own notices of a disagreement (:attr:`rag.types.Sentence.reported`): the model
+  did not write them.
 * Citation precision: a citation is precise unless it is irrelevant, i.e. its passage alone does
   not support the sentence *and* the remaining citations still do without it. As in ALCE, when the
   cited passages jointly fail to support a sentence, none of its citations count as precise (a
@@ -91,7 +93,7 @@ class CitationQuality:
         for sentence in sentences:
             claim = strip_citations(sentence.text).strip()
             citations = list(dict.fromkeys(sentence.citations)) or citations_in(sentence.text)
-            if not claim or not needs_support(claim):
+            if not claim or sentence.reported or not needs_support(claim):
                 results.append(SentenceCitations(text=claim, citations=citations, needs_support=False))
                 continue
             n_claims += 1

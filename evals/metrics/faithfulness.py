@@ -35,7 +35,13 @@ class Faithfulness:
     def __init__(self, scorer: Scorer) -> None:
         self.scorer = scorer
 
-    def run(self, answer_text: str, sources: Sequence[Source]) -> FaithfulnessResult:
+    def run(
+        self, answer_text: str, sources: Sequence[Source], reported: Sequence[str] = ()
+    ) -> FaithfulnessResult:
+        """``reported``: sentences of the text the engine wrote itself (:attr:`Sentence.reported`),
+        left out as citation recall leaves them out: they are not the model's claims."""
+        for sentence in reported:
+            answer_text = answer_text.replace(sentence, " ")
         claims = [c for c in split_claims(strip_citations(answer_text)) if needs_support(c)]
         documents = [source_document(source) for source in sorted(sources, key=lambda s: s.number)]
         scored: list[ClaimSupport] = []

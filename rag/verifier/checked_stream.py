@@ -81,8 +81,11 @@ class SentenceChecker:
         needs_support: Callable[[str], bool],
         shown: Shown | None = None,
         hold: Callable[[str], bool] | None = None,
+        echoes: Callable[[str], bool] | None = None,
     ) -> None:
         self.n_sources = n_sources
+        self.echoes = echoes
+        """Sentences left out as copies of the source headers (:func:`rag.citations.header_echo`)."""
         self.hold = hold
         self.source_texts = source_texts
         self.scorer = scorer
@@ -129,7 +132,7 @@ class SentenceChecker:
         if has_words(text) and prompts.says_cannot_answer(text):
             self._declined = True  # the final check refuses this reply: show none of it
             return None
-        return parse_answer(text, self.n_sources)
+        return parse_answer(text, self.n_sources, self.echoes)
 
     def _check(self, settled: list[DraftSentence]) -> list[Sentence]:
         before = len(self._released)

@@ -219,6 +219,28 @@ def test_citation_recall_and_precision_on_known_answer(scorer, sources):
     assert result.precision == pytest.approx(2 / 4)
 
 
+def test_the_engines_own_disagreement_notices_are_not_scored_as_the_models_claims(scorer, sources):
+    """An update notice states two sources' figures in one sentence, which no single passage backs;
+    the model did not write it, so neither citation recall nor faithfulness counts it. A sentence
+    of the same words written by the model is scored."""
+    notice = (
+        "The figure changed over time: AFP [1] reported 12 soldiers killed; a later report [2] gives "
+        "200,000 people."
+    )
+    answer = f"Twelve government soldiers were killed [1]. {notice}"
+    engine = [
+        Sentence(text="Twelve government soldiers were killed [1].", start=0, end=0, citations=[1]),
+        Sentence(text=notice, start=0, end=0, citations=[1, 2], reported=True),
+    ]
+    scored = CitationQuality(scorer).run(engine, sources)
+    assert [s.needs_support for s in scored.sentences] == [True, False] and scored.recall == 1.0
+    assert Faithfulness(scorer).run(answer, sources, [notice]).faithfulness == 1.0
+
+    written = [engine[0], engine[1].model_copy(update={"reported": False})]
+    assert CitationQuality(scorer).run(written, sources).sentences[1].needs_support
+    assert len(Faithfulness(scorer).run(answer, sources).claims) == 2
+
+
 def test_citation_of_missing_source_fails_the_sentence(scorer, sources):
     sentences = [
         Sentence(text="Twelve government soldiers were killed [1][9].", start=0, end=0, citations=[1, 9])

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from rag.citations import clean_answer, parse_answer
+from rag.citations import clean_answer, header_echo, parse_answer
 from rag.text.markers import parse_numbers, strip_markers
 
 pytestmark = pytest.mark.unit
@@ -167,3 +167,22 @@ def test_markers_that_open_a_sentence_become_its_citations_without_breaking_it(
     rendered, sentences = clean_answer(raw, 4)
     assert rendered == text
     assert [s.citations for s in sentences] == [citations]
+
+
+@pytest.mark.unit
+def test_a_sentence_that_only_copies_source_headers_is_left_out() -> None:
+    """Golden cf02: the model wrote two sources' titles, one with its outlet, as a sentence."""
+    echoes = header_echo(
+        ["Syria war: Dozens dead in IS attack on Deir al-Zour", "Dozens killed in ISIS and regime clashes"],
+        ["BBC News", "The National"],
+    )
+    raw = (
+        "Fighting has killed dozens in Deir al-Zor [1]. Syria war: Dozens dead in IS attack on "
+        "Deir al-Zour (BBC News) Dozens killed in ISIS and regime clashes [4]"
+    )
+    assert [d.plain for d in parse_answer(raw, 4, echoes)] == ["Fighting has killed dozens in Deir al-Zor."]
+    assert len(parse_answer(raw, 4)) == 2  # without the sources' headers nothing is left out
+    # one title restated as the reply's sentence, or a title with words of the model's own, stays
+    assert len(parse_answer("Syria war: Dozens dead in IS attack on Deir al-Zour [1].", 4, echoes)) == 1
+    kept = "The BBC reported Syria war: Dozens dead in IS attack on Deir al-Zour (BBC News) on Saturday [1]."
+    assert len(parse_answer(kept, 4, echoes)) == 1

@@ -206,6 +206,23 @@ def test_a_reply_of_bare_source_numbers_is_asked_again_and_never_shown(component
     assert not answer.refused and answer.sentences[0].supported
 
 
+@pytest.mark.integration
+def test_figures_the_model_gives_as_a_disagreement_are_checked_like_any_claim(components: Components):
+    """ "The sources disagree: ..." once exempted a whole sentence from the check, so a made-up
+    figure passed unmarked beside a backed sentence."""
+    reply = (
+        "Around 200,000 people live in Deir Ezzor city [1]. "
+        "The sources disagree: another report says 900,000 people live there [2]."
+    )
+    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
+    engine.components.__dict__["llm"] = ScriptedChatModel(answer=reply)
+    answer = engine.answer(ANSWERABLE)
+    assert not answer.refused
+    made_up = next(s for s in answer.sentences if "900,000" in s.text)
+    assert made_up.needs_citation and not made_up.supported and not made_up.reported
+    assert [s.supported for s in answer.sentences if "200,000" in s.text] == [True]
+
+
 class MeetingChatModel(ScriptedChatModel):
     """Scripted replies whose streams end only once every caller's reply is written, so each
     engine reads its token counts after the other call has finished too."""

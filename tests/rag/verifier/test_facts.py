@@ -28,6 +28,9 @@ def test_split_claims_respects_abbreviations_and_drops_citations() -> None:
     [
         ("The sources differ.", False),
         ("The sources disagree on the death toll [1][2].", False),
+        # ... but figures, days or names given with it are claims, checked like any other
+        ("The sources disagree: the BBC says 50 died [1], AFP says 90 [2].", True),
+        ("Sources differ on who leads the delegation: Mohammad Alloush [1].", True),
         ("I don't know.", False),
         ("The archive does not hold the answer to this question.", False),
         ("What happened next?", False),
