@@ -2,16 +2,18 @@
 
 Why: a ``rag ask`` in a fresh process spends a third of its time importing the libraries and
 loading the models and the index, and a user asking from a shell, or a script asking in a loop,
-paid that for every question. ``rag bench ask --questions 12`` (default model, 2 cores, each
-question a new process): p50 9.8 s / p95 11.0 s in its own process, 6.5 / 7.3 s through a running
-``rag serve``, and 6.5 / 11.6 s as shipped with no server at the start: the first question answers
-in its own process and starts the server, the second, asked at once while the server loads, took
-14.4 s, and the next ten were answered by the server. Like a local model server that keeps a model loaded for a
-few minutes after its last request, ``rag ask`` answers in its own process when nothing is
-running, then starts ``rag serve --stop-when-idle MINUTES`` on a free loopback port, detached from
-the terminal; the next ``rag ask`` on the same data folder finds it (:mod:`rag.server_link`). The
+paid that for every question. Like a local model server that keeps a model loaded for a few
+minutes after its last request, ``rag ask`` answers in its own process when nothing is running,
+then starts ``rag serve --stop-when-idle MINUTES`` on a free loopback port, detached from the
+terminal; the next ``rag ask`` on the same data folder finds it (:mod:`rag.server_link`). The
 server stops by itself after that many minutes with no request, and ``rag ask`` says that it was
 started, how to stop it and how to turn this off (``ask.keep_warm_minutes = 0``).
+
+Measured with ``rag bench ask --questions 12`` (default model, 2 cores, each question a new
+process): p50 9.8 s / p95 11.0 s in its own process, 6.5 / 7.3 s through a running ``rag serve``,
+and 6.5 / 11.6 s as shipped with no server at the start. The first question answers in its own
+process and starts the server; the second, asked at once while the server loads, took 14.4 s;
+the server answered the next ten.
 
 Only one is started at a time: a claim file, created exclusively, marks a server that is still
 loading, so questions asked meanwhile do not start another. A claim older than

@@ -177,7 +177,7 @@ class AskSettings(BaseModel):
     keep_warm_minutes: float = Field(default=10.0, ge=0)
     """After ``rag ask`` answers in its own process, keep a ``rag serve`` with the models loaded
     in the background until this many minutes pass without a question, so the next ``rag ask``
-    answers in about half the time (:mod:`rag.keep_warm`); 0 turns this off."""
+    answers in two thirds of the time (:mod:`rag.keep_warm`); 0 turns this off."""
 
 
 class Settings(BaseSettings):
