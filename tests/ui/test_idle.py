@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -14,7 +15,10 @@ pytestmark = pytest.mark.unit
 
 
 def _run(coroutine) -> None:
-    asyncio.run(coroutine)
+    """Run on a thread of its own: a browser test earlier in the session may leave an event loop
+    running on this one, where ``asyncio.run`` refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 def test_a_request_in_flight_keeps_the_server_busy_and_its_end_starts_the_quiet() -> None:
