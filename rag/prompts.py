@@ -69,9 +69,14 @@ SYSTEM_PROMPT = (
 )
 
 SENTENCE_PLEASE = (
-    "Write the answer as a full sentence with its source number, using the words of the sources."
+    "Answer in words: one sentence that states what the sources report, with each source's number "
+    "after the fact it states."
 )
-"""Asked once when the model replied with source numbers only."""
+"""Asked once when the model replied with source numbers only. Golden cf01 and cf03 (a toll that
+the sources give differently) drew "[1] [2] [3] [4] [1]" and, asked to "write the answer as a full
+sentence with its source number, using the words of the sources", the same again; asked this way,
+cf01 is answered with the army's report and the sources' two tolls, and cf03 with a sentence (not
+backed, so still refused)."""
 
 _CANNOT_PATTERNS = re.compile(
     r"sources? do(?:es)? not (?:answer|contain|mention|say|provide|include|state)|"
