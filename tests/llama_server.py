@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from rag.keep_warm import free_loopback_port
 from rag.models.gguf import smol_path
-from tests.index.chroma_server import free_port, wait_until_answering
+from tests.index.chroma_server import wait_until_answering
 
 CHAT_MODEL = "chat"
 EMBED_MODEL = "embed"
@@ -33,7 +34,7 @@ def server_installed() -> bool:
 class LlamaServer:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.port = free_port()
+        self.port = free_loopback_port()
         self.log = folder / "llama-server.log"
         self.process: subprocess.Popen | None = None
 

@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ import numpy as np
 import pytest
 
 from rag.components import Components
+from rag.keep_warm import free_loopback_port
 from rag.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -157,7 +157,7 @@ def test_index_ask_and_serve_connect_nowhere_and_write_only_their_folders(
     )
     assert asked.stdout.strip(), asked.stderr
 
-    port = _free_port()
+    port = free_loopback_port()
     log = (tmp_path / "serve.out").open("w")
     server = subprocess.Popen(
         traced("serve", "serve", "--port", str(port)), env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT
@@ -212,9 +212,3 @@ def _stop_traced(process: subprocess.Popen) -> None:
             time.sleep(0.2)
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.index.chroma_server import ChromaServer, free_port
+from rag.keep_warm import free_loopback_port
+from tests.index.chroma_server import ChromaServer
 from tests.llama_server import CHAT_MODEL, EMBED_MODEL, LlamaServer
 
 pytestmark = pytest.mark.integration
@@ -25,7 +26,7 @@ RAG = [sys.executable, "-m", "rag.cli"]
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ChromaServer, LlamaServer]]:
     folder = tmp_path_factory.mktemp("servers")
-    chroma = ChromaServer(folder / "chroma", free_port())
+    chroma = ChromaServer(folder / "chroma", free_loopback_port())
     llama = LlamaServer(folder / "llama")
     chroma.start()
     try:

@@ -32,7 +32,8 @@ from pathlib import Path
 
 from evals.bench.answers import golden_questions
 from evals.bench.common import Figure, Results, load_average, percentile
-from evals.bench.load import free_port, stop_server, wait_until_serving
+from evals.bench.load import stop_server, wait_until_serving
+from rag.keep_warm import free_loopback_port
 from rag.server_link import process_alive, read_record, record_path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -117,7 +118,7 @@ def run(args: argparse.Namespace) -> Results:
         alone_text.append(_text(out))
         print(f"  alone   {seconds:5.1f}s  {question[:60]!r}", flush=True)
     loads.append(load_average())
-    port = free_port()
+    port = free_loopback_port()
     log_path = work / "serve.log"
     command = [
         sys.executable,

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evals.bench.common import Figure, Results, percentile
+from rag.keep_warm import free_loopback_port
 
 QUESTIONS = [
     ("How many people were killed in the fighting in Deir al-Zor?", "And how many of them were civilians?"),
@@ -53,12 +53,6 @@ class Session:
     """conversation id -> questions asked in it, in order."""
     seconds: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def rss_bytes(pid: int, field: str = "VmHWM") -> int:
@@ -118,7 +112,7 @@ def run(args: argparse.Namespace) -> Results:
         )
     work = Path(tempfile.mkdtemp(prefix="rag-load-"))
     sessions = [Session(f"reader{i}", f"pass-{i}-{os.getpid()}") for i in range(args.sessions)]
-    port = free_port()
+    port = free_loopback_port()
     env = {**os.environ, "RAG_DATA_DIR": str(work / "data")}
     env["RAG_SERVE_AUTH"] = "\n".join(f"{s.user}:{s.password}" for s in sessions)
     log = (work / "serve.log").open("w")

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from rag.keep_warm import free_loopback_port
 from rag.settings import BUNDLED_CORPUS
-from tests.index.chroma_server import ChromaServer, free_port
+from tests.index.chroma_server import ChromaServer
 
 pytestmark = pytest.mark.integration
 
@@ -141,7 +142,7 @@ def test_a_chat_turn_fails_with_a_message_while_the_server_is_down_and_the_next_
     from rag.components import Components
     from rag.settings import load_settings
 
-    port = free_port()
+    port = free_loopback_port()
     server = ChromaServer(tmp_path / "server", port)
     server.start()
     try:

@@ -9,15 +9,16 @@ import pytest
 from index.pipeline import Indexer
 from index.store import ChunkStore
 from rag.errors import StoreUnavailableError
+from rag.keep_warm import free_loopback_port
 from rag.settings import Settings
-from tests.index.chroma_server import ChromaServer, free_port
+from tests.index.chroma_server import ChromaServer
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def chroma_server(tmp_path: Path):
-    server = ChromaServer(tmp_path / "server", free_port())
+    server = ChromaServer(tmp_path / "server", free_loopback_port())
     server.start()
     try:
         yield server.port
@@ -47,7 +48,7 @@ def test_index_and_query_through_a_server(
 
 
 def test_unreachable_server_error_says_what_to_do(settings: Settings, embedding) -> None:
-    port = free_port()
+    port = free_loopback_port()
     server = settings.with_overrides(**{"store.mode": "server", "store.port": port})
     with pytest.raises(StoreUnavailableError) as error:
         ChunkStore.open(server, embedding)

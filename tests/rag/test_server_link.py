@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from rag.keep_warm import free_loopback_port
 from rag.server_link import (
     ServerLinkError,
     ServerRecord,
@@ -113,7 +114,7 @@ def test_rag_ask_is_answered_by_a_running_server_and_by_itself_with_local(
     """A real ``rag serve`` (small model, no login) on a free loopback port and real ``rag ask``
     processes: the server answers, says so, prints what a local answer prints; its record goes
     when it stops."""
-    from evals.bench.load import free_port, wait_until_serving
+    from evals.bench.load import wait_until_serving
 
     data_dir = tmp_path / "data"
     env = {
@@ -125,7 +126,7 @@ def test_rag_ask_is_answered_by_a_running_server_and_by_itself_with_local(
         "HF_HUB_OFFLINE": "1",
         "RAG_ANSWER__MAX_TOKENS": "48",
     }
-    port = free_port()
+    port = free_loopback_port()
     log = tmp_path / "serve.log"
     command = [
         sys.executable,

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from evals.bench.load import free_port, wait_until_serving
+from evals.bench.load import wait_until_serving
+from rag.keep_warm import free_loopback_port
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("RAG_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -68,7 +69,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, model_cache_dir: Path) -> I
         pytest.fail(f"{CHROMIUM} is missing: run scripts/browser-deps.sh (installs Debian's chromium)")
     data_dir = tmp_path_factory.mktemp("serve-data")
     log = data_dir / "serve.log"
-    port = free_port()
+    port = free_loopback_port()
     env = {
         **os.environ,
         "RAG_DATA_DIR": str(data_dir),

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rag.keep_warm import free_loopback_port
 from rag.models.backends import build_llm
 from rag.models.embedding import build_embedding
 from rag.models.openai_chat import OpenAICompatibleChatModel
@@ -102,9 +103,8 @@ def test_a_model_the_server_does_not_serve_is_named(settings: Settings, llama_se
 
 
 def test_an_unreachable_embedding_server_says_what_to_do(settings: Settings, tmp_path: Path) -> None:
-    from tests.index.chroma_server import free_port
 
-    url = f"http://127.0.0.1:{free_port()}/v1"
+    url = f"http://127.0.0.1:{free_loopback_port()}/v1"
     gone = settings.with_overrides(
         **{"embedding.backend": "openai", "embedding.openai_base_url": url, "embedding.openai_model": "m"}
     )
