@@ -249,3 +249,21 @@ def test_features_are_bounded(scorer: SupportScorer) -> None:
     assert set(result.features) == set(FEATURES)
     assert all(0.0 <= value <= 3.0 for value in result.features.values())
     assert result.features["unbacked"] == 3.0
+
+
+@pytest.mark.unit
+def test_a_name_inside_a_negated_clause_is_not_a_denial_of_what_the_claim_says_about_it(
+    scorer: SupportScorer,
+) -> None:
+    passage = (
+        "But the truce does not cover IS nor rival jihadist group Jabhat Fateh al-Sham, which was known "
+        "as al-Nusra Front until it broke off formal ties with al-Qaeda in July."
+    )
+    claim = "Jabhat Fateh al-Sham was known as al-Nusra Front until it broke off formal ties with al-Qaeda in July."
+    result = scorer.score(claim, [passage])
+    assert result.unbacked == []
+    assert result.supported
+    # what the negation does govern is still denied
+    denied = scorer.score("The truce covers IS and Jabhat Fateh al-Sham.", [passage])
+    assert any(item.startswith("negation") for item in denied.unbacked), denied.unbacked
+    assert not denied.supported
