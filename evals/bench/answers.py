@@ -26,6 +26,7 @@ from pydantic import BaseModel
 
 from evals.bench.common import Figure, Results, load_average, percentile
 from evals.golden import load_golden
+from evals.metrics.correctness import AnswerCorrectness, Fact
 from evals.records import read_records
 from index.pipeline import Indexer
 from rag import prompts
@@ -43,6 +44,18 @@ class Conversation(BaseModel):
     id: str
     question: str
     follow_up: str
+    expected_facts: list[Fact] = []
+    """What a right answer to the follow-up states (as in the golden set)."""
+    answerable: bool = True
+    """False: the bundled corpus does not answer the follow-up, so the right answer is a refusal."""
+
+
+def right(talk: Conversation, answer: Answer) -> bool:
+    """A follow-up answered right: every expected fact stated, or refused where the archive is silent."""
+    if not talk.answerable:
+        return answer.refused
+    found = AnswerCorrectness().run(answer.text, talk.expected_facts)
+    return not answer.refused and found is not None and found.correct
 
 
 @dataclass(frozen=True)
@@ -111,12 +124,14 @@ def measure(settings: Settings, questions: list[str], talks: list[Conversation],
         _show(verbose, "first", talk.question, opening)
         follows.append(engine.answer(talk.follow_up, history=[opening]))
         _show(verbose, "follow-up", talk.follow_up, follows[-1])
+    first_right = [None] * len(firsts)  # the golden report grades first turns
+    follow_right = [right(talk, answer) for talk, answer in zip(talks, follows, strict=True)]
     return {
         "variant": settings_label(settings),
         "model": llm.name,
         "model_load_s": load_s,
-        "first_turns": _figures(firsts),
-        "follow_ups": _figures(follows),
+        "first_turns": _figures(firsts, first_right),
+        "follow_ups": _figures(follows, follow_right),
         "answers": [
             {
                 "question": a.question,
@@ -146,7 +161,7 @@ def settings_label(settings: Settings) -> str:
     return f"focus_tokens={settings.retrieval.focus_tokens}, prompt_lookup={settings.llm.prompt_lookup}"
 
 
-def _figures(answers: list[Answer]) -> dict:
+def _figures(answers: list[Answer], graded: list[bool | None]) -> dict:
     generated = [a for a in answers if a.timings.first_token_s is not None]
     first = [a.timings.first_token_s for a in generated if a.timings.first_token_s is not None]
     total = [a.timings.total_s for a in generated]
@@ -155,6 +170,9 @@ def _figures(answers: list[Answer]) -> dict:
         "questions": len(answers),
         "generated": len(generated),
         "refused": sum(a.refused for a in answers),
+        "right": sum(g for g in graded if g is not None)
+        if any(g is not None for g in graded)
+        else float("nan"),
         "conflicts": sum(bool(a.conflicts) for a in answers),
         "unsupported_sentences": sum(1 for a in answers for s in a.sentences if not s.supported),
         "rewrite_p50": percentile([a.timings.rewrite_s for a in answers], 50),
@@ -173,6 +191,7 @@ def _figures(answers: list[Answer]) -> dict:
 FIGURES = [
     ("generated", "answers generated", ""),
     ("refused", "refused", ""),
+    ("right", "right (expected facts stated, or refused where the archive is silent)", ""),
     ("conflicts", "answers with conflicts", ""),
     ("unsupported_sentences", "unsupported sentences", ""),
     ("rewrite_p50", "follow-up rewrite p50", "s"),
@@ -206,6 +225,8 @@ def results(variants: list[Variant], runs: list[dict], loads: list[str]) -> Resu
                 continue
             name = "first turn" if turn == "first_turns" else "follow-up"
             for key, title, unit in FIGURES:
+                if key == "right" and run[turn][key] != run[turn][key]:  # NaN: not graded here
+                    continue
                 rows.append(
                     Figure(
                         f"{variant.label}: {name}: {title}",
