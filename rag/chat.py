@@ -1,12 +1,12 @@
-"""Multi-turn chat: conversations kept apart and on disk, follow-ups rewritten into standalone questions.
+"""Multi-turn chat: conversations kept apart and on disk, follow-ups asked in the same chat.
 
 Each conversation keeps its own list of answers, stored turn by turn in the data folder
 (:mod:`rag.conversations`), so a conversation can be reopened after a reload or a server
-restart. The engine rewrites a follow-up with that history before retrieval (like
-llama-index's ``CondensePlusContextChatEngine`` condense step, with a shorter prompt for the
-1.5B model, see :mod:`rag.prompts`). The answer prompt itself carries no history: it stays
-small, and its fixed system prefix (and, when a follow-up retrieves the same sources, the
-sources as well) is re-used from llama.cpp's cache across turns and across conversations.
+restart. Each answer keeps the chat it was written in, and a follow-up continues that chat with
+only the passages it lacks (:mod:`rag.followups`): llama.cpp has the earlier turn evaluated, so
+the model reads only the new one. A follow-up to a refused answer is rewritten with the history
+into a standalone question first (like llama-index's ``CondensePlusContextChatEngine`` condense
+step, with a shorter prompt for the 1.5B model, see :mod:`rag.prompts`) and asked afresh.
 
 Conversations belong to an owner: the logged-in user of the UI, or one shared
 :data:`~rag.conversations.LOCAL_OWNER` without a login. A conversation of another owner is

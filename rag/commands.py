@@ -209,7 +209,7 @@ def _ask_here(args: argparse.Namespace, loaders: list[threading.Thread]) -> int:
     try:
         if args.json:
             answer = engine.answer(args.question, filters=filters)
-            print(answer.model_dump_json(indent=2))
+            print(answer.model_dump_json(indent=2, exclude={"exchange"}))
         else:
             events = engine.stream(args.question, filters=filters)
             answer = render_stream(events, sys.stdout, stream=not args.no_stream)
@@ -279,7 +279,7 @@ def _ask_server(args: argparse.Namespace) -> int | None:
     try:
         if args.json:
             answer = next(e.answer for e in events if e.kind == "answer")
-            print(answer.model_dump_json(indent=2))
+            print(answer.model_dump_json(indent=2, exclude={"exchange"}))
         else:
             answer = render_stream(events, sys.stdout, stream=not args.no_stream)
     except ServerLinkError as exc:

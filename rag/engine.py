@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from rag import conflicts as conflict_rules
-from rag import date_conflicts, prompts, refusals, relevance
+from rag import date_conflicts, followups, prompts, refusals, relevance
 from rag.citations import CitationStreamFilter, DraftSentence, header_echo, parse_answer, render
 from rag.evidence import flagged_last, passage_range, source_document
 from rag.questions import clean_question
@@ -128,17 +128,26 @@ class AnswerEngine:
         """
         started = time.perf_counter()
         question = clean_question(question)  # QuestionError (a ValueError) says what to do
-        standalone = self.standalone_question(question, history)
+        follow = followups.plan(history, question, self.settings, self.llm) if history else None
+        standalone = question if follow else self.standalone_question(question, history)
         retrieval_started = time.perf_counter()
-        result = self.retriever.run(standalone, filters)
-        # Articles that read as instructions are listed last and never shown to the model.
-        result = result.model_copy(update={"sources": flagged_last(result.sources)})
+        result = self.retriever.run(follow.query if follow else standalone, filters)
+        focus_tokens = self.settings.retrieval.focus_tokens
+        if follow:
+            # The chat's sources and the passages it lacks, numbered on (rag.followups).
+            sources = followups.added_sources(
+                follow.previous.sources, result.sources, self.settings.retrieval.max_sources
+            )
+            result = result.model_copy(update={"sources": sources})
+        else:
+            # Articles that read as instructions are listed last and never shown to the model.
+            result = result.model_copy(update={"sources": flagged_last(result.sources)})
         timings = Timings(
             rewrite_s=retrieval_started - started, retrieval_s=time.perf_counter() - retrieval_started
         )
         base = {"question": question, "standalone_question": standalone, "sources": result.sources}
 
-        refusal = self.nothing_relevant(result, filters)
+        refusal = None if follow else self.nothing_relevant(result, filters)
         if refusal:
             timings.total_s = time.perf_counter() - started
             yield self._refusal(base, refusal, timings, model="")
@@ -152,7 +161,13 @@ class AnswerEngine:
             return
 
         llm = self.llm
-        messages = prompts.answer_messages(standalone, shown, self.settings.retrieval.focus_tokens)
+        if follow:
+            added = shown[len([s for s in follow.previous.sources if not s.passage.suspicious]) :]
+            messages = prompts.follow_up_messages(
+                follow.previous.exchange, question, added, focus_tokens, focus_on=follow.query
+            )
+        else:
+            messages = prompts.answer_messages(standalone, shown, focus_tokens)
         max_tokens = min(self.settings.answer.max_tokens, self.settings.llm.max_tokens)
         scorer = MemoScorer(self._scorer())
         reply: list[str] = []
@@ -171,7 +186,13 @@ class AnswerEngine:
             reply.clear()
             yield from self._draft(retry, result, max_tokens, reply, usages, scorer, timings, started, gate)
             completion_tokens += usages[-1].completion_tokens
-        base.update(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, model=llm.name)
+            messages = retry
+        base.update(
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            model=llm.name,
+            exchange=[*messages, {"role": "assistant", "content": reply[0]}],
+        )
         check_started = time.perf_counter()
         answer = self._check(reply[0], standalone, result, base, timings, scorer)
         answer.timings.check_s += time.perf_counter() - check_started

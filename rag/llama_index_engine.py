@@ -173,8 +173,10 @@ def _history_from_messages(messages: Sequence[ChatMessage]) -> list[Answer]:
 
 
 class NewsChatEngine(BaseChatEngine):
-    """A llama-index chat engine: follow-ups are rewritten with the conversation, then answered
-    like :class:`NewsQueryEngine` questions. One conversation per instance; turns run one at a time."""
+    """A llama-index chat engine: a follow-up continues the previous answer's chat
+    (:mod:`rag.followups`), or, after a refusal or with history given as messages, is rewritten
+    with the conversation and answered like a :class:`NewsQueryEngine` question. One conversation
+    per instance; turns run one at a time."""
 
     def __init__(self, engine: AnswerEngine, *, filters: Filters | None = None) -> None:
         self.engine = engine

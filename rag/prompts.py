@@ -95,15 +95,36 @@ def answer_messages(question: str, sources: Sequence[Source], focus_tokens: int 
     With ``focus_tokens``, each source shows only the sentences that bear on the question, all
     of them together within that many tokens (:mod:`rag.focus`); 0 shows whole passages.
     """
-    if focus_tokens > 0:
-        texts = focus.excerpts(question, sources, focus_tokens)
-        context = "\n\n".join(format_source(s, t) for s, t in zip(sources, texts, strict=True))
-    else:
-        context = "\n\n".join(format_source(source) for source in sources)
+    context = _context(question, sources, focus_tokens)
     return [
         {"role": "system", "content": SYSTEM_PROMPT},
         {"role": "user", "content": f"Sources:\n\n{context}\n\nQuestion: {question.strip()}"},
     ]
+
+
+def follow_up_messages(
+    exchange: Sequence[Message],
+    question: str,
+    sources: Sequence[Source],
+    focus_tokens: int = 0,
+    focus_on: str = "",
+) -> list[Message]:
+    """The chat for a follow-up that continues ``exchange`` (the previous answer's chat, ending with
+    its reply): the sources it lacks, numbered on from the earlier ones, then the question. The
+    earlier turns stay byte-identical, so a model that evaluated them reads only this turn.
+    ``focus_on`` (default: the question) chooses the new sources' sentences (:mod:`rag.focus`)."""
+    ask = f"Question: {question.strip()}"
+    if sources:
+        context = _context(focus_on or question, sources, focus_tokens)
+        ask = f"More sources:\n\n{context}\n\n{ask}"
+    return [*exchange, {"role": "user", "content": ask}]
+
+
+def _context(question: str, sources: Sequence[Source], focus_tokens: int) -> str:
+    if focus_tokens > 0:
+        texts = focus.excerpts(question, sources, focus_tokens)
+        return "\n\n".join(format_source(s, t) for s, t in zip(sources, texts, strict=True))
+    return "\n\n".join(format_source(source) for source in sources)
 
 
 def says_cannot_answer(text: str) -> bool:

@@ -168,7 +168,15 @@ class AnswerSettings(BaseModel):
     conflicts: bool = True
     """Report disagreeing figures between the answer's sources."""
     condense: bool = True
-    """Rewrite follow-up questions into standalone ones before retrieval."""
+    """Rewrite follow-up questions into standalone ones before retrieval (when a follow-up does not
+    continue the previous prompt, see ``follow_ups``)."""
+    follow_ups: Literal["continue", "rewrite"] = "continue"
+    """continue: a follow-up is asked in the same chat as the answer before it, with only the
+    sources that chat lacks added, so the model reads only the new tokens (:mod:`rag.followups`);
+    rewrite: the follow-up is rewritten into a standalone question (a model call) and answered
+    from a fresh prompt. Measured on 32 follow-ups (``rag bench answers --compare
+    answer.follow_ups=rewrite``): first text p50 1.80 s continued against 5.26 s rewritten, 17
+    and 18 of 32 right (each gets others right, see :mod:`rag.followups`)."""
     relevance: bool = True
     """Refuse an answer none of whose backed sentences answers the question (:mod:`rag.relevance`)."""
 

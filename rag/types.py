@@ -275,6 +275,10 @@ class Answer(BaseModel):
     prompt_tokens: int = 0
     completion_tokens: int = 0
     model: str = ""
+    exchange: list[dict[str, str]] = Field(default_factory=list)
+    """The chat this answer was written in, ending with the model's own reply (empty when no
+    model was asked). A follow-up continues it (:mod:`rag.followups`); kept with the
+    conversation, left out of what ``rag ask --json`` and the HTTP API return."""
 
 
 class StreamEvent(BaseModel):

@@ -325,7 +325,7 @@ class ChatHandlers:
                         continue
                     writing = True
                     event = event.model_copy(update={"text": ""})
-                yield event.model_dump(mode="json")
+                yield event.model_dump(mode="json", exclude={"answer": {"exchange"}})
         except Exception as exc:  # the reason in plain words, as the chat shows it
             message = explain(exc, self.chat.settings)
             if message is None:

@@ -7,17 +7,20 @@ from pathlib import Path
 
 import pytest
 
+from rag import prompts
 from rag.chat import ChatService, UnknownConversationError
 from rag.components import Components
 from rag.conversations import ConversationStore
 from rag.engine import AnswerEngine
 from rag.models.llm import ChatStream
+from rag.types import Answer
 from tests.rag.answering import RecordingRetriever, ScriptedChatModel, indexed_components, with_settings
 
 FIRST = "How many people live in Deir al-Zor city?"
 FOLLOW_UP = "Who besieges it?"
 REWRITE = "Who besieges Deir al-Zor city?"
 REPLY = "Around 200,000 people live in Deir Ezzor city [1]."
+THIRD = "How many live in the besieged part?"
 
 
 @pytest.fixture(scope="module")
@@ -26,9 +29,12 @@ def components(tmp_path_factory: pytest.TempPathFactory, model_cache_dir: Path) 
 
 
 def scripted_service(
-    components: Components, model: ScriptedChatModel, store_path: Path
+    components: Components, model: ScriptedChatModel, store_path: Path, follow_ups: str = "rewrite"
 ) -> tuple[ChatService, RecordingRetriever]:
-    shared = with_settings(components, components.settings)
+    """A chat service over the real store and retriever with a scripted model; follow-ups are
+    rewritten (the older way, still the fallback) unless ``follow_ups`` is "continue"."""
+    settings = components.settings.with_overrides(**{"answer.follow_ups": follow_ups})
+    shared = with_settings(components, settings)
     shared.__dict__["llm"] = model
     retriever = RecordingRetriever(shared.settings, shared.store, shared.embedding)
     engine = AnswerEngine(shared.settings, shared, retriever=retriever)
@@ -161,3 +167,109 @@ def test_rewriting_with_the_small_model_gives_a_question(
     assert follow.standalone_question.strip()
     assert follow.question == FOLLOW_UP
     assert len(service.history(conversation)) == 2
+
+
+# ---------------------------------------------------------------- follow-ups in the same chat
+
+
+@pytest.mark.integration
+def test_a_follow_up_continues_the_chat_with_only_the_sources_it_lacks(
+    components: Components, tmp_path: Path
+):
+    besieged = "Deir Ezzor city has been besieged by IS since early 2015 [1]."
+    lives = "About 200,000 people live in the besieged area [1]."
+    model = ScriptedChatModel(answer=[REPLY, besieged, lives], rewrite=REWRITE)
+    service, retriever = scripted_service(components, model, tmp_path / "c.sqlite3", follow_ups="continue")
+    conversation = service.new_conversation()
+    first = service.ask(conversation, FIRST)
+    assert not first.refused
+    assert first.exchange[-1] == {"role": "assistant", "content": REPLY}
+    assert first.exchange[:-1] == model.sent[-1]  # the chat the reply was written in
+    second = service.ask(conversation, FOLLOW_UP)
+    assert rewrite_requests(model) == []  # no model call before retrieval
+    assert [query for query, _ in retriever.calls] == [FIRST, f"{FIRST} {FOLLOW_UP}"]
+    assert second.standalone_question == FOLLOW_UP
+    sent = model.sent[-1]
+    assert sent[: len(first.exchange)] == first.exchange  # the earlier turn, byte for byte
+    (turn,) = sent[len(first.exchange) :]
+    assert turn["role"] == "user" and turn["content"].endswith(f"Question: {FOLLOW_UP}")
+    # The first turn's sources keep their numbers; the passages it lacked follow, numbered on.
+    assert [s.number for s in second.sources] == list(range(1, len(second.sources) + 1))
+    assert [s.passage.chunk_id for s in second.sources[: len(first.sources)]] == [
+        s.passage.chunk_id for s in first.sources
+    ]
+    added = second.sources[len(first.sources) :]
+    assert len({s.passage.chunk_id for s in second.sources}) == len(second.sources)
+    assert all(f"[{s.number}]" in turn["content"] for s in added)
+    assert ("More sources:" in turn["content"]) == bool(added)
+    assert all(f"[{s.number}]" not in turn["content"] for s in first.sources)
+    assert second.exchange == [*sent, {"role": "assistant", "content": besieged}]
+
+    assert not second.refused, second.refusal_details
+    # A third turn continues the same chat and searches with the question that opened it.
+    third = service.ask(conversation, THIRD)
+    assert retriever.calls[-1][0] == f"{FIRST} {THIRD}"
+    assert model.sent[-1][: len(second.exchange)] == second.exchange
+    assert third.exchange[: len(second.exchange)] == second.exchange
+
+
+@pytest.mark.integration
+def test_a_follow_up_after_a_refused_answer_is_rewritten_and_asked_afresh(
+    components: Components, tmp_path: Path
+):
+    unbacked = "Around 900,000 people live in Deir Ezzor city [1]."
+    model = ScriptedChatModel(answer=[unbacked, REPLY], rewrite=REWRITE)
+    service, retriever = scripted_service(components, model, tmp_path / "c.sqlite3", follow_ups="continue")
+    conversation = service.new_conversation()
+    first = service.ask(conversation, FIRST)
+    assert first.refused and first.exchange  # the model wrote it, the verifier withdrew it
+    second = service.ask(conversation, FOLLOW_UP)
+    assert len(rewrite_requests(model)) == 1
+    assert retriever.calls[-1][0] == REWRITE
+    assert second.standalone_question == REWRITE
+    assert model.sent[-1][0]["role"] == "system" and len(model.sent[-1]) == 2  # a fresh prompt
+
+
+@pytest.mark.integration
+def test_a_restarted_service_continues_the_stored_chat(components: Components, tmp_path: Path):
+    store_path = tmp_path / "c.sqlite3"
+    model = ScriptedChatModel(answer=REPLY, rewrite=REWRITE)
+    before, _ = scripted_service(components, model, store_path, follow_ups="continue")
+    conversation = before.new_conversation()
+    first = before.ask(conversation, FIRST)
+    before.store.close()
+    after, retriever = scripted_service(components, model, store_path, follow_ups="continue")
+    after.ask(conversation, FOLLOW_UP)
+    assert retriever.calls == [(f"{FIRST} {FOLLOW_UP}", None)]
+    assert model.sent[-1][: len(first.exchange)] == first.exchange
+
+
+@pytest.mark.integration
+def test_the_small_model_reads_only_the_follow_up_turn(
+    components: Components, monkeypatch: pytest.MonkeyPatch
+):
+    """The point of continuing the chat: llama.cpp finds the earlier turn already evaluated.
+
+    The earlier turn is the small model's own reply, whatever the verifier makes of it (the small
+    model's replies are often withdrawn, and a withdrawn answer is never continued)."""
+    settings = components.settings.with_overrides(**{"answer.follow_ups": "continue"})
+    shared = with_settings(components, settings)
+    engine = AnswerEngine(settings, shared)
+    sources = engine.retriever.run(FIRST).sources
+    messages = prompts.answer_messages(FIRST, sources, settings.retrieval.focus_tokens)
+    reply = shared.llm.chat(messages, max_tokens=40)
+    exchange = [*messages, {"role": "assistant", "content": reply}]
+    first = Answer(question=FIRST, standalone_question=FIRST, text=reply, sources=sources, exchange=exchange)
+    streams: list[ChatStream] = []
+    stream_chat = shared.llm.stream_chat
+
+    def recording(*args, **kwargs) -> ChatStream:
+        streams.append(stream_chat(*args, **kwargs))
+        return streams[-1]
+
+    monkeypatch.setattr(shared.llm, "stream_chat", recording)
+    follow = engine.answer(FOLLOW_UP, history=[first])
+    assert follow.exchange[: len(exchange)] == exchange
+    earlier = shared.llm.count_prompt_tokens(exchange)
+    assert streams[0].usage.prompt_tokens > earlier
+    assert streams[0].usage.cached_tokens >= earlier - 8, (streams[0].usage, earlier)
