@@ -135,7 +135,7 @@ class AnswerEngine:
         focus_tokens = self.settings.retrieval.focus_tokens
         if follow:
             # The chat's sources and the passages it lacks, numbered on (rag.followups).
-            sources = followups.added_sources(
+            sources, added = followups.added_sources(
                 follow.previous.sources, result.sources, self.settings.retrieval.max_sources
             )
             result = result.model_copy(update={"sources": sources})
@@ -162,7 +162,6 @@ class AnswerEngine:
 
         llm = self.llm
         if follow:
-            added = shown[len([s for s in follow.previous.sources if not s.passage.suspicious]) :]
             messages = prompts.follow_up_messages(
                 follow.previous.exchange, question, added, focus_tokens, focus_on=follow.query
             )

@@ -96,9 +96,12 @@ def _opening(history: Sequence[Answer]) -> Answer:
     return opening
 
 
-def added_sources(previous: Sequence[Source], retrieved: Sequence[Source], limit: int) -> list[Source]:
-    """The chat's sources with their numbers (those the model was shown: never the ones flagged as
-    reading like a prompt), then up to ``limit`` retrieved passages it lacks, numbered on.
+def added_sources(
+    previous: Sequence[Source], retrieved: Sequence[Source], limit: int
+) -> tuple[list[Source], list[Source]]:
+    """All the follow-up's sources, and the ones it adds: the chat's sources with their numbers
+    (those the model was shown: never the ones flagged as reading like a prompt), then up to
+    ``limit`` retrieved passages the chat lacks, numbered on.
 
     A passage the chat holds is not shown again, even where the first turn showed only the
     sentences that bore on the first question (:mod:`rag.focus`). Showing such a passage again
@@ -114,4 +117,4 @@ def added_sources(previous: Sequence[Source], retrieved: Sequence[Source], limit
             continue
         held.add(source.passage.chunk_id)
         added.append(source.model_copy(update={"number": len(kept) + len(added) + 1}))
-    return [*kept, *added]
+    return [*kept, *added], added

@@ -21,22 +21,24 @@ def source(number: int, chunk: str, suspicious: bool = False) -> Source:
 def test_the_chat_keeps_its_numbers_and_new_passages_are_numbered_on() -> None:
     previous = [source(1, "a:0"), source(2, "b:0")]
     retrieved = [source(1, "b:0"), source(2, "c:0"), source(3, "a:0"), source(4, "d:1")]
-    merged = added_sources(previous, retrieved, limit=4)
+    merged, added = added_sources(previous, retrieved, limit=4)
     assert [(s.number, s.passage.chunk_id) for s in merged] == [
         (1, "a:0"),
         (2, "b:0"),
         (3, "c:0"),
         (4, "d:1"),
     ]
+    assert added == merged[2:]
 
 
 @pytest.mark.unit
 def test_at_most_limit_passages_are_added_and_flagged_ones_never() -> None:
     previous = [source(1, "a:0"), source(2, "x:0", suspicious=True)]
     retrieved = [source(1, "y:0", suspicious=True), source(2, "c:0"), source(3, "d:0"), source(4, "e:0")]
-    merged = added_sources(previous, retrieved, limit=2)
+    merged, added = added_sources(previous, retrieved, limit=2)
     assert [(s.number, s.passage.chunk_id) for s in merged] == [(1, "a:0"), (2, "c:0"), (3, "d:0")]
-    assert added_sources(previous, [], limit=2) == previous[:1]
+    assert added == merged[1:]
+    assert added_sources(previous, [], limit=2) == (previous[:1], [])
 
 
 def answer(question: str, exchange: list[dict[str, str]]) -> Answer:
