@@ -124,14 +124,14 @@ def measure(settings: Settings, questions: list[str], talks: list[Conversation],
         _show(verbose, "first", talk.question, opening)
         follows.append(engine.answer(talk.follow_up, history=[opening]))
         _show(verbose, "follow-up", talk.follow_up, follows[-1])
-    first_right = [None] * len(firsts)  # the golden report grades first turns
-    follow_right = [right(talk, answer) for talk, answer in zip(talks, follows, strict=True)]
+    follow_ups = _figures(follows)  # first turns are graded by the golden report
+    follow_ups["right"] = sum(right(talk, answer) for talk, answer in zip(talks, follows, strict=True))
     return {
         "variant": settings_label(settings),
         "model": llm.name,
         "model_load_s": load_s,
-        "first_turns": _figures(firsts, first_right),
-        "follow_ups": _figures(follows, follow_right),
+        "first_turns": _figures(firsts),
+        "follow_ups": follow_ups,
         "answers": [
             {
                 "question": a.question,
@@ -161,7 +161,7 @@ def settings_label(settings: Settings) -> str:
     return f"focus_tokens={settings.retrieval.focus_tokens}, prompt_lookup={settings.llm.prompt_lookup}"
 
 
-def _figures(answers: list[Answer], graded: list[bool | None]) -> dict:
+def _figures(answers: list[Answer]) -> dict:
     generated = [a for a in answers if a.timings.first_token_s is not None]
     first = [a.timings.first_token_s for a in generated if a.timings.first_token_s is not None]
     total = [a.timings.total_s for a in generated]
@@ -170,9 +170,6 @@ def _figures(answers: list[Answer], graded: list[bool | None]) -> dict:
         "questions": len(answers),
         "generated": len(generated),
         "refused": sum(a.refused for a in answers),
-        "right": sum(g for g in graded if g is not None)
-        if any(g is not None for g in graded)
-        else float("nan"),
         "conflicts": sum(bool(a.conflicts) for a in answers),
         "unsupported_sentences": sum(1 for a in answers for s in a.sentences if not s.supported),
         "rewrite_p50": percentile([a.timings.rewrite_s for a in answers], 50),
@@ -225,7 +222,7 @@ def results(variants: list[Variant], runs: list[dict], loads: list[str]) -> Resu
                 continue
             name = "first turn" if turn == "first_turns" else "follow-up"
             for key, title, unit in FIGURES:
-                if key == "right" and run[turn][key] != run[turn][key]:  # NaN: not graded here
+                if key not in run[turn]:  # "right" is counted for follow-ups only
                     continue
                 rows.append(
                     Figure(

@@ -46,6 +46,19 @@ def titles(service: ChatService, owner: str = "local") -> dict[str, str]:
     return {c.id: c.title for c in service.conversations(owner)}
 
 
+def record_streams(monkeypatch: pytest.MonkeyPatch, llm) -> list[ChatStream]:
+    """The reply streams ``llm`` opens from now on (their usage counts the cached tokens)."""
+    streams: list[ChatStream] = []
+    stream_chat = llm.stream_chat
+
+    def recording(*args, **kwargs) -> ChatStream:
+        streams.append(stream_chat(*args, **kwargs))
+        return streams[-1]
+
+    monkeypatch.setattr(llm, "stream_chat", recording)
+    return streams
+
+
 def rewrite_requests(model: ScriptedChatModel) -> list[str]:
     """The user messages of the condense calls the model received."""
     return [m[-1]["content"] for m in model.sent if "Follow Up Input:" in m[-1]["content"]]
@@ -152,14 +165,7 @@ def test_rewriting_with_the_small_model_gives_a_question(
     conversation = service.new_conversation()
     events = list(service.stream(conversation, FIRST))
     assert events[-1].kind == "answer"
-    streams: list[ChatStream] = []
-    stream_chat = components.llm.stream_chat
-
-    def recording(*args, **kwargs) -> ChatStream:
-        streams.append(stream_chat(*args, **kwargs))
-        return streams[-1]
-
-    monkeypatch.setattr(components.llm, "stream_chat", recording)
+    streams = record_streams(monkeypatch, components.llm)
     follow = service.ask(conversation, FOLLOW_UP)
     # The fixed system prefix of the answer prompt is evaluated once, not on every turn.
     if not follow.refused or follow.model:
@@ -260,14 +266,7 @@ def test_the_small_model_reads_only_the_follow_up_turn(
     reply = shared.llm.chat(messages, max_tokens=40)
     exchange = [*messages, {"role": "assistant", "content": reply}]
     first = Answer(question=FIRST, standalone_question=FIRST, text=reply, sources=sources, exchange=exchange)
-    streams: list[ChatStream] = []
-    stream_chat = shared.llm.stream_chat
-
-    def recording(*args, **kwargs) -> ChatStream:
-        streams.append(stream_chat(*args, **kwargs))
-        return streams[-1]
-
-    monkeypatch.setattr(shared.llm, "stream_chat", recording)
+    streams = record_streams(monkeypatch, shared.llm)
     follow = engine.answer(FOLLOW_UP, history=[first])
     assert follow.exchange[: len(exchange)] == exchange
     earlier = shared.llm.count_prompt_tokens(exchange)
