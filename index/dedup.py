@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
@@ -64,9 +65,16 @@ class Signature:
         return np.asarray(self.minhash.hashvalues, dtype="<u4").tobytes()
 
 
+@cache
+def _permutations() -> np.ndarray:
+    """The hash functions of every signature: the same for the same seed, but datasketch draws
+    them again for each new MinHash unless given (a seventh of the indexer's grouping time)."""
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
 def signature(text: str) -> Signature:
     found = shingles(text)
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_permutations())
     if found:
         minhash.update_batch(list(found))
     return Signature(LeanMinHash(minhash), len(found))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.chunking import Chunker
@@ -48,6 +49,19 @@ def test_signature_round_trips_through_its_stored_form() -> None:
     assert index.best_match("paper", sig) == ("wire:0000", 1.0)
     assert sig.count == len(shingles(WIRE))
     assert len(sig.to_bytes()) == 4 * NUM_PERM
+
+
+def test_signatures_match_ones_made_with_datasketchs_own_hash_functions() -> None:
+    """Signatures share one set of hash functions; they must equal what a MinHash drawing its own
+    makes, or chunks stored by earlier versions would no longer match new copies of them."""
+    from datasketch import MinHash
+
+    from index.dedup import SCHEME, SEED
+
+    for text in (WIRE, REWRITE, OTHER):
+        own = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+        own.update_batch(list(shingles(text)))
+        assert signature(text).to_bytes() == np.asarray(own.hashvalues, dtype="<u4").tobytes()
 
 
 def test_rewrite_joins_the_group_and_unrelated_text_does_not() -> None:
