@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -38,9 +39,11 @@ from rag.types import Article, Chunk, SkippedFile, search_text
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
-MAX_UNIT_CHUNKS = 128
-"""Chunks embedded and written per step: large enough for efficient model batches, small
-enough that progress moves and an interruption loses little work."""
+MAX_UNIT_CHUNKS = 256
+"""Chunks embedded and written per step: large enough for efficient model batches (the model
+sorts a call's texts by length to cut padding, so a unit as wide as its ``embed_batch_size``
+pads as little as embedding the whole archive in one call), small enough that progress moves
+and an interruption loses little work."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,12 @@ class IndexProgress:
 ProgressCallback = Callable[[IndexProgress], None]
 CancelCheck = Callable[[], bool]
 """Returns True once the user asked to stop (e.g. ``threading.Event().is_set``)."""
+
+
+_Prepared = tuple[Article, bool, list[Chunk], list[Signature]]
+"""An article ready to store: whether it replaces a stored version, its chunks, their signatures."""
+_Vectors = tuple[list[list[float]], float]
+"""A unit's chunk vectors and the seconds the model took for them."""
 
 
 class _Cancelled(Exception):
@@ -90,7 +99,9 @@ class IndexReport(BaseModel):
     embed_seconds: float = 0.0
     """Time from the first chunk to the last write (chunking, grouping, embedding, writing)."""
     stage_seconds: dict[str, float] = Field(default_factory=dict)
-    """Where the time went: load, restore (reading the store), chunk, dedup, embed, write."""
+    """Where the time went: load, restore (reading the store), chunk, dedup, embed, write, wait.
+    The model embeds in a worker thread beside the others, so ``embed`` overlaps chunk, dedup and
+    write; ``wait`` is the time the indexer had nothing to do but wait for the model."""
     chunks_per_s: float = 0.0
     tokens_per_s: float = 0.0
     cancelled: bool = False
@@ -202,18 +213,25 @@ class Indexer:
         files = len(loaded.files)
         embed_started = time.perf_counter()
         done = 0
-        unit: list[tuple[Article, bool, list[Chunk], list[Signature]]] = []
+        unit: list[_Prepared] = []
         unit_size = 0
+        # Units handed to the embedding worker and not yet stored, oldest first.
+        in_flight: list[tuple[list[_Prepared], Future[_Vectors]]] = []
 
-        def flush() -> bool:
-            """Embed and store the unit; False (nothing stored) when cancelled meanwhile."""
-            nonlocal unit, unit_size, done
-            if not self._write_unit(unit, stopped):
+        def write(prepared: list[_Prepared], vectors: Future[_Vectors]) -> bool:
+            """Store a unit once its vectors are ready; False (nothing stored) when cancelled meanwhile."""
+            nonlocal done
+            mark = time.perf_counter()
+            computed, seconds = vectors.result()
+            self._time("wait", mark)
+            self._stages["embed"] = self._stages.get("embed", 0.0) + seconds
+            if stopped():
                 return False
-            for _, _, chunks, _ in unit:
+            self._write_unit(prepared, computed)
+            for _, _, chunks, _ in prepared:
                 report.chunks_added += len(chunks)
                 report.tokens_embedded += sum(chunk.n_tokens for chunk in chunks)
-            done += len(unit)
+            done += len(prepared)
             elapsed = max(1e-9, time.perf_counter() - embed_started)
             notify(
                 IndexProgress(
@@ -224,41 +242,60 @@ class Indexer:
                     len(work),
                     report.chunks_added,
                     report.chunks_added / elapsed,
-                    unit[-1][0].article_id,
+                    prepared[-1][0].article_id,
                 )
             )
-            unit, unit_size = [], 0
+            return True
+
+        def hand_over(keep: int) -> bool:
+            """Start embedding the unit in hand, then store finished units until ``keep`` remain in
+            flight: with one kept, a unit's Chroma write runs beside the next unit's embedding
+            (onnxruntime computes without holding the GIL). False when cancelled meanwhile."""
+            nonlocal unit, unit_size
+            if unit:
+                in_flight.append((unit, embedder.submit(self._embed, unit)))
+                unit, unit_size = [], 0
+            while len(in_flight) > keep:
+                if not write(*in_flight[0]):
+                    return False
+                in_flight.pop(0)
             return True
 
         def leave_out(rest: list[tuple[Article, bool]]) -> None:
-            """Cancelled: the unit in hand and ``rest`` are not written; they join ``not_indexed``."""
+            """Cancelled: the units not stored and ``rest`` are not written; they join ``not_indexed``."""
             nonlocal unit, unit_size
-            left = [a.article_id for a, _, _, _ in unit] + [a.article_id for a, _ in rest]
+            held = [item for prepared, _ in in_flight for item in prepared] + unit
+            for _, vectors in in_flight:
+                vectors.cancel()
+            left = [a.article_id for a, _, _, _ in held] + [a.article_id for a, _ in rest]
             for article_id in left:
                 duplicates.remove_article(article_id)
             _leave_out(report, left)
             unit, unit_size = [], 0
+            in_flight.clear()
 
-        for position, (article, replaces) in enumerate(work):
-            if stopped():
-                leave_out(work[position:])
-                break
-            mark = time.perf_counter()
-            article.suspicious = flag_article(article.text, article.title)
-            chunks = self.chunker.chunk(article)
-            self._time("chunk", mark)
-            mark = time.perf_counter()
-            signatures = [signature(chunk.text) for chunk in chunks]
-            for chunk, sig in zip(chunks, signatures, strict=True):
-                chunk.group_id = duplicates.assign(chunk.chunk_id, article.article_id, chunk.index, sig)
-            self._time("dedup", mark)
-            unit.append((article, replaces, chunks, signatures))
-            unit_size += len(chunks)
-            if unit_size >= self.unit_chunks and not flush():
-                leave_out(work[position + 1 :])
-                break
-        if unit and not flush():
-            leave_out([])
+        with ThreadPoolExecutor(1, thread_name_prefix="rag-embed") as embedder:
+            for position, (article, replaces) in enumerate(work):
+                if stopped():
+                    leave_out(work[position:])
+                    break
+                mark = time.perf_counter()
+                article.suspicious = flag_article(article.text, article.title)
+                chunks = self.chunker.chunk(article)
+                self._time("chunk", mark)
+                mark = time.perf_counter()
+                signatures = [signature(chunk.text) for chunk in chunks]
+                for chunk, sig in zip(chunks, signatures, strict=True):
+                    chunk.group_id = duplicates.assign(chunk.chunk_id, article.article_id, chunk.index, sig)
+                self._time("dedup", mark)
+                unit.append((article, replaces, chunks, signatures))
+                unit_size += len(chunks)
+                if unit_size >= self.unit_chunks and not hand_over(keep=1):
+                    leave_out(work[position + 1 :])
+                    break
+            else:
+                if not hand_over(keep=0):
+                    leave_out([])
         report.embed_seconds = time.perf_counter() - embed_started
 
         report.duplicate_groups = self.store.shared_groups()
@@ -284,17 +321,15 @@ class Indexer:
             if metadata.get("article_id") not in manifest
         )
 
-    def _write_unit(
-        self, unit: list[tuple[Article, bool, list[Chunk], list[Signature]]], stopped: CancelCheck
-    ) -> bool:
-        """Embed the unit's chunks and store them; nothing is stored when ``stopped()`` turned
-        true during the embedding (the longest step, so a cancel waits at most one unit)."""
+    def _embed(self, unit: list[_Prepared]) -> _Vectors:
+        """The unit's chunk vectors and the seconds they took; runs in the embedding worker."""
         texts = [search_text(article.title, chunk.text) for article, _, chunks, _ in unit for chunk in chunks]
         mark = time.perf_counter()
         vectors = self.embedding.get_text_embedding_batch(texts) if texts else []
-        self._time("embed", mark)
-        if stopped():
-            return False
+        return vectors, time.perf_counter() - mark
+
+    def _write_unit(self, unit: list[_Prepared], vectors: list[list[float]]) -> None:
+        """Store the unit's chunks, then its articles' manifest records."""
         mark = time.perf_counter()
         # Replaced articles leave the manifest before their old chunks go (see ChunkStore).
         replaced = [article.article_id for article, replaces, _, _ in unit if replaces]
@@ -311,7 +346,6 @@ class Indexer:
         self.store.write_chunks(batch)
         self.store.write_articles(manifest)
         self._time("write", mark)
-        return True
 
 
 def _leave_out(report: IndexReport, article_ids: list[str]) -> None:

@@ -371,3 +371,44 @@ def test_an_index_from_an_older_layout_asks_for_a_rebuild_in_plain_words(
     assert "written by another version of news-rag (store layout 1" in message
     assert "searched together with its article's title" in message
     assert "rag index --rebuild" in message
+
+
+def test_the_next_units_embedding_runs_while_a_unit_is_written(
+    settings: Settings, embedding, tmp_path: Path
+) -> None:
+    """Each unit's Chroma write waits for the next unit's embedding to start: an indexer that
+    embedded only after writing would make every write but the last wait in vain."""
+    import threading
+    import time
+
+    from evals.bench.common import write_corpus
+
+    corpus = tmp_path / "many"
+    write_corpus(corpus, 24, seed=3)
+    calls: list[str] = []
+    overlapped: list[bool] = []
+
+    class RecordingEmbedding(type(embedding)):  # type: ignore[misc]
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            calls.append(threading.current_thread().name)
+            return super()._get_text_embeddings(texts)
+
+    class RecordingStore(ChunkStore):
+        def write_chunks(self, batch) -> None:  # type: ignore[no-untyped-def]
+            deadline = time.monotonic() + 3
+            while len(calls) <= len(overlapped) + 1 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            overlapped.append(len(calls) > len(overlapped) + 1)
+            super().write_chunks(batch)
+
+    recording = RecordingEmbedding(batch_size=8, n_threads=1)
+    store = RecordingStore.open(settings, recording)
+    indexer = Indexer(settings, store, recording)
+    indexer.unit_chunks = 8
+    report = indexer.run([corpus])
+    assert len(overlapped) >= 3 and len(calls) == len(overlapped)
+    assert overlapped == [True] * (len(overlapped) - 1) + [False]  # the last unit has no next one
+    assert threading.current_thread().name not in calls  # the model ran in the worker
+    expected = expected_chunks(corpus, settings)
+    assert report.chunks_added == sum(len(v) for v in expected.values())
+    assert_consistent(store, expected)
