@@ -5,7 +5,8 @@ sentence and another spokesman saying those words in the next: every word and na
 (:mod:`rag.verifier.alignment`), only the speaker is wrong. News prose names the speaker in the
 sentence that carries the words or, for a quote running over several sentences, in one just before.
 So the passage sentence that states the claim's words best must name the claim's speaker; when it
-names no speaker of its own ("said", "told" are not in it), one of the two sentences before it may.
+names no speaker of its own ("said", "told" are not in it, or only after a pronoun or a description
+such as "the monitoring group said"), one of the two sentences before it may.
 
 Measured on the hand-labelled answer sentences (``rag eval --suite sentences``): wrong speakers were the
 largest group of unsupported sentences the scorer passed (see evals/results_sentences.md).
@@ -94,13 +95,29 @@ def misattributed(facts: Facts, evidence: Evidence) -> list[str]:
     return problems
 
 
+def _described(tokens: list[Token], verb: int) -> bool:
+    """Is the speaker of the verb at ``verb`` a description that points back to one named before
+    ("..., the British-based monitoring group said", "the ministry said"): "the" and then lower-case
+    words only, right before the verb? It speaks for a name in an earlier sentence, as a pronoun does."""
+    before = tokens[max(0, verb - SPEAKER_GAP - 1) : verb]
+    if not before or before[-1].text[:1].isupper():
+        return False
+    articles = [k for k, t in enumerate(before) if t.norm == "the"]
+    described = before[articles[-1] + 1 : -1] if articles else []
+    # "British-based", "Syrian-led": a capital joined by a hyphen describes rather than names
+    return bool(articles) and not any(t.text[:1].isupper() and "-" not in t.text for t in described)
+
+
 def _names(evidence: Evidence, sentence: int, speaker: str) -> bool:
     """Is ``speaker`` the one speaking in ``sentence``? Named there, or, when the sentence names no
     speaker of its own (a quote running on, "he said"), in one of the sentences of its passage just
     before it."""
     tokens = evidence.sentences[sentence]
     verbs = [k for k, t in enumerate(tokens) if t.norm in SPEECH_VERBS]
-    own = any(not any(t.norm in PRONOUNS for t in tokens[max(0, k - 1) : k + 2]) for k in verbs)
+    own = any(
+        not any(t.norm in PRONOUNS for t in tokens[max(0, k - 1) : k + 2]) and not _described(tokens, k)
+        for k in verbs
+    )
     if own:
         return evidence.window((sentence,)).backs_name(speaker)
     passage = evidence.spans[sentence][0]

@@ -67,3 +67,34 @@ def test_the_other_side_of_a_war_named_where_the_passage_names_one_fails(scorer:
     swapped = scorer.score(claim.format("government"), [AFP])
     assert not swapped.supported
     assert any(item.startswith("antonym: government") for item in swapped.unbacked)
+
+
+@pytest.mark.unit
+def test_a_description_closing_the_words_speaks_for_the_name_just_before(scorer: SupportScorer) -> None:
+    # "The dead comprised ..., the British-based monitoring group said": the group is the
+    # Syrian Observatory named in the sentence before, so the words are the Observatory's.
+    breakdown = "28 from the army and allied militia, at least 40 Islamic State fighters, and 14 civilians"
+    result = scorer.score(
+        f"According to the Syrian Observatory for Human Rights, the dead comprised {breakdown}.", [REUTERS]
+    )
+    assert result.supported, result.unbacked
+    # a description points back only to a name before it, not to any name in the passage
+    moved = scorer.score(f"According to SANA, the dead comprised {breakdown}.", [REUTERS])
+    assert not moved.supported
+    assert "said by: SANA" in moved.unbacked
+
+
+@pytest.mark.unit
+def test_a_named_speaker_closing_the_words_is_not_a_description() -> None:
+    from rag.verifier.attribution import _described
+    from rag.verifier.tokens import tokenize
+
+    def verb_of(text: str) -> bool:
+        tokens = tokenize(text)
+        return _described(tokens, next(k for k, t in enumerate(tokens) if t.norm == "said"))
+
+    assert verb_of("The dead comprised 14 civilians, the British-based monitoring group said.")
+    assert verb_of("Talks will resume, the ministry said.")
+    assert not verb_of("At least 82 people died, the Syrian Observatory for Human Rights said.")
+    assert not verb_of("Talks will resume, Russia's foreign ministry said.")
+    assert not verb_of("Talks will resume, the Kremlin said.")
