@@ -52,6 +52,20 @@ def month_days(text: str) -> set[tuple[int, int]]:
     return found
 
 
+_ISO_DAY = re.compile(r"(?<![\w-])(?P<year>\d{4})-(?P<m>\d{2})-(?P<day>\d{2})(?![\w-])")
+
+
+def iso_days(text: str) -> list[tuple[tuple[int, int], dt.date]]:
+    """Where ``text`` writes a day as YYYY-MM-DD ("(2017-01-17)", as source headers show dates), and
+    the day: its (start, end) in ``text`` and the date. Impossible days are left out."""
+    found = []
+    for match in _ISO_DAY.finditer(text):
+        day = _build_date(match)
+        if day is not None:
+            found.append((match.span(), day))
+    return found
+
+
 def month_day_name(month: int, day: int) -> str:
     """How the engine writes a day of a month: "January 23"."""
     return f"{MONTH_NAMES[month - 1]} {day}"

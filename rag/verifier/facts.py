@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rag.text.dates import AMBIGUOUS_DATE_WORDS, MONTHS, WEEKDAYS
+from rag.text.dates import AMBIGUOUS_DATE_WORDS, MONTHS, WEEKDAYS, iso_days
 from rag.text.markers import CLAIM_MARKER
 from rag.text.numbers import (
     DIGIT_NUMBER,
@@ -184,8 +184,16 @@ def extract_facts(text: str) -> Facts:
     """Numbers, dates, capitalised names and negation cues of a text."""
     tokens = tokenize(text)
     facts = Facts(tokens=tokens)
+    # days written 2017-01-17 count as the year, month and day they name, as "17 January 2017"
+    # does, not as the numbers 2017, 1 and 17
+    digits = text
+    for (start, end), day in iso_days(text):
+        written = text[start:end]
+        facts.dates.extend([(f"year:{day.year}", written), (f"month:{day.month}", written)])
+        facts.numbers.append((_canonical(float(day.day)), written))
+        digits = digits[:start] + " " * (end - start) + digits[end:]
     # digits (with separators, decimals and scale words)
-    for match in DIGIT_NUMBER.finditer(text):
+    for match in DIGIT_NUMBER.finditer(digits):
         raw = match.group(0)
         number_text = raw[: match.start("scale") - match.start()] if match.group("scale") else raw
         if match.group("unit") and not match.group("scale"):

@@ -11,6 +11,7 @@ from rag.text.dates import (
     MONTHS,
     TypedDateError,
     check_order,
+    iso_days,
     month_day_name,
     month_days,
     parse_date,
@@ -147,3 +148,9 @@ def test_last_month_in_january_is_the_previous_december() -> None:
         D(2020, 12, 1),
         D(2020, 12, 31),
     )
+
+
+@pytest.mark.unit
+def test_iso_days_find_days_in_running_text_only_where_they_are_days() -> None:
+    text = "Talks (2017-01-23) and a 2017-02-30 typo, code X2017-01-23 and 2017-01-2317."
+    assert iso_days(text) == [((7, 17), dt.date(2017, 1, 23))]

@@ -67,3 +67,29 @@ def test_an_adverb_that_opens_a_sentence_is_not_part_of_the_name_after_it() -> N
 def test_may_inside_a_sentence_is_the_month_and_the_verb_is_not() -> None:
     assert ("month:5", "May") in extract_facts("A hearing is planned for May.").dates
     assert extract_facts("Talks may resume. May brought rain.").dates == []
+
+
+@pytest.mark.unit
+def test_a_day_written_yyyy_mm_dd_is_the_date_that_a_header_writes_in_words() -> None:
+    iso = extract_facts("Fighting has killed dozens in Deir al-Zor (2017-01-17).")
+    words = extract_facts("Published 17 January 2017.")
+    assert set(iso.dates) >= {("year:2017", "2017-01-17"), ("month:1", "2017-01-17")}
+    assert {value for value, _ in iso.dates} == {value for value, _ in words.dates}
+    assert {value for value, _ in iso.numbers} == {"17", "dozens"}  # not 2017, 1 and 17
+    nonsense = extract_facts("Form 2017-13-45 was filed.")
+    assert not any(value.startswith("month:") for value, _ in nonsense.dates)
+
+
+@pytest.mark.unit
+def test_a_sentence_dated_yyyy_mm_dd_is_backed_by_a_passage_published_that_day() -> None:
+    from rag.verifier.config import SupportConfig
+    from rag.verifier.scorer import SupportScorer
+
+    passage = (
+        "Fighting in Deir al-Zor (Reuters) Published 17 January 2017.\n"
+        "Fighting between Islamic State and the Syrian army has killed dozens in Deir al-Zor."
+    )
+    scorer = SupportScorer(None, SupportConfig.load())
+    claim = "Fighting between Islamic State and the Syrian army has killed dozens in Deir al-Zor ({})."
+    assert scorer.score(claim.format("2017-01-17"), [passage]).supported
+    assert not scorer.score(claim.format("2017-03-17"), [passage]).supported
