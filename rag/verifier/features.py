@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from rag.verifier.alignment import swapped_numbers, unaligned
 from rag.verifier.attribution import misattributed
 from rag.verifier.facts import Facts, extract_facts
+from rag.verifier.hedges import dropped_hedges
 from rag.verifier.negation import check_antonyms, check_negation
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import content_stems, tokenize
@@ -51,7 +52,9 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             unbacked.append(f"name: {name}")
     n_names = len(dict.fromkeys(facts.names))
     names = names_ok / n_names if n_names else 1.0
-    negation_problems = check_negation(facts, evidence) + check_antonyms(facts, evidence)
+    negation_problems = (
+        check_negation(facts, evidence) + check_antonyms(facts, evidence) + dropped_hedges(facts, evidence)
+    )
     if not unbacked:
         # each fact is in the passages; are they stated together, as the claim relates them?
         unbacked.extend(

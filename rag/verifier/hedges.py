@@ -1,0 +1,75 @@
+"""Hedges dropped: a claim that states as done what its passage only expects, hopes or guesses.
+
+"The talks were face-to-face" where the passage says they "would probably be face-to-face"; "the
+High Negotiations Committee stated that it would reinforce the truce" where it "expressed hope that
+the meeting would reinforce the truce". Every word and name of such a claim is in the passage, so
+the overlap and the alignment pass it; only the hedge is gone. Found among the unsupported sentences
+the scorer passed on the hand-labelled answer sentences (``rag eval --suite sentences``).
+
+A claim with a hedge of its own is left alone (it may hedge differently, which the overlap judges);
+a plain one fails when every passage sentence that states it best hedges the words it states, as
+:func:`rag.verifier.negation.check_negation` treats a negation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rag.verifier.facts import Facts
+from rag.verifier.lexicon import CLAUSE_JOINERS, HEDGES
+from rag.verifier.passages import Evidence
+from rag.verifier.tokens import Token, content_stems
+
+MATCH = 0.5
+"""Share of the claim's content words a passage sentence must hold to be taken as stating it."""
+BEFORE, AFTER = 3, 8
+"""Words a hedge governs: a few before it ("would probably be"), more after it ("hope, that the
+meeting would reinforce the truce"), across commas but not past "but", "while" and the like."""
+
+
+def _scope(tokens: Sequence[Token], k: int) -> list[str]:
+    lo = k
+    while lo > 0 and k - lo < BEFORE and tokens[lo - 1].norm not in CLAUSE_JOINERS:
+        lo -= 1
+    hi = k + 1
+    while hi < len(tokens) and hi - k <= AFTER and tokens[hi].norm not in CLAUSE_JOINERS:
+        hi += 1
+    return content_stems([t for j, t in enumerate(tokens[lo:hi], lo) if j != k])
+
+
+def is_hedge(tokens: Sequence[Token], k: int) -> bool:
+    token = tokens[k]
+    return token.norm in HEDGES
+
+
+def dropped_hedges(claim: Facts, evidence: Evidence) -> list[str]:
+    """``["hedge: probably"]`` when the claim states flatly what its best-matching passage sentences hedge."""
+    tokens = claim.tokens
+    if any(is_hedge(tokens, k) for k in range(len(tokens))):
+        return []
+    stems = set(content_stems(tokens))
+    if len(stems) < 2:
+        return []
+    scored = [
+        (len(stems & set(s)) / len(stems), sentence)
+        for sentence, s in zip(evidence.sentences, evidence.sentence_stems, strict=True)
+    ]
+    best = max((share for share, _ in scored), default=0.0)
+    if best < MATCH:
+        return []
+    hedged = []
+    for share, sentence in scored:
+        if share < best - 1e-9:
+            continue
+        cue = next(
+            (
+                sentence[k].text
+                for k in range(len(sentence))
+                if is_hedge(sentence, k) and stems & set(_scope(sentence, k))
+            ),
+            None,
+        )
+        if cue is None:
+            return []
+        hedged.append(cue)
+    return [f"hedge: {hedged[0]}"] if hedged else []

@@ -1,0 +1,48 @@
+"""Hedges dropped: what a passage only hopes for or guesses is not backing for a claim that it happened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.verifier.config import SupportConfig
+from rag.verifier.facts import extract_facts
+from rag.verifier.hedges import dropped_hedges
+from rag.verifier.passages import Evidence
+from rag.verifier.scorer import SupportScorer
+
+pytestmark = pytest.mark.unit
+
+BBC = (Path(__file__).resolve().parents[3] / "rag" / "corpus" / "001_aba8e4193e5ca6f2.txt").read_text(
+    encoding="utf-8"
+)
+"""The High Negotiations Committee "expresses hope, that the meeting would reinforce the truce"."""
+HOPE = "The High Negotiations Committee said that the meeting would reinforce the truce."
+
+
+@pytest.fixture(scope="module")
+def scorer() -> SupportScorer:
+    return SupportScorer(None, SupportConfig.load())
+
+
+def test_a_hope_told_as_a_statement_fails(scorer: SupportScorer) -> None:
+    result = scorer.score(HOPE, [BBC])
+    assert not result.supported
+    assert "hedge: hope" in result.unbacked
+
+
+def test_the_hope_kept_passes(scorer: SupportScorer) -> None:
+    kept = "The High Negotiations Committee expressed hope that the meeting would reinforce the truce."
+    assert scorer.score(kept, [BBC]).supported
+
+
+def test_a_hedge_elsewhere_in_the_passage_does_not_count() -> None:
+    passage = (
+        "The meeting would reinforce the truce, the committee said. "
+        "Talks would probably resume in Geneva in February."
+    )
+    claim = "The committee said the meeting would reinforce the truce."
+    assert dropped_hedges(extract_facts(claim), Evidence.build([passage])) == []
+    guessed = "Talks would resume in Geneva in February."
+    assert dropped_hedges(extract_facts(guessed), Evidence.build([passage])) == ["hedge: probably"]
