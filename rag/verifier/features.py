@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rag.verifier.alignment import swapped_numbers, unaligned
 from rag.verifier.attribution import misattributed
+from rag.verifier.contrast import merged_across_contrast
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.hedges import dropped_hedges
 from rag.verifier.negation import check_antonyms, check_negation
@@ -61,6 +62,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             unaligned(facts, evidence)
             or swapped_numbers(claim, facts, evidence)
             or misattributed(facts, evidence)
+            or merged_across_contrast(claim, facts, evidence)
         )
     unbacked.extend(negation_problems)
 

@@ -1,0 +1,96 @@
+"""Lists merged across a contrast: names the passage sets against each other, joined in the claim.
+
+"Iran, Russia, and Turkey were staunch supporters of President Bashar Al Assad" where the passage
+says "Iran and Russia have been staunch supporters of President Bashar Al Assad, while Turkey has
+called for the ouster of his regime": every name and word is in one passage sentence, so the overlap
+and the alignment (:mod:`rag.verifier.alignment`) pass it. Small models often fold the other side
+of a "while" or "but" into a list. Found among the unsupported sentences the scorer passed on the
+hand-labelled answer sentences (``rag eval --suite sentences``).
+
+Only names the claim lists together ("A, B and C") are compared: a claim may well name someone from
+the other clause in another role ("Turkey called for the ouster of Assad, whom Iran backs").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.verifier.facts import Facts
+from rag.verifier.lexicon import CLAUSE_JOINERS
+from rag.verifier.passages import Evidence
+from rag.verifier.tokens import Token, content_stems, tokenize
+
+MATCH = 0.5
+"""Share of the claim's content words a passage sentence must hold to be taken as stating it."""
+
+
+def merged_across_contrast(claim: str, facts: Facts, evidence: Evidence) -> list[str]:
+    """``["contrast: Turkey"]`` when the claim lists a name with others that the passage sentence
+    stating the claim puts on the other side of a "while" or "but"."""
+    tokens = facts.tokens
+    if any(t.norm in CLAUSE_JOINERS for t in tokens):
+        return []
+    lists = _lists(claim)
+    if not lists:
+        return []
+    names = {name for group in lists for name in group} | set(facts.names)
+    name_stems = set(content_stems(tokenize(" ".join(names))))
+    relation = set(content_stems(tokens)) - name_stems
+    stems = set(content_stems(tokens))
+    if not relation or not stems:
+        return []
+    best, carrier = 0.0, None
+    for sentence, sentence_stems in zip(evidence.sentences, evidence.sentence_stems, strict=True):
+        share = len(stems & set(sentence_stems)) / len(stems)
+        if share > best:
+            best, carrier = share, sentence
+    if carrier is None or best < MATCH:
+        return []
+    clauses = _clauses(carrier)
+    if len(clauses) < 2:
+        return []
+    main = max(clauses, key=lambda clause: len(relation & set(content_stems(clause))))
+    others = [clause for clause in clauses if clause is not main]
+    problems = []
+    for group in lists:
+        inside = [name for name in group if _holds(main, name)]
+        if not inside:
+            continue
+        problems.extend(
+            f"contrast: {name}"
+            for name in group
+            if not _holds(main, name) and any(_holds(clause, name) for clause in others)
+        )
+    return problems
+
+
+_CAPS = r"[A-Z][\w'-]*(?:\s+(?:al-|of\s+)?[A-Z][\w'-]*)*"
+_LIST = re.compile(rf"{_CAPS}(?:\s*,\s*{_CAPS})*\s*,?\s+(?:and|or)\s+{_CAPS}")
+_SEPARATORS = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
+
+
+def _lists(claim: str) -> list[list[str]]:
+    """Names the claim writes as one list ("Iran, Russia, and Turkey"), each list in order."""
+    groups = []
+    for match in _LIST.finditer(claim):
+        items = [item.strip() for item in _SEPARATORS.split(match.group(0)) if item.strip()]
+        if len(items) > 1:
+            groups.append(items)
+    return groups
+
+
+def _clauses(sentence: Sequence[Token]) -> list[list[Token]]:
+    """The sentence cut before each "while", "but" and the like."""
+    clauses: list[list[Token]] = [[]]
+    for token in sentence:
+        if token.norm in CLAUSE_JOINERS and clauses[-1]:
+            clauses.append([])
+        clauses[-1].append(token)
+    return clauses
+
+
+def _holds(clause: Sequence[Token], name: str) -> bool:
+    words = [t.norm for t in tokenize(name)]
+    norms = [t.norm for t in clause]
+    return bool(words) and any(norms[i : i + len(words)] == words for i in range(len(norms) - len(words) + 1))
