@@ -15,9 +15,10 @@ relation errors above (tests/rag/verifier/test_alignment.py).
 
 from __future__ import annotations
 
-from rag.verifier.facts import Facts
-from rag.verifier.passages import Evidence, counted_numbers, figures
-from rag.verifier.tokens import content_stems, tokenize
+from rag.text.dates import MONTHS
+from rag.verifier.facts import Facts, extract_facts
+from rag.verifier.passages import Evidence, counted_numbers, figures, numberish
+from rag.verifier.tokens import Token, content_stems, tokenize
 
 WINDOW = 3
 """Consecutive sentences of one passage read together: a fact and the sentence before or after it."""
@@ -120,3 +121,42 @@ def swapped_numbers(claim: str, facts: Facts, evidence: Evidence) -> list[str]:
                 problems.append(f"counts: {value} {' '.join(sorted(counted))}")
                 break
     return problems
+
+
+NAMED_COUNT_REACH = 3
+"""Words after a passage's number searched for the name a claim gives what it counts."""
+
+
+def misnamed_counts(facts: Facts, evidence: Evidence) -> list[str]:
+    """Numbers the claim gives a name the passage does not give them: "20 Russian soldiers were killed"
+    where the passage has "Russian air strikes ... claimed the lives of 20 pro-government fighters".
+    The number and the name are both in the sentence, so the alignment passes it; but wherever the
+    passages state the number, the name is not among the words right after it."""
+    tokens = facts.tokens
+    problems = []
+    for k, token in enumerate(tokens[:-1]):
+        following = tokens[k + 1]
+        if not numberish(token.norm) or not following.text[:1].isupper() or following.sentence_initial:
+            continue
+        values = {value for value, _ in extract_facts(token.text).numbers}
+        if not values or following.norm in MONTHS or numberish(following.norm):
+            continue
+        stated = [
+            sentence
+            for index, sentence in enumerate(evidence.sentences)
+            if values & evidence.sentence_figures(index)
+        ]
+        if stated and not any(_named_after(sentence, values, following.norm) for sentence in stated):
+            problems.append(f"counts: {token.text} {following.text}")
+    return problems
+
+
+def _named_after(sentence: list[Token], values: set[str], name: str) -> bool:
+    """Does a number of ``values`` in ``sentence`` have ``name`` (or a word it begins, as in
+    "Russian-backed") among the few words after it?"""
+    for k, token in enumerate(sentence):
+        if numberish(token.norm) and values & {value for value, _ in extract_facts(token.text).numbers}:
+            after = sentence[k + 1 : k + 1 + NAMED_COUNT_REACH]
+            if any(t.norm == name or t.norm.split("-")[0] == name for t in after):
+                return True
+    return False

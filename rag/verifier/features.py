@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rag.verifier.alignment import swapped_numbers, unaligned
+from rag.verifier.alignment import misnamed_counts, swapped_numbers, unaligned
 from rag.verifier.attribution import misattributed
 from rag.verifier.contrast import merged_across_contrast
 from rag.verifier.facts import Facts, extract_facts
@@ -61,6 +61,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
         unbacked.extend(
             unaligned(facts, evidence)
             or swapped_numbers(claim, facts, evidence)
+            or misnamed_counts(facts, evidence)
             or misattributed(facts, evidence)
             or merged_across_contrast(claim, facts, evidence)
         )

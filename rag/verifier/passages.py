@@ -183,12 +183,12 @@ def counted_numbers(tokens: Sequence[Token], text: str) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     k = 0
     while k < len(tokens):
-        if not _numberish(tokens[k].norm):
+        if not numberish(tokens[k].norm):
             k += 1
             continue
         end = k
         while (
-            end + 1 < len(tokens) and _numberish(tokens[end + 1].norm) and not tokens[end + 1].clause_initial
+            end + 1 < len(tokens) and numberish(tokens[end + 1].norm) and not tokens[end + 1].clause_initial
         ):
             end += 1
         written = text[tokens[k].start : tokens[end].start + len(tokens[end].text)]
@@ -204,7 +204,8 @@ def counted_numbers(tokens: Sequence[Token], text: str) -> dict[str, set[str]]:
     return out
 
 
-def _numberish(norm: str) -> bool:
+def numberish(norm: str) -> bool:
+    """A word that is, or is part of, a number: digits, a number word, a scale word."""
     return norm[:1].isdigit() or norm in NUMBER_WORDS or norm in SCALES
 
 

@@ -91,3 +91,22 @@ def test_the_date_line_of_a_passage_dates_every_sentence_of_it(scorer: SupportSc
     # it lends its date, not its numbers: a figure must be stated where the claim's words are
     moved = scorer.score("The 17 talks in Astana begin on January 23.", [passage])
     assert not moved.supported
+
+
+@pytest.mark.unit
+def test_a_number_given_a_name_the_passage_does_not_give_it_fails() -> None:
+    from rag.verifier.alignment import misnamed_counts
+    from rag.verifier.facts import extract_facts
+    from rag.verifier.passages import Evidence
+
+    passage = (
+        "Fighting and Russian air strikes in the central desert province of Homs have claimed the lives "
+        "of 20 pro-government fighters and 31 militants, the Syrian Observatory for Human Rights said."
+    )
+    evidence = Evidence.build([passage])
+    assert misnamed_counts(extract_facts("20 Russian soldiers were killed in Syria."), evidence) == [
+        "counts: 20 Russian"
+    ]
+    assert misnamed_counts(extract_facts("20 pro-government fighters were killed in Homs."), evidence) == []
+    backed = Evidence.build(["Strikes killed 12 Russian-backed fighters near Palmyra."])
+    assert misnamed_counts(extract_facts("12 Russian fighters died near Palmyra."), backed) == []
