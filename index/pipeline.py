@@ -274,7 +274,8 @@ class Indexer:
             unit, unit_size = [], 0
             in_flight.clear()
 
-        with ThreadPoolExecutor(1, thread_name_prefix="rag-embed") as embedder:
+        embedder = ThreadPoolExecutor(1, thread_name_prefix="rag-embed")
+        try:
             for position, (article, replaces) in enumerate(work):
                 if stopped():
                     leave_out(work[position:])
@@ -296,6 +297,9 @@ class Indexer:
             else:
                 if not hand_over(keep=0):
                     leave_out([])
+        finally:
+            # After a failed write, queued units are dropped rather than embedded before the error shows.
+            embedder.shutdown(cancel_futures=True)
         report.embed_seconds = time.perf_counter() - embed_started
 
         report.duplicate_groups = self.store.shared_groups()
