@@ -35,28 +35,22 @@ def merged_across_contrast(claim: str, facts: Facts, evidence: Evidence) -> list
     if not lists:
         return []
     names = {name for group in lists for name in group} | set(facts.names)
-    name_stems = set(content_stems(tokenize(" ".join(names))))
-    relation = set(content_stems(tokens)) - name_stems
     stems = set(content_stems(tokens))
-    if not relation or not stems:
+    relation = stems - set(content_stems(tokenize(" ".join(names))))
+    if not relation:
         return []
-    best, carrier = 0.0, None
-    for sentence, sentence_stems in zip(evidence.sentences, evidence.sentence_stems, strict=True):
-        share = len(stems & set(sentence_stems)) / len(stems)
-        if share > best:
-            best, carrier = share, sentence
-    if carrier is None or best < MATCH:
+    best, carriers = evidence.best_sentences(stems)
+    if best < MATCH:
         return []
-    clauses = _clauses(carrier)
+    clauses = _clauses(evidence.sentences[carriers[0]])
     if len(clauses) < 2:
         return []
     main = max(clauses, key=lambda clause: len(relation & set(content_stems(clause))))
     others = [clause for clause in clauses if clause is not main]
     problems = []
     for group in lists:
-        inside = [name for name in group if _holds(main, name)]
-        if not inside:
-            continue
+        if not any(_holds(main, name) for name in group):
+            continue  # no name of the list is where the claim's relation is
         problems.extend(
             f"contrast: {name}"
             for name in group

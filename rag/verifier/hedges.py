@@ -37,39 +37,25 @@ def _scope(tokens: Sequence[Token], k: int) -> list[str]:
     return content_stems([t for j, t in enumerate(tokens[lo:hi], lo) if j != k])
 
 
-def is_hedge(tokens: Sequence[Token], k: int) -> bool:
-    token = tokens[k]
-    return token.norm in HEDGES
-
-
 def dropped_hedges(claim: Facts, evidence: Evidence) -> list[str]:
     """``["hedge: probably"]`` when the claim states flatly what its best-matching passage sentences hedge."""
     tokens = claim.tokens
-    if any(is_hedge(tokens, k) for k in range(len(tokens))):
+    if any(t.norm in HEDGES for t in tokens):
         return []
     stems = set(content_stems(tokens))
     if len(stems) < 2:
         return []
-    scored = [
-        (len(stems & set(s)) / len(stems), sentence)
-        for sentence, s in zip(evidence.sentences, evidence.sentence_stems, strict=True)
-    ]
-    best = max((share for share, _ in scored), default=0.0)
+    best, carriers = evidence.best_sentences(stems)
     if best < MATCH:
         return []
-    hedged = []
-    for share, sentence in scored:
-        if share < best - 1e-9:
-            continue
+    cues = []
+    for index in carriers:
+        sentence = evidence.sentences[index]
         cue = next(
-            (
-                sentence[k].text
-                for k in range(len(sentence))
-                if is_hedge(sentence, k) and stems & set(_scope(sentence, k))
-            ),
+            (t.text for k, t in enumerate(sentence) if t.norm in HEDGES and stems & set(_scope(sentence, k))),
             None,
         )
         if cue is None:
             return []
-        hedged.append(cue)
-    return [f"hedge: {hedged[0]}"] if hedged else []
+        cues.append(cue)
+    return [f"hedge: {cues[0]}"] if cues else []

@@ -140,6 +140,15 @@ class Evidence:
             ]
         return self._counted
 
+    def best_sentences(self, stems: set[str]) -> tuple[float, list[int]]:
+        """The largest share of ``stems`` one sentence holds, and the sentences that hold it: the
+        ones taken as stating a claim with those content words."""
+        if not stems:
+            return 0.0, []
+        shares = [len(stems & set(s)) / len(stems) for s in self.sentence_stems]
+        best = max(shares, default=0.0)
+        return best, [k for k, share in enumerate(shares) if share >= best - 1e-9] if best > 0 else []
+
     def backs_name(self, name: str) -> bool:
         """Exact words, or a spelling variant of the whole name or of each of its words."""
         parts = [
