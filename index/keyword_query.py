@@ -206,13 +206,15 @@ def search(
     return [row_passage(row[:-1], float(row[-1])) for row in rows], hits
 
 
-def group_members(db: sqlite3.Connection, group_ids: Collection[str]) -> dict[str, list[Passage]]:
-    """Every stored chunk of each duplicate group that spans two or more articles, in chunk-id order."""
+def group_members(
+    db: sqlite3.Connection, group_ids: Collection[str], *, shared_only: bool = True
+) -> dict[str, list[Passage]]:
+    """Every stored chunk of each duplicate group, in chunk-id order; with ``shared_only``, of
+    the groups that span two or more articles only."""
     found: dict[str, list[Passage]] = {}
     for page in pages(sorted(set(group_ids))):
-        shared = (
-            f"select group_id from chunks where group_id in ({marks(len(page))}) "
-            "group by group_id having count(distinct article_id) > 1"
+        shared = f"select group_id from chunks where group_id in ({marks(len(page))}) group by group_id" + (
+            " having count(distinct article_id) > 1" if shared_only else ""
         )
         rows = db.execute(
             f"select {PASSAGE_COLUMNS} from chunks c where c.group_id in ({shared}) order by c.chunk_id", page
@@ -221,6 +223,24 @@ def group_members(db: sqlite3.Connection, group_ids: Collection[str]) -> dict[st
             passage = row_passage(row)
             found.setdefault(passage.group_id or "", []).append(passage)
     return found
+
+
+def passages(db: sqlite3.Connection, chunk_ids: Collection[str]) -> dict[str, Passage]:
+    """Chunk id -> passage, for the ``chunk_ids`` held."""
+    found: dict[str, Passage] = {}
+    for page in pages(sorted(set(chunk_ids))):
+        rows = db.execute(
+            f"select {PASSAGE_COLUMNS} from chunks c where c.chunk_id in ({marks(len(page))})", page
+        )
+        found.update((row[0], row_passage(row)) for row in rows)
+    return found
+
+
+def all_passages(db: sqlite3.Connection) -> list[Passage]:
+    """Every passage, in chunk-id order."""
+    return [
+        row_passage(row) for row in db.execute(f"select {PASSAGE_COLUMNS} from chunks c order by c.chunk_id")
+    ]
 
 
 def stored_spellings(db: sqlite3.Connection, names: Collection[str]) -> list[str]:

@@ -349,9 +349,21 @@ class KeywordFile:
         with self._lock:
             return keyword_query.chunk_ids_within(self._db, filters)
 
-    def group_members(self, group_ids: Collection[str]) -> dict[str, list[Passage]]:
+    def group_members(
+        self, group_ids: Collection[str], *, shared_only: bool = True
+    ) -> dict[str, list[Passage]]:
         with self._lock:
-            return keyword_query.group_members(self._db, group_ids)
+            return keyword_query.group_members(self._db, group_ids, shared_only=shared_only)
+
+    def passages(self, chunk_ids: Collection[str]) -> dict[str, Passage]:
+        """Chunk id -> stored passage, for those of ``chunk_ids`` held here."""
+        with self._lock:
+            return keyword_query.passages(self._db, chunk_ids)
+
+    def all_passages(self) -> list[Passage]:
+        """Every stored passage, in chunk-id order."""
+        with self._lock:
+            return keyword_query.all_passages(self._db)
 
     def stored_spellings(self, names: Collection[str]) -> list[str]:
         with self._lock:

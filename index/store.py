@@ -4,8 +4,8 @@ Two collections:
 
 * ``<name>``: one record per chunk (text, vector, metadata), written with Chroma's own API and
   readable by llama-index (``VectorStoreIndex.from_vector_store(store.vector_store)``; see
-  :class:`ChunkVectorStore`). Chunk metadata carries the article fields (for filtering and
-  citing) and the chunk's duplicate group; its MinHash signature is kept in the keyword file.
+  :class:`ChunkVectorStore`). Chunk metadata carries the article id, the chunk's place and
+  duplicate group, and the fields Chroma filters on (:func:`index.store_records.chunk_metadata`).
 * ``<name>_articles``: the manifest, one record per article (full text, metadata, content
   hash, chunk count). An article's manifest record is written *after* its chunks and
   deleted *before* them, so the manifest never names an article whose chunks are
@@ -17,10 +17,11 @@ cannot be mixed with new ones, so opening such a store raises
 :class:`rag.errors.IndexMismatchError`. How records are laid out: :mod:`index.store_records`.
 
 Every write also updates the on-disk keyword index (:mod:`index.keywords`: search terms, filter
-fields and duplicate signatures) after the Chroma write, in one SQLite transaction;
-:meth:`ChunkStore.keyword_index` repairs it when a write was interrupted between the two. The
-indexer, the status figures and the UI's lists read it instead of passing over every chunk's
-metadata in Chroma, which grows with the archive.
+fields, duplicate signatures and each passage as retrieval returns it) after the Chroma write,
+in one SQLite transaction; :meth:`ChunkStore.keyword_index` repairs it from Chroma's texts and
+the manifest when a write was interrupted between the two. Passages are read from it (dense
+search returns ids and distances only), and so are the indexer's, the status figures' and the
+UI's lists, instead of passing over every chunk's metadata in Chroma, which grows with the archive.
 """
 
 from __future__ import annotations
@@ -28,12 +29,13 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from llama_index.core.vector_stores.types import VectorStoreQuery, VectorStoreQueryResult
 from llama_index.vector_stores.chroma import ChromaVectorStore
+from pydantic import PrivateAttr
 
 from index.dedup import Signature, StoredSignature
 from index.keywords import ChunkSignature, KeywordFile, keyword_path
@@ -42,6 +44,7 @@ from index.store_records import (
     StoreStats,
     article_metadata,
     as_node,
+    chunk_fields,
     chunk_metadata,
     text_signatures,
     to_article,
@@ -61,11 +64,27 @@ PAGE = 2000
 class ChunkVectorStore(ChromaVectorStore):
     """llama-index's Chroma store over the chunk collection, reading chunks as the indexer means
     them (:func:`index.store_records.as_node`): they are written as plain Chroma records, which
-    llama-index reads through its legacy path, without the node settings it would otherwise keep."""
+    llama-index reads through its legacy path, without the node settings it would otherwise keep.
+    The fields Chroma does not keep (title, dateline, URL, path) come from the keyword file."""
+
+    _passages: Callable[[list[str]], dict[str, Passage]] = PrivateAttr()
+
+    def __init__(self, passages: Callable[[list[str]], dict[str, Passage]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._passages = passages
 
     def query(self, query: VectorStoreQuery, **kwargs: Any) -> VectorStoreQueryResult:
         result = super().query(query, **kwargs)
-        for node in result.nodes or []:
+        nodes = result.nodes or []
+        stored = self._passages([node.node_id for node in nodes])
+        for node in nodes:
+            passage = stored.get(node.node_id)
+            if passage is not None:
+                node.metadata.update(
+                    (key, value)
+                    for key in ("title", "dateline", "url", "path")
+                    if (value := getattr(passage, key)) is not None
+                )
             as_node(node)
         return result
 
@@ -114,7 +133,9 @@ class ChunkStore:
             configuration=config,
             embedding_function=None,
         )
-        self.vector_store = ChunkVectorStore(chroma_collection=self._chunks)
+        self.vector_store = ChunkVectorStore(
+            lambda ids: self.keyword_index().passages(ids), chroma_collection=self._chunks
+        )
         """The llama-index view of the chunk collection."""
 
     def stored_fingerprint(self) -> dict[str, Any] | None:
@@ -233,22 +254,13 @@ class ChunkStore:
         return to_article(article_id, result["metadatas"][0] or {}, result["documents"][0] or "")
 
     def all_passages(self) -> list[Passage]:
-        """Every stored chunk with its metadata (for a keyword index), in chunk-id order."""
-        found = [
-            to_passage(r["id"], r["document"] or "", r["metadata"])
-            for r in self._pages(self._chunks, ["metadatas", "documents"])
-        ]
-        return sorted(found, key=lambda passage: passage.chunk_id)
+        """Every stored chunk with its metadata, in chunk-id order (from the keyword file, which
+        holds each passage as retrieval returns it: :func:`index.store_records.chunk_metadata`)."""
+        return self.keyword_index().all_passages()
 
     def passages(self, chunk_ids: list[str]) -> list[Passage]:
         """The stored chunks of ``chunk_ids``, in that order (ids not stored are left out)."""
-        found: dict[str, Passage] = {}
-        for start in range(0, len(chunk_ids), PAGE):
-            page = self._chunks.get(ids=chunk_ids[start : start + PAGE], include=["metadatas", "documents"])
-            for chunk_id, document, metadata in zip(
-                page["ids"], page["documents"] or [], page["metadatas"] or [], strict=True
-            ):
-                found[chunk_id] = to_passage(chunk_id, document or "", metadata or {})
+        found = self.keyword_index().passages(chunk_ids)
         return [found[chunk_id] for chunk_id in chunk_ids if chunk_id in found]
 
     def chunk_ids(self) -> set[str]:
@@ -281,10 +293,14 @@ class ChunkStore:
     def _passages_and_signatures(
         self, chunk_ids: list[str]
     ) -> tuple[list[Passage], dict[str, ChunkSignature]]:
+        """The chunks as Chroma holds them, with their articles' shown fields from the manifest."""
         page = self._chunks.get(ids=chunk_ids, include=["metadatas", "documents"])
         metadatas = [metadata or {} for metadata in page["metadatas"] or []]
+        manifest = self.manifest_for(str(metadata.get("article_id", "")) for metadata in metadatas)
         passages = [
-            to_passage(chunk_id, document or "", metadata)
+            to_passage(
+                chunk_id, document or "", {**manifest.get(metadata.get("article_id", ""), {}), **metadata}
+            )
             for chunk_id, document, metadata in zip(
                 page["ids"], page["documents"] or [], metadatas, strict=True
             )
@@ -326,47 +342,34 @@ class ChunkStore:
         count = self._chunks.count()
         if not count or top_k <= 0:
             return []
-        where = filters.chroma_where() if filters else None
+        keywords = self.keyword_index()
         ids: list[str] | None = None
-        if filters is not None and where is not None and self.keywords.revision() == self.revision():
+        if filters is not None and filters.chroma_where() is not None:
             # The filter resolved to chunk ids in the keyword file, then a search among those ids:
             # Chroma's own ``where`` reads its metadata index for each condition. Measured on a
             # generated 10,000-article archive (23,246 chunks): a year's filter took 84 ms as a
             # ``where`` (163 ms for "since"), 10 ms as ids (23 ms to list them without an index
             # on the date); all 23,246 ids 17 ms.
-            ids = self.keywords.chunk_ids_within(filters)
+            ids = keywords.chunk_ids_within(filters)
             if not ids:
                 return []
-            where = None
         result = self._chunks.query(
             query_embeddings=[list(embedding)],
             n_results=min(top_k, len(ids) if ids is not None else count),
-            where=where,
             ids=ids,
-            include=["metadatas", "documents", "distances"],
+            include=["distances"],
         )
+        found = keywords.passages(result["ids"][0])
         return [
-            to_passage(chunk_id, document or "", metadata or {}, score=1.0 - float(distance))
-            for chunk_id, document, metadata, distance in zip(
-                result["ids"][0],
-                result["documents"][0],
-                result["metadatas"][0],
-                result["distances"][0],
-                strict=True,
-            )
+            found[chunk_id].model_copy(update={"score": 1.0 - float(distance)})
+            for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
+            if chunk_id in found
         ]
 
     def group_members(self, group_ids: list[str]) -> dict[str, list[Passage]]:
         """Every stored chunk of each duplicate group (copies of one text in several articles)."""
         members: dict[str, list[Passage]] = {group_id: [] for group_id in group_ids}
-        if not group_ids:
-            return members
-        where = {"group_id": {"$in": sorted(set(group_ids))}}
-        for record in self._pages(self._chunks, ["metadatas", "documents"], where=where):
-            passage = to_passage(record["id"], record["document"] or "", record["metadata"])
-            members.setdefault(passage.group_id or "", []).append(passage)
-        for passages in members.values():
-            passages.sort(key=lambda passage: passage.chunk_id)
+        members.update(self.keyword_index().group_members(group_ids, shared_only=False))
         return members
 
     def revision(self) -> str:
@@ -432,20 +435,21 @@ class ChunkStore:
         ``ChromaVectorStore.add``, which stores each node's text a second time
         (:func:`index.store_records.chunk_metadata`).
         """
-        ids, texts, vectors, metadatas = [], [], [], []
+        ids, texts, vectors, metadatas, passages = [], [], [], [], []
         for article, chunks, chunk_vectors, _ in batch:
             for chunk, vector in zip(chunks, chunk_vectors, strict=True):
                 ids.append(chunk.chunk_id)
                 texts.append(chunk.text)
                 vectors.append(list(vector))
                 metadatas.append(chunk_metadata(article, chunk))
+                passages.append(to_passage(chunk.chunk_id, chunk.text, chunk_fields(article, chunk)))
         if ids:
             was = self.revision()
             self._chunks.delete(ids=ids)
             self._chunks.add(ids=ids, documents=texts, embeddings=vectors, metadatas=metadatas)
             self._changed(
                 was,
-                add=[to_passage(*record) for record in zip(ids, texts, metadatas, strict=True)],
+                add=passages,
                 signatures={
                     chunk.chunk_id: (chunk.index, sig.count, sig.to_bytes())
                     for _, chunks, _, signatures in batch

@@ -70,29 +70,44 @@ def article_metadata(article: Article, chunks: list[Chunk]) -> dict[str, Any]:
 
 
 def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
-    """A chunk record's metadata: the fields retrieval filters on and shows, and the indexer's own.
+    """A chunk record's metadata in Chroma: what finds and filters it there, nothing shown.
 
-    Nothing else: writing chunks as llama-index nodes added ``_node_content`` (the text again,
-    with this metadata, as JSON) and three copies of the article id, which Chroma indexes string
-    by string. Measured on the Wikinews archive (293 articles, 2,402 chunks): Chroma's database
-    file went from 50.1 MB (20.8 KB a chunk) to 29.9 MB (12.4 KB). What is left is mostly Chroma's
-    own full-text index of the texts (10.8 MB) and its index of these strings.
+    The passage as retrieval returns it (text, offsets, title, dateline, URL, path) is read from
+    the keyword file (:mod:`index.keywords`), which holds it anyway; Chroma keeps the article id
+    (deleting an article's chunks, finding leftovers), the chunk's place in it (index, offsets),
+    its duplicate group, and the date and publisher its ``where`` filters on. The article's
+    other fields are in its manifest record, where a keyword file made again from the store
+    (:meth:`index.store.ChunkStore.repair_keywords`) takes them. Chroma writes and indexes
+    every metadata string: measured on 2,000 generated articles (3,626 chunks, hash vectors),
+    ``chroma.sqlite3`` went from 38.2 MB to 36.9 MB with title, dateline, URL, path and token
+    count left out. (Before that, writing chunks as llama-index nodes added ``_node_content``, the
+    text again as JSON: 20.8 KB a chunk on the Wikinews archive against 12.4 KB without.)
     """
     metadata: dict[str, Any] = {
         "article_id": article.article_id,
         "chunk_index": chunk.index,
         "start": chunk.start,
         "end": chunk.end,
-        "n_tokens": chunk.n_tokens,
         "group_id": chunk.group_id or chunk.chunk_id,
     }
-    for key in ("title", "source", "dateline", "url", "path", "suspicious"):
+    for key in ("source", "suspicious"):
         value = getattr(article, key)
         if value is not None:  # Chroma rejects None values
             metadata[key] = value
     if article.date is not None:
         metadata["date"] = date_to_int(article.date)
     return metadata
+
+
+def chunk_fields(article: Article, chunk: Chunk) -> dict[str, Any]:
+    """Everything a stored passage carries besides its text (:func:`to_passage`'s input): the
+    Chroma record's metadata with the article's shown fields."""
+    fields = chunk_metadata(article, chunk)
+    for key in ("title", "dateline", "url", "path"):
+        value = getattr(article, key)
+        if value is not None:
+            fields[key] = value
+    return fields
 
 
 def text_signatures(records: Iterable[tuple[str, int, str]]) -> dict[str, ChunkSignature]:
