@@ -229,6 +229,13 @@ def _print_report(report: IndexReport, settings: Settings) -> None:
     ]
     if report.orphan_chunks_removed:
         rows.append(("leftover chunks removed", report.orphan_chunks_removed))
+    if report.texts_lost:
+        rows.append(
+            (
+                "articles whose stored text was lost (indexed again when their files are)",
+                len(report.texts_lost),
+            )
+        )
     for name, value in rows:
         table.add_row(name, str(value))
     console.print(table)
@@ -258,6 +265,7 @@ def status_dict(settings: Settings, stats: StoreStats) -> dict[str, Any]:
         "duplicate_groups": stats.duplicate_groups,
         "duplicate_chunks": stats.duplicate_chunks,
         "suspicious_articles": stats.suspicious_articles,
+        "chunks_without_text": stats.chunks_without_text,
         "embedding_model": stats.embedding_model,
         "llm_backend": settings.llm.backend,
         "llm_model": _llm_name(settings),
@@ -321,6 +329,13 @@ def run_status(args: argparse.Namespace) -> int:
     for name, value in rows:
         table.add_row(name, value)
     Console().print(table)
+    if stats.chunks_without_text:
+        print(
+            f"note: {stats.chunks_without_text} chunks have no stored text (the keyword file beside the store "
+            "was lost or damaged), so they cannot be found or shown; run `rag index` over your folders to index "
+            "their articles again.",
+            file=sys.stderr,
+        )
     stored = stats.fingerprint.get("chunking")
     if stored and stored != settings.chunking.model_dump():
         print("note: chunk settings differ from the index; run `rag index --rebuild`.", file=sys.stderr)

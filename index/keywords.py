@@ -35,8 +35,10 @@ articles to add reads them all from here in one query (Chroma's metadata pages t
 7,000 chunks, most of a minute at 100,000 articles).
 
 The terms are made when a chunk is written, so the file records which rules made them (a hash
-of :mod:`rag.text.terms` and the stopword list); opened under other rules, it is emptied and
-filled again from the store, like a lagging one.
+of :mod:`rag.text.terms` and the stopword list); opened under other rules, its term tables are
+made again from the stored rows (:mod:`index.keyword_rows`). ``articles`` keeps each article's
+full text, compressed. With the default embedded store this file is the only home of the texts
+(``store.texts_in_chroma``): Chroma keeps vectors and the fields it filters on.
 
 Crash safety: every change is one SQLite transaction, made after the matching Chroma write,
 and ``meta.revision`` records the store revision the index matches. A writer advances it only
@@ -55,17 +57,15 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from index import keyword_query
-from index.keyword_query import marks, pages
+from index import keyword_query, keyword_rows
+from index.keyword_query import pages
+from index.keyword_rows import STORED_TABLES, TERM_TABLES, ChunkSignature
 from rag.settings import Settings
 from rag.text import terms as term_rules
-from rag.text.terms import analyse, may_be_name, name_forms, skeleton
 from rag.text.words import RETRIEVAL_STOPWORDS
-from rag.types import Filters, Passage, date_to_int, fold_source, int_to_date, search_text
+from rag.types import Filters, Passage, int_to_date
 
-ChunkSignature = tuple[int, int, bytes]
-"""A chunk's duplicate signature as kept here: chunk index, shingle count, hash values as
-little-endian uint32 bytes (:mod:`index.dedup`), read back in bulk when an indexing run starts."""
+__all__ = ["ChunkSignature", "KeywordFile", "keyword_path"]
 
 SCHEMA_VERSION = "5"  # 4: terms include the article title (rag.types.search_text); caps apart; 5: signatures
 
@@ -110,6 +110,7 @@ create index if not exists chunks_group on chunks(group_id);
 create index if not exists chunks_source on chunks(source_key);
 create table if not exists forms(skeleton text, form text, term text, primary key(skeleton, form, term))
     without rowid;
+create table if not exists articles(article_id text primary key, text blob not null) without rowid;
 """
 
 
@@ -146,23 +147,15 @@ class KeywordFile:
             db.execute("create table if not exists meta(key text primary key, value text) without rowid")
             rules = rules_fingerprint()
             row = db.execute("select value from meta where key = 'rules'").fetchone()
-            if row is None or row[0] != rules:  # made by other rules or schema: start again from the store
-                for table in (
-                    "vocabulary",
-                    "capital_vocabulary",
-                    "keywords",
-                    "capitals",
-                    "filters",
-                    "signatures",
-                    "chunks",
-                    "forms",
-                ):
+            if row is not None and row[0] != rules:  # terms made by other rules: made again below
+                for table in TERM_TABLES:
                     db.execute(f"drop table if exists {table}")
-                db.execute("delete from meta")
-                db.execute("insert into meta values('rules', ?)", (rules,))
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
+            if row is not None and row[0] != rules:
+                keyword_rows.index_all(db)
+            db.execute("insert or replace into meta values('rules', ?)", (rules,))
 
     def close(self) -> None:
         with self._lock:
@@ -219,20 +212,26 @@ class KeywordFile:
         with self._transaction() as db:
             self._delete_articles(db, list(delete_articles))
             self._delete_chunks(db, [*delete_chunks, *(p.chunk_id for p in rows)])
-            self._insert(db, rows, signatures or {})
+            keyword_rows.insert(db, rows, signatures or {})
             if was is not None and self._stored_revision(db) == was:
                 self._set_revision(db, now)
 
     def reset(self, now: str) -> None:
         """Empty (``rag index --rebuild``), matching the emptied store."""
         with self._transaction() as db:
-            db.execute("delete from keywords")
-            db.execute("delete from capitals")
-            db.execute("delete from filters")
-            db.execute("delete from signatures")
-            db.execute("delete from chunks")
-            db.execute("delete from forms")
+            for table in (*TERM_TABLES[2:], *STORED_TABLES):
+                db.execute(f"delete from {table}")
             self._set_revision(db, now)
+
+    def put_articles(self, texts: Iterable[tuple[str, str]]) -> None:
+        """Keep each (article id, full text); written before the article's manifest record."""
+        with self._transaction() as db:
+            keyword_rows.put_articles(db, texts)
+
+    def article_texts(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """Article id -> full text, for the articles whose text is held here."""
+        with self._lock:
+            return keyword_rows.article_texts(self._db, article_ids)
 
     def reconcile(
         self,
@@ -252,7 +251,7 @@ class KeywordFile:
             passages, signatures = fetch(page)
             with self._transaction() as db:
                 self._delete_chunks(db, [p.chunk_id for p in passages])
-                self._insert(db, passages, signatures)
+                keyword_rows.insert(db, passages, signatures)
         with self._transaction() as db:
             self._set_revision(db, revision)
         return len(extra) + len(missing)
@@ -268,69 +267,11 @@ class KeywordFile:
 
     @staticmethod
     def _delete_chunks(db: sqlite3.Connection, chunk_ids: list[str]) -> None:
-        KeywordFile._delete_where(db, "chunk_id", chunk_ids)
+        keyword_rows.delete_where(db, "chunk_id", chunk_ids)
 
     @staticmethod
     def _delete_articles(db: sqlite3.Connection, article_ids: list[str]) -> None:
-        KeywordFile._delete_where(db, "article_id", article_ids)
-
-    @staticmethod
-    def _delete_where(db: sqlite3.Connection, column: str, values: list[str]) -> None:
-        """Every row whose chunk has ``column`` (chunk_id or article_id) among ``values``."""
-        for page in pages(sorted(set(values))):
-            held = marks(len(page))
-            for table in ("keywords", "capitals", "filters", "signatures"):
-                rowids = f"select id from chunks where {column} in ({held})"
-                db.execute(f"delete from {table} where rowid in ({rowids})", page)
-            db.execute(f"delete from chunks where {column} in ({held})", page)
-
-    @staticmethod
-    def _insert(
-        db: sqlite3.Connection, passages: list[Passage], signatures: Mapping[str, ChunkSignature]
-    ) -> None:
-        forms: set[tuple[str, str, str]] = set()
-        for passage in passages:
-            found = analyse(search_text(passage.title, passage.text))
-            terms = " ".join(s.term for s in found)  # type: ignore[misc]
-            caps = " ".join(s.term for s in found if s.capitalised)  # type: ignore[misc]
-            cursor = db.execute(
-                "insert into chunks(chunk_id, article_id, group_id, source, source_key, text, start_char, "
-                "end_char, title, date, dateline, url, path, suspicious) values(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    passage.chunk_id,
-                    passage.article_id,
-                    passage.group_id,
-                    passage.source,
-                    fold_source(passage.source),
-                    passage.text,
-                    passage.start,
-                    passage.end,
-                    passage.title,
-                    date_to_int(passage.date) or 0,
-                    passage.dateline,
-                    passage.url,
-                    passage.path,
-                    passage.suspicious,
-                ),
-            )
-            found_signature = signatures.get(passage.chunk_id)
-            if found_signature is not None:
-                db.execute("insert into signatures values(?,?,?,?)", (cursor.lastrowid, *found_signature))
-            db.execute("insert into keywords(rowid, terms) values(?,?)", (cursor.lastrowid, terms))
-            db.execute("insert into capitals(rowid, caps) values(?,?)", (cursor.lastrowid, caps))
-            db.execute(
-                "insert into filters values(?,?,?,?)",
-                (
-                    cursor.lastrowid,
-                    date_to_int(passage.date) or 0,
-                    fold_source(passage.source),
-                    passage.article_id,
-                ),
-            )
-            for term in {s.term for s in found if s.capitalised}:
-                if may_be_name(term):  # type: ignore[arg-type]
-                    forms.update((skeleton(form), form, term) for form in name_forms(term))  # type: ignore[arg-type]
-        db.executemany("insert or ignore into forms values(?,?,?)", sorted(forms))
+        keyword_rows.delete_where(db, "article_id", article_ids)
 
     # ------------------------------------------------------------ reading
 

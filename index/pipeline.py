@@ -85,6 +85,10 @@ class IndexReport(BaseModel):
     skipped: list[SkippedFile] = Field(default_factory=list)
     orphan_chunks_removed: int = 0
     """Chunks left by an interrupted run and cleaned up at the start of this one."""
+    texts_lost: list[str] = Field(default_factory=list)
+    """Articles whose chunk texts were missing from the keyword file (a deleted or damaged
+    file): taken out of the index at the start of this run, and indexed again from their files
+    when this run reads them."""
     keyword_chunks_repaired: int = 0
     """Chunks added to or removed from the keyword index at the start of this run, where an
     interrupted write left it behind the store."""
@@ -157,7 +161,8 @@ class Indexer:
         mark = time.perf_counter()
         report.keyword_chunks_repaired = self.store.repair_keywords()
         if self.store.has_orphan_chunks():
-            orphans = self._orphans()
+            orphans, report.texts_lost = self._orphans()
+            self.store.delete_articles(report.texts_lost)
             self.store.delete_chunks(orphans)
             report.orphan_chunks_removed = len(orphans)
         if roots and all(root.is_file() for root in roots):
@@ -315,15 +320,22 @@ class Indexer:
     def _time(self, stage: str, since: float) -> None:
         self._stages[stage] = self._stages.get(stage, 0.0) + time.perf_counter() - since
 
-    def _orphans(self) -> list[str]:
-        """Ids of stored chunks whose article is not in the manifest (a run killed mid-write):
-        read in full only when :meth:`ChunkStore.has_orphan_chunks` says there are some."""
+    def _orphans(self) -> tuple[list[str], list[str]]:
+        """Ids of stored chunks whose article is not in the manifest (a run killed mid-write), and
+        the articles in the manifest with a chunk whose text the keyword file lacks (it was
+        deleted or damaged: they cannot be shown until read again from their files). Read in
+        full only when :meth:`ChunkStore.has_orphan_chunks` says there are some."""
         manifest = self.store.manifest()
-        return sorted(
-            chunk_id
-            for chunk_id, metadata in self.store.chunk_records()
-            if metadata.get("article_id") not in manifest
-        )
+        held = self.store.keywords.chunk_ids()
+        orphans: list[str] = []
+        lost: set[str] = set()
+        for chunk_id, metadata in self.store.chunk_records():
+            article_id = str(metadata.get("article_id"))
+            if article_id not in manifest:
+                orphans.append(chunk_id)
+            elif chunk_id not in held:
+                lost.add(article_id)
+        return sorted(orphans), sorted(lost)
 
     def _embed(self, unit: list[_Prepared]) -> _Vectors:
         """The unit's chunk vectors and the seconds they took; runs in the embedding worker."""

@@ -29,21 +29,17 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from llama_index.core.vector_stores.types import VectorStoreQuery, VectorStoreQueryResult
-from llama_index.vector_stores.chroma import ChromaVectorStore
-from pydantic import PrivateAttr
 
 from index.dedup import Signature, StoredSignature
 from index.keywords import ChunkSignature, KeywordFile, keyword_path
 from index.store_client import SCHEMA_VERSION, build_fingerprint, describe_mismatch, make_client
+from index.store_llama import ChunkVectorStore
 from index.store_records import (
     StoreStats,
     article_metadata,
-    as_node,
     chunk_fields,
     chunk_metadata,
     text_signatures,
@@ -59,34 +55,6 @@ if TYPE_CHECKING:
 
 PAGE = 2000
 """Records fetched per ``get`` call; Chroma caps the size of one request."""
-
-
-class ChunkVectorStore(ChromaVectorStore):
-    """llama-index's Chroma store over the chunk collection, reading chunks as the indexer means
-    them (:func:`index.store_records.as_node`): they are written as plain Chroma records, which
-    llama-index reads through its legacy path, without the node settings it would otherwise keep.
-    The fields Chroma does not keep (title, dateline, URL, path) come from the keyword file."""
-
-    _passages: Callable[[list[str]], dict[str, Passage]] = PrivateAttr()
-
-    def __init__(self, passages: Callable[[list[str]], dict[str, Passage]], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._passages = passages
-
-    def query(self, query: VectorStoreQuery, **kwargs: Any) -> VectorStoreQueryResult:
-        result = super().query(query, **kwargs)
-        nodes = result.nodes or []
-        stored = self._passages([node.node_id for node in nodes])
-        for node in nodes:
-            passage = stored.get(node.node_id)
-            if passage is not None:
-                node.metadata.update(
-                    (key, value)
-                    for key in ("title", "dateline", "url", "path")
-                    if (value := getattr(passage, key)) is not None
-                )
-            as_node(node)
-        return result
 
 
 class ChunkStore:
@@ -226,14 +194,16 @@ class ChunkStore:
         return found
 
     def has_orphan_chunks(self) -> bool:
-        """Whether some chunk's article is not in the manifest (a run killed mid-write).
+        """Whether some chunk's article is not in the manifest (a run killed mid-write), or some
+        chunk's text is not in the keyword file (a kill between the two writes, or a lost file).
 
         Chunks are written before their article's manifest record and deleted after it, so an
         interruption leaves chunks of an article the manifest lacks: the keyword file (a copy of the
-        store's chunks) then names more articles than the manifest holds. Two counts, no scan.
+        store's chunks) then names more articles than the manifest holds. Four counts, no scan.
         """
         self.repair_keywords()
-        return self.keywords.article_count() != self.count_articles()
+        keywords = self.keywords
+        return keywords.article_count() != self.count_articles() or keywords.count() != self.count_chunks()
 
     def chunk_records(self) -> list[tuple[str, dict[str, Any]]]:
         """(chunk id, metadata) of every stored chunk, for rebuilding duplicate detection."""
@@ -241,17 +211,21 @@ class ChunkStore:
 
     def articles(self, include_text: bool = False) -> list[Article]:
         include = ["metadatas", "documents"] if include_text else ["metadatas"]
+        records = list(self._pages(self._articles, include))
+        texts = self.keywords.article_texts(r["id"] for r in records) if include_text else {}
         found = [
-            to_article(record["id"], record["metadata"], record["document"] or "")
-            for record in self._pages(self._articles, include)
+            to_article(r["id"], r["metadata"], texts.get(r["id"]) or r["document"] or "") for r in records
         ]
         return sorted(found, key=lambda article: article.article_id)
 
     def get_article(self, article_id: str) -> Article | None:
+        """The article with its full text: from the keyword file, or the copy in Chroma (a store
+        written before texts moved there, or another machine's with a Chroma server)."""
         result = self._articles.get(ids=[article_id], include=["metadatas", "documents"])
         if not result["ids"]:
             return None
-        return to_article(article_id, result["metadatas"][0] or {}, result["documents"][0] or "")
+        text = self.keywords.article_texts([article_id]).get(article_id) or result["documents"][0] or ""
+        return to_article(article_id, result["metadatas"][0] or {}, text)
 
     def all_passages(self) -> list[Passage]:
         """Every stored chunk with its metadata, in chunk-id order (from the keyword file, which
@@ -293,18 +267,26 @@ class ChunkStore:
     def _passages_and_signatures(
         self, chunk_ids: list[str]
     ) -> tuple[list[Passage], dict[str, ChunkSignature]]:
-        """The chunks as Chroma holds them, with their articles' shown fields from the manifest."""
+        """The chunks as Chroma holds them, with their articles' shown fields from the manifest;
+        only those whose text Chroma keeps (``store.texts_in_chroma``)."""
         page = self._chunks.get(ids=chunk_ids, include=["metadatas", "documents"])
-        metadatas = [metadata or {} for metadata in page["metadatas"] or []]
-        manifest = self.manifest_for(str(metadata.get("article_id", "")) for metadata in metadatas)
-        passages = [
-            to_passage(
-                chunk_id, document or "", {**manifest.get(metadata.get("article_id", ""), {}), **metadata}
-            )
+        held = page["ids"]
+        records = [
+            (chunk_id, document, metadata or {})
             for chunk_id, document, metadata in zip(
-                page["ids"], page["documents"] or [], metadatas, strict=True
+                held,
+                page["documents"] or [None] * len(held),
+                page["metadatas"] or [None] * len(held),
+                strict=True,
             )
+            if document
         ]
+        manifest = self.manifest_for(str(metadata.get("article_id", "")) for _, _, metadata in records)
+        passages = [
+            to_passage(chunk_id, document, {**manifest.get(metadata.get("article_id", ""), {}), **metadata})
+            for chunk_id, document, metadata in records
+        ]
+        metadatas = [metadata for _, _, metadata in records]
         indexes = [int(metadata.get("chunk_index", 0)) for metadata in metadatas]
         return passages, text_signatures(
             (p.chunk_id, index, p.text) for p, index in zip(passages, indexes, strict=True)
@@ -319,11 +301,18 @@ class ChunkStore:
             return held
         records: list[StoredSignature] = []
         for chunk_ids in _pages_of(sorted(self.chunk_ids())):
-            passages, signatures = self._passages_and_signatures(chunk_ids)
-            for passage in passages:
-                index, count, hashes = signatures[passage.chunk_id]
-                group_id = passage.group_id or passage.chunk_id
-                records.append((passage.chunk_id, passage.article_id, index, group_id, count, hashes))
+            page = self._chunks.get(ids=chunk_ids, include=["metadatas"])
+            passages = self.keywords.passages(page["ids"])  # a chunk whose text is lost has none
+            indexes = {
+                i: int((m or {}).get("chunk_index", 0))
+                for i, m in zip(page["ids"], page["metadatas"] or [], strict=True)
+            }
+            signatures = text_signatures((i, indexes[i], p.text) for i, p in passages.items())
+            for chunk_id, (index, count, hashes) in sorted(signatures.items()):
+                passage = passages[chunk_id]
+                records.append(
+                    (chunk_id, passage.article_id, index, passage.group_id or chunk_id, count, hashes)
+                )
         return records
 
     def shared_groups(self) -> int:
@@ -446,7 +435,8 @@ class ChunkStore:
         if ids:
             was = self.revision()
             self._chunks.delete(ids=ids)
-            self._chunks.add(ids=ids, documents=texts, embeddings=vectors, metadatas=metadatas)
+            documents = texts if self.settings.store.keeps_texts else None
+            self._chunks.add(ids=ids, documents=documents, embeddings=vectors, metadatas=metadatas)
             self._changed(
                 was,
                 add=passages,
@@ -461,13 +451,15 @@ class ChunkStore:
         """Record articles in the manifest; call only once all their chunks are stored."""
         if not batch:
             return
-        ids, documents, metadatas, vectors = [], [], [], []
+        ids, texts, metadatas, vectors = [], [], [], []
         for article, chunks, vector in batch:
             ids.append(article.article_id)
-            documents.append(article.text)
+            texts.append(article.text)
             metadatas.append(article_metadata(article, chunks))
             vectors.append(list(vector))
         was = self.revision()
+        self.keywords.put_articles(zip(ids, texts, strict=True))
+        documents = texts if self.settings.store.keeps_texts else None
         self._articles.upsert(ids=ids, documents=documents, metadatas=metadatas, embeddings=vectors)
         self._changed(was)
 

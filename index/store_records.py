@@ -52,6 +52,9 @@ class StoreStats(BaseModel):
     """Bytes on disk (embedded mode only)."""
     suspicious_articles: int = 0
     """Articles flagged at index time as reading like a prompt (:mod:`index.suspicious`)."""
+    chunks_without_text: int = 0
+    """Chunks whose text is in neither the keyword file nor Chroma (the file was lost or damaged);
+    the next ``rag index`` over their files indexes their articles again."""
 
 
 def article_metadata(article: Article, chunks: list[Chunk]) -> dict[str, Any]:

@@ -20,16 +20,19 @@ if TYPE_CHECKING:
 
 
 def store_stats(store: ChunkStore) -> StoreStats:
+    chunks = store.count_chunks()
+    without_text = 0
     try:
         keywords = store.keyword_index()
         (groups, grouped_chunks), suspicious = keywords.shared_groups(), keywords.suspicious_articles()
+        without_text = max(0, chunks - keywords.count())
     except (sqlite3.Error, OSError):
         groups, grouped_chunks, suspicious = figures_from_chunks(store.chunk_records())
     fingerprint = store.stored_fingerprint() or {}
     chunking = fingerprint.get("chunking", {})
     return StoreStats(
         articles=store.count_articles(),
-        chunks=store.count_chunks(),
+        chunks=chunks,
         duplicate_groups=groups,
         duplicate_chunks=grouped_chunks,
         embedding_model=(fingerprint.get("embedding") or {}).get("model"),
@@ -41,6 +44,7 @@ def store_stats(store: ChunkStore) -> StoreStats:
         location=store.location,
         size_bytes=store.size_on_disk(),
         suspicious_articles=suspicious,
+        chunks_without_text=without_text,
     )
 
 

@@ -96,6 +96,21 @@ class StoreSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
     collection: str = "news"
+    texts_in_chroma: bool | None = None
+    """Whether Chroma keeps a copy of each chunk's and article's text (None: with a Chroma server
+    only). The texts live in the keyword file (:mod:`index.keywords`) in any case. Chroma stores
+    each text four times (a metadata string, that string's index, and its full-text index's
+    content and trigrams), none of them read by this product. Measured on 2,000 generated articles
+    (3,626 chunks, hash vectors): without the copy the store takes 26.0 MB instead of 54.5 MB, and
+    writing it 3.2 s instead of 6.4 s.
+    With a Chroma server the copy is what lets another machine's client fill its own keyword
+    file; an embedded store whose keyword file is lost has its articles indexed again from
+    their files by the next ``rag index``."""
+
+    @property
+    def keeps_texts(self) -> bool:
+        """Whether texts are written to Chroma (``texts_in_chroma``, or its default for ``mode``)."""
+        return self.mode == "server" if self.texts_in_chroma is None else self.texts_in_chroma
 
 
 class ChunkingSettings(BaseModel):

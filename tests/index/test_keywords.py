@@ -157,18 +157,37 @@ def test_the_file_sits_beside_the_store(tmp_path: Path) -> None:
     assert keyword_path(server) == tmp_path / "keywords" / "10.0.0.5_9000_news.sqlite3"
 
 
-def test_terms_made_by_other_rules_are_dropped_and_rebuilt_from_the_store(
+def test_terms_made_by_other_rules_are_made_again_from_the_stored_passages(
     disk: KeywordFile, passages
 ) -> None:
+    """The file is the only home of the texts (``store.texts_in_chroma`` off): a change of the
+    term rules remakes the terms from it, losing nothing."""
+    expected = {question: disk.search(question, 5)[0] for question in QUESTIONS}
+    disk.put_articles([("a1", "Full text of a1.")])
     with sqlite3.connect(disk.path) as db:
         db.execute("update meta set value = 'rules of an older version' where key = 'rules'")
+        for table in ("keywords", "capitals", "forms"):  # what the older rules made
+            db.execute(f"delete from {table}")
+        db.execute("insert into keywords(rowid, terms) values(1, 'stale')")
     disk.close()
     reopened = KeywordFile(disk.path)
-    assert reopened.count() == 0 and reopened.revision() is None
-    by_id = {p.chunk_id: p for p in passages}
-    reopened.reconcile("r2", set(by_id), lambda ids: ([by_id[i] for i in ids], {}))
-    assert reopened.count() == len(passages)
+    assert reopened.count() == len(passages) and reopened.revision() == "r1"
+    assert {question: reopened.search(question, 5)[0] for question in QUESTIONS} == expected
+    assert reopened.search("stale", 5) == ([], 0)
+    assert reopened.article_texts(["a1", "a2"]) == {"a1": "Full text of a1."}
+    reopened.close()
     assert KeywordFile(disk.path).count() == len(passages), "the same rules keep what was stored"
+
+
+def test_article_texts_are_kept_until_their_article_is_deleted(disk: KeywordFile) -> None:
+    long = "Ünïcode text. " * 2000
+    disk.put_articles([("a1", long), ("a2", "Second.")])
+    disk.put_articles([("a2", "Second, updated.")])
+    assert disk.article_texts(["a1", "a2", "a3"]) == {"a1": long, "a2": "Second, updated."}
+    disk.apply("r1", "r2", delete_articles=["a1"])
+    assert disk.article_texts(["a1", "a2"]) == {"a2": "Second, updated."}
+    disk.reset("r3")
+    assert disk.article_texts(["a2"]) == {}
 
 
 def test_a_ranked_passage_comes_back_as_it_was_stored(disk: KeywordFile, passages) -> None:

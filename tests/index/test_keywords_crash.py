@@ -100,20 +100,18 @@ def test_a_kill_between_the_two_writes_is_repaired_by_the_next_run(
     assert lost[0] in [p.chunk_id for p in found]
 
 
-def test_a_reader_repairs_a_lagging_index_without_a_new_run(
-    tmp_path: Path, model_cache_dir: Path, embedding, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    corpus = tmp_path / "corpus"
+def interrupted_tabqa_run(settings, embedding, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> ChunkStore:
+    """An indexed archive, then a run that "dies" after writing a new article's chunks to Chroma
+    and before writing them to the keyword file."""
     corpus.mkdir()
     write_articles(corpus, 12)
-    settings = load_settings("test", data_dir=tmp_path / "data", cache_dir=model_cache_dir)
     store = ChunkStore.open(settings, embedding)
     Indexer(settings, store, embedding).run([corpus])
     assert store.keywords.revision() == store.revision()
 
     (corpus / "tabqa.txt").write_text("Tabqa dam\n\nEngineers reopened the Tabqa dam.\n", encoding="utf-8")
 
-    def interrupted(self, *args, **kwargs):  # the process "dies" before the keyword write
+    def interrupted(self, *args, **kwargs):
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
@@ -121,9 +119,72 @@ def test_a_reader_repairs_a_lagging_index_without_a_new_run(
         with pytest.raises(KeyboardInterrupt):
             Indexer(settings, store, embedding).run([corpus])
     assert store.keywords.revision() != store.revision()
+    return store
+
+
+def test_a_reader_repairs_a_lagging_index_from_chromas_copy_of_the_texts(
+    tmp_path: Path, model_cache_dir: Path, embedding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``store.texts_in_chroma`` (the default with a Chroma server) the chunks the keyword
+    file lacks are read from Chroma: a reader finds them without a new indexing run."""
+    settings = load_settings("test", data_dir=tmp_path / "data", cache_dir=model_cache_dir).with_overrides(
+        **{"store.texts_in_chroma": True}
+    )
+    store = interrupted_tabqa_run(settings, embedding, tmp_path / "corpus", monkeypatch)
 
     sqlite = settings.with_overrides(**{"retrieval.keyword_index": "sqlite"})
     result = HybridRetriever(sqlite, ChunkStore.open(settings, embedding), embedding).run("Tabqa dam")
     assert "Tabqa" in result.sources[0].passage.text
     assert any("Tabqa" in p.text for p in result.candidates if p.chunk_id in result.keyword_scores)
     assert store.keywords.chunk_ids() == store.chunk_ids()
+
+
+def test_without_chromas_copy_a_reader_leaves_the_textless_chunks_out_and_the_next_run_restores_them(
+    tmp_path: Path, model_cache_dir: Path, embedding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings("test", data_dir=tmp_path / "data", cache_dir=model_cache_dir)
+    assert not settings.store.keeps_texts, "an embedded store keeps its texts in the keyword file only"
+    corpus = tmp_path / "corpus"
+    store = interrupted_tabqa_run(settings, embedding, corpus, monkeypatch)
+    textless = store.chunk_ids() - store.keywords.chunk_ids()
+    assert textless, "Chroma holds the new article's vectors; its texts were never written"
+
+    retriever = HybridRetriever(settings, ChunkStore.open(settings, embedding), embedding)
+    result = retriever.run("Tabqa dam")
+    assert result.sources and all(p.text for p in result.candidates)
+    assert not textless & {p.chunk_id for p in result.candidates}
+    assert store.keywords.revision() == store.revision(), (
+        "the reader does not repeat the repair each question"
+    )
+
+    report = Indexer(settings, store, embedding).run([corpus])
+    assert report.orphan_chunks_removed == len(textless) and report.added == ["tabqa"]
+    assert store.keywords.chunk_ids() == store.chunk_ids()
+    result = HybridRetriever(settings, ChunkStore.open(settings, embedding), embedding).run("Tabqa dam")
+    assert "Tabqa" in result.sources[0].passage.text
+
+
+def test_an_archive_whose_keyword_file_is_lost_is_indexed_again_from_its_files(
+    tmp_path: Path, model_cache_dir: Path, embedding
+) -> None:
+    settings = load_settings("test", data_dir=tmp_path / "data", cache_dir=model_cache_dir)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_articles(corpus, 6)
+    store = ChunkStore.open(settings, embedding)
+    Indexer(settings, store, embedding).run([corpus])
+    before = {p.chunk_id: p.text for p in store.all_passages()}
+    article_id = sorted(store.manifest())[0]
+    text = store.get_article(article_id).text
+    store.keywords.close()
+    for path in store.keywords.path.parent.glob(store.keywords.path.name + "*"):
+        path.unlink()
+
+    store = ChunkStore.open(settings, embedding)
+    assert store.all_passages() == [] and store.get_article(article_id).text == ""
+    assert store.stats().chunks_without_text == len(before), "rag status says what is missing"
+    report = Indexer(settings, store, embedding).run([corpus])
+    assert sorted(report.texts_lost) == sorted(store.manifest()) and len(report.added) == 6
+    assert {p.chunk_id: p.text for p in store.all_passages()} == before
+    assert store.get_article(article_id).text == text
+    assert store.stats().chunks_without_text == 0
