@@ -114,6 +114,13 @@ create table if not exists articles(article_id text primary key, text blob not n
 """
 
 
+CHUNK_COLUMNS = {
+    "id", "chunk_id", "article_id", "group_id", "source", "source_key", "text", "start_char", "end_char",
+    "title", "date", "dateline", "url", "path", "suspicious",
+}  # fmt: skip
+"""The stored ``chunks`` table's columns, as :data:`_SCHEMA` makes them."""
+
+
 def rules_fingerprint() -> str:
     """Changes whenever the rules that make the stored terms may have changed."""
     digest = hashlib.sha256(SCHEMA_VERSION.encode())
@@ -150,6 +157,11 @@ class KeywordFile:
             if row is not None and row[0] != rules:  # terms made by other rules: made again below
                 for table in TERM_TABLES:
                     db.execute(f"drop table if exists {table}")
+                columns = {r[1] for r in db.execute("pragma table_info(chunks)")}
+                if columns != CHUNK_COLUMNS:  # a file of an older layout, written when Chroma kept
+                    for table in STORED_TABLES:  # the texts: filled again from the store
+                        db.execute(f"drop table if exists {table}")
+                    db.execute("delete from meta where key = 'revision'")
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)

@@ -2,14 +2,16 @@
 
 Two collections:
 
-* ``<name>``: one record per chunk (text, vector, metadata), written with Chroma's own API and
-  readable by llama-index (``VectorStoreIndex.from_vector_store(store.vector_store)``; see
+* ``<name>``: one record per chunk (vector and metadata; the text too with
+  ``store.texts_in_chroma``, the default with a Chroma server), written with Chroma's own API
+  and readable by llama-index (``VectorStoreIndex.from_vector_store(store.vector_store)``; see
   :class:`ChunkVectorStore`). Chunk metadata carries the article id, the chunk's place and
   duplicate group, and the fields Chroma filters on (:func:`index.store_records.chunk_metadata`).
-* ``<name>_articles``: the manifest, one record per article (full text, metadata, content
-  hash, chunk count). An article's manifest record is written *after* its chunks and
-  deleted *before* them, so the manifest never names an article whose chunks are
-  incomplete; chunks without a manifest record are leftovers of an interrupted run.
+* ``<name>_articles``: the manifest, one record per article (metadata, content hash, chunk
+  count; its full text is in the keyword file, and in Chroma too with ``store.texts_in_chroma``).
+  An article's manifest record is written *after* its chunks and deleted *before* them, so the
+  manifest never names an article whose chunks are incomplete; chunks without a manifest
+  record are leftovers of an interrupted run.
 
 The chunk collection's metadata records a fingerprint (embedding model, chunking settings,
 schema version; :mod:`index.store_client`). Vectors or chunks made under another fingerprint

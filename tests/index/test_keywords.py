@@ -179,6 +179,20 @@ def test_terms_made_by_other_rules_are_made_again_from_the_stored_passages(
     assert KeywordFile(disk.path).count() == len(passages), "the same rules keep what was stored"
 
 
+def test_a_file_of_an_older_layout_is_emptied_and_filled_again_from_the_store(
+    disk: KeywordFile, passages
+) -> None:
+    with sqlite3.connect(disk.path) as db:
+        db.execute("update meta set value = 'rules of an older version' where key = 'rules'")
+        db.execute("alter table chunks drop column suspicious")
+    disk.close()
+    reopened = KeywordFile(disk.path)
+    assert reopened.count() == 0 and reopened.revision() is None, "a reader repairs it from the store"
+    by_id = {p.chunk_id: p for p in passages}
+    reopened.reconcile("r2", set(by_id), lambda ids: ([by_id[i] for i in ids], {}))
+    assert reopened.count() == len(passages) and reopened.search("Palmyra", 3)[0]
+
+
 def test_article_texts_are_kept_until_their_article_is_deleted(disk: KeywordFile) -> None:
     long = "Ünïcode text. " * 2000
     disk.put_articles([("a1", long), ("a2", "Second.")])
