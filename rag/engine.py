@@ -357,12 +357,6 @@ class AnswerEngine:
                 refusals.nothing_checkable(sources),
                 f"The model's reply states nothing a source could back: {raw}",
             )
-        if checked.all_unsupported:
-            return refuse(
-                refusals.not_backed(sources),
-                f"No sentence of the model's answer is backed by the sources: {raw}",
-            )
-
         conflicts = []
         reported: list[str] = []  # the disagreement sentences written for this question
         if self.settings.answer.conflicts:
@@ -382,15 +376,30 @@ class AnswerEngine:
             extra += [(f.report, f.numbers) for f in dated if f.report not in {t for t, _ in extra}]
             reported = [t for t, _ in extra]
             conflicts += [f.conflict for f in dated if f.conflict is not None]
+            if checked.all_unsupported:
+                # None of the model's sentences is backed, but the sources disagree on the figure or
+                # day asked for: the engine's own report of theirs (written from the sources, each
+                # cited) is the answer, without the model's sentences. Golden cf01: the model wrote
+                # "soldiers killed 28 IS fighters" (false: 28 is the army's toll), and the sources'
+                # two tolls, 12 and 28, are what a reader needs. Asked who or where, the report
+                # answers nothing, so the reply is refused as before.
+                drafts = []
+                if relevance.read_question(question).kind not in ("number", "time"):
+                    extra = []
             for sentence_text, _numbers in extra:
                 for draft in parse_answer(sentence_text, len(sources)):
                     locate(draft, evidence, shown)
                     drafts.append(_reported(draft))
-            if not drafts:
-                return refuse(
-                    refusals.not_backed(sources),
-                    f"The answer stated only figures the other sources contradict: {raw}",
-                )
+        if checked.all_unsupported and not drafts:
+            return refuse(
+                refusals.not_backed(sources),
+                f"No sentence of the model's answer is backed by the sources: {raw}",
+            )
+        if self.settings.answer.conflicts and not drafts:
+            return refuse(
+                refusals.not_backed(sources),
+                f"The answer stated only figures the other sources contradict: {raw}",
+            )
         text, sentences = render(drafts)
         if self.settings.answer.relevance:
             # A backed sentence that does not answer the question is not an answer (rag.relevance).

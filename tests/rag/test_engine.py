@@ -398,6 +398,37 @@ def source_holding(engine: AnswerEngine, question: str, text: str) -> int:
 
 
 @pytest.mark.integration
+def test_with_no_backed_sentence_the_sources_disagreement_on_the_asked_figure_is_the_answer(
+    components: Components,
+):
+    """Golden cf01's reply: "28 IS fighters" is false (28 is the army's toll, IS lost 40), so no
+    sentence is backed; the sources' own rival tolls answer, and the model's sentence is not shown."""
+    question = "How many government soldiers were killed in the IS assault on Deir al-Zor?"
+    engine = replying(components, "placeholder")
+    afp = source_holding(engine, question, "at least 28 regime forces dead")
+    reply = f"Syria government soldiers killed 28 IS fighters in the assault on Deir al-Zor [{afp}]."
+    answer = replying(components, reply).answer(question)
+    assert not answer.refused, answer.refusal_details
+    assert answer.sentences and all(s.reported and s.supported for s in answer.sentences)
+    assert "killed 28 IS fighters" not in answer.text, answer.text
+    assert "28 regime forces" in answer.text and "twelve government soldiers" in answer.text, answer.text
+    assert answer.conflicts
+
+    off = replying(components, reply, conflicts=False).answer(question)
+    assert off.refused, "without the disagreement report nothing backed is left"
+
+
+@pytest.mark.integration
+def test_with_no_backed_sentence_a_disagreement_on_another_figure_does_not_answer(components: Components):
+    question = "Which group attacked Deir al-Zor?"
+    engine = replying(components, "placeholder")
+    army = source_holding(engine, question, "28 from the army")
+    reply = f"The Kurdish YPG attacked Deir al-Zor, killing 28 government soldiers [{army}]."
+    answer = replying(components, reply).answer(question)
+    assert answer.refused, answer.text
+
+
+@pytest.mark.integration
 def test_a_backed_sentence_that_does_not_say_when_the_temple_was_built_is_refused(components: Components):
     question = "When was the Baal Shamin temple in Palmyra built?"  # golden un07
     engine = replying(components, "")
