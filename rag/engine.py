@@ -390,7 +390,7 @@ class AnswerEngine:
                 for draft in parse_answer(sentence_text, len(sources)):
                     locate(draft, evidence, shown)
                     drafts.append(_reported(draft))
-        if checked.all_unsupported and not drafts:
+        if checked.all_unsupported and not any(d.reported for d in drafts):
             return refuse(
                 refusals.not_backed(sources),
                 f"No sentence of the model's answer is backed by the sources: {raw}",

@@ -416,6 +416,8 @@ def test_with_no_backed_sentence_the_sources_disagreement_on_the_asked_figure_is
 
     off = replying(components, reply, conflicts=False).answer(question)
     assert off.refused, "without the disagreement report nothing backed is left"
+    unchecked = replying(components, reply, conflicts=False, relevance=False).answer(question)
+    assert unchecked.refused, "an unbacked reply is never shown, whatever else is switched off"
 
 
 @pytest.mark.integration
