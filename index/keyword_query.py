@@ -10,6 +10,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Collection, Iterator
 
+from index import keyword_rank
 from rag.text.terms import close_spellings, may_be_name, name_forms, skeleton, tokenize
 from rag.types import Filters, Passage, date_to_int, fold_source, int_to_date
 
@@ -150,9 +151,12 @@ def _match(groups: list[frozenset[str]]) -> str:
 LARGE_ARCHIVE_CHUNKS = 20_000
 
 
-def _distinctive(db: sqlite3.Connection, groups: list[frozenset[str]]) -> list[frozenset[str]]:
-    """The groups the ranking needs: in a large archive, a group whose every term is in more than
-    half the chunks is left out (all are kept when that would leave none).
+def _distinctive(
+    db: sqlite3.Connection, groups: list[frozenset[str]]
+) -> tuple[list[frozenset[str]], dict[str, int]]:
+    """The groups the ranking needs, and the rows holding each of their terms: in a large
+    archive, a group whose every term is in more than half the chunks is left out (all are kept
+    when that would leave none).
 
     FTS5's IDF for such a term is Robertson's ``ln((N - n + 0.5) / (n + 0.5))``, negative, which
     FTS5 floors at 1e-6: it adds nothing to any score, but ranking still walks its postings. On a
@@ -161,15 +165,15 @@ def _distinctive(db: sqlite3.Connection, groups: list[frozenset[str]]) -> list[f
     is short, and such terms still decide which chunks match when few match at all.
     """
     terms = sorted({term for group in groups for term in group})
-    total = int(db.execute("select max(id) from chunks").fetchone()[0] or 0)
-    if total < LARGE_ARCHIVE_CHUNKS:
-        return groups
     documents: dict[str, int] = {}
     for page in pages(terms):
         rows = db.execute(f"select term, doc from vocabulary where term in ({marks(len(page))})", page)
         documents.update(rows)
+    total = int(db.execute("select max(id) from chunks").fetchone()[0] or 0)
+    if total < LARGE_ARCHIVE_CHUNKS:
+        return groups, documents
     kept = [group for group in groups if any(2 * documents.get(term, 0) <= total for term in group)]
-    return kept or groups
+    return kept or groups, documents
 
 
 HITS_COUNTED = 1000
@@ -196,14 +200,24 @@ def search(
     )
     if not hits or top_k <= 0:
         return [], hits
+    ranking, documents = _distinctive(db, groups)
+    phrases = [term for group in ranking for term in sorted(group)]  # as _match writes them
+    best = keyword_rank.ranked(db, phrases, documents, top_k, where, args)
+    if best is None:
+        rows = db.execute(
+            f"select {PASSAGE_COLUMNS}, r.score from ("
+            "  select keywords.rowid as rowid, -bm25(keywords) as score"
+            f"  from keywords{where} order by bm25(keywords) limit ?"
+            ") r join chunks c on c.id = r.rowid order by r.score desc, c.chunk_id",
+            (_match(ranking), *args, top_k),
+        ).fetchall()
+        return [row_passage(row[:-1], float(row[-1])) for row in rows], hits
+    scores = dict(best)
     rows = db.execute(
-        f"select {PASSAGE_COLUMNS}, r.score from ("
-        "  select keywords.rowid as rowid, -bm25(keywords) as score"
-        f"  from keywords{where} order by bm25(keywords) limit ?"
-        ") r join chunks c on c.id = r.rowid order by r.score desc, c.chunk_id",
-        (_match(_distinctive(db, groups)), *args, top_k),
-    ).fetchall()
-    return [row_passage(row[:-1], float(row[-1])) for row in rows], hits
+        f"select {PASSAGE_COLUMNS}, c.id from chunks c where c.id in ({marks(len(scores))})", list(scores)
+    )
+    found = [row_passage(row[:-1], scores[row[-1]]) for row in rows]
+    return sorted(found, key=lambda passage: (-passage.score, passage.chunk_id)), hits
 
 
 def group_members(
