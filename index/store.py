@@ -57,6 +57,8 @@ if TYPE_CHECKING:
 
 PAGE = 2000
 """Records fetched per ``get`` call; Chroma caps the size of one request."""
+PENDING = "pending-"
+"""The start of the revision marker while a write is under way (:meth:`ChunkStore.revision`)."""
 
 
 class ChunkStore:
@@ -325,15 +327,19 @@ class ChunkStore:
         """Every publisher name in the archive, sorted without regard to case."""
         return sorted(self.keyword_index().outlets(), key=str.lower)
 
-    def query(self, embedding: list[float], top_k: int, filters: Filters | None = None) -> list[Passage]:
+    def query(
+        self, embedding: list[float], top_k: int, filters: Filters | None = None, revision: str | None = None
+    ) -> list[Passage]:
         """Dense retrieval: the ``top_k`` chunks closest to ``embedding`` that pass ``filters``.
 
-        A date filter leaves out articles whose date is unknown.
+        A date filter leaves out articles whose date is unknown. ``revision``: the store's revision
+        as the caller last read it (a retriever reads it once per question), so the keyword file
+        that holds the passages is checked against it without reading it again: the three Chroma
+        reads of :meth:`revision` made a dense search 35 ms instead of 21 ms at 100,000 articles.
         """
-        count = self._chunks.count()
-        if not count or top_k <= 0:
+        if top_k <= 0:
             return []
-        keywords = self.keyword_index()
+        keywords = self.keyword_index(revision)
         ids: list[str] | None = None
         if filters is not None and filters.chroma_where() is not None:
             # The filter resolved to chunk ids in the keyword file, then a search among those ids:
@@ -346,7 +352,9 @@ class ChunkStore:
                 return []
         result = self._chunks.query(
             query_embeddings=[list(embedding)],
-            n_results=min(top_k, len(ids) if ids is not None else count),
+            # Chroma returns what it holds when that is fewer: no count first (10 ms at 100,000
+            # articles, where the whole dense search takes 22).
+            n_results=min(top_k, len(ids)) if ids is not None else top_k,
             ids=ids,
             include=["distances"],
         )
@@ -368,13 +376,25 @@ class ChunkStore:
 
         Every write stamps a fresh marker on the manifest collection, so this costs one small
         read per question instead of a pass over the whole manifest (0.3 s at 2,000 articles).
-        The counts guard against a writer that stopped between its write and its stamp.
+        A write marks the store :data:`PENDING` first; while that mark stands (a writer at work,
+        or one that stopped between its write and its stamp) the counts of articles and chunks
+        are added, so each change is still seen. Only then are they counted: 15 ms a question at
+        100,000 articles, against 0.3 ms for the marker alone.
         """
         marker = (self.client.get_collection(f"{self.name}_articles").metadata or {}).get("revision", "")
+        if marker and not marker.startswith(PENDING):
+            return marker
         return f"{marker}:{self._articles.count()}:{self._chunks.count()}"
 
-    def _bump_revision(self) -> None:
-        self._articles.modify(metadata={"schema_version": SCHEMA_VERSION, "revision": uuid.uuid4().hex})
+    def _bump_revision(self, pending: bool = False) -> None:
+        marker = (PENDING if pending else "") + uuid.uuid4().hex
+        self._articles.modify(metadata={"schema_version": SCHEMA_VERSION, "revision": marker})
+
+    def _begin_write(self) -> str:
+        """The revision before a write, and the store marked as being written."""
+        was = self.revision()
+        self._bump_revision(pending=True)
+        return was
 
     def _changed(
         self,
@@ -435,7 +455,7 @@ class ChunkStore:
                 metadatas.append(chunk_metadata(article, chunk))
                 passages.append(to_passage(chunk.chunk_id, chunk.text, chunk_fields(article, chunk)))
         if ids:
-            was = self.revision()
+            was = self._begin_write()
             self._chunks.delete(ids=ids)
             documents = texts if self.settings.store.keeps_texts else None
             self._chunks.add(ids=ids, documents=documents, embeddings=vectors, metadatas=metadatas)
@@ -459,7 +479,7 @@ class ChunkStore:
             texts.append(article.text)
             metadatas.append(article_metadata(article, chunks))
             vectors.append(list(vector))
-        was = self.revision()
+        was = self._begin_write()
         self.keywords.put_articles(zip(ids, texts, strict=True))
         documents = texts if self.settings.store.keeps_texts else None
         self._articles.upsert(ids=ids, documents=documents, metadatas=metadatas, embeddings=vectors)
@@ -467,11 +487,12 @@ class ChunkStore:
 
     def delete_chunks(self, chunk_ids: Iterable[str]) -> None:
         ids = list(chunk_ids)
-        was = self.revision()
+        if not ids:
+            return
+        was = self._begin_write()
         for start in range(0, len(ids), PAGE):
             self._chunks.delete(ids=ids[start : start + PAGE])
-        if ids:
-            self._changed(was, delete_chunks=ids)
+        self._changed(was, delete_chunks=ids)
 
     def delete_article(self, article_id: str) -> None:
         self.delete_articles([article_id])
@@ -479,13 +500,14 @@ class ChunkStore:
     def delete_articles(self, article_ids: Iterable[str]) -> None:
         """Remove articles: manifest records first, so an interruption leaves only orphan chunks."""
         ids = sorted(set(article_ids))
-        was = self.revision()
+        if not ids:
+            return
+        was = self._begin_write()
         for start in range(0, len(ids), PAGE):
             part = ids[start : start + PAGE]
             self._articles.delete(ids=part)
             self._chunks.delete(where={"article_id": {"$in": part}})
-        if ids:
-            self._changed(was, delete_articles=ids)
+        self._changed(was, delete_articles=ids)
 
 
 def _pages_of(ids: list[str]) -> Iterator[list[str]]:

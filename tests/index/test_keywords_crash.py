@@ -13,7 +13,7 @@ import pytest
 
 from index.keywords import KeywordFile
 from index.pipeline import Indexer
-from index.store import ChunkStore
+from index.store import PENDING, ChunkStore
 from rag.retrieval.hybrid import HybridRetriever
 from rag.settings import load_settings
 from tests.index.test_crash import write_articles
@@ -188,3 +188,40 @@ def test_an_archive_whose_keyword_file_is_lost_is_indexed_again_from_its_files(
     assert {p.chunk_id: p.text for p in store.all_passages()} == before
     assert store.get_article(article_id).text == text
     assert store.stats().chunks_without_text == 0
+
+
+def test_a_writer_stopped_before_its_stamp_still_changes_the_revision(
+    tmp_path: Path, model_cache_dir: Path, embedding, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A clean revision is the marker alone (no counting per question); a write marks the store
+    pending first, so one that dies after changing Chroma and before its stamp is still seen, and
+    a reader brings the keyword file in line."""
+    settings = load_settings("test", data_dir=tmp_path / "data", cache_dir=model_cache_dir)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_articles(corpus, 6)
+    store = ChunkStore.open(settings, embedding)
+    Indexer(settings, store, embedding).run([corpus])
+    before = store.revision()
+    assert not before.startswith(PENDING) and ":" not in before
+    gone = sorted(store.manifest())[0]
+
+    def died(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ChunkStore, "_changed", died)
+        with pytest.raises(KeyboardInterrupt):
+            store.delete_article(gone)
+
+    reader = ChunkStore.open(settings, embedding)
+    now = reader.revision()
+    assert now != before and now.startswith(PENDING)
+    assert gone in {p.article_id for p in reader.keywords.all_passages()}, "the keyword file lags"
+    assert gone not in {p.article_id for p in reader.keyword_index().all_passages()}
+    assert reader.keywords.chunk_ids() == reader.chunk_ids()
+
+    store.delete_articles([])  # nothing to write: the mark stays until the next real write
+    assert reader.revision() == now
+    Indexer(settings, store, embedding).run([corpus])  # the next run re-adds the article
+    assert ":" not in store.revision() and gone in store.manifest()

@@ -6,6 +6,7 @@ SQLite FTS5 index: they are imported, so pytest runs them with this module's ``i
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,3 +108,17 @@ def test_an_added_and_a_deleted_article_show_at_once(fresh: Indexed, embedding) 
 def small_index(fresh: Indexed) -> Indexed:
     """The shared tests' small archive, here with the on-disk keyword index."""
     return fresh
+
+
+def test_a_keyword_search_failing_beside_the_dense_one_fails_the_question(
+    fresh: Indexed, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keyword search runs on a worker thread; its error must reach the caller, not vanish
+    into the thread and leave a question answered from the dense ranking alone."""
+
+    def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(fresh.store.keywords, "search", broken)
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        fresh.retriever.run("How many people live in Deir al-Zor city?")
