@@ -156,12 +156,14 @@ class RetrievalSettings(BaseModel):
     with 8 refused and 522 tokens; 250 answered 0.674 with 12 refused (475 tokens); 200 answered
     0.609 with 14 refused (430 tokens). Time to the first text (``rag bench answers --compare
     retrieval.focus_tokens=0``, 50 first turns, two cores): p50 3.70 s at 300 against 5.16 s whole."""
-    keyword_index: Literal["memory", "sqlite"] = "memory"
+    keyword_index: Literal["auto", "memory", "sqlite"] = "auto"
     """memory: BM25 (:mod:`rag.retrieval.bm25`) built in each process from every stored chunk, and
     again after every write (14.7 s at 33,923 chunks, growing with the archive); sqlite: the
     SQLite FTS5 index kept on disk beside the store and written with it (:mod:`index.keywords`),
     so a new process only opens a file. Both read text by the same rules; they rank with other
-    IDFs (``rag bench keywords`` sets them side by side)."""
+    IDFs (``rag bench keywords`` sets them side by side). auto: memory below 20,000 chunks (the
+    archives every quality figure here was measured on), sqlite from there
+    (:data:`rag.retrieval.hybrid.AUTO_SQLITE_CHUNKS`)."""
 
 
 class AnswerSettings(BaseModel):

@@ -64,7 +64,7 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     ),
     "load": (
         "the chat server under concurrent logins: failed turns, time per turn, peak memory, mixed histories",
-        "Starts its own rag serve on 127.0.0.1 (a temporary data folder, one login per session); each "
+        "Starts its own rag serve on 127.0.0.1 (a temporary data folder, or --data, one login per session); each "
         "session asks a first question and a follow-up through the /ask HTTP endpoint until --seconds "
         "are up; then every stored conversation is read back and must hold exactly its session's "
         "questions. Reports failed turns, time per turn (p50/p95: turns queue for the one model), the "
@@ -172,6 +172,13 @@ def _add_options(name: str, parser: argparse.ArgumentParser) -> None:
         )
     elif name == "load":
         parser.add_argument("--sessions", type=int, default=8, help="concurrent logins, 1-32 (default 8)")
+        parser.add_argument(
+            "--data",
+            type=Path,
+            default=None,
+            help="serve this existing data folder (an archive already indexed; the sessions' "
+            "conversations are left in it) instead of a new one with the bundled corpus",
+        )
         parser.add_argument(
             "--seconds", type=float, default=120.0, help="how long new turns start, 1-1800 (default 120)"
         )

@@ -1,9 +1,9 @@
 """Load check of the chat server: N concurrent logins asking questions for a fixed time, on loopback.
 
-    rag bench load [--sessions 8] [--seconds 120] [--llm local] [--out DIR]
+    rag bench load [--sessions 8] [--seconds 120] [--llm local] [--data DIR] [--out DIR]
 
 Starts its own ``rag serve`` on 127.0.0.1 (a free port, a temporary data folder with the bundled
-corpus, one login per session), then each session asks through the documented ``/ask`` HTTP
+corpus or the archive in ``--data``, one login per session), then each session asks through the documented ``/ask`` HTTP
 endpoint, a first question and follow-ups in its own conversation, until the time is up (a turn
 under way then is finished, never cut). Measured, per the product's promise to several
 colleagues sharing one server:
@@ -111,9 +111,13 @@ def run(args: argparse.Namespace) -> Results:
             "rag bench load: --sessions must be 1-32 and --seconds 1-1800 (the check stays bounded)"
         )
     work = Path(tempfile.mkdtemp(prefix="rag-load-"))
+    given: Path | None = getattr(args, "data", None)
+    data = given or work / "data"
+    if given is not None and not (given / "chroma").is_dir():
+        raise SystemExit(f"rag bench load: {given} holds no indexed archive (no chroma folder in it)")
     sessions = [Session(f"reader{i}", f"pass-{i}-{os.getpid()}") for i in range(args.sessions)]
     port = free_loopback_port()
-    env = {**os.environ, "RAG_DATA_DIR": str(work / "data")}
+    env = {**os.environ, "RAG_DATA_DIR": str(data)}
     env["RAG_SERVE_AUTH"] = "\n".join(f"{s.user}:{s.password}" for s in sessions)
     log = (work / "serve.log").open("w")
     command = [sys.executable, "-m", "rag.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -143,9 +147,10 @@ def run(args: argparse.Namespace) -> Results:
         stop_server(server)
     times = [t for s in sessions for t in s.seconds]
     failures = [f for s in sessions for f in s.failures]
-    mixed = mixed_histories(work / "data", sessions)
+    mixed = mixed_histories(data, sessions)
     report = {
         "sessions": args.sessions,
+        "data": str(given) if given else "bundled corpus",
         "seconds": round(wall, 1),
         "llm": args.llm,
         "turns": len(times),
@@ -171,7 +176,9 @@ def run(args: argparse.Namespace) -> Results:
             "server memory at the end", report["rss_at_end_gb"], "GB", report["rss_at_start_gb"], "at start"
         ),
     ]
-    title = f"Chat server under load: {args.sessions} logins for {args.seconds:.0f} s, model {args.llm}"
+    title = f"Chat server under load: {args.sessions} logins for {args.seconds:.0f} s, model {args.llm}" + (
+        f", archive {given}" if given else ""
+    )
     notes = [f"failed: {f}" for f in failures[:5]] + [f"mixed: {m}" for m in mixed[:5]]
     return Results(
         "load", title, figures, report, series={"turn": times}, notes=notes, ok=not failures and not mixed

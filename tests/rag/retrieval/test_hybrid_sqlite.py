@@ -14,7 +14,8 @@ import pytest
 
 from index.pipeline import Indexer
 from index.store import ChunkStore
-from rag.retrieval import HybridRetriever
+from rag.retrieval import HybridRetriever, hybrid
+from rag.retrieval.hybrid import DiskKeywords, KeywordIndex
 from rag.settings import load_settings
 from tests.rag.retrieval.test_hybrid import (  # noqa: F401 - collected and run with the fixture below
     NEW_ARTICLE,
@@ -122,3 +123,19 @@ def test_a_keyword_search_failing_beside_the_dense_one_fails_the_question(
     monkeypatch.setattr(fresh.store.keywords, "search", broken)
     with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
         fresh.retriever.run("How many people live in Deir al-Zor city?")
+
+
+def test_auto_builds_bm25_in_memory_for_a_small_archive_and_asks_the_file_for_a_large_one(
+    fresh: Indexed,
+    embedding,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    auto = fresh.settings.with_overrides(**{"retrieval.keyword_index": "auto"})
+    small = HybridRetriever(auto, fresh.store, embedding)
+    assert isinstance(small.keywords(), KeywordIndex)
+
+    monkeypatch.setattr(hybrid, "AUTO_SQLITE_CHUNKS", fresh.store.keywords.count())
+    large = HybridRetriever(auto, fresh.store, embedding)
+    assert isinstance(large.keywords(), DiskKeywords)
+    question = "How many people live in Deir al-Zor city?"
+    assert large.run(question).keyword_scores == fresh.retriever.run(question).keyword_scores
