@@ -366,6 +366,15 @@ class KeywordFile:
                 "from chunks where group_id is not null group by group_id having count(distinct article_id) > 1)"
             ).fetchall()
 
+    def article_rows(self) -> list[tuple[str, str | None, int, str | None, str | None, int]]:
+        """(article id, title, date as an integer, publisher, path, chunks) of every article held,
+        from its chunks' rows: what the archive list shows, without reading Chroma's manifest."""
+        with self._lock:
+            return self._db.execute(
+                "select article_id, min(title), max(date), min(source), min(path), count(*) from chunks "
+                "group by article_id"
+            ).fetchall()
+
     def suspicious_articles(self) -> int:
         """Articles flagged as shaped like instructions (:mod:`index.suspicious`)."""
         with self._lock:
