@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -164,15 +165,21 @@ def test_without_chromas_copy_a_reader_leaves_the_textless_chunks_out_and_the_ne
     assert "Tabqa" in result.sources[0].passage.text
 
 
-def test_an_archive_whose_keyword_file_is_lost_is_indexed_again_from_its_files(
-    tmp_path: Path, model_cache_dir: Path, embedding
-) -> None:
+def six_articles(tmp_path: Path, model_cache_dir: Path, embedding) -> tuple[Any, ChunkStore, Path]:
+    """Settings, an opened store and the folder of six articles indexed into it."""
     settings = load_settings("test", data_dir=tmp_path / "data", cache_dir=model_cache_dir)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     write_articles(corpus, 6)
     store = ChunkStore.open(settings, embedding)
     Indexer(settings, store, embedding).run([corpus])
+    return settings, store, corpus
+
+
+def test_an_archive_whose_keyword_file_is_lost_is_indexed_again_from_its_files(
+    tmp_path: Path, model_cache_dir: Path, embedding
+) -> None:
+    settings, store, corpus = six_articles(tmp_path, model_cache_dir, embedding)
     before = {p.chunk_id: p.text for p in store.all_passages()}
     article_id = sorted(store.manifest())[0]
     text = store.get_article(article_id).text
@@ -196,12 +203,7 @@ def test_a_writer_stopped_before_its_stamp_still_changes_the_revision(
     """A clean revision is the marker alone (no counting per question); a write marks the store
     pending first, so one that dies after changing Chroma and before its stamp is still seen, and
     a reader brings the keyword file in line."""
-    settings = load_settings("test", data_dir=tmp_path / "data", cache_dir=model_cache_dir)
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    write_articles(corpus, 6)
-    store = ChunkStore.open(settings, embedding)
-    Indexer(settings, store, embedding).run([corpus])
+    settings, store, corpus = six_articles(tmp_path, model_cache_dir, embedding)
     before = store.revision()
     assert not before.startswith(PENDING) and ":" not in before
     gone = sorted(store.manifest())[0]
