@@ -45,8 +45,8 @@ if TYPE_CHECKING:
 AUTO_SQLITE_CHUNKS = 20_000
 """From this many chunks, ``retrieval.keyword_index = "auto"`` asks the on-disk index instead of
 building BM25 in memory. Measured on generated archives: at 23,246 chunks a new process took
-1.41 s to its first retrieval in memory against 0.51 s on disk; at 231,535 chunks 12.4 s against
-1.28 s, and a chat server with 8 sessions (`rag bench load --data`) peaked at 4.4 GB in memory
+1.21 s to its first retrieval in memory against 0.29 s on disk; at 231,535 chunks 11.9 s against
+0.75 s, and a chat server with 8 sessions (`rag bench load --data`) peaked at 4.4 GB in memory
 against 3.27 GB on disk, answering 31 turns in 2 minutes against 44."""
 
 WORKERS = 4
