@@ -159,6 +159,13 @@ def _add_options(name: str, parser: argparse.ArgumentParser) -> None:
         )
         parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
         parser.add_argument(
+            "--corpus",
+            type=Path,
+            default=None,
+            help="real articles instead of the synthetic corpus: a folder, or a JSONL export with "
+            "title, date and text per line (--articles is then ignored)",
+        )
+        parser.add_argument(
             "--raw-limit", type=int, default=None, help="time the model alone on only the first N chunk texts"
         )
         parser.add_argument(
