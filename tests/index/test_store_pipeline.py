@@ -412,3 +412,47 @@ def test_the_next_units_embedding_runs_while_a_unit_is_written(
     expected = expected_chunks(corpus, settings)
     assert report.chunks_added == sum(len(v) for v in expected.values())
     assert_consistent(store, expected)
+
+
+def manifest_vector_lengths(store: ChunkStore) -> set[int]:
+    held = store._articles.get(include=["embeddings"])["embeddings"]
+    return {len(vector) for vector in held}
+
+
+def test_manifest_records_carry_one_float_not_the_articles_mean_vector(
+    settings: Settings, embedding, corpus_copy: Path
+) -> None:
+    """Chroma loads a collection's whole vector index at its first read; the manifest is never
+    searched by vector, so its records carry one float each (``MANIFEST_VECTOR``)."""
+    store = open_store(settings, embedding)
+    Indexer(settings, store, embedding).run([corpus_copy])
+    assert manifest_vector_lengths(store) == {1}
+    assert len(store.manifest()) == 5
+    # a re-opened store (another process) keeps writing the same length
+    (corpus_copy / "extra.txt").write_text("Talks resume in Geneva\n\nDelegates met on Monday.\n")
+    Indexer(settings, open_store(settings, embedding), embedding).run([corpus_copy])
+    assert manifest_vector_lengths(store) == {1}
+    assert len(store.manifest()) == 6
+
+
+def test_a_manifest_written_with_mean_vectors_keeps_taking_them_even_emptied(
+    settings: Settings, embedding, corpus_copy: Path
+) -> None:
+    """An archive indexed before the one-float manifest: Chroma refuses a vector of another
+    length than the collection's first, so its manifest goes on with mean chunk vectors."""
+    store = open_store(settings, embedding)
+    store._manifest_dimension = embedding.fingerprint["dim"]  # the earlier layout's writes
+    Indexer(settings, store, embedding).run([corpus_copy])
+    assert manifest_vector_lengths(store) == {384}
+
+    reopened = open_store(settings, embedding)
+    (corpus_copy / "extra.txt").write_text("Talks resume in Geneva\n\nDelegates met on Monday.\n")
+    Indexer(settings, reopened, embedding).run([corpus_copy])
+    assert manifest_vector_lengths(reopened) == {384}
+    reopened.delete_articles(list(reopened.manifest()))
+    assert reopened.manifest() == {}
+
+    emptied = open_store(settings, embedding)
+    report = Indexer(settings, emptied, embedding).run([corpus_copy])
+    assert len(report.added) == 6
+    assert manifest_vector_lengths(emptied) == {384}
