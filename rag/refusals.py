@@ -122,6 +122,14 @@ def not_backed(sources: Sequence[Source]) -> str:
     )
 
 
+NONE_OF_THEM = "but none of them"
+NONE_FOUND = "None of the articles found"
+OWN_WORDING = (NONE_OF_THEM, NONE_FOUND)
+"""Words of the notices that no article can have put there: the injection suite
+(:mod:`evals.injection`) leaves them out when it looks for an attack's claim in a notice ("none"
+is the claim of one attack there)."""
+
+
 def not_answered(asked: relevance.Asked, kept: Sequence[str], sources: Sequence[Source]) -> str:
     """The reply's backed sentences (``kept``) are on the question's topic but none answers it:
     what the articles mention, and what the question asked that none of them says."""
@@ -131,9 +139,9 @@ def not_answered(asked: relevance.Asked, kept: Sequence[str], sources: Sequence[
     named = mentioned(asked, kept)
     if named:
         listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
-        sentence = f"The articles found mention {listed}, but none of them {what}."
+        sentence = f"The articles found mention {listed}, {NONE_OF_THEM} {what}."
     else:
-        sentence = f"None of the articles found {what}."
+        sentence = f"{NONE_FOUND} {what}."
     return _with_closest(sentence, sources)
 
 
