@@ -65,6 +65,18 @@ def _name_tokens(question: str) -> set[str]:
     return tokens
 
 
+def names_found(question: str, sources: Sequence[Source]) -> bool:
+    """Whether every name in the question is in one of the sources (a source flagged as reading
+    like a prompt does not count). A question about a place or a party no source names is about
+    something else than the sources: golden un10 asks for the toll of an attack on Khan Shaykhun,
+    and the Syrian sources' tolls of other attacks are no answer to it."""
+    held: set[str] = set()
+    for source in sources:
+        if not source.passage.suspicious:
+            held |= word_prefixes(f"{source.passage.title or ''} {source.passage.text}")
+    return _name_tokens(question) <= held
+
+
 def _mentions(text: str, tokens: set[str]) -> bool:
     if not tokens:
         return True

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.conflicts import detect
+from rag.conflicts import detect, names_found
 from rag.types import Passage, Source
 
 pytestmark = pytest.mark.unit
@@ -338,3 +338,19 @@ def test_two_passages_of_one_article_never_disagree() -> None:
     second.passage.article_id = "another article"
     conflicts, _ = detect(question, answer, [first, second], cited=[1])
     assert [[side.value for side in c.sides] for c in conflicts] == [["15 delegates", "26 delegates"]]
+
+
+def test_a_question_is_about_the_sources_only_when_they_hold_each_of_its_names(bbc, afp, homs):
+    sources = [bbc, afp, homs]
+    assert names_found("How many civilians were killed in the IS attack on Deir al-Zour?", sources)
+    assert names_found("How many government soldiers were killed in Deir al-Zor?", sources)
+    # "Syrian" is in the sources, "Khan Shaykhun" in none: another attack (golden un10)
+    assert not names_found(
+        "What was the death toll of the Syrian government's chemical attack on Khan Shaykhun?", sources
+    )
+    flagged = make_source(4, "A chemical attack on Khan Shaykhun killed 80 people.", None, None)
+    flagged.passage.suspicious = "reads like instructions to the model"
+    question = "How many were killed in the attack on Khan Shaykhun?"
+    assert not names_found(question, [*sources, flagged])
+    flagged.passage.suspicious = None
+    assert names_found(question, [*sources, flagged])

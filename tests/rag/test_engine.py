@@ -421,6 +421,34 @@ def test_with_no_backed_sentence_the_sources_disagreement_on_the_asked_figure_is
 
 
 @pytest.mark.integration
+def test_an_unbacked_reply_citing_nothing_still_gets_the_sources_rival_tolls(components: Components):
+    """Golden cf01's reply as the model wrote it, without a source number: its citations name no
+    source, so every source that holds the question's names is weighed."""
+    question = "How many government soldiers were killed in the IS assault on Deir al-Zor?"
+    reply = "Syria government soldiers killed 28 IS fighters in the assault on Deir al-Zor."
+    answer = replying(components, reply).answer(question)
+    assert not answer.refused, answer.refusal_details
+    assert answer.sentences and all(s.reported and s.supported for s in answer.sentences)
+    assert "28 regime forces" in answer.text and "twelve government soldiers" in answer.text, answer.text
+    assert len({side.source_number for c in answer.conflicts for side in c.sides}) >= 2
+
+
+@pytest.mark.integration
+def test_an_unbacked_reply_about_a_place_no_source_names_is_refused_not_reported(components: Components):
+    """Golden un10: the sources' tolls of attacks in Deir al-Zor are no answer about Khan Shaykhun."""
+    question = "What was the death toll of the Syrian government's chemical attack on Khan Shaykhun?"
+    reply = "The chemical attack on Khan Shaykhun killed 28 government soldiers."
+    answer = replying(components, reply).answer(question)
+    assert answer.refused, answer.text
+    assert not answer.conflicts
+    # the same reply about the place the sources hold is answered with their report
+    near = replying(components, reply.replace("Khan Shaykhun", "Deir al-Zor")).answer(
+        "How many government soldiers were killed in the attack on Deir al-Zor?"
+    )
+    assert not near.refused and near.conflicts, near.refusal_details
+
+
+@pytest.mark.integration
 def test_with_no_backed_sentence_a_disagreement_on_another_figure_does_not_answer(components: Components):
     question = "Which group attacked Deir al-Zor?"
     engine = replying(components, "placeholder")
