@@ -375,7 +375,7 @@ def _leave_out(report: IndexReport, article_ids: list[str]) -> None:
 
 def _mean_vector(vectors: list[list[float]]) -> list[float]:
     """The normalised mean of the article's chunk vectors, which a manifest written before
-    :data:`index.store.MANIFEST_VECTOR` goes on storing."""
+    :data:`index.store_manifest.MANIFEST_VECTOR` goes on storing."""
     matrix = np.asarray(vectors, dtype=np.float64)
     mean = matrix.mean(axis=0)
     norm = np.linalg.norm(mean)

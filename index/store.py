@@ -7,11 +7,9 @@ Two collections:
   and readable by llama-index (``VectorStoreIndex.from_vector_store(store.vector_store)``; see
   :class:`ChunkVectorStore`). Chunk metadata carries the article id, the chunk's place and
   duplicate group, and the fields Chroma filters on (:func:`index.store_records.chunk_metadata`).
-* ``<name>_articles``: the manifest, one record per article (metadata, content hash, chunk
-  count; its full text is in the keyword file, and in Chroma too with ``store.texts_in_chroma``).
-  An article's manifest record is written *after* its chunks and deleted *before* them, so the
-  manifest never names an article whose chunks are incomplete; chunks without a manifest
-  record are leftovers of an interrupted run.
+* ``<name>_articles``: the manifest, one record per article (:mod:`index.store_manifest`),
+  written *after* its chunks and deleted *before* them, so the manifest never names an article
+  whose chunks are incomplete; chunks without a manifest record are leftovers of an interrupted run.
 
 The chunk collection's metadata records a fingerprint (embedding model, chunking settings,
 schema version; :mod:`index.store_client`). Vectors or chunks made under another fingerprint
@@ -30,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +36,7 @@ from index.dedup import Signature, StoredSignature
 from index.keywords import ChunkSignature, KeywordFile, keyword_path
 from index.store_client import SCHEMA_VERSION, build_fingerprint, describe_mismatch, make_client
 from index.store_llama import ChunkVectorStore
+from index.store_manifest import PAGE, PENDING, Manifest, pages
 from index.store_records import (
     StoreStats,
     article_metadata,
@@ -54,20 +52,6 @@ from rag.types import Article, Chunk, Filters, Passage
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
-
-PAGE = 2000
-"""Records fetched per ``get`` call; Chroma caps the size of one request."""
-MANIFEST_VECTOR = [1.0]
-"""The vector of an article's manifest record. Chroma keeps a vector with every record and loads
-a collection's whole vector index into memory at its first read, a count or a ``get`` by id
-included; nothing searches the manifest by vector. Measured at 100,000 articles: with each
-article's mean chunk vector (384 floats) the manifest's index was a 167 MB file, and the first
-read of any manifest record (the status figures, opening an article) added 207 MB to the
-process; with one float a record, its files are 22 MB and that read adds 57 MB.
-A store written with mean vectors keeps them (:meth:`ChunkStore._manifest_vector`) until it is
-rebuilt: Chroma refuses a record whose vector differs in length from the collection's."""
-PENDING = "pending-"
-"""The start of the revision marker while a write is under way (:meth:`ChunkStore.revision`)."""
 
 
 class ChunkStore:
@@ -108,13 +92,7 @@ class ChunkStore:
         self._chunks = self.client.get_or_create_collection(
             self.name, metadata=metadata, configuration=config, embedding_function=None
         )
-        self._articles = self.client.get_or_create_collection(
-            f"{self.name}_articles",
-            metadata={"schema_version": SCHEMA_VERSION},
-            configuration=config,
-            embedding_function=None,
-        )
-        self._manifest_dimension: int | None = None
+        self._manifest = Manifest(self.client, self.name, config)
         self.vector_store = ChunkVectorStore(
             lambda ids: self.keyword_index().passages(ids), chroma_collection=self._chunks
         )
@@ -128,7 +106,7 @@ class ChunkStore:
         stored = self.stored_fingerprint()
         assert self._fingerprint is not None
         if stored is None:
-            if self._chunks.count() or self._articles.count():
+            if self._chunks.count() or self._manifest.count():
                 raise IndexMismatchError(
                     f"The index at {self.location} has no record of the model and settings it was built "
                     "with. Run `rag index --rebuild` to rebuild it."
@@ -155,7 +133,7 @@ class ChunkStore:
 
     def reset(self) -> None:
         """Drop everything (``rag index --rebuild``) and start again under the current fingerprint."""
-        for name in (self.name, f"{self.name}_articles"):
+        for name in (self.name, self._manifest.name):
             with contextlib.suppress(Exception):  # absent already: nothing to drop
                 self.client.delete_collection(name)
         self._open_collections()
@@ -171,41 +149,16 @@ class ChunkStore:
 
     # ------------------------------------------------------------ reading
 
-    def _pages(self, collection: Any, include: list[str], where: dict | None = None) -> Iterator[dict]:
-        offset = 0
-        while True:
-            page = collection.get(where=where, include=include, limit=PAGE, offset=offset)
-            ids = page["ids"]
-            for position, record_id in enumerate(ids):
-                yield {
-                    "id": record_id,
-                    "metadata": (page.get("metadatas") or [None] * len(ids))[position] or {},
-                    "document": (page.get("documents") or [None] * len(ids))[position],
-                }
-            if len(ids) < PAGE:
-                return
-            offset += PAGE
-
     def manifest(self) -> dict[str, dict[str, Any]]:
         """Article id -> manifest metadata (content hash, path, chunk count, ...), without texts."""
-        return {record["id"]: record["metadata"] for record in self._pages(self._articles, ["metadatas"])}
+        return self._manifest.records()
 
     def manifest_for(
         self, article_ids: Iterable[str] = (), paths: Iterable[str] = ()
     ) -> dict[str, dict[str, Any]]:
         """The manifest records of these articles and of every article read from these files:
         what a run over a few files needs, without reading the whole manifest (~60 us an article)."""
-        found: dict[str, dict[str, Any]] = {}
-        ids, files = sorted(set(article_ids)), sorted(set(paths))
-        for start in range(0, len(ids), PAGE):
-            page = self._articles.get(ids=ids[start : start + PAGE], include=["metadatas"])
-            found.update(zip(page["ids"], [m or {} for m in page["metadatas"] or []], strict=True))
-        for start in range(0, len(files), PAGE):
-            where = {"path": {"$in": files[start : start + PAGE]}}
-            found.update(
-                (r["id"], r["metadata"]) for r in self._pages(self._articles, ["metadatas"], where=where)
-            )
-        return found
+        return self._manifest.records_for(article_ids, paths)
 
     def has_orphan_chunks(self) -> bool:
         """Whether some chunk's article is not in the manifest (a run killed mid-write), or some
@@ -221,11 +174,10 @@ class ChunkStore:
 
     def chunk_records(self) -> list[tuple[str, dict[str, Any]]]:
         """(chunk id, metadata) of every stored chunk, for rebuilding duplicate detection."""
-        return [(r["id"], r["metadata"]) for r in self._pages(self._chunks, ["metadatas"])]
+        return [(r["id"], r["metadata"]) for r in pages(self._chunks, ["metadatas"])]
 
     def articles(self, include_text: bool = False) -> list[Article]:
-        include = ["metadatas", "documents"] if include_text else ["metadatas"]
-        records = list(self._pages(self._articles, include))
+        records = self._manifest.read(include_text)
         texts = self.keywords.article_texts(r["id"] for r in records) if include_text else {}
         found = [
             to_article(r["id"], r["metadata"], texts.get(r["id"]) or r["document"] or "") for r in records
@@ -235,11 +187,12 @@ class ChunkStore:
     def get_article(self, article_id: str) -> Article | None:
         """The article with its full text: from the keyword file, or the copy in Chroma (a store
         written before texts moved there, or another machine's with a Chroma server)."""
-        result = self._articles.get(ids=[article_id], include=["metadatas", "documents"])
-        if not result["ids"]:
+        found = self._manifest.get(article_id)
+        if found is None:
             return None
-        text = self.keywords.article_texts([article_id]).get(article_id) or result["documents"][0] or ""
-        return to_article(article_id, result["metadatas"][0] or {}, text)
+        metadata, copy = found
+        text = self.keywords.article_texts([article_id]).get(article_id) or copy or ""
+        return to_article(article_id, metadata, text)
 
     def all_passages(self) -> list[Passage]:
         """Every stored chunk with its metadata, in chunk-id order (from the keyword file, which
@@ -252,7 +205,7 @@ class ChunkStore:
         return [found[chunk_id] for chunk_id in chunk_ids if chunk_id in found]
 
     def chunk_ids(self) -> set[str]:
-        return {record["id"] for record in self._pages(self._chunks, [])}
+        return {record["id"] for record in pages(self._chunks, [])}
 
     @property
     def keywords(self) -> KeywordFile:
@@ -391,14 +344,13 @@ class ChunkStore:
         are added, so each change is still seen. Only then are they counted: 15 ms a question at
         100,000 articles, against 0.3 ms for the marker alone.
         """
-        marker = (self.client.get_collection(f"{self.name}_articles").metadata or {}).get("revision", "")
+        marker = self._manifest.marker()
         if marker and not marker.startswith(PENDING):
             return marker
-        return f"{marker}:{self._articles.count()}:{self._chunks.count()}"
+        return f"{marker}:{self._manifest.count()}:{self._chunks.count()}"
 
     def _bump_revision(self, pending: bool = False) -> None:
-        marker = (PENDING if pending else "") + uuid.uuid4().hex
-        self._articles.modify(metadata={"schema_version": SCHEMA_VERSION, "revision": marker})
+        self._manifest.stamp(pending)
 
     def _begin_write(self) -> str:
         """The revision before a write, and the store marked as being written."""
@@ -442,7 +394,7 @@ class ChunkStore:
         return self._chunks.count()
 
     def count_articles(self) -> int:
-        return self._articles.count()
+        return self._manifest.count()
 
     # ------------------------------------------------------------ writing
 
@@ -483,31 +435,14 @@ class ChunkStore:
         """Record articles in the manifest; call only once all their chunks are stored."""
         if not batch:
             return
-        ids, texts, metadatas, vectors = [], [], [], []
-        for article, chunks, vector in batch:
-            ids.append(article.article_id)
-            texts.append(article.text)
-            metadatas.append(article_metadata(article, chunks))
-            vectors.append(self._manifest_vector(vector))
+        ids = [article.article_id for article, _, _ in batch]
+        texts = [article.text for article, _, _ in batch]
+        metadatas = [article_metadata(article, chunks) for article, chunks, _ in batch]
         was = self._begin_write()
         self.keywords.put_articles(zip(ids, texts, strict=True))
         documents = texts if self.settings.store.keeps_texts else None
-        self._articles.upsert(ids=ids, documents=documents, metadatas=metadatas, embeddings=vectors)
+        self._manifest.upsert(ids, metadatas, [vector for _, _, vector in batch], documents)
         self._changed(was)
-
-    def _manifest_vector(self, mean: list[float]) -> list[float]:
-        """:data:`MANIFEST_VECTOR`, or ``mean`` in a manifest that already holds such vectors."""
-        if self._manifest_dimension is None:
-            # Chroma records a collection's vector length at its first record and keeps it when
-            # emptied; it is on the collection as the server or the file describes it.
-            model = getattr(self.client.get_collection(f"{self.name}_articles"), "_model", None)
-            if model is not None and hasattr(model, "dimension"):
-                dimension = model.dimension
-            else:  # a client that does not describe it: the length of a stored vector
-                held = self._articles.get(limit=1, include=["embeddings"])["embeddings"]
-                dimension = len(held[0]) if held is not None and len(held) else None
-            self._manifest_dimension = dimension or len(MANIFEST_VECTOR)
-        return list(mean) if self._manifest_dimension > len(MANIFEST_VECTOR) else MANIFEST_VECTOR
 
     def delete_chunks(self, chunk_ids: Iterable[str]) -> None:
         ids = list(chunk_ids)
@@ -529,7 +464,7 @@ class ChunkStore:
         was = self._begin_write()
         for start in range(0, len(ids), PAGE):
             part = ids[start : start + PAGE]
-            self._articles.delete(ids=part)
+            self._manifest.delete(part)
             self._chunks.delete(where={"article_id": {"$in": part}})
         self._changed(was, delete_articles=ids)
 

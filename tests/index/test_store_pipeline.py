@@ -325,7 +325,7 @@ def test_leftover_chunks_of_an_interrupted_run_are_removed(
     expected = expected_chunks(corpus_copy, settings)
     # Simulate the kill window: the manifest record is gone but the chunks are still there,
     # plus a chunk of an article that never reached the manifest.
-    store._articles.delete(ids=["001_aba8e4193e5ca6f2"])
+    store._manifest.collection.delete(ids=["001_aba8e4193e5ca6f2"])
     stray = store.all_passages()[0]
     store._chunks.upsert(
         ids=["ghost:0000"],
@@ -415,7 +415,7 @@ def test_the_next_units_embedding_runs_while_a_unit_is_written(
 
 
 def manifest_vector_lengths(store: ChunkStore) -> set[int]:
-    held = store._articles.get(include=["embeddings"])["embeddings"]
+    held = store._manifest.collection.get(include=["embeddings"])["embeddings"]
     return {len(vector) for vector in held}
 
 
@@ -441,7 +441,7 @@ def test_a_manifest_written_with_mean_vectors_keeps_taking_them_even_emptied(
     """An archive indexed before the one-float manifest: Chroma refuses a vector of another
     length than the collection's first, so its manifest goes on with mean chunk vectors."""
     store = open_store(settings, embedding)
-    store._manifest_dimension = embedding.fingerprint["dim"]  # the earlier layout's writes
+    store._manifest._dimension = embedding.fingerprint["dim"]  # the earlier layout's writes
     Indexer(settings, store, embedding).run([corpus_copy])
     assert manifest_vector_lengths(store) == {384}
 
