@@ -134,7 +134,14 @@ def write_records(source: Path, folder: Path) -> int:
         for number, line in enumerate(lines):
             if not line.strip():
                 continue
-            record = json.loads(line)
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise SystemExit(
+                    f"rag bench ingest: {source}:{number + 1} is not a JSON record ({exc.msg})"
+                ) from exc
+            if not isinstance(record, dict):
+                raise SystemExit(f"rag bench ingest: {source}:{number + 1} is not a JSON object")
             head = [str(record.get(key) or "").strip() for key in ("title", "date")]
             body = str(record.get("text") or "").strip()
             text = "\n\n".join([part for part in head if part] + [body]) + "\n"

@@ -35,3 +35,13 @@ def test_records_become_one_file_each_that_loads_with_its_title_and_date(tmp_pat
         assert article.title == record["title"]
         assert article.date.isoformat() == record["date"]
         assert record["text"].split("\n\n")[-1] in article.text
+
+
+def test_a_broken_line_is_named_not_a_traceback(tmp_path: Path) -> None:
+    source = tmp_path / "export.jsonl"
+    source.write_text('{"title": "A", "text": "B"}\n{"title": "C", \n', encoding="utf-8")
+    with pytest.raises(SystemExit, match="export.jsonl:2 is not a JSON record"):
+        write_records(source, tmp_path / "corpus")
+    source.write_text('["a list"]\n', encoding="utf-8")
+    with pytest.raises(SystemExit, match="export.jsonl:1 is not a JSON object"):
+        write_records(source, tmp_path / "corpus")
