@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +36,7 @@ from index.dedup import Signature, StoredSignature
 from index.keywords import ChunkSignature, KeywordFile, keyword_path
 from index.store_client import SCHEMA_VERSION, build_fingerprint, describe_mismatch, make_client
 from index.store_llama import ChunkVectorStore
-from index.store_manifest import PAGE, PENDING, Manifest, pages
+from index.store_manifest import PENDING, Manifest, id_pages, pages
 from index.store_records import (
     StoreStats,
     article_metadata,
@@ -267,7 +267,7 @@ class ChunkStore:
         if held is not None:
             return held
         records: list[StoredSignature] = []
-        for chunk_ids in _pages_of(sorted(self.chunk_ids())):
+        for chunk_ids in id_pages(sorted(self.chunk_ids())):
             page = self._chunks.get(ids=chunk_ids, include=["metadatas"])
             passages = self.keywords.passages(page["ids"])  # a chunk whose text is lost has none
             indexes = {
@@ -449,8 +449,8 @@ class ChunkStore:
         if not ids:
             return
         was = self._begin_write()
-        for start in range(0, len(ids), PAGE):
-            self._chunks.delete(ids=ids[start : start + PAGE])
+        for part in id_pages(ids):
+            self._chunks.delete(ids=part)
         self._changed(was, delete_chunks=ids)
 
     def delete_article(self, article_id: str) -> None:
@@ -462,13 +462,7 @@ class ChunkStore:
         if not ids:
             return
         was = self._begin_write()
-        for start in range(0, len(ids), PAGE):
-            part = ids[start : start + PAGE]
+        for part in id_pages(ids):
             self._manifest.delete(part)
             self._chunks.delete(where={"article_id": {"$in": part}})
         self._changed(was, delete_articles=ids)
-
-
-def _pages_of(ids: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(ids), PAGE):
-        yield ids[start : start + PAGE]

@@ -49,6 +49,12 @@ def pages(collection: Any, include: list[str], where: dict | None = None) -> Ite
         offset += PAGE
 
 
+def id_pages(ids: list[str]) -> Iterator[list[str]]:
+    """``ids`` in pieces of at most :data:`PAGE`, one Chroma request each."""
+    for start in range(0, len(ids), PAGE):
+        yield ids[start : start + PAGE]
+
+
 class Manifest:
     """The article records of one store."""
 
@@ -76,11 +82,11 @@ class Manifest:
         over a few files needs, without reading the whole manifest (~60 us an article)."""
         found: dict[str, dict[str, Any]] = {}
         ids, files = sorted(set(article_ids)), sorted(set(paths))
-        for start in range(0, len(ids), PAGE):
-            page = self.collection.get(ids=ids[start : start + PAGE], include=["metadatas"])
+        for part in id_pages(ids):
+            page = self.collection.get(ids=part, include=["metadatas"])
             found.update(zip(page["ids"], [m or {} for m in page["metadatas"] or []], strict=True))
-        for start in range(0, len(files), PAGE):
-            where = {"path": {"$in": files[start : start + PAGE]}}
+        for part in id_pages(files):
+            where = {"path": {"$in": part}}
             found.update((r["id"], r["metadata"]) for r in pages(self.collection, ["metadatas"], where=where))
         return found
 
