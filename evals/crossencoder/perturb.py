@@ -1,0 +1,254 @@
+"""Training pairs for the cross-encoder candidate: (window, claim, label) made from an archive's articles.
+
+Unsupported claims are one edit of a sentence of the window, each kind a failure the verifier must
+catch (issue classes of the support scorer): a name, number or date replaced by one of the same article
+that the window does not hold, a negation added or removed, a word turned into its opposite, two names
+swapping roles, or a sentence from elsewhere in the article (on topic, not in the window). Supported
+claims are the sentence itself or a shortened form (a parenthesis, an aside between commas, a leading
+time phrase or a trailing attribution left out; "said" told as "stated").
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rag.text.sentences import sentence_spans
+
+WINDOW = 3
+"""Sentences per window, as the verifier's alignment (:mod:`rag.verifier.alignment`) reads them."""
+
+_NAME = re.compile(
+    r"(?<![\w'])[A-Z][\w'’.-]*[a-z][\w'’-]*(?:\s+(?:of\s+|the\s+|al-|de\s+)?[A-Z][\w'’-]*[a-z][\w'’-]*)*"
+)
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?!\w)")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+WEEKDAYS = tuple(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+MONTHS = tuple(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+)
+_AUXILIARY = re.compile(r"\b(?:is|was|are|were|has|have|had|will|would|can|could|did|does|should)\b")
+_NEGATED = re.compile(
+    r"\b(?:is|was|are|were|has|have|had|will|would|can|could|did|does|should) not\b"
+    r"|\b(?:isn|wasn|aren|weren|hasn|haven|hadn|didn|doesn|wouldn|couldn)'t\b"
+)
+_OPPOSITE_PAIRS = """increase:decrease increased:decreased rose:fell risen:fallen won:lost higher:lower
+before:after more:fewer first:last largest:smallest opened:closed accepted:rejected allowed:banned
+north:south east:west supported:opposed began:ended up:down killed:injured guilty:innocent
+arrested:released majority:minority strong:weak early:late highest:lowest older:younger ahead:behind"""
+OPPOSITES = {a: b for pair in _OPPOSITE_PAIRS.split() for a, b in [pair.split(":"), pair.split(":")[::-1]]}
+_OPENERS = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "By",
+        "For",
+        "From",
+        "With",
+        "After",
+        "Before",
+        "During",
+        "When",
+        "While",
+        "As",
+        "If",
+        "But",
+        "And",
+        "Or",
+        "So",
+        "However",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "It",
+        "Its",
+        "He",
+        "She",
+        "They",
+        "We",
+        "There",
+        "According",
+    ]
+)
+EDITS = ("name", "number", "date", "negation", "opposite", "roles")
+
+
+@dataclass(frozen=True)
+class Pair:
+    window: str
+    claim: str
+    label: int
+    """1: the window backs the claim; 0: it does not."""
+    kind: str
+    """"copy" or "short" for supported claims; an edit of :data:`EDITS` or "elsewhere" otherwise."""
+
+
+def sentences(text: str) -> list[str]:
+    return [
+        text[span.start : span.end].strip()
+        for span in sentence_spans(text)
+        if text[span.start : span.end].strip()
+    ]
+
+
+def windows(passages: Iterable[str], size: int = WINDOW) -> list[str]:
+    """Every run of ``size`` consecutive sentences of each passage (a shorter passage whole)."""
+    out = []
+    for passage in passages:
+        found = sentences(passage)
+        if len(found) <= size:
+            out.append(" ".join(found))
+        else:
+            out.extend(" ".join(found[i : i + size]) for i in range(len(found) - size + 1))
+    return [w for w in out if w]
+
+
+def names(sentence: str) -> list[tuple[int, int, str]]:
+    """Capitalised names (start, end, text); a sentence's opening word and day/month names are not names."""
+    out = []
+    for match in _NAME.finditer(sentence):
+        text = match.group(0)
+        if match.start() == 0 and text.split()[0] in _OPENERS:
+            continue
+        if text in WEEKDAYS or text in MONTHS:
+            continue
+        out.append((match.start(), match.end(), text))
+    return out
+
+
+def _replace(text: str, start: int, end: int, new: str) -> str:
+    return text[:start] + new + text[end:]
+
+
+def edit(
+    sentence: str,
+    kind: str,
+    window: str,
+    article_names: Sequence[str],
+    article_numbers: Sequence[str],
+    rng: random.Random,
+) -> str | None:
+    """``sentence`` with one edit of ``kind`` that the window does not back, or None if none applies."""
+    if kind == "name":
+        found = names(sentence)
+        pool = [n for n in article_names if n not in window and n not in sentence]
+        if found and pool:
+            start, end, _ = rng.choice(found)
+            return _replace(sentence, start, end, rng.choice(pool))
+    elif kind == "number":
+        found = [m for m in _NUMBER.finditer(sentence) if not _YEAR.fullmatch(m.group(0))]
+        if found:
+            match = rng.choice(found)
+            pool = [n for n in article_numbers if n not in window and n != match.group(0)]
+            if pool:
+                return _replace(sentence, match.start(), match.end(), rng.choice(pool))
+            value = int(float(match.group(0).replace(",", "")))
+            new = str(value + rng.choice([-2, -1, 1, 2, 5]) * max(1, value // 10))
+            if new != match.group(0) and new not in window and int(new) >= 0:
+                return _replace(sentence, match.start(), match.end(), new)
+    elif kind == "date":
+        for calendar in (WEEKDAYS, MONTHS):
+            present = [w for w in calendar if re.search(rf"\b{w}\b", sentence)]
+            absent = [w for w in calendar if w not in window]
+            if present and absent:
+                return re.sub(rf"\b{rng.choice(present)}\b", rng.choice(absent), sentence, count=1)
+        years = list(_YEAR.finditer(sentence))
+        if years:
+            match = rng.choice(years)
+            new = str(int(match.group(0)) + rng.choice([-2, -1, 1, 2]))
+            if new not in window:
+                return _replace(sentence, match.start(), match.end(), new)
+    elif kind == "negation":
+        match = _NEGATED.search(sentence)
+        if match:
+            word = match.group(0)
+            return _replace(
+                sentence, match.start(), match.end(), word[:-4] if word.endswith(" not") else word[:-3]
+            )
+        match = _AUXILIARY.search(sentence)
+        if match:
+            return _replace(sentence, match.end(), match.end(), " not")
+    elif kind == "opposite":
+        found = [m for m in re.finditer(r"\b[a-z]+\b", sentence) if m.group(0) in OPPOSITES]
+        if found:
+            match = rng.choice(found)
+            return _replace(sentence, match.start(), match.end(), OPPOSITES[match.group(0)])
+    elif kind == "roles":
+        first: dict[str, tuple[int, int]] = {}
+        for start, end, text in names(sentence):
+            first.setdefault(text, (start, end))
+        if len(first) >= 2:
+            (a, (a0, a1)), (b, (b0, b1)) = sorted(rng.sample(sorted(first.items()), 2), key=lambda x: x[1][0])
+            if a1 <= b0 and a not in b and b not in a:
+                return sentence[:a0] + b + sentence[a1:b0] + a + sentence[b1:]
+    return None
+
+
+def shorten(sentence: str, rng: random.Random) -> str | None:
+    """A shorter or reworded form the sentence still backs, or None."""
+    options = [
+        re.sub(r"\s*\([^)]*\)", "", sentence),
+        re.sub(r",\s[^,]{3,60},\s", " ", sentence, count=1),
+        re.sub(
+            r",?\s+(?:officials|police|he|she|they|it|the \w+)\s+(?:said|reported|told \w+)\.$", ".", sentence
+        ),
+        re.sub(r"\bsaid\b", rng.choice(["stated", "reported", "announced"]), sentence, count=1),
+        re.sub(r"\bmore than\b", "over", sentence, count=1),
+    ]
+    lead = re.sub(r"^(?:On|In|By|After|Before)\s[^,]{2,40},\s", "", sentence)
+    if lead != sentence and lead:
+        options.append(lead[0].upper() + lead[1:])
+    kept = [o for o in options if o != sentence and len(o.split()) >= 5]
+    return rng.choice(kept) if kept else None
+
+
+def article_pairs(text: str, rng: random.Random, per_article: int = 12) -> list[Pair]:
+    """Up to ``per_article`` sentences of one article, each with a supported and an unsupported claim."""
+    found = [s for s in sentences(text) if 6 <= len(s.split()) <= 60]
+    if len(found) < 5:
+        return []
+    article_names = sorted({n for s in found for _, _, n in names(s)})
+    article_numbers = sorted({m.group(0) for s in found for m in _NUMBER.finditer(s)})
+    order = list(range(len(found)))
+    rng.shuffle(order)
+    out: list[Pair] = []
+    for i in order[:per_article]:
+        low = max(0, min(i - rng.randint(0, WINDOW - 1), len(found) - WINDOW))
+        window = " ".join(found[low : low + WINDOW])
+        sentence = found[i]
+        short = shorten(sentence, rng) if rng.random() < 0.75 else None
+        out.append(Pair(window, short or sentence, 1, "short" if short else "copy"))
+        for kind in rng.sample(EDITS, len(EDITS)):
+            changed = edit(sentence, kind, window, article_names, article_numbers, rng)
+            if changed and changed != sentence:
+                out.append(Pair(window, changed, 0, kind))
+                break
+        far = [j for j in range(len(found)) if j < low - 1 or j > low + WINDOW]
+        if far and rng.random() < 0.3:
+            out.append(Pair(window, found[rng.choice(far)], 0, "elsewhere"))
+    return out
+
+
+def archive_pairs(texts: Iterable[str], seed: int = 13, per_article: int = 12) -> list[Pair]:
+    rng = random.Random(seed)
+    return [pair for text in texts for pair in article_pairs(text, rng, per_article)]
