@@ -69,6 +69,8 @@ class Evidence:
     words: set[str]
     """Normalised word forms, hyphenated parts included."""
     name_keys: set[str]
+    short_keys: dict[str, set[int]]
+    """Two-letter keys of the passage's capitalised words ("Zor" -> "zr"), with those words' lengths."""
     names: list[str]
     phrases: set[str]
     """Normalised word sequences of up to three words, to find multi-word aliases."""
@@ -100,6 +102,13 @@ class Evidence:
         numbers.update(value.split(":")[1] for value, _ in facts.dates if value.startswith("year:"))
         names = list(dict.fromkeys(facts.names))
         name_keys = {_name_key(n) for n in names} | {_name_key(w) for w in words if len(w) > 2}
+        short_keys: dict[str, set[int]] = {}
+        for token in facts.tokens:
+            if token.text != token.text.lower():
+                for part in {token.norm, *token.norm.split("-")}:
+                    key = _name_key(part) if len(part) > 2 else ""
+                    if len(key) == 2:
+                        short_keys.setdefault(key, set()).add(len(part))
         norms = [t.norm for t in facts.tokens]
         phrases = {" ".join(norms[i : i + n]) for n in (1, 2, 3) for i in range(len(norms) - n + 1)}
         return cls(
@@ -113,6 +122,7 @@ class Evidence:
             dates={value for value, _ in facts.dates},
             words=words,
             name_keys=name_keys,
+            short_keys=short_keys,
             names=names,
             phrases=phrases,
             spans=_in_passages(passages, located),
@@ -177,7 +187,11 @@ class Evidence:
             if shorter >= 4 and w[: shorter - 1] == word[: shorter - 1] and w[:4] == word[:4]:
                 return True
         key = _name_key(word)
-        if len(key) >= 2 and key in self.name_keys:
+        if len(key) >= 3 and key in self.name_keys:
+            return True
+        # A two-letter key is too common to stand alone: "Alloush" and "also" both give "ls". It
+        # counts against a capitalised word of about the same length ("Zour" ~ "Zor").
+        if len(key) == 2 and any(abs(length - len(word)) <= 2 for length in self.short_keys.get(key, ())):
             return True
         return any(abs(len(w) - len(word)) <= 2 and _dice(w, word) >= 0.75 for w in self.words if len(w) >= 4)
 

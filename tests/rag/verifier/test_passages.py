@@ -1,0 +1,29 @@
+"""Analysed passages: which spellings of a name they back."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.verifier.passages import Evidence
+
+pytestmark = pytest.mark.unit
+
+OTHMAN = (
+    'Ahmad al-Othman from the Sultan Murad faction also said that "the rebel groups have decided to go '
+    'to the talks."'
+)
+
+
+def test_transliterated_spellings_of_a_name_are_backed() -> None:
+    evidence = Evidence.build(["IS fighters attacked Deir al-Zour on Saturday, and Mohammad Alloush spoke."])
+    assert evidence.backs_name("Deir al-Zor")
+    assert evidence.backs_name("Deir Ezzor")
+    assert evidence.backs_name("Muhammad Alloush")
+
+
+def test_a_name_is_not_backed_by_common_words_with_the_same_letters() -> None:
+    # "Alloush" and "also" share the key "ls", "Mohammad" and "Ahmad" share "md"
+    evidence = Evidence.build([OTHMAN])
+    assert evidence.backs_name("Ahmad al-Othman")
+    assert not evidence.backs_name("Mohammad Alloush")
+    assert not evidence.backs_name("Alloush")
