@@ -14,6 +14,8 @@ largest group of unsupported sentences the scorer passed (see evals/results_sent
 
 from __future__ import annotations
 
+import re
+
 from rag.text.words import wordset
 from rag.verifier.facts import Facts
 from rag.verifier.lexicon import CLAUSE_JOINERS
@@ -29,6 +31,8 @@ SPEAKER_GAP = 3
 """Words allowed between a speaker's name and the speech verb ("Alloush, who said", "the SOHR also said")."""
 PRONOUNS = wordset("he she they it we i who which that")
 """A speech verb next to one of these speaks for someone named elsewhere ("he said", "that he said")."""
+RELATIVES = wordset("who which that")
+"""Of :data:`PRONOUNS`, those that open the words when they follow the verb ("said that ...")."""
 QUOTE_RUN = 2
 """Sentences before the one carrying the words in which their speaker may be named."""
 MIN_MATCH = 0.5
@@ -37,8 +41,8 @@ MIN_MATCH = 0.5
 
 def speakers(facts: Facts) -> list[tuple[str, int]]:
     """Names the claim makes say something, with where the name ends: "<name> (envoy) said ...",
-    "according to <name>". A pronoun between the name and the verb speaks for someone else ("US
-    sanctions that he said")."""
+    "according to <name>", "<name>: ...". A pronoun between the name and the verb speaks for someone
+    else ("US sanctions that he said")."""
     tokens = facts.tokens
     found = []
     for name in dict.fromkeys(facts.names):
@@ -49,10 +53,37 @@ def speakers(facts: Facts) -> list[tuple[str, int]]:
             start = end - len(words) + 1
             before = [t.norm for t in tokens[max(0, start - 3) : start]]
             according = before[-2:] == ["according", "to"] or before == ["according", "to", "the"]
-            if according or _speaks(tokens[end + 1 : end + 2 + SPEAKER_GAP]):
+            if according or _colon_after(facts, end) or _speaks(tokens[end + 1 : end + 2 + SPEAKER_GAP]):
                 found.append((name, end))
                 break
+    label = _LABEL.match(facts.text)
+    if label and not any(name == label.group(1) for name, _ in found):
+        # "Putin: ..." opens with a capitalised word that the name finder leaves to the overlap
+        end = len(tokenize(label.group(1))) - 1
+        if 0 <= end < len(tokens):
+            found.append((label.group(1), end))
     return found
+
+
+_LABEL = re.compile(r"\s*([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s*:\s")
+"""A claim that opens with a speaker's name and a colon."""
+
+
+def _colon_after(facts: Facts, end: int) -> bool:
+    """Does a colon follow the name ending at token ``end`` ("Putin: ...", a model's way to quote)?"""
+    token = facts.tokens[end]
+    return facts.text[token.start + len(token.text) :].lstrip(" ").startswith(":")
+
+
+def _said_from(facts: Facts, end: int, stop: int) -> int | None:
+    """Where the words begin that the speaker ending at ``end`` says when the claim names them first
+    ("X said A", "X, who said A", "X: A", "according to X, A"): after the verb or the name. None
+    when the verb has nothing after it in the clause ("A, X said")."""
+    tokens = facts.tokens
+    verb = next(
+        (k for k in range(end + 1, min(stop, end + 2 + SPEAKER_GAP)) if tokens[k].norm in SPEECH_VERBS), end
+    )
+    return verb + 1 if stop - (verb + 1) >= 2 else None
 
 
 def _speaks(after: list[Token]) -> bool:
@@ -82,7 +113,9 @@ def misattributed(facts: Facts, evidence: Evidence) -> list[str]:
         # the words this speaker is made to say: the rest of the claim's clause ("X said A, while Y said B")
         start = next((k for k in range(end, 0, -1) if tokens[k].norm in CLAUSE_JOINERS), 0)
         stop = next((k for k in range(end + 1, len(tokens)) if tokens[k].norm in CLAUSE_JOINERS), len(tokens))
-        words = set(content_stems(tokens[start:stop])) - set(content_stems(tokenize(speaker)))
+        said = _said_from(facts, end, stop)
+        words = set(content_stems(tokens[said if said is not None else start : stop]))
+        words -= set(content_stems(tokenize(speaker)))
         if len(words) < 2:
             continue
         shares = [len(words & set(stems)) / len(words) for stems in evidence.sentence_stems]
@@ -108,16 +141,21 @@ def _described(tokens: list[Token], verb: int) -> bool:
     return bool(articles) and not any(t.text[:1].isupper() and "-" not in t.text for t in described)
 
 
+def _pronoun_speaks(tokens: list[Token], verb: int) -> bool:
+    """Is the verb at ``verb`` spoken by a pronoun ("he said", "that he said", "..., said he")? "That"
+    after the verb opens the words ("also said that the rebel groups ..."): its speaker is named."""
+    before = tokens[verb - 1].norm if verb > 0 else ""
+    after = tokens[verb + 1].norm if verb + 1 < len(tokens) else ""
+    return before in PRONOUNS or after in PRONOUNS - RELATIVES
+
+
 def _names(evidence: Evidence, sentence: int, speaker: str) -> bool:
     """Is ``speaker`` the one speaking in ``sentence``? Named there, or, when the sentence names no
     speaker of its own (a quote running on, "he said"), in one of the sentences of its passage just
     before it."""
     tokens = evidence.sentences[sentence]
     verbs = [k for k, t in enumerate(tokens) if t.norm in SPEECH_VERBS]
-    own = any(
-        not any(t.norm in PRONOUNS for t in tokens[max(0, k - 1) : k + 2]) and not _described(tokens, k)
-        for k in verbs
-    )
+    own = any(not _pronoun_speaks(tokens, k) and not _described(tokens, k) for k in verbs)
     if own:
         return evidence.window((sentence,)).backs_name(speaker)
     passage = evidence.spans[sentence][0]

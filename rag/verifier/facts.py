@@ -125,6 +125,8 @@ class Facts:
     negations: list[int] = field(default_factory=list)
     """Token positions of negation cues."""
     tokens: list[Token] = field(default_factory=list)
+    text: str = ""
+    """The text the facts were read from (token ``start`` offsets point into it)."""
 
 
 def _is_capitalised(token: Token) -> bool:
@@ -183,7 +185,7 @@ def _date_word(token: Token, following: Token | None) -> tuple[str, str] | None:
 def extract_facts(text: str) -> Facts:
     """Numbers, dates, capitalised names and negation cues of a text."""
     tokens = tokenize(text)
-    facts = Facts(tokens=tokens)
+    facts = Facts(tokens=tokens, text=text)
     # days written 2017-01-17 count as the year, month and day they name, as "17 January 2017"
     # does, not as the numbers 2017, 1 and 17
     digits = text

@@ -98,3 +98,24 @@ def test_a_named_speaker_closing_the_words_is_not_a_description() -> None:
     assert not verb_of("At least 82 people died, the Syrian Observatory for Human Rights said.")
     assert not verb_of("Talks will resume, Russia's foreign ministry said.")
     assert not verb_of("Talks will resume, the Kremlin said.")
+
+
+@pytest.mark.unit
+def test_words_after_said_that_belong_to_the_speaker_named_with_them(scorer: SupportScorer) -> None:
+    # "Ahmad al-Othman ... also said that ...": "that" opens the words, it is no pronoun speaking
+    words = 'said that "the rebel groups have decided to go to the talks."'
+    assert scorer.score(f"Ahmad al-Othman {words}", [AFP]).supported
+    for speaker in ("Mohammad Alloush", "Jaish al-Islam's leading figure Mohammad Alloush, who"):
+        moved = scorer.score(f"{speaker} {words}", [AFP])
+        assert not moved.supported, speaker
+        assert "said by: Mohammad Alloush" in moved.unbacked
+
+
+@pytest.mark.unit
+def test_a_speaker_named_before_a_colon_speaks_the_words_after_it(scorer: SupportScorer) -> None:
+    quote = '"the Astana talks would aim to reinforce the truce while the details of the political process will be left to Geneva."'
+    assert [name for name, _ in speakers(extract_facts(f"Alloush: {quote}"))] == ["Alloush"]
+    assert scorer.score(f"Ahmad Ramadan: {quote}", [AFP]).supported
+    moved = scorer.score(f"Alloush: {quote}", [AFP])
+    assert not moved.supported
+    assert "said by: Alloush" in moved.unbacked
