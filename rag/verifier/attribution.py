@@ -152,14 +152,20 @@ def _pronoun_speaks(tokens: list[Token], verb: int) -> bool:
 def _names(evidence: Evidence, sentence: int, speaker: str) -> bool:
     """Is ``speaker`` the one speaking in ``sentence``? Named there, or, when the sentence names no
     speaker of its own (a quote running on, "he said"), in one of the sentences of its passage just
-    before it."""
+    before it, or in the next one when its quote is left open there."""
     tokens = evidence.sentences[sentence]
     verbs = [k for k, t in enumerate(tokens) if t.norm in SPEECH_VERBS]
     own = any(not _pronoun_speaks(tokens, k) and not _described(tokens, k) for k in verbs)
     if own:
         return evidence.window((sentence,)).backs_name(speaker)
     passage = evidence.spans[sentence][0]
-    first = sentence
+    first = last = sentence
     while first > 0 and sentence - first < QUOTE_RUN and evidence.spans[first - 1][0] == passage:
         first -= 1
-    return evidence.window(tuple(range(first, sentence + 1))).backs_name(speaker)
+    # '"All the rebel groups are going. Everyone has agreed," said Alloush': a quote left open
+    # runs into the next sentence, which names its speaker
+    text = evidence.sentence_texts[sentence]
+    opened = text.count('"') % 2 == 1 or text.count("“") > text.count("”")
+    if opened and sentence + 1 < len(evidence.spans) and evidence.spans[sentence + 1][0] == passage:
+        last = sentence + 1
+    return evidence.window(tuple(range(first, last + 1))).backs_name(speaker)

@@ -119,3 +119,13 @@ def test_a_speaker_named_before_a_colon_speaks_the_words_after_it(scorer: Suppor
     moved = scorer.score(f"Alloush: {quote}", [AFP])
     assert not moved.supported
     assert "said by: Alloush" in moved.unbacked
+
+
+@pytest.mark.unit
+def test_a_quote_left_open_is_spoken_by_the_name_in_the_next_sentence(scorer: SupportScorer) -> None:
+    # '"All the rebel groups are going (to Astana). Everyone has agreed," said Mohammad Alloush'
+    words = "said all the rebel groups are going to Astana."
+    assert scorer.score(f"Mohammad Alloush {words}", [AFP]).supported
+    moved = scorer.score(f"Osama Abu Zeid {words}", [AFP])
+    assert not moved.supported
+    assert "said by: Osama Abu Zeid" in moved.unbacked
