@@ -94,21 +94,20 @@ class Evidence:
             stems.update(seq)
             bigrams.update(zip(seq, seq[1:], strict=False))
         words = set()
+        short_keys: dict[str, set[int]] = {}
         for token in facts.tokens:
-            words.add(token.norm)
-            words.update(part for part in token.norm.split("-") if part)
+            forms = {token.norm, *(part for part in token.norm.split("-") if part)}
+            words.update(forms)
+            if token.text != token.text.lower():
+                for form in forms:
+                    key = _name_key(form) if len(form) > 2 else ""
+                    if len(key) == 2:
+                        short_keys.setdefault(key, set()).add(len(form))
         numbers = {value for value, _ in facts.numbers}
         # a year is also a plain number, and a number word the passage spells out may be written in digits
         numbers.update(value.split(":")[1] for value, _ in facts.dates if value.startswith("year:"))
         names = list(dict.fromkeys(facts.names))
         name_keys = {_name_key(n) for n in names} | {_name_key(w) for w in words if len(w) > 2}
-        short_keys: dict[str, set[int]] = {}
-        for token in facts.tokens:
-            if token.text != token.text.lower():
-                for part in {token.norm, *token.norm.split("-")}:
-                    key = _name_key(part) if len(part) > 2 else ""
-                    if len(key) == 2:
-                        short_keys.setdefault(key, set()).add(len(part))
         norms = [t.norm for t in facts.tokens]
         phrases = {" ".join(norms[i : i + n]) for n in (1, 2, 3) for i in range(len(norms) - n + 1)}
         return cls(
