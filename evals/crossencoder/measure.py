@@ -94,10 +94,11 @@ def summedits(cross: Score) -> dict:
 def sentences(cross: Score, cut: float) -> dict:
     """Unsupported-sentence precision/recall/F1 (labelled no-claim and unchecked sentences left out)."""
     shipped, alone, either = Confusion(), Confusion(), Confusion()
+    config = SupportConfig.load()
     for record in load_records():
         if not record.sentences:
             continue
-        found = verdicts(record, MemoScorer(SupportScorer(None, SupportConfig.load())))
+        found = verdicts(record, MemoScorer(SupportScorer(None, config)))
         documents = [source_document(source) for source in record.rebuilt_sources()]
         for sentence, (verdict, _) in zip(record.sentences, found, strict=True):
             if sentence.label == "no_claim" or verdict == "unchecked":
