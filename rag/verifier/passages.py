@@ -26,6 +26,11 @@ ARABIC_ARTICLES = wordset("al el ad ed as es az ez ash esh an en ar er at et ul 
 """Transliterations of the Arabic article, assimilated or not ("al-Zor", "ez-Zor")."""
 
 
+def _alias_group(word: str) -> frozenset[str]:
+    """The other names of ``word`` ("british" -> "uk", "britain", ...), or an empty set."""
+    return next((group for group in ALIASES if word in group), frozenset())
+
+
 def _name_key(text: str) -> str:
     """Spelling-insensitive key: "Deir al-Zour", "Deir al-Zor" and "Deir Ezzor" all give "drzr".
 
@@ -168,15 +173,27 @@ class Evidence:
         if not parts:
             return True
         joined = " ".join(parts)
-        for group in ALIASES:
-            if joined in group and any(alias in self.phrases for alias in group):
-                return True
-        if all(p in self.words or self._variant(p) for p in parts):
+        if any(alias in self.phrases for alias in _alias_group(joined)):
+            return True
+        if all(p in self.words or self._variant(p) or self._aliased(p) for p in parts):
             return True
         key = _name_key(name)
         if len(key) >= 3 and key in self.name_keys:
             return True
         return any(_dice(name, candidate) >= 0.8 for candidate in self.names)
+
+    def _aliased(self, word: str) -> bool:
+        """Each hyphenated piece is in the passages as written or as an alias: "British-based" is
+        backed by "Britain-based" and by "UK-based" (the bundled 004 writes "Britain-based war
+        monitor", the model "British-based monitoring group")."""
+        pieces = [piece for piece in word.split("-") if piece]
+        if not any(_alias_group(piece) for piece in pieces):
+            return False
+        return all(
+            piece in self.words
+            or any(alias in self.words or alias in self.phrases for alias in _alias_group(piece))
+            for piece in pieces
+        )
 
     def _variant(self, word: str) -> bool:
         if len(word) < 4:

@@ -27,3 +27,12 @@ def test_a_name_is_not_backed_by_common_words_with_the_same_letters() -> None:
     assert evidence.backs_name("Ahmad al-Othman")
     assert not evidence.backs_name("Mohammad Alloush")
     assert not evidence.backs_name("Alloush")
+
+
+def test_a_hyphenated_name_is_backed_through_an_alias_of_its_piece() -> None:
+    # golden ma01: the model wrote "The British-based monitoring group is headed by Rami Abdel Rahman"
+    evidence = Evidence.build(["Clashes killed 51 fighters in two days, a Britain-based war monitor said."])
+    assert evidence.backs_name("British-based")
+    assert evidence.backs_name("UK-based")
+    assert not evidence.backs_name("French-based")
+    assert not evidence.backs_name("US-based")
