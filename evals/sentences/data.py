@@ -61,6 +61,10 @@ class AnswerRecord(BaseModel):
     sources: list[dict] = Field(default_factory=list)
     """``Source.model_dump(mode="json")`` of every source the engine numbered for this answer."""
     sentences: list[DraftRecord] = Field(default_factory=list)
+    held_out: bool = False
+    """Labelled after the support scorer's rules were last tuned, by two readers blind to its
+    verdicts and to each other (``evals/LABELLING.md``): its figures are reported apart, as the
+    scorer's figures on sentences no rule was written for."""
 
     @model_validator(mode="after")
     def _consistent(self) -> AnswerRecord:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
+from dataclasses import asdict
 from pathlib import Path
 
 from evals.runner import EvalResult, SystemSummary
@@ -20,6 +21,8 @@ from rag.verifier.config import SupportConfig
 from rag.verifier.scorer import SupportScorer
 
 SYSTEM = "support scorer"
+HELD_OUT = "held out"
+"""The same scorer's figures on the answers labelled after its rules were tuned (``held_out``)."""
 BY_KIND = ("unsupported_precision", "unsupported_recall", "unsupported_f1", "balanced_accuracy")
 
 
@@ -45,7 +48,13 @@ def run_sentences(
     make_scorer, use_judge, model = engine_scorer_factory(settings, judge)
     scores = score_records(records, make_scorer)
     by_kind = _by_kind(records, scores)
+    held_ids = {record.id for record in records if record.held_out}
+    held = summarise([s for s in scores.sentences if s.answer_id in held_ids])
     wall = time.perf_counter() - started
+    summaries = {SYSTEM: SystemSummary(overall=scores.figures(), by_kind=by_kind, wall_s=wall)}
+    if held_ids:
+        held_kinds = _by_kind([r for r in records if r.held_out], held)
+        summaries[HELD_OUT] = SystemSummary(overall=held.figures(), by_kind=held_kinds, wall_s=0.0)
     return EvalResult(
         suite="sentences",
         created=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -56,8 +65,14 @@ def run_sentences(
         available=len(available),
         wall_s=wall,
         gated=SYSTEM,
-        summaries={SYSTEM: SystemSummary(overall=scores.figures(), by_kind=by_kind, wall_s=wall)},
-        extra={**scores.to_dict(), "answers_scored": len(records), "data": str(path)},
+        summaries=summaries,
+        extra={
+            **scores.to_dict(),
+            "held_out_confusion": asdict(held.claims),
+            "held_out_answers": len(held_ids),
+            "answers_scored": len(records),
+            "data": str(path),
+        },
     )
 
 

@@ -232,7 +232,7 @@ def test_sentences_suite_runs_end_to_end_and_writes_its_report(tmp_path):
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr + done.stdout
-    assert "unsupported precision" in done.stdout
+    assert "unsupported f1" in done.stdout and "held out" in done.stdout
     [folder] = list(out.iterdir())
     report = json.loads((folder / "report.json").read_text())
     assert report["suite"] == "sentences"
@@ -243,3 +243,25 @@ def test_sentences_suite_runs_end_to_end_and_writes_its_report(tmp_path):
     assert report["gate"] is not None and report["gate"]["passed"]
     assert "# rag eval: sentences" in (folder / "report.md").read_text()
     assert not (tmp_path / "data" / "chroma").exists()  # nothing indexed: the replies are in the file
+
+
+@pytest.mark.unit
+def test_the_held_out_answers_are_scored_apart(tmp_path):
+    from evals.sentences.data import save_records
+    from evals.sentences.run import HELD_OUT, SYSTEM, run_sentences
+    from rag.settings import load_settings
+
+    source = _corpus_source(1, "At least 82 people")
+    tuned = _record(FAITHFUL, ["supported"], [source])
+    held = _record(CHANGED_NUMBER, ["unsupported"], [source]).model_copy(
+        update={"id": "t2", "held_out": True}
+    )
+    path = save_records([tuned, held], tmp_path / "answers.jsonl")
+    result = run_sentences(load_settings(), judge=False, path=path)
+    assert result.extra["held_out_answers"] == 1
+    assert result.extra["held_out_confusion"] == {
+        "true_positive": 1, "false_positive": 0, "false_negative": 0, "true_negative": 0,
+    }  # fmt: skip
+    assert result.extra["sentence_confusion"]["true_negative"] == 1  # the tuned answer counts overall only
+    assert result.summaries[HELD_OUT].overall["unsupported_recall"] == 1.0
+    assert result.summaries[SYSTEM].overall["balanced_accuracy"] == 1.0
