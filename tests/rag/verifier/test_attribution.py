@@ -129,3 +129,15 @@ def test_a_quote_left_open_is_spoken_by_the_name_in_the_next_sentence(scorer: Su
     moved = scorer.score(f"Osama Abu Zeid {words}", [AFP])
     assert not moved.supported
     assert "said by: Osama Abu Zeid" in moved.unbacked
+
+
+@pytest.mark.unit
+def test_words_with_a_figure_are_looked_for_where_the_figure_is(scorer: SupportScorer) -> None:
+    # held-out sq71: the lead ("Fighting ... has killed dozens in Deir al-Zor, ... a monitoring group
+    # reported") shares more words with the claim, but the 82 and the Observatory are in the next sentence
+    words = "reported that at least 82 people have been killed in the fighting in Deir al-Zor."
+    kept = scorer.score(f"The Syrian Observatory for Human Rights {words}", [REUTERS])
+    assert kept.supported, kept.unbacked
+    moved = scorer.score(f"Syrian state news agency SANA {words}", [REUTERS])
+    assert not moved.supported
+    assert any(item.startswith("said by: ") for item in moved.unbacked)
