@@ -22,36 +22,27 @@ hook for refusing before generation or for checking citations after it (see DESI
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from rag import conflicts as conflict_rules
-from rag import date_conflicts, followups, prompts, refusals, relevance
-from rag.citations import CitationStreamFilter, DraftSentence, header_echo, parse_answer, render
+from rag import followups, prompts, refusals, relevance
+from rag.citations import CitationStreamFilter
 from rag.evidence import flagged_last, passage_range, source_document
 from rag.questions import clean_question
+from rag.reply_check import REFUSAL_TEXT, Refusal, check_reply, contested, header_echoes
 from rag.retrieval import HybridRetriever
 from rag.settings import Settings
-from rag.types import Answer, Filters, Sentence, Source, StreamEvent, Timings
+from rag.types import Answer, Filters, Sentence, StreamEvent, Timings
 from rag.verifier.checked_stream import MemoScorer, SentenceChecker, has_words
 from rag.verifier.config import SupportConfig
 from rag.verifier.facts import needs_support
 from rag.verifier.scorer import SupportScorer
-from rag.verifier.verify import Scorer, locate, verify
+from rag.verifier.verify import Scorer
 
 if TYPE_CHECKING:
     from rag.components import Components
     from rag.models.llm import ChatModel, Usage
     from rag.retrieval import RetrievalResult
-
-REFUSAL_TEXT = "The archive does not hold the answer to this question."
-
-
-class Refusal(NamedTuple):
-    reason: str
-    """For the reader (:mod:`rag.refusals`)."""
-    details: str
-    """The figures and the model's reply behind it, for ``--json`` and debugging."""
 
 
 class AnswerEngine:
@@ -224,8 +215,8 @@ class AnswerEngine:
             scorer,
             needs_support,
             shown,
-            hold=self._contested(result.sources),
-            echoes=_header_echo(result.sources),
+            hold=contested(self.settings, result.sources),
+            echoes=header_echoes(result.sources),
         )
         live = not scorer.uses_judge
 
@@ -328,127 +319,13 @@ class AnswerEngine:
         timings: Timings,
         scorer: Scorer | None = None,
     ) -> Answer:
-        """Citations, verification, refusal and conflicts on the finished text."""
-        sources = result.sources
-
-        def refuse(reason: str, details: str) -> Answer:
-            return Answer(
-                **base,
-                text=REFUSAL_TEXT,
-                refused=True,
-                refusal_reason=reason,
-                refusal_details=details,
-                timings=timings,
-            )
-
-        if prompts.says_cannot_answer(raw):
-            return refuse(
-                refusals.model_declined(sources), f"The model found no answer in the sources: {raw}"
-            )
-        drafts = parse_answer(raw, len(sources), _header_echo(sources))
-        if not drafts:
-            return refuse(refusals.no_sentence(sources), f"The model's reply held no sentence: {raw}")
-        scorer = scorer or self._scorer()
-        evidence = {source.number: source_document(source) for source in sources}
-        shown = {source.number: passage_range(source) for source in sources}
-        checked = verify(drafts, evidence, scorer, needs_support, shown)
-        if checked.checked == 0:
-            return refuse(
-                refusals.nothing_checkable(sources),
-                f"The model's reply states nothing a source could back: {raw}",
-            )
-        conflicts = []
-        reported: list[str] = []  # the disagreement sentences written for this question
-        if self.settings.answer.conflicts:
-            text, _ = render(drafts)
-            cited = sorted({n for d in drafts for n in d.citations})
-            conflicts, extra = conflict_rules.detect(question, text, sources, cited)
-            # A figure or a day that the other sources contradict is not the answer: the sentence
-            # stating it gives way to the disagreement sentence (conflicts.outliers, date_conflicts).
-            outlying = conflict_rules.outliers(question, text, sources, cited)
-            dated = date_conflicts.find([d.plain for d in drafts], sources)
-            withdrawn = {finding.index for finding in dated if finding.withdraw}
-            drafts = [
-                d
-                for i, d in enumerate(drafts)
-                if i not in withdrawn and not conflict_rules.states_outlier(d.plain, outlying)
-            ]
-            extra += [(f.report, f.numbers) for f in dated if f.report not in {t for t, _ in extra}]
-            reported = [t for t, _ in extra]
-            conflicts += [f.conflict for f in dated if f.conflict is not None]
-            if checked.all_unsupported:
-                # None of the model's sentences is backed, but the sources disagree on the figure or
-                # day asked for: the engine's own report of theirs (written from the sources, each
-                # cited) is the answer, without the model's sentences. Golden cf01: the model wrote
-                # "soldiers killed 28 IS fighters" (false: 28 is the army's toll), and the sources'
-                # two tolls, 12 and 28, are what a reader needs. Asked who or where, the report
-                # answers nothing, so the reply is refused as before.
-                drafts = []
-                if relevance.read_question(question).kind not in ("number", "time"):
-                    extra = []
-                elif not extra and conflict_rules.names_found(question, sources):
-                    # The model's citations back nothing it wrote, so they do not say which sources
-                    # are about the question: all of them are weighed, as if cited, once they hold
-                    # every name the question holds. Golden cf01: the model wrote "Syria government
-                    # soldiers killed 28 IS fighters" without a source number; the sources' tolls of
-                    # government soldiers are 12 and 28. A name no source holds (un10, Khan
-                    # Shaykhun) leaves the reply refused.
-                    everyone = [source.number for source in sources]
-                    wider, extra = conflict_rules.detect(question, text, sources, everyone)
-                    conflicts += wider
-            for sentence_text, _numbers in extra:
-                for draft in parse_answer(sentence_text, len(sources)):
-                    locate(draft, evidence, shown)
-                    drafts.append(_reported(draft))
-        if checked.all_unsupported and not any(d.reported for d in drafts):
-            return refuse(
-                refusals.not_backed(sources),
-                f"No sentence of the model's answer is backed by the sources: {raw}",
-            )
-        if self.settings.answer.conflicts and not drafts:
-            return refuse(
-                refusals.not_backed(sources),
-                f"The answer stated only figures the other sources contradict: {raw}",
-            )
-        text, sentences = render(drafts)
-        if self.settings.answer.relevance:
-            # A backed sentence that does not answer the question is not an answer (rag.relevance).
-            kept = [s.text for s in sentences if s.supported and s.needs_citation]
-            verdict = relevance.check(question, kept, reported)
-            if not verdict.answered:
-                return refuse(
-                    refusals.not_answered(verdict.asked, kept, sources),
-                    f"No backed sentence of the reply answers the question ({verdict.details()}): {raw}",
-                )
-        return Answer(**base, text=text, sentences=sentences, conflicts=conflicts, timings=timings)
-
-    def _contested(self, sources: Sequence[Source]) -> Callable[[str], bool] | None:
-        """Sentences the final check may withdraw (a disputed figure or day): streamed only with it."""
-        if not self.settings.answer.conflicts:
-            return None
-
-        def contested(sentence: str) -> bool:
-            dated = date_conflicts.find([sentence], sources)
-            return conflict_rules.disputed(sentence, sources) or any(f.withdraw for f in dated)
-
-        return contested
+        """Citations, verification, refusal and conflicts on the finished text (:mod:`rag.reply_check`)."""
+        return check_reply(
+            raw, question, result.sources, self.settings, scorer or self._scorer(), base, timings
+        )
 
     def _scorer(self) -> SupportScorer:
         """A scorer per answer: it caches the last analysed passages, which threads must not share."""
         if self._support_config is None:
             self._support_config = SupportConfig.load()
         return SupportScorer(self.llm if self.settings.answer.judge else None, self._support_config)
-
-
-def _header_echo(sources: Sequence[Source]) -> Callable[[str], bool]:
-    """Sentences that only copy the sources' headers from the prompt (:func:`header_echo`)."""
-    return header_echo([s.passage.title or "" for s in sources], [s.passage.source or "" for s in sources])
-
-
-def _reported(draft: DraftSentence) -> DraftSentence:
-    """A sentence the engine wrote from the sources' own figures: backed by construction."""
-    draft.support = 1.0
-    draft.supported = True
-    draft.needs_citation = True
-    draft.reported = True
-    return draft

@@ -1,6 +1,6 @@
 """The support scorer's verdicts on the labelled draft sentences, and how far they agree.
 
-Each labelled reply goes through exactly the engine's check (:meth:`rag.engine.AnswerEngine._check`):
+Each labelled reply goes through exactly the engine's check (:func:`rag.reply_check.check_reply`):
 ``verify(parse_answer(raw, n), {n: source_document(s)}, scorer, needs_support, {n: passage_range(s)})``
 with the scorer the engine builds from the current settings and ``evals/support_config.toml``.
 A sentence is *flagged* when the verifier checks it and no source backs it (``supported=False``);
