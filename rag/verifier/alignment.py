@@ -15,6 +15,8 @@ relation errors above (tests/rag/verifier/test_alignment.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rag.text.dates import MONTHS
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.passages import Evidence, counted_numbers, figures, numberish
@@ -49,9 +51,12 @@ def _windows(evidence: Evidence) -> list[tuple[tuple[int, ...], tuple[int, ...]]
     return out
 
 
-def _missing(facts: Facts, relation: set[str], window: Evidence, context: Evidence) -> list[str]:
+def _missing(
+    facts: Facts, relation: set[str], window: Evidence, context: Evidence, outlet: Callable[[str], bool]
+) -> list[str]:
     """What of the claim this window does not state (empty: it states all of it); ``context`` is
-    the window with its passage's first sentence, which may supply dates."""
+    the window with its passage's first sentence, which may supply dates, and a name ``outlet``
+    accepts is the passage's publisher, who reports every window of it."""
     missing = []
     for value, written in facts.numbers:
         if value not in window.numbers:
@@ -61,7 +66,9 @@ def _missing(facts: Facts, relation: set[str], window: Evidence, context: Eviden
             value.startswith("year:") and value.split(":")[1] in context.numbers
         ):
             missing.append(written)
-    missing.extend(name for name in dict.fromkeys(facts.names) if not window.backs_name(name))
+    missing.extend(
+        name for name in dict.fromkeys(facts.names) if not window.backs_name(name) and not outlet(name)
+    )
     if relation:
         absent = sorted(relation - window.stems)
         if len(relation) - len(absent) < RELATION_SHARE * len(relation):
@@ -91,7 +98,13 @@ def unaligned(facts: Facts, evidence: Evidence) -> list[str]:
     ranked = sorted(_windows(evidence), key=shared, reverse=True)[:CANDIDATES]
     best: list[str] | None = None
     for window, context in ranked:
-        missing = _missing(facts, relation, evidence.window(window), evidence.window(context))
+        missing = _missing(
+            facts,
+            relation,
+            evidence.window(window),
+            evidence.window(context),
+            lambda name, first=window[0]: evidence.outlet_names(first, name),
+        )
         if not missing:
             return []
         if best is None or len(missing) < len(best):

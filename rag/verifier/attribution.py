@@ -173,6 +173,8 @@ def _names(evidence: Evidence, sentence: int, speaker: str) -> bool:
     """Is ``speaker`` the one speaking in ``sentence``? Named there, or, when the sentence names no
     speaker of its own (a quote running on, "he said"), in one of the sentences of its passage just
     before it, or in the next one when its quote is left open there."""
+    if evidence.outlet_names(sentence, speaker):
+        return True  # the publisher reports every sentence of its story
     tokens = evidence.sentences[sentence]
     verbs = [k for k, t in enumerate(tokens) if t.norm in SPEECH_VERBS]
     own = any(not _pronoun_speaks(tokens, k) and not _described(tokens, k) for k in verbs)

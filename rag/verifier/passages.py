@@ -22,6 +22,9 @@ ALIASES: tuple[frozenset[str], ...] = (
 """Names of the same country or body that share no letters, so no spelling similarity finds them."""
 
 
+_OUTLET = re.compile(r"\(([^()]+)\)(?:\s+Published [^.]*\.)?\s*$")
+"""The publisher at the end of a header line, before its date (:func:`rag.evidence.passage_document`)."""
+
 ARABIC_ARTICLES = wordset("al el ad ed as es az ez ash esh an en ar er at et ul the")
 """Transliterations of the Arabic article, assimilated or not ("al-Zor", "ez-Zor")."""
 
@@ -82,6 +85,9 @@ class Evidence:
     spans: list[tuple[int, int, int]] = field(default_factory=list)
     """Where each of ``sentences`` lies: (index of its passage, start, end in that passage as given)."""
     sentence_texts: list[str] = field(default_factory=list)
+    outlets: dict[int, str] = field(default_factory=dict)
+    """The publisher in each passage's header line ("... (BBC News) Published 17 January 2017."), by
+    the index of the passage: :func:`rag.evidence.passage_document` writes it there."""
     _figures: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _windows: dict[tuple[int, ...], Evidence] = field(default_factory=dict, repr=False)
     _counted: list[dict[str, set[str]]] | None = field(default=None, repr=False)
@@ -131,6 +137,11 @@ class Evidence:
             phrases=phrases,
             spans=_in_passages(passages, located),
             sentence_texts=[s for s, _, _ in located],
+            outlets={
+                index: match.group(1)
+                for index, passage in enumerate(passages)
+                if (match := _OUTLET.search(passage.split("\n", 1)[0]))
+            },
         )
 
     def sentence_figures(self, index: int) -> frozenset[str]:
@@ -138,6 +149,17 @@ class Evidence:
         if index not in self._figures:
             self._figures[index] = figures(extract_facts(self.sentence_texts[index]))
         return self._figures[index]
+
+    def outlet_names(self, sentence: int, name: str) -> bool:
+        """Is ``name`` the publisher of the passage holding ``sentence``? The publisher reports every
+        sentence of its story: "The BBC reported that Islamic State militants launched a fierce
+        assault" is backed by the BBC passage that says so, far below its header."""
+        outlet = self.outlets.get(self.spans[sentence][0]) if sentence < len(self.spans) else None
+        if not outlet:
+            return False
+        words = {w for w in re.split(r"[\s\-]+", norm_word(outlet)) if w}
+        parts = [w for w in re.split(r"[\s\-]+", norm_word(name)) if w and w not in SUPPORT_STOPWORDS]
+        return bool(parts) and all(p in words or words & _alias_group(p) for p in parts)
 
     def window(self, indexes: tuple[int, ...]) -> Evidence:
         """The sentences at ``indexes`` analysed on their own, kept for the next claim."""

@@ -141,3 +141,28 @@ def test_words_with_a_figure_are_looked_for_where_the_figure_is(scorer: SupportS
     moved = scorer.score(f"Syrian state news agency SANA {words}", [REUTERS])
     assert not moved.supported
     assert any(item.startswith("said by: ") for item in moved.unbacked)
+
+
+@pytest.mark.unit
+def test_the_publisher_in_the_header_reports_every_sentence_of_its_story(scorer: SupportScorer) -> None:
+    # labelled sq53: the BBC's header is four sentences above the assault it reports
+    import datetime as dt
+
+    from rag.evidence import passage_document
+    from rag.types import Passage
+
+    text = (
+        "Middle East\n\nMany civilians have fled Deir al-Zour into neighbouring Iraq in recent months.\n\n"
+        "Image caption Iraqi refugees gather near the border.\n\n"
+        "Islamic State militants have launched a fierce assault on government-held areas in the eastern "
+        "Syrian city of Deir al-Zour, with dozens reportedly killed."
+    )
+    passage = Passage(
+        chunk_id="bbc:0", article_id="bbc", text=text, start=0, end=len(text),
+        title="Syria war: Dozens dead in IS attack on Deir al-Zour", source="BBC News", date=dt.date(2017, 1, 16),
+    )  # fmt: skip
+    document = passage_document(passage)
+    words = "reported that Islamic State militants launched a fierce assault on government-held areas in Deir al-Zour."
+    assert scorer.score(f"The BBC {words}", [document]).supported
+    other = scorer.score(f"The Associated Press {words}", [document])
+    assert not other.supported
