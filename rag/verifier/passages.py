@@ -18,6 +18,7 @@ ALIASES: tuple[frozenset[str], ...] = (
     frozenset({"uk", "britain", "great britain", "british", "united kingdom"}),
     frozenset({"eu", "european union"}),
     frozenset({"un", "united nations"}),
+    frozenset({"islamic state", "isis", "isil", "daesh", "islamic state group"}),
 )
 """Names of the same country or body that share no letters, so no spelling similarity finds them."""
 

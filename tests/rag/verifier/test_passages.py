@@ -36,3 +36,11 @@ def test_a_hyphenated_name_is_backed_through_an_alias_of_its_piece() -> None:
     assert evidence.backs_name("UK-based")
     assert not evidence.backs_name("French-based")
     assert not evidence.backs_name("US-based")
+
+
+def test_the_names_of_the_islamic_state_back_each_other() -> None:
+    # labelled sq20: a sentence copied from the passage, "ISIS" written "The Islamic State"
+    evidence = Evidence.build(['ISIS declared a cross-border "caliphate" in large parts of Syria in 2014.'])
+    assert evidence.backs_name("Islamic State")
+    assert evidence.backs_name("Daesh")
+    assert not evidence.backs_name("Islamic Jihad")
