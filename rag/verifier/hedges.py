@@ -38,10 +38,32 @@ def _scope(tokens: Sequence[Token], k: int) -> list[str]:
 
 
 def dropped_hedges(claim: Facts, evidence: Evidence) -> list[str]:
-    """``["hedge: probably"]`` when the claim states flatly what its best-matching passage sentences hedge."""
-    tokens = claim.tokens
-    if any(t.norm in HEDGES for t in tokens):
+    """``["hedge: probably"]`` when the claim states flatly what its best-matching passage sentences
+    hedge, the claim whole or one of its clauses joined by ", and": in "The talks were face-to-face,
+    and several rounds of UN talks have failed", the second clause's sentence matches the whole best."""
+    if any(t.norm in HEDGES for t in claim.tokens):
         return []
+    for clause in _clauses(claim.tokens):
+        found = _dropped(clause, evidence)
+        if found:
+            return found
+    return []
+
+
+def _clauses(tokens: Sequence[Token]) -> list[Sequence[Token]]:
+    """The claim, then its clauses when it has more than one: split before a clause-opening
+    "and", "but" or "while" (after a comma or semicolon)."""
+    cuts = [k for k, t in enumerate(tokens) if k and t.clause_initial and t.norm in _JOINS]
+    if not cuts:
+        return [tokens]
+    bounds = [0, *cuts, len(tokens)]
+    return [tokens, *(tokens[a:b] for a, b in zip(bounds, bounds[1:], strict=False))]
+
+
+_JOINS = frozenset({"and", "but", "while"})
+
+
+def _dropped(tokens: Sequence[Token], evidence: Evidence) -> list[str]:
     stems = set(content_stems(tokens))
     if len(stems) < 2:
         return []

@@ -46,3 +46,21 @@ def test_a_hedge_elsewhere_in_the_passage_does_not_count() -> None:
     assert dropped_hedges(extract_facts(claim), Evidence.build([passage])) == []
     guessed = "Talks would resume in Geneva in February."
     assert dropped_hedges(extract_facts(guessed), Evidence.build([passage])) == ["hedge: probably"]
+
+
+def test_a_hedge_dropped_in_one_clause_of_a_longer_claim_fails() -> None:
+    # labelled un03#2: the second clause's sentence matches the whole claim best and hedges nothing
+    passage = (
+        'Sources from the opposition and the regime said the talks would "probably" be face-to-face. '
+        "Several rounds of peace talks held by the United Nations have failed to produce a political "
+        "solution to the conflict."
+    )
+    claim = (
+        "The talks were face-to-face, and several rounds of peace talks held by the United Nations "
+        "have failed to produce a political solution to the conflict."
+    )
+    assert dropped_hedges(extract_facts(claim), Evidence.build([passage])) == ["hedge: probably"]
+    kept = claim.replace("were face-to-face", "would probably be face-to-face")
+    assert dropped_hedges(extract_facts(kept), Evidence.build([passage])) == []
+    alone = "Several rounds of peace talks held by the United Nations have failed, and the conflict goes on."
+    assert dropped_hedges(extract_facts(alone), Evidence.build([passage])) == []
