@@ -7,8 +7,11 @@ and the alignment (:mod:`rag.verifier.alignment`) pass it. Small models often fo
 of a "while" or "but" into a list. Found among the unsupported sentences the scorer passed on the
 hand-labelled answer sentences (``rag eval --suite sentences``).
 
-Only names the claim lists together ("A, B and C") are compared: a claim may well name someone from
-the other clause in another role ("Turkey called for the ouster of Assad, whom Iran backs").
+Only names the claim lists together ("A, B and C") and the name it opens with are compared: a claim
+may well name someone from the other clause in another role ("Turkey called for the ouster of Assad,
+whom Iran backs"), but who it is about must be where its relation is: "the Islamic State group has
+retained control of the airport" fails where the passage gives IS the city "but" the government the
+airport.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ def merged_across_contrast(claim: str, facts: Facts, evidence: Evidence) -> list
     if any(t.norm in CLAUSE_JOINERS for t in tokens):
         return []
     lists = _lists(claim)
-    if not lists:
+    subject = _subject(facts)
+    if not lists and subject is None:
         return []
     names = {name for group in lists for name in group} | set(facts.names)
     stems = set(content_stems(tokens))
@@ -56,7 +60,28 @@ def merged_across_contrast(claim: str, facts: Facts, evidence: Evidence) -> list
             for name in group
             if not _holds(main, name) and any(_holds(clause, name) for clause in others)
         )
-    return problems
+    if subject and not _holds(main, subject) and any(_holds(clause, subject) for clause in others):
+        problems.append(f"contrast: {subject}")
+    return list(dict.fromkeys(problems))
+
+
+def _subject(facts: Facts) -> str | None:
+    """The name the claim opens with (after "The", or past an opening "According to X,"), taken as
+    who it is about: "the Islamic State group has retained control of the airport" where the passage
+    says "Islamic State has held most of Deir al-Zor ..., but the government has retained control of
+    the airport". None when the claim does not open with a name."""
+    tokens = facts.tokens
+    start = 0
+    if len(tokens) > 2 and [t.norm for t in tokens[:2]] == ["according", "to"]:
+        start = next((k for k, t in enumerate(tokens) if k > 2 and t.clause_initial), len(tokens))
+    if start < len(tokens) and tokens[start].norm == "the":
+        start += 1
+    opening = [t.norm for t in tokens[start:]]
+    for name in facts.names:
+        words = [t.norm for t in tokenize(name)]
+        if words and opening[: len(words)] == words:
+            return name
+    return None
 
 
 _CAPS = r"[A-Z][\w'-]*(?:\s+(?:al-|of\s+)?[A-Z][\w'-]*)*"

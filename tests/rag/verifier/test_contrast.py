@@ -55,3 +55,23 @@ def test_lists_are_names_joined_by_commas_and_and() -> None:
     assert _lists("Iran, Russia, and Turkey were supporters.") == [["Iran", "Russia", "Turkey"]]
     assert _lists("He met Ahmad al-Othman and Osama Abu Zeid.") == [["Ahmad al-Othman", "Osama Abu Zeid"]]
     assert _lists("Russia backed the government in the war.") == []
+
+
+def test_the_subject_taken_from_the_other_side_of_but_fails(scorer: SupportScorer) -> None:
+    # labelled sq14: the airport is the government's, on the other side of "but"
+    reuters = (Path(__file__).resolve().parents[3] / "rag" / "corpus" / "000_2dcdf8dd29bf5d80.txt").read_text(
+        encoding="utf-8"
+    )
+    moved = scorer.score(
+        "According to the January 2017 reports, the Islamic State group has retained control of the airport "
+        "and neighbouring districts in the city of Deir al-Zor.",
+        [reuters],
+    )
+    assert not moved.supported
+    assert "contrast: Islamic State" in moved.unbacked
+    kept = scorer.score(
+        "Islamic State has held most of Deir al-Zor since 2015, but the government has retained control of "
+        "the airport and neighbouring districts in the city.",
+        [reuters],
+    )
+    assert kept.supported, kept.unbacked
