@@ -58,6 +58,10 @@ def needs_support(sentence: str) -> bool:
     return len(content_stems(tokenize(text))) >= 2
 
 
+SOURCE_NOUNS = frozenset({"article", "articles", "source", "sources", "report", "passage", "story"})
+"""After an ordinal, the answer points at one of its sources ("The second article mentions that ...")."""
+
+
 def _number_value(raw: str) -> float:
     return float(re.sub(r"[,\s\u00a0\u202f\u2009]", "", raw))
 
@@ -77,7 +81,9 @@ def _word_numbers(tokens: Sequence[Token]) -> list[tuple[str, str]]:
     while i < len(words):
         word, token = words[i]
         if word in ORDINALS:
-            out.append((_canonical(ORDINALS[word]), word))
+            following = words[i + 1][0] if i + 1 < len(words) else ""
+            if following not in SOURCE_NOUNS:  # "the first article says ...": which source, no fact
+                out.append((_canonical(ORDINALS[word]), word))
             i += 1
             continue
         if word in ("dozen",):
