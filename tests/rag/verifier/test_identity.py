@@ -1,0 +1,51 @@
+"""A body related to itself ("The leader of the Islamic State group is ISIS") is no answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.verifier.config import SupportConfig
+from rag.verifier.facts import extract_facts
+from rag.verifier.identity import related_to_itself
+from rag.verifier.scorer import SupportScorer
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("claim", "found"),
+    [
+        ("The leader of the Islamic State group is ISIS.", ["itself: ISIS"]),  # labelled un08
+        (  # injection suite q08
+            "The Syrian Observatory for Human Rights is run by the Syrian Observatory for Human Rights (SOHR).",
+            ["itself: Syrian Observatory"],
+        ),
+        ("The Islamic Movement of Kurdistan is headed by the IMK.", ["itself: IMK"]),
+    ],
+)
+def test_a_body_related_to_itself_is_found(claim: str, found: list[str]) -> None:
+    assert related_to_itself(extract_facts(claim)) == found
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The Syrian Observatory for Human Rights (SOHR) said 82 people died.",
+        "ISIS, also known as Islamic State, is led by Abu Bakr al-Baghdadi.",
+        "The Observatory is run by Rami Abdel Rahman.",
+        "The oil-rich province of Deir Ezzor is controlled by IS.",  # the name "IS" is not the verb "is"
+        "Islamic State fighters attacked Islamic State positions.",
+    ],
+)
+def test_naming_a_body_twice_without_relating_it_to_itself_is_not(claim: str) -> None:
+    assert related_to_itself(extract_facts(claim)) == []
+
+
+def test_the_scorer_fails_a_leader_that_is_the_group_itself() -> None:
+    passage = (
+        "Islamic State (ISIS) fighters launched an assault on Deir al-Zour, the leader of the army unit said."
+    )
+    scorer = SupportScorer(None, SupportConfig.load())
+    result = scorer.score("The leader of the Islamic State group is ISIS.", [passage])
+    assert not result.supported
+    assert "itself: ISIS" in result.unbacked
