@@ -9,7 +9,7 @@ from rag.verifier.attribution import misattributed
 from rag.verifier.contrast import merged_across_contrast
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.hedges import dropped_hedges
-from rag.verifier.identity import related_to_itself
+from rag.verifier.identity import listed_twice, related_to_itself
 from rag.verifier.negation import check_antonyms, check_negation
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import content_stems, tokenize
@@ -66,6 +66,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             or misattributed(facts, evidence)
             or merged_across_contrast(claim, facts, evidence)
             or related_to_itself(facts)
+            or listed_twice(facts, evidence)
         )
     unbacked.extend(negation_problems)
 

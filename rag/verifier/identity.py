@@ -11,6 +11,11 @@ Two mentions are one body when they are written the same, are aliases (:data:`AL
 the initials of the other ("SOHR"). They relate the body to itself when a role word lies between
 them ("is run by", "is headed by"), or a role noun comes before the first and a copula between them
 ("The leader of X is Y"). "X (SOHR)", "X, also known as Y" and "X, formerly Y" name, not relate.
+
+The other way round, one body listed as two: "The jihadist groups Jabhat Fateh al-Sham and al-Nusra
+Front are not covered by the ceasefire" where the passage says "Jabhat Fateh al-Sham, which was known
+as al-Nusra Front until ..." (labelled sa05: the truce's other exclusion is IS). Renamed groups,
+parties and companies are common in news; the passage says so in a few set phrases (:data:`RENAMED`).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import re
 from rag.text.words import norm_word, wordset
 from rag.verifier.facts import Facts
 from rag.verifier.lexicon import NAME_CONNECTORS
-from rag.verifier.passages import ALIASES
+from rag.verifier.passages import ALIASES, Evidence
 from rag.verifier.tokens import Token, tokenize
 
 ROLE_WORDS = wordset(
@@ -80,3 +85,44 @@ def _initials(name: str) -> str:
     words = [w for w in re.split(r"[\s\-]+", norm_word(name)) if w and w not in NAME_CONNECTORS]
     words = [w for w in words if w not in {"for", "and", "the", "of"}]
     return "".join(w[0] for w in words) if len(words) > 1 else ""
+
+
+RENAMED = re.compile(
+    r"^,?\s*(?:(?:which|who|that)\s+(?:was|were|had\s+been)\s+(?:formerly\s+|previously\s+)?(?:known|called)\s+as"
+    r"|(?:which|that)\s+changed\s+its\s+name\s+from|\(?\s*(?:formerly|previously)(?:\s+known\s+as|\s+called)?)\s+$",
+    re.IGNORECASE,
+)
+"""What between two names of a passage says they are one body under its new and its old name."""
+LISTED = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
+"""What between two names of a claim lists them as two."""
+
+
+def listed_twice(facts: Facts, evidence: Evidence) -> list[str]:
+    """``["one body: al-Nusra Front"]`` when the claim lists as two what the passage says is one body
+    under a new and an old name."""
+    listed = [(a, b) for a, b in _neighbours(facts) if LISTED.match(b[2])]
+    if not listed:
+        return []
+    renamed = [(a[3], b[3]) for a, b in _neighbours(evidence.facts) if RENAMED.match(b[2])]
+    for (_, _, _, first), (_, _, _, second) in listed:
+        for new, old in renamed:
+            if {_key(first), _key(second)} == {_key(new), _key(old)}:
+                return [f"one body: {second}"]
+    return []
+
+
+def _neighbours(facts: Facts) -> list[tuple[tuple[int, int, str, str], tuple[int, int, str, str]]]:
+    """Consecutive name mentions as (start, end, text before it since the previous one, name)."""
+    tokens = facts.tokens
+    spans = sorted((s, e, n) for n in dict.fromkeys(facts.names) for s, e in _occurrences(tokens, n))
+    out = []
+    for (s1, e1, n1), (s2, e2, n2) in zip(spans, spans[1:], strict=False):
+        if s2 <= e1:
+            continue
+        gap = facts.text[tokens[e1].start + len(tokens[e1].text) : tokens[s2].start]
+        out.append(((s1, e1, "", n1), (s2, e2, gap, n2)))
+    return out
+
+
+def _key(name: str) -> str:
+    return norm_word(name).replace("-", " ")

@@ -49,3 +49,28 @@ def test_the_scorer_fails_a_leader_that_is_the_group_itself() -> None:
     result = scorer.score("The leader of the Islamic State group is ISIS.", [passage])
     assert not result.supported
     assert "itself: ISIS" in result.unbacked
+
+
+RENAMED_PASSAGES = [
+    "But the truce does not cover IS nor rival jihadist group Jabhat Fateh al-Sham, which was known as "
+    "al-Nusra Front until it broke off formal ties with al-Qaeda in July.",
+    "Abu Zeid said the Fateh al-Sham Front, which changed its name from Al-Nusra Front after breaking away "
+    "from Al-Qaeda, would not attend Astana.",
+]
+
+
+def test_one_body_listed_as_two_fails() -> None:
+    # labelled sa05: the truce's other exclusion is IS, not al-Nusra, Fateh al-Sham's old name
+    from rag.verifier.identity import listed_twice
+    from rag.verifier.passages import Evidence
+
+    first, second = (Evidence.build([p]) for p in RENAMED_PASSAGES)
+    claim = "The jihadist groups Jabhat Fateh al-Sham and al-Nusra Front are not covered by the ceasefire."
+    assert listed_twice(extract_facts(claim), first) == ["one body: al-Nusra Front"]
+    assert listed_twice(extract_facts("Fateh al-Sham Front and Al-Nusra Front will not attend."), second)
+    right = "IS and Jabhat Fateh al-Sham are not covered by the ceasefire."
+    assert listed_twice(extract_facts(right), first) == []
+    named = "Jabhat Fateh al-Sham, formerly al-Nusra Front, is not covered by the ceasefire."
+    assert listed_twice(extract_facts(named), first) == []
+    scorer = SupportScorer(None, SupportConfig.load())
+    assert not scorer.score(claim, [RENAMED_PASSAGES[0]]).supported
