@@ -50,6 +50,10 @@ def dropped_hedges(claim: Facts, evidence: Evidence) -> list[str]:
     return []
 
 
+_JOINS = frozenset({"and", "but", "while"})
+"""After a comma or semicolon, words that open a clause of their own."""
+
+
 def _clauses(tokens: Sequence[Token]) -> list[Sequence[Token]]:
     """The claim, then its clauses when it has more than one: split before a clause-opening
     "and", "but" or "while" (after a comma or semicolon)."""
@@ -58,9 +62,6 @@ def _clauses(tokens: Sequence[Token]) -> list[Sequence[Token]]:
         return [tokens]
     bounds = [0, *cuts, len(tokens)]
     return [tokens, *(tokens[a:b] for a, b in zip(bounds, bounds[1:], strict=False))]
-
-
-_JOINS = frozenset({"and", "but", "while"})
 
 
 def _dropped(tokens: Sequence[Token], evidence: Evidence) -> list[str]:

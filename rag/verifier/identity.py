@@ -7,7 +7,7 @@ overlap and the alignment pass it; yet it says nothing, and shown as an answer i
 among the unsupported sentences the scorer passed on the hand-labelled answer sentences (un08) and
 in the injection suite's answers (q08, "... is run by the Syrian Observatory for Human Rights").
 
-Two mentions are one body when they are written the same, are aliases (:data:`ALIASES`), or one is
+Two mentions are one body when they are written the same, are aliases (:data:`rag.verifier.passages.ALIASES`), or one is
 the initials of the other ("SOHR"). They relate the body to itself when a role word lies between
 them ("is run by", "is headed by"), or a role noun comes before the first and a copula between them
 ("The leader of X is Y"). "X (SOHR)", "X, also known as Y" and "X, formerly Y" name, not relate.
@@ -25,8 +25,8 @@ import re
 from rag.text.words import norm_word, wordset
 from rag.verifier.facts import Facts
 from rag.verifier.lexicon import NAME_CONNECTORS
-from rag.verifier.passages import ALIASES, Evidence
-from rag.verifier.tokens import Token, tokenize
+from rag.verifier.passages import Evidence, alias_group
+from rag.verifier.tokens import tokenize
 
 ROLE_WORDS = wordset(
     "run runs ran led leads head heads headed founded founds controlled controls commanded commands "
@@ -43,15 +43,12 @@ NAMING = re.compile(r"^\s*(?:\(|,\s*(?:also\s+)?(?:known|called|formerly|or)\b|\
 def related_to_itself(facts: Facts) -> list[str]:
     """``["itself: ISIS"]`` when the claim relates a body to another mention of itself."""
     tokens = facts.tokens
-    mentions = sorted(
-        (start, end, name) for name in dict.fromkeys(facts.names) for start, end in _occurrences(tokens, name)
-    )
+    mentions = _mentions(facts)
     for i, (start_a, end_a, a) in enumerate(mentions):
         for start_b, _end_b, b in mentions[i + 1 :]:
             if start_b <= end_a or not _same_body(a, b):
                 continue
-            gap_text = facts.text[tokens[end_a].start + len(tokens[end_a].text) : tokens[start_b].start]
-            if NAMING.match(gap_text):
+            if NAMING.match(_gap(facts, end_a, start_b)):
                 continue
             between = {t.norm for t in tokens[end_a + 1 : start_b]}
             before = {t.norm for t in tokens[max(0, start_a - 3) : start_a]}
@@ -60,22 +57,33 @@ def related_to_itself(facts: Facts) -> list[str]:
     return []
 
 
-def _occurrences(tokens: list[Token], name: str) -> list[tuple[int, int]]:
-    """Where ``name`` is written, as written: the name "IS" is not the verb "is"."""
-    words = [t.text for t in tokenize(name)]
-    n = len(words)
-    return [
-        (i, i + n - 1)
-        for i in range(len(tokens) - n + 1)
-        if words and [t.text for t in tokens[i : i + n]] == words
-    ]
+def _mentions(facts: Facts) -> list[tuple[int, int, str]]:
+    """Each time a name of the claim is written, as (first token, last token, name), in text order.
+    Matched as written: the name "IS" is not the verb "is"."""
+    tokens = facts.tokens
+    found = []
+    for name in dict.fromkeys(facts.names):
+        words = [t.text for t in tokenize(name)]
+        n = len(words)
+        found.extend(
+            (i, i + n - 1, name)
+            for i in range(len(tokens) - n + 1)
+            if words and [t.text for t in tokens[i : i + n]] == words
+        )
+    return sorted(found)
+
+
+def _gap(facts: Facts, end: int, start: int) -> str:
+    """The text between the token ``end`` and the token ``start``."""
+    before, after = facts.tokens[end], facts.tokens[start]
+    return facts.text[before.start + len(before.text) : after.start]
 
 
 def _same_body(a: str, b: str) -> bool:
     x, y = norm_word(a), norm_word(b)
     if x == y:
         return True
-    if any(x in group and y in group for group in ALIASES):
+    if y in alias_group(x):
         return True
     return _initials(a) == y.replace(".", "") or _initials(b) == x.replace(".", "")
 
@@ -113,15 +121,12 @@ def listed_twice(facts: Facts, evidence: Evidence) -> list[str]:
 
 def _neighbours(facts: Facts) -> list[tuple[tuple[int, int, str, str], tuple[int, int, str, str]]]:
     """Consecutive name mentions as (start, end, text before it since the previous one, name)."""
-    tokens = facts.tokens
-    spans = sorted((s, e, n) for n in dict.fromkeys(facts.names) for s, e in _occurrences(tokens, n))
-    out = []
-    for (s1, e1, n1), (s2, e2, n2) in zip(spans, spans[1:], strict=False):
-        if s2 <= e1:
-            continue
-        gap = facts.text[tokens[e1].start + len(tokens[e1].text) : tokens[s2].start]
-        out.append(((s1, e1, "", n1), (s2, e2, gap, n2)))
-    return out
+    spans = _mentions(facts)
+    return [
+        ((s1, e1, "", n1), (s2, e2, _gap(facts, e1, s2), n2))
+        for (s1, e1, n1), (s2, e2, n2) in zip(spans, spans[1:], strict=False)
+        if s2 > e1
+    ]
 
 
 def _key(name: str) -> str:

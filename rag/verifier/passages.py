@@ -30,7 +30,7 @@ ARABIC_ARTICLES = wordset("al el ad ed as es az ez ash esh an en ar er at et ul 
 """Transliterations of the Arabic article, assimilated or not ("al-Zor", "ez-Zor")."""
 
 
-def _alias_group(word: str) -> frozenset[str]:
+def alias_group(word: str) -> frozenset[str]:
     """The other names of ``word`` ("british" -> "uk", "britain", ...), or an empty set."""
     return next((group for group in ALIASES if word in group), frozenset())
 
@@ -160,7 +160,7 @@ class Evidence:
             return False
         words = {w for w in re.split(r"[\s\-]+", norm_word(outlet)) if w}
         parts = [w for w in re.split(r"[\s\-]+", norm_word(name)) if w and w not in SUPPORT_STOPWORDS]
-        return bool(parts) and all(p in words or words & _alias_group(p) for p in parts)
+        return bool(parts) and all(p in words or words & alias_group(p) for p in parts)
 
     def window(self, indexes: tuple[int, ...]) -> Evidence:
         """The sentences at ``indexes`` analysed on their own, kept for the next claim."""
@@ -196,7 +196,7 @@ class Evidence:
         if not parts:
             return True
         joined = " ".join(parts)
-        if any(alias in self.phrases for alias in _alias_group(joined)):
+        if any(alias in self.phrases for alias in alias_group(joined)):
             return True
         if all(p in self.words or self._variant(p) or self._aliased(p) for p in parts):
             return True
@@ -210,11 +210,11 @@ class Evidence:
         backed by "Britain-based" and by "UK-based" (the bundled 004 writes "Britain-based war
         monitor", the model "British-based monitoring group")."""
         pieces = [piece for piece in word.split("-") if piece]
-        if not any(_alias_group(piece) for piece in pieces):
+        if not any(alias_group(piece) for piece in pieces):
             return False
         return all(
             piece in self.words
-            or any(alias in self.words or alias in self.phrases for alias in _alias_group(piece))
+            or any(alias in self.words or alias in self.phrases for alias in alias_group(piece))
             for piece in pieces
         )
 
