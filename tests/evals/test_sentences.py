@@ -265,3 +265,23 @@ def test_the_held_out_answers_are_scored_apart(tmp_path):
     assert result.extra["sentence_confusion"]["true_negative"] == 1  # the tuned answer counts overall only
     assert result.summaries[HELD_OUT].overall["unsupported_recall"] == 1.0
     assert result.summaries[SYSTEM].overall["balanced_accuracy"] == 1.0
+
+
+@pytest.mark.unit
+def test_the_labeller_s_listing_shows_the_sources_as_checked_and_no_label(tmp_path, capsys):
+    from evals.sentences.data import save_records
+    from evals.sentences.listing import listing
+    from evals.sentences.listing import main as list_main
+    from rag.evidence import source_document
+
+    source = _corpus_source(1, "At least 82 people")
+    record = _record(CHANGED_NUMBER, ["unsupported"], [source])
+    text = listing([record])
+    assert source_document(source) in text
+    assert "S0 cites [1]: " + record.sentences[0].text in text
+    assert "unsupported" not in text and "changed detail" not in text  # neither label nor note
+    other = record.model_copy(update={"id": "t2"})
+    path = save_records([record, other], tmp_path / "answers.jsonl")
+    assert list_main(["--data", str(path), "--ids", "t2"]) == 0
+    shown = capsys.readouterr().out
+    assert "t2 answerable" in shown and "t1 answerable" not in shown
