@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from index.dedup import Signature, StoredSignature
 from index.keywords import ChunkSignature, KeywordFile, keyword_path
-from index.store_client import SCHEMA_VERSION, build_fingerprint, describe_mismatch, make_client
+from index.store_client import SCHEMA_VERSION, build_fingerprint, fingerprint_problem, make_client
 from index.store_llama import ChunkVectorStore
 from index.store_manifest import PENDING, Manifest, id_pages, pages
 from index.store_records import (
@@ -42,10 +42,10 @@ from index.store_records import (
     article_metadata,
     chunk_fields,
     chunk_metadata,
-    text_signatures,
     to_article,
     to_passage,
 )
+from index.store_repair import chroma_passages, signatures_from_texts
 from rag.errors import IndexMismatchError
 from rag.settings import Settings
 from rag.types import Article, Chunk, Filters, Passage
@@ -105,21 +105,12 @@ class ChunkStore:
     def check_fingerprint(self) -> None:
         stored = self.stored_fingerprint()
         assert self._fingerprint is not None
-        if stored is None:
-            if self._chunks.count() or self._manifest.count():
-                raise IndexMismatchError(
-                    f"The index at {self.location} has no record of the model and settings it was built "
-                    "with. Run `rag index --rebuild` to rebuild it."
-                )
-            self._write_fingerprint()
+        if stored is None and not (self._chunks.count() or self._manifest.count()):
+            self._write_fingerprint()  # a new, empty store takes the current fingerprint
             return
-        differences = describe_mismatch(stored, self._fingerprint)
-        if differences:
-            raise IndexMismatchError(
-                f"The index at {self.location} was built with other settings or another embedding model:\n  "
-                + "\n  ".join(differences)
-                + "\nRun `rag index --rebuild` to rebuild it (or restore the previous settings)."
-            )
+        problem = fingerprint_problem(stored, self._fingerprint, self.location)
+        if problem:
+            raise IndexMismatchError(problem)
 
     def _write_fingerprint(self) -> None:
         assert self._fingerprint is not None
@@ -234,30 +225,7 @@ class ChunkStore:
     def _passages_and_signatures(
         self, chunk_ids: list[str]
     ) -> tuple[list[Passage], dict[str, ChunkSignature]]:
-        """The chunks as Chroma holds them, with their articles' shown fields from the manifest;
-        only those whose text Chroma keeps (``store.texts_in_chroma``)."""
-        page = self._chunks.get(ids=chunk_ids, include=["metadatas", "documents"])
-        held = page["ids"]
-        records = [
-            (chunk_id, document, metadata or {})
-            for chunk_id, document, metadata in zip(
-                held,
-                page["documents"] or [None] * len(held),
-                page["metadatas"] or [None] * len(held),
-                strict=True,
-            )
-            if document
-        ]
-        manifest = self.manifest_for(str(metadata.get("article_id", "")) for _, _, metadata in records)
-        passages = [
-            to_passage(chunk_id, document, {**manifest.get(metadata.get("article_id", ""), {}), **metadata})
-            for chunk_id, document, metadata in records
-        ]
-        metadatas = [metadata for _, _, metadata in records]
-        indexes = [int(metadata.get("chunk_index", 0)) for metadata in metadatas]
-        return passages, text_signatures(
-            (p.chunk_id, index, p.text) for p, index in zip(passages, indexes, strict=True)
-        )
+        return chroma_passages(self._chunks, self.manifest_for, chunk_ids)
 
     def signature_records(self) -> list[StoredSignature]:
         """Every stored chunk's duplicate signature, for :meth:`index.dedup.DuplicateIndex.restore`:
@@ -266,21 +234,7 @@ class ChunkStore:
         held = self.keyword_index().signature_records()
         if held is not None:
             return held
-        records: list[StoredSignature] = []
-        for chunk_ids in id_pages(sorted(self.chunk_ids())):
-            page = self._chunks.get(ids=chunk_ids, include=["metadatas"])
-            passages = self.keywords.passages(page["ids"])  # a chunk whose text is lost has none
-            indexes = {
-                i: int((m or {}).get("chunk_index", 0))
-                for i, m in zip(page["ids"], page["metadatas"] or [], strict=True)
-            }
-            signatures = text_signatures((i, indexes[i], p.text) for i, p in passages.items())
-            for chunk_id, (index, count, hashes) in sorted(signatures.items()):
-                passage = passages[chunk_id]
-                records.append(
-                    (chunk_id, passage.article_id, index, passage.group_id or chunk_id, count, hashes)
-                )
-        return records
+        return signatures_from_texts(self._chunks, self.keywords, self.chunk_ids())
 
     def shared_groups(self) -> int:
         """Duplicate groups whose chunks come from two or more articles."""

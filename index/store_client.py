@@ -69,6 +69,24 @@ def describe_mismatch(stored: dict[str, Any], current: dict[str, Any]) -> list[s
     ]
 
 
+def fingerprint_problem(stored: dict[str, Any] | None, current: dict[str, Any], location: str) -> str | None:
+    """What to tell the user when a store holding chunks was made under another fingerprint
+    (``stored``; None: a store from before fingerprints), or None when it matches ``current``."""
+    if stored is None:
+        return (
+            f"The index at {location} has no record of the model and settings it was built "
+            "with. Run `rag index --rebuild` to rebuild it."
+        )
+    differences = describe_mismatch(stored, current)
+    if not differences:
+        return None
+    return (
+        f"The index at {location} was built with other settings or another embedding model:\n  "
+        + "\n  ".join(differences)
+        + "\nRun `rag index --rebuild` to rebuild it (or restore the previous settings)."
+    )
+
+
 def make_client(settings: Settings) -> Any:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     cfg = settings.store
