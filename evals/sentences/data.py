@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -99,7 +99,7 @@ def load_records(path: Path | str = SENTENCES_PATH) -> list[AnswerRecord]:
 def save_records(records: Iterable[AnswerRecord], path: Path | str = SENTENCES_PATH) -> Path:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    lines = [json.dumps(r.model_dump(mode="json"), ensure_ascii=False) for r in records]
+    lines = [json.dumps(_stored(r), ensure_ascii=False) for r in records]
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return target
 
@@ -108,3 +108,12 @@ def load_questions(path: Path | str = QUESTIONS_PATH) -> list[SentenceQuestion]:
     source = Path(path)
     lines = source.read_text(encoding="utf-8").splitlines()
     return [SentenceQuestion.model_validate(json.loads(line)) for line in lines if line.strip()]
+
+
+def _stored(record: AnswerRecord) -> dict[str, Any]:
+    """The record as one line of the file: ``held_out`` only where it is true, so answering new
+    questions (``collect --resume``) leaves the lines of the others as they were."""
+    line = record.model_dump(mode="json")
+    if not line["held_out"]:
+        del line["held_out"]
+    return line

@@ -268,6 +268,19 @@ def test_the_held_out_answers_are_scored_apart(tmp_path):
 
 
 @pytest.mark.unit
+def test_saving_writes_held_out_only_where_it_is_true_and_reads_back_the_same(tmp_path):
+    from evals.sentences.data import load_records, save_records
+
+    source = _corpus_source(1, "At least 82 people")
+    tuned = _record(FAITHFUL, ["supported"], [source])
+    held = tuned.model_copy(update={"id": "t2", "held_out": True})
+    path = save_records([tuned, held], tmp_path / "answers.jsonl")
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert "held_out" not in lines[0] and lines[1]["held_out"] is True
+    assert load_records(path) == [tuned, held]
+
+
+@pytest.mark.unit
 def test_the_labeller_s_listing_shows_the_sources_as_checked_and_no_label(tmp_path, capsys):
     from evals.sentences.data import save_records
     from evals.sentences.listing import listing
