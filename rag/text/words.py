@@ -27,6 +27,12 @@ def norm_word(word: str) -> str:
     return strip_accents(word).lower().replace(".", "").replace("’", "'")
 
 
+def name_words(name: str) -> list[str]:
+    """The words of a name as the verifier compares them (:func:`norm_word`), split at spaces and
+    hyphens: "British-based" -> ["british", "based"], "al-Nusra Front" -> ["al", "nusra", "front"]."""
+    return [w for w in re.split(r"[\s\-]+", norm_word(name)) if w]
+
+
 RETRIEVAL_STOPWORDS = wordset(
     """
     a about above after again against al all also am an and any are as at be because been before being

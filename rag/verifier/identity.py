@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text.words import norm_word, wordset
+from rag.text.words import name_words, norm_word, wordset
 from rag.verifier.facts import Facts
 from rag.verifier.lexicon import NAME_CONNECTORS
 from rag.verifier.passages import Evidence, alias_group
@@ -90,7 +90,7 @@ def _same_body(a: str, b: str) -> bool:
 
 def _initials(name: str) -> str:
     """ "Syrian Observatory for Human Rights" -> "sohr" (connectors and "for", "and", "the" left out)."""
-    words = [w for w in re.split(r"[\s\-]+", norm_word(name)) if w and w not in NAME_CONNECTORS]
+    words = [w for w in name_words(name) if w not in NAME_CONNECTORS]
     words = [w for w in words if w not in {"for", "and", "the", "of"}]
     return "".join(w[0] for w in words) if len(words) > 1 else ""
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from rag.text.numbers import NUMBER_WORDS, SCALES
 from rag.text.sentences import claim_sentences_at
-from rag.text.words import SUPPORT_STOPWORDS, norm_word, wordset
+from rag.text.words import SUPPORT_STOPWORDS, name_words, norm_word, wordset
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.lexicon import NAME_CONNECTORS
 from rag.verifier.tokens import Token, content_stems, tokenize
@@ -42,7 +42,7 @@ def _name_key(text: str) -> str:
     first letter of each word and the consonants after it, drops "al-"/"el-" and collapses repeats.
     """
     words = []
-    for word in re.split(r"[\s\-]+", norm_word(text)):
+    for word in name_words(text):
         word = re.sub(r"[^a-z0-9]", "", word)
         if not word or word in ARABIC_ARTICLES:
             continue
@@ -158,8 +158,8 @@ class Evidence:
         outlet = self.outlets.get(self.spans[sentence][0]) if sentence < len(self.spans) else None
         if not outlet:
             return False
-        words = {w for w in re.split(r"[\s\-]+", norm_word(outlet)) if w}
-        parts = [w for w in re.split(r"[\s\-]+", norm_word(name)) if w and w not in SUPPORT_STOPWORDS]
+        words = set(name_words(outlet))
+        parts = [w for w in name_words(name) if w not in SUPPORT_STOPWORDS]
         return bool(parts) and all(p in words or words & alias_group(p) for p in parts)
 
     def window(self, indexes: tuple[int, ...]) -> Evidence:
