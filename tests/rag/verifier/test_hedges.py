@@ -64,3 +64,19 @@ def test_a_hedge_dropped_in_one_clause_of_a_longer_claim_fails() -> None:
     assert dropped_hedges(extract_facts(kept), Evidence.build([passage])) == []
     alone = "Several rounds of peace talks held by the United Nations have failed, and the conflict goes on."
     assert dropped_hedges(extract_facts(alone), Evidence.build([passage])) == []
+
+
+def test_the_sentence_with_the_claim_s_rare_word_states_it_not_one_with_as_many_common_ones() -> None:
+    # held-out sq96: "The Astana talks will ..." holds "Astana" and "talks" as the hedged sentence
+    # holds "talks" and "face-to-face"; only the hedged one says anything about face-to-face
+    passage = (
+        "The talks, beginning on January 23 in the Kazakh capital Astana, are set to build on a truce. "
+        "The Astana talks will assume a different approach, focusing strictly on military developments. "
+        'Sources from the opposition and the regime said the talks would "probably" be face-to-face.'
+    )
+    claim = "The Astana talks would be held face-to-face."
+    assert dropped_hedges(extract_facts(claim), Evidence.build([passage])) == ["hedge: probably"]
+    kept = "The Astana talks would probably be held face-to-face."
+    assert dropped_hedges(extract_facts(kept), Evidence.build([passage])) == []
+    flat = passage + " The Astana talks will be held face-to-face, a rebel source said."
+    assert dropped_hedges(extract_facts(claim), Evidence.build([flat])) == []
