@@ -25,9 +25,10 @@ def listing(records: Iterable[AnswerRecord]) -> str:
     for record in records:
         lines += [RULE, f"{record.id} {record.kind} | {record.question}", f"RAW: {record.raw}"]
         for source in record.rebuilt_sources():
-            passage = source.passage
-            header = f"--- [{source.number}] {passage.article_id} {passage.date} {passage.source} {passage.dateline}"
-            lines += [f"{header} | {passage.title}", source_document(source)]
+            # Only what the verifier reads (title, outlet and date are in the document's first
+            # line): a dateline printed here once led both readers to back "the Beirut-datelined
+            # report", which neither the model nor the verifier was shown.
+            lines += [f"--- [{source.number}] {source.passage.article_id}", source_document(source)]
         lines += [f"  S{i} cites {s.citations}: {s.text}" for i, s in enumerate(record.sentences)]
     return "\n".join(lines) + "\n"
 

@@ -288,9 +288,11 @@ def test_the_labeller_s_listing_shows_the_sources_as_checked_and_no_label(tmp_pa
     from rag.evidence import source_document
 
     source = _corpus_source(1, "At least 82 people")
+    source = source.model_copy(update={"passage": source.passage.model_copy(update={"dateline": "BEIRUT"})})
     record = _record(CHANGED_NUMBER, ["unsupported"], [source])
     text = listing([record])
     assert source_document(source) in text
+    assert "BEIRUT" not in text  # neither the model nor the verifier is shown the dateline
     assert "S0 cites [1]: " + record.sentences[0].text in text
     assert "unsupported" not in text and "changed detail" not in text  # neither label nor note
     other = record.model_copy(update={"id": "t2"})
