@@ -189,6 +189,6 @@ def indirect(question: str) -> str | None:
     ):
         return " ".join(words)  # "how many US troops are deployed in Syria": already in that order
     last = norm_word(subject[-1])
-    if len(subject) > 1 and last.endswith(("ed", "en")) or last in relevance.IRREGULAR:
+    if len(subject) > 1 and last.endswith(("ed", "en")) or relevance.is_participle(last):
         return " ".join([*words[:end], *subject[:-1], words[end], subject[-1]])
     return " ".join([*words[:end], *subject, words[end]])

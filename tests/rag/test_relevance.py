@@ -195,6 +195,16 @@ def test_focus_words_match_by_stem_and_close_form():
     assert not relevance.names_focus("The temple was destroyed.", ["built"])
 
 
+def test_any_irregular_verb_form_names_its_verb():
+    # golden sa03, answered "Jabhat Fateh al-Sham broke off its formal ties with al-Qaeda in July [3]."
+    question = "In which month did Jabhat Fateh al-Sham break with al-Qaeda?"
+    answer = "Jabhat Fateh al-Sham broke off its formal ties with al-Qaeda in July [3]."
+    assert check(question, [answer]).answered
+    assert relevance.names_focus("Thousands fled the city.", ["flee"])
+    assert relevance.names_focus("The group sought talks.", ["seek"])
+    assert not relevance.names_focus("The group broke off talks.", ["build"])
+
+
 # -- the golden answers the engine gets right must still pass ---------------------------------------
 
 GOLDEN_RIGHT = [
