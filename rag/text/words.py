@@ -56,7 +56,7 @@ SUPPORT_STOPWORDS = wordset(
     such than that the their theirs them themselves then there these they this those through to too
     under until up very was we were what when where which while who whom why will with would you your
     yours yourself yourselves said says say told according also s t would may might must shall
-    one's whose upon via per including amid among across"""
+    one's whose upon via per including amid among across yes"""
 )
 """Words the verifier's support score ignores: no "al"/"el" (names keep them), and modals and
 reporting verbs ("may", "told") that say nothing about whether a passage backs a claim."""

@@ -267,3 +267,17 @@ def test_a_name_inside_a_negated_clause_is_not_a_denial_of_what_the_claim_says_a
     denied = scorer.score("The truce covers IS and Jabhat Fateh al-Sham.", [passage])
     assert any(item.startswith("negation") for item in denied.unbacked), denied.unbacked
     assert not denied.supported
+
+
+@pytest.mark.unit
+def test_a_yes_opening_the_answer_is_no_claim_word(scorer: SupportScorer) -> None:
+    # "Will the rebels attend the Astana talks?" answered "Yes, Syrian rebel groups will attend the
+    # peace talks." failed on the one word no passage holds: "Yes"
+    from pathlib import Path
+
+    afp = (Path(__file__).resolve().parents[3] / "rag" / "corpus" / "002_3598194b84453929.txt").read_text(
+        encoding="utf-8"
+    )
+    plain = "Syrian rebel groups will attend the peace talks."
+    assert score(scorer, f"Yes, {plain}", afp).supported
+    assert score(scorer, f"Yes, {plain}", afp).score == pytest.approx(score(scorer, plain, afp).score)
