@@ -79,7 +79,8 @@ class AnswerEngine:
         (from a state saved in the cache folder when there is one): a fresh process then pays only
         for the question's own tokens. Returns how many tokens are evaluated (0 for a model behind
         an API, which keeps its own cache). The relevance check's verb forms are loaded here too
-        (0.3 s on first use), so the first answer's check does not wait for them."""
+        (0.3 s on first use): a chat server's first answer does not wait for them, and ``rag ask``
+        loads them beside its search."""
         relevance.stem("broke")
         restore = getattr(self.llm, "restore_prefix", None)
         if restore is None:
