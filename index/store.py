@@ -37,6 +37,7 @@ from index.keywords import ChunkSignature, KeywordFile, keyword_path
 from index.store_client import SCHEMA_VERSION, build_fingerprint, fingerprint_problem, make_client
 from index.store_llama import ChunkVectorStore
 from index.store_manifest import PENDING, Manifest, id_pages, pages
+from index.store_query import dense_search
 from index.store_records import (
     StoreStats,
     article_metadata,
@@ -256,31 +257,7 @@ class ChunkStore:
         """
         if top_k <= 0:
             return []
-        keywords = self.keyword_index(revision)
-        ids: list[str] | None = None
-        if filters is not None and filters.chroma_where() is not None:
-            # The filter resolved to chunk ids in the keyword file, then a search among those ids:
-            # Chroma's own ``where`` reads its metadata index for each condition. Measured on a
-            # generated 10,000-article archive (23,246 chunks): a year's filter took 84 ms as a
-            # ``where`` (163 ms for "since"), 10 ms as ids (23 ms to list them without an index
-            # on the date); all 23,246 ids 17 ms.
-            ids = keywords.chunk_ids_within(filters)
-            if not ids:
-                return []
-        result = self._chunks.query(
-            query_embeddings=[list(embedding)],
-            # Chroma returns what it holds when that is fewer: no count first (10 ms at 100,000
-            # articles, where the whole dense search takes 22).
-            n_results=min(top_k, len(ids)) if ids is not None else top_k,
-            ids=ids,
-            include=["distances"],
-        )
-        found = keywords.passages(result["ids"][0])
-        return [
-            found[chunk_id].model_copy(update={"score": 1.0 - float(distance)})
-            for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True)
-            if chunk_id in found
-        ]
+        return dense_search(self._chunks, self.keyword_index(revision), embedding, top_k, filters)
 
     def group_members(self, group_ids: list[str]) -> dict[str, list[Passage]]:
         """Every stored chunk of each duplicate group (copies of one text in several articles)."""
