@@ -184,12 +184,13 @@ class Evidence:
         outranks one with as many of its common ones."""
         if not stems:
             return 0.0, []
-        shares = [len(stems & set(s)) / len(stems) for s in self.sentence_stems]
+        held = [set(s) for s in self.sentence_stems]
         if rare_first:
-            held = [set(s) for s in self.sentence_stems]
             weight = {stem: 1.0 / max(1, sum(stem in h for h in held)) for stem in stems}
-            total = sum(weight.values())
-            shares = [sum(weight[x] for x in stems & h) / total for h in held]
+        else:
+            weight = dict.fromkeys(stems, 1.0)
+        total = sum(weight.values())
+        shares = [sum(weight[x] for x in stems & h) / total for h in held]
         best = max(shares, default=0.0)
         return best, [k for k, share in enumerate(shares) if share >= best - 1e-9] if best > 0 else []
 
