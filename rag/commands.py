@@ -12,7 +12,7 @@ from typing import TextIO
 
 from rag.components import Components
 from rag.errors import explain
-from rag.keep_warm import start_background_server
+from rag.keep_warm import LOG, loading_server, start_background_server, wait_for_server
 from rag.questions import QuestionError, clean_question
 from rag.server_link import ServerLinkError, find_server, stream_answer
 from rag.settings import Settings, load_settings
@@ -261,7 +261,8 @@ def _ask_server(args: argparse.Namespace) -> int | None:
     """
     settings = _settings(args)
     record, why_not = find_server(settings.data_dir, settings.llm.backend)
-    if record is None:
+    loading = None if record is not None or why_not else loading_server(settings.data_dir)
+    if record is None and loading is None:
         if why_not:
             print(f"Answering in this process: {why_not}.", file=sys.stderr)
         return None
@@ -271,6 +272,19 @@ def _ask_server(args: argparse.Namespace) -> int | None:
     except (UsageError, QuestionError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
+    if record is None and loading is not None:
+        print(
+            f"Waiting for the rag serve (pid {loading}) that is loading the models for the next "
+            "questions (--local answers in this process).",
+            file=sys.stderr,
+        )
+        record = wait_for_server(settings.data_dir, settings.llm.backend, loading)
+        if record is None:
+            log = settings.data_dir / LOG
+            print(
+                f"That rag serve is not serving (its log: {log}); answering in this process.", file=sys.stderr
+            )
+            return None
     print(
         f"Answered by the rag serve running at {record.url} (--local answers in this process).",
         file=sys.stderr,

@@ -188,8 +188,8 @@ def run(args: argparse.Namespace) -> Results:
     notes = [
         f"{len(questions)} golden questions, model {args.llm}, each `rag ask` a new process (wall clock)",
         "models kept loaded: no server at the start; the first `rag ask` answers in its own process and "
-        "starts one (rag.keep_warm); the questions follow one another with no pause, so those asked "
-        "while it loads are answered in their own process too",
+        "starts one (rag.keep_warm); the questions follow one another with no pause, so the next one "
+        "waits while it loads",
         f"load average at start {loads[0]}; after the own-process runs {loads[1]}; at the end {loads[2]}",
     ]
     raw = {

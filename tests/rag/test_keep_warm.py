@@ -46,6 +46,40 @@ def test_a_claim_left_by_a_server_that_died_while_loading_is_taken_over(tmp_path
 
 
 @pytest.mark.unit
+def test_a_question_asked_while_the_server_loads_waits_for_it(tmp_path: Path) -> None:
+    assert keep_warm.loading_server(tmp_path) is None, "no claim: nothing to wait for"
+    assert keep_warm._claim(tmp_path)
+    assert keep_warm.loading_server(tmp_path) is None, "a claim without its pid yet: answer here"
+    loader = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        keep_warm._note_pid(tmp_path / keep_warm.CLAIM, loader.pid)
+        assert keep_warm.loading_server(tmp_path) == loader.pid
+        assert keep_warm.wait_for_server(tmp_path, "local", loader.pid, timeout_s=0.5) is None, (
+            "not ready yet"
+        )
+        ready = ServerRecord("http://127.0.0.1:1", loader.pid, "local", False)
+        write_record(tmp_path, ready)
+        assert keep_warm.wait_for_server(tmp_path, "local", loader.pid, timeout_s=0.5) == ready
+        assert keep_warm.wait_for_server(tmp_path, "small", loader.pid, timeout_s=5) is None, "another model"
+    finally:
+        loader.kill()
+        loader.wait()
+    record_path(tmp_path).unlink()
+    started = time.monotonic()
+    assert keep_warm.wait_for_server(tmp_path, "local", loader.pid, timeout_s=30) is None
+    assert time.monotonic() - started < 5, "a server that died while loading ends the wait at once"
+    assert keep_warm.loading_server(tmp_path) is None
+
+
+@pytest.mark.unit
+def test_a_released_claim_is_not_written_again(tmp_path: Path) -> None:
+    """The pid is noted after the server starts; a server that was quicker and released its
+    claim must not find it re-created, or no server would start for minutes after it stops."""
+    keep_warm._note_pid(tmp_path / keep_warm.CLAIM, os.getpid())
+    assert not (tmp_path / keep_warm.CLAIM).exists()
+
+
+@pytest.mark.unit
 def test_nothing_is_started_when_turned_off(tmp_path: Path) -> None:
     assert keep_warm.start_background_server(tmp_path, "small", 0, "test") == ""
     assert not (tmp_path / keep_warm.CLAIM).exists()
@@ -66,8 +100,8 @@ def test_rag_ask_starts_a_server_the_next_ask_uses_and_it_stops_when_idle(
     tmp_path: Path, model_cache_dir: Path
 ) -> None:
     """As a user runs it: the first ``rag ask`` answers in its own process and leaves a server
-    loading; the next one is answered by that server; with nobody asking, the server stops by
-    itself and removes its record."""
+    loading; the next one, asked at once, waits for that server and is answered by it; with nobody
+    asking, the server stops by itself and removes its record."""
     data_dir = tmp_path / "data"
     env = {
         **os.environ,
@@ -89,18 +123,19 @@ def test_rag_ask_starts_a_server_the_next_ask_uses_and_it_stops_when_idle(
     assert "Keeping the models loaded for the next questions" in first.stderr, first.stderr
     assert "stops after 0.25 minutes without a question" in first.stderr
 
-    deadline = time.monotonic() + 300
-    while (record := read_record(record_path(data_dir))) is None and time.monotonic() < deadline:
-        time.sleep(0.5)
+    # Asked at once, while the server loads: it waits for the server instead of loading the
+    # models a second time beside it.
+    second = subprocess.run(
+        [*rag, "ask", "--json", question], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+    )
+    record = read_record(record_path(data_dir))
     log = (data_dir / keep_warm.LOG).read_text() if (data_dir / keep_warm.LOG).exists() else ""
     assert record is not None, log[-3000:]
-    assert record.backend == "small" and record.url.startswith("http://127.0.0.1:")
-    assert not (data_dir / keep_warm.CLAIM).exists(), "the server released its claim once serving"
     try:
-        second = subprocess.run(
-            [*rag, "ask", "--json", question], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
-        )
+        assert record.backend == "small" and record.url.startswith("http://127.0.0.1:")
+        assert not (data_dir / keep_warm.CLAIM).exists(), "the server released its claim once serving"
         assert second.returncode == first.returncode, second.stderr
+        assert f"Waiting for the rag serve (pid {record.pid})" in second.stderr, second.stderr
         assert f"Answered by the rag serve running at {record.url}" in second.stderr
         assert "Keeping the models loaded" not in second.stderr  # one server, not one per question
 
