@@ -37,7 +37,7 @@ ASK_EXIT_CODES = f"""exit codes:
      down, disk full, read-only folder), or the model is missing, unreachable or timed out
      (the message says what to do)
   {EXIT_USAGE}  usage error: an empty or over-long question, a malformed date, --since after --until
-  {EXIT_REFUSED}  refused: the archive does not hold the answer (the reason names the closest articles)"""
+  {EXIT_REFUSED}  refused: no answer backed by the archive (the reason says why and names the closest articles)"""
 
 CHAT_EXIT_CODES = f"""exit codes:
   {EXIT_ANSWERED}  the conversation ended (/quit, Ctrl-D)

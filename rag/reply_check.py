@@ -17,11 +17,11 @@ from rag import date_conflicts, prompts, refusals, relevance
 from rag.citations import DraftSentence, header_echo, parse_answer, render
 from rag.evidence import passage_range, source_document
 from rag.settings import Settings
-from rag.types import Answer, Source, Timings
+from rag.types import REFUSAL_TEXT, UNCHECKED_TEXT, Answer, Source, Timings
 from rag.verifier.facts import needs_support
 from rag.verifier.verify import Scorer, locate, verify
 
-REFUSAL_TEXT = "The archive does not hold the answer to this question."
+__all__ = ["REFUSAL_TEXT", "UNCHECKED_TEXT", "Refusal", "check_reply"]
 
 
 class Refusal(NamedTuple):
@@ -51,7 +51,7 @@ def check_reply(
     def refuse(reason: str, details: str) -> Answer:
         return Answer(
             **base,
-            text=REFUSAL_TEXT,
+            text=UNCHECKED_TEXT,
             refused=True,
             refusal_reason=reason,
             refusal_details=details,

@@ -256,6 +256,15 @@ class Timings(BaseModel):
     total_s: float = 0.0
 
 
+REFUSAL_TEXT = "The archive does not hold the answer to this question."
+"""A refusal before any model call: nothing in the archive matches the question."""
+UNCHECKED_TEXT = "No answer backed by the archive was found for this question."
+"""A refusal of the model's reply (declined, unbacked, or not answering the question). The
+articles found do not back an answer; another article may, so the archive is not said to lack
+it: asked "Who is the head of the Syrian Observatory?", a reply refused for want of backing was
+headed "The archive does not hold the answer" while two articles name him."""
+
+
 class Answer(BaseModel):
     question: str
     standalone_question: str
@@ -264,7 +273,8 @@ class Answer(BaseModel):
     sentences: list[Sentence] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
     refused: bool = False
-    """True when the archive does not hold the answer."""
+    """True when no answer is given: nothing matched the question (:data:`REFUSAL_TEXT`) or the
+    model's reply was refused (:data:`UNCHECKED_TEXT`); ``refusal_reason`` says which, for a reader."""
     refusal_reason: str | None = None
     """Why, in plain words for the reader, naming the closest articles where it helps."""
     refusal_details: str | None = None

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from rag.text.markers import DISPLAY_MARKER
-from rag.types import Answer, Conflict, Passage, Sentence, Source
+from rag.types import REFUSAL_TEXT, Answer, Conflict, Passage, Sentence, Source
 
 SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 
@@ -190,8 +190,9 @@ def render_answer(answer: Answer, turn: int) -> str:
             if answer.refusal_reason
             else ""
         )
+        heading = "Not in the archive." if answer.text == REFUSAL_TEXT else "No checked answer."
         return (
-            f'<div class="notice notice-refusal">{ICON_INFO}<b>Not in the archive.</b> '
+            f'<div class="notice notice-refusal">{ICON_INFO}<b>{heading}</b> '
             f"{text_to_html(answer.text)}{reason}</div>"
         )
     return f'<div class="answer">{render_answer_body(answer, turn)}</div>{render_conflicts(answer, turn)}'

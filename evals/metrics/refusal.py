@@ -21,6 +21,7 @@ _REFUSAL_PATTERNS = re.compile(
     r"(?:no|not enough|insufficient) (?:information|details?|data|mention)|"
     r"(?:is|are) not (?:mentioned|provided|specified|stated|available|given|included)|"
     r"none of the (?:sources|passages|documents)|"
+    r"no answer (?:backed|supported|was found|could be)|"
     r"(?:cannot|can't|unable to) (?:be )?(?:answer|determine|determined|find|found|provide))",
     re.IGNORECASE,
 )

@@ -29,6 +29,7 @@ _META_PATTERNS = re.compile(
     r"\bi (?:do not|don't|cannot|can't) (?:know|say|tell|find|answer)\b|"
     r"\b(?:not enough|no) (?:information|details?|data)\b|"
     r"\bdoes not (?:hold|contain|say|mention|state)\b|"
+    r"\bno answer (?:backed|supported|was found|could be)\b|"
     r"^(?:in summary|to summari[sz]e|overall|here is|here are|see (?:above|below))\W*$|"
     r"^(?:yes|no|sure|okay|ok)\W*$",
     re.IGNORECASE,

@@ -287,6 +287,7 @@ def test_faithfulness_undefined_for_refusal(scorer, sources):
         "The provided sources don't contain that information [1].",
         "There is no information about the UN envoy in the sources.",
         "The archive does not hold the answer to this question.",
+        "No answer backed by the archive was found for this question.",
         "",
     ],
 )

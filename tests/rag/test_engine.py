@@ -16,7 +16,7 @@ from rag.retrieval.budget import format_context
 from rag.settings import load_settings
 from rag.text.markers import strip_markers
 from rag.tokens import count_tokens
-from rag.types import Filters
+from rag.types import UNCHECKED_TEXT, Filters
 from tests.rag.answering import RecordingRetriever, ScriptedChatModel, indexed_components, with_settings
 
 ANSWERABLE = "How many people live in Deir al-Zor city?"
@@ -165,7 +165,7 @@ def test_a_model_that_declines_gives_a_refusal(components: Components):
     engine = AnswerEngine(components.settings, with_settings(components, components.settings))
     engine.components.__dict__["llm"] = scripted
     answer = engine.answer(ANSWERABLE)
-    assert answer.refused and answer.text == REFUSAL_TEXT
+    assert answer.refused and answer.text == UNCHECKED_TEXT
     assert answer.refusal_reason.startswith(
         "The articles closest to the question do not answer it. They are: "
     )
@@ -181,7 +181,7 @@ def test_made_up_answer_is_refused_and_kept_for_debugging(components: Components
     engine.components.__dict__["llm"] = ScriptedChatModel(answer=made_up)
     events = list(engine.stream(ANSWERABLE))
     answer = events[-1].answer
-    assert answer.refused and answer.text == REFUSAL_TEXT
+    assert answer.refused and answer.text == UNCHECKED_TEXT
     assert [e for e in events if e.kind == "sentence"] == []  # nothing of it was released as checked
     assert answer.refusal_reason.startswith("The reply the model wrote is not backed by the articles")
     assert names_closest_articles(answer.refusal_reason, answer) and plain_words(answer.refusal_reason)
@@ -472,7 +472,7 @@ def test_a_backed_sentence_that_does_not_say_when_the_temple_was_built_is_refuse
 
     events = list(replying(components, reply).stream(question))
     answer = events[-1].answer
-    assert answer.refused and answer.text == REFUSAL_TEXT and answer.sentences == []
+    assert answer.refused and answer.text == UNCHECKED_TEXT and answer.sentences == []
     assert [e for e in events if e.kind == "sentence"] == []  # never shown as checked
     assert answer.refusal_reason.startswith(
         "The articles found mention Baal Shamin and Palmyra, but none of them says when the Baal Shamin "

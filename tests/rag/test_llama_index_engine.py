@@ -16,9 +16,9 @@ from llama_index.core.chat_engine.types import AgentChatResponse, BaseChatEngine
 
 import rag.llama_index_engine as adapter
 from rag.components import Components
-from rag.engine import REFUSAL_TEXT, AnswerEngine
+from rag.engine import AnswerEngine
 from rag.llama_index_engine import NewsChatEngine, NewsQueryEngine
-from rag.types import Answer
+from rag.types import UNCHECKED_TEXT, Answer
 from tests.rag.answering import ScriptedChatModel, indexed_components, with_settings
 
 QUESTION = "How many people live in Deir al-Zor city?"
@@ -65,7 +65,7 @@ def test_the_readme_example_runs_with_the_small_model(
     assert answer.question == QUESTION and answer.model == "smollm2-135m-instruct-q4_1"
     output = printed.getvalue()
     if answer.refused:
-        assert output == f"{REFUSAL_TEXT} {answer.refusal_reason}\n" and response.source_nodes == []
+        assert output == f"{answer.text} {answer.refusal_reason}\n" and response.source_nodes == []
     else:
         assert output.startswith(answer.text + "\n")
         cited = sorted({n for s in answer.sentences for n in s.citations})
@@ -103,7 +103,7 @@ def test_a_refusal_is_a_response_with_its_reason_and_no_sources(components: Comp
     response = NewsQueryEngine(engine=engine).query(QUESTION)
     answer = response.metadata["answer"]
     assert answer.refused and response.source_nodes == []
-    assert str(response) == f"{REFUSAL_TEXT} {answer.refusal_reason}"
+    assert str(response) == f"{UNCHECKED_TEXT} {answer.refusal_reason}"
     assert "Amira Holt" not in str(response)
 
 

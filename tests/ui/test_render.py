@@ -12,7 +12,7 @@ import pytest
 from rag.citations import parse_answer
 from rag.citations import render as render_drafts
 from rag.evidence import passage_range, source_document
-from rag.types import Answer, Conflict, ConflictSide, EvidenceSpan, Passage, Sentence, Source
+from rag.types import UNCHECKED_TEXT, Answer, Conflict, ConflictSide, EvidenceSpan, Passage, Sentence, Source
 from rag.verifier.facts import needs_support
 from rag.verifier.scorer import SupportScorer
 from rag.verifier.verify import verify
@@ -192,6 +192,16 @@ def test_refusal_shows_the_plain_reason_with_a_drawn_icon_and_no_emoji():
     assert "Not in the archive." in html and escape_text(reason) in html
     assert '<span class="icon icon-info"' in html
     assert not re.search(r"[\U0001F300-\U0001FAFF]", html), "emoji signs have no glyph in a stock browser"
+
+
+def test_a_refused_reply_is_not_said_to_be_missing_from_the_archive():
+    """Only a question nothing in the archive matches is "Not in the archive."; a reply refused for
+    want of backing says no checked answer was found, since another article may hold it."""
+    reason = "The reply the model wrote is not backed by the articles it was given."
+    refusal = answer_with(UNCHECKED_TEXT, [], [], refused=True, refusal_reason=reason)
+    html = render.render_answer(refusal, 0)
+    assert "No checked answer." in html and "Not in the archive." not in html
+    assert "No answer backed by the archive was found" in html and escape_text(reason) in html
 
 
 def test_an_answer_being_written_marks_the_draft_as_being_checked():

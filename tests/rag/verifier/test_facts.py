@@ -33,6 +33,7 @@ def test_split_claims_respects_abbreviations_and_drops_citations() -> None:
         ("Sources differ on who leads the delegation: Mohammad Alloush [1].", True),
         ("I don't know.", False),
         ("The archive does not hold the answer to this question.", False),
+        ("No answer backed by the archive was found for this question.", False),
         ("What happened next?", False),
         ("Yes.", False),
         ("The war killed 310,000 people [1].", True),
