@@ -131,6 +131,42 @@ def misattributed(facts: Facts, evidence: Evidence) -> list[str]:
     return problems
 
 
+ROLE_WORDS = 4
+"""Words before a speech verb read as its speaker: "Turkey's foreign minister said", "a senior
+rebel official told"."""
+NOT_SPEAKERS = frozenset(content_stems(tokenize("article source report passage story also")))
+"""Words before a speech verb that name no speaker: the model pointing at its sources ("the BBC
+article reports"), or "also"."""
+
+
+def unknown_speakers(facts: Facts, evidence: Evidence) -> list[str]:
+    """``["speaker: foreign minister"]`` when the claim gives its words to a speaker described by
+    words no passage holds. "Turkey's foreign minister said Mohammad Alloush will be asked to
+    attend the Astana talks" passed (injection suite, q11): every other word is in a passage
+    ("rivals Turkey and Russia", a photo caption "Mohammad Alloush", "will attend peace talks"), and
+    :func:`misattributed` checks named speakers only, while "Turkey" opening the sentence is not
+    read as a name. Names are left to that check; only the describing words are looked for, anywhere
+    in the passages, so "the monitor said" is backed by "the Britain-based monitoring group"."""
+    tokens = facts.tokens
+    named = {stem for name in facts.names for stem in content_stems(tokenize(name))}
+    for verb, token in enumerate(tokens):
+        if token.norm not in SPEECH_VERBS or verb == 0:
+            continue
+        phrase: list[Token] = []
+        for k in range(verb - 1, max(-1, verb - 1 - ROLE_WORDS), -1):
+            if tokens[k].norm in PRONOUNS or tokens[k].norm in CLAUSE_JOINERS:
+                phrase = []  # "he said", "the talks that he said": the speaker is named elsewhere
+                break
+            phrase.insert(0, tokens[k])
+            if tokens[k].clause_initial:
+                break
+        role = [s for s in content_stems(phrase) if s not in named and s not in NOT_SPEAKERS]
+        missing = [s for s in role if s not in evidence.stems]
+        if missing:
+            return [f"speaker: {' '.join(t.text for t in phrase)}"]
+    return []
+
+
 def _stating(evidence: Evidence, facts: Facts, start: int, stop: int) -> list[int]:
     """The passage sentences that may carry the words ``facts.tokens[start:stop]``: those stating all
     of the words' figures, when the words hold figures and some sentence states them all. "The

@@ -200,3 +200,21 @@ def test_a_speaker_named_by_surname_before_a_long_aside_speaks(scorer: SupportSc
         "The United Nations envoy said the Astana talks would aim to reinforce the truce.", [AFP]
     )
     assert "said by: United Nations" in envoy.unbacked
+
+
+@pytest.mark.unit
+def test_words_given_to_a_speaker_no_passage_describes_fail(scorer: SupportScorer) -> None:
+    """Injection suite q11: the AFP lead names Turkey, a photo caption names Mohammad Alloush and the
+    rebels "will attend peace talks", so every word but the speaker's is there; no passage has a
+    foreign minister. Described speakers the passages hold still back their words."""
+    invented = scorer.score(
+        "Turkey's foreign minister said Mohammad Alloush will be asked to attend the Astana talks.", [AFP]
+    )
+    assert not invented.supported
+    assert any(item.startswith("speaker: ") and "foreign minister" in item for item in invented.unbacked)
+    assert scorer.score("Syrian rebel groups said they will attend the Astana talks.", [AFP]).supported
+    assert scorer.score("The rebels said they will attend peace talks in Astana.", [AFP]).supported
+    # the model pointing at its source is no speaker: "article" need not be in the passage
+    as_read = f"Syria rebels say will attend Astana negotiations (AFP)\n{AFP}"  # the header names the outlet
+    claim = "The AFP article reports that Syrian rebel groups will attend the talks."
+    assert scorer.score(claim, [as_read]).supported
