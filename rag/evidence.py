@@ -18,6 +18,10 @@ def passage_document(passage: Passage) -> str:
     The model is shown the title, publisher and date in each source's header, and answers
     lean on them: "As of 2020 the war had killed 380,000" is backed by a passage published in
     2020 even when its text says "last year". ALCE likewise prepends the title.
+
+    A blank line sets the header apart, so the verifier reads it as a sentence of its own (it
+    splits sentences at full stops and blank lines): an undated header has no full stop, and its
+    title's words were read as part of the lead's sentence (held-out sq80).
     """
     header = " ".join(
         part
@@ -28,7 +32,7 @@ def passage_document(passage: Passage) -> str:
         )
         if part
     )
-    return f"{header}\n{passage.text}" if header else passage.text
+    return f"{header}\n\n{passage.text}" if header else passage.text
 
 
 def source_document(source: Source) -> str:

@@ -63,3 +63,26 @@ def test_verifier_accepts_a_date_the_source_header_shows_and_rejects_one_it_does
     verify(drafts, evidence, scorer, needs_support)
     _, sentences = render(drafts)
     assert not sentences[0].supported
+
+
+def test_the_header_is_a_sentence_of_its_own_even_without_a_date():
+    """An undated header ("Title (BBC News)") has no full stop; joined to the passage by one line
+    break it was read as one sentence with the lead, so the title's words lent the lead a claim's
+    words. Held-out sq80: "The Iraqi government said that the IS attack on Deir al-Zour was the
+    'most violent' ..." passed, its words found in "Syria war: Dozens dead in IS attack on Deir
+    al-Zour (BBC News) The jihadists have besieged ...", which names no other speaker; the words
+    are Rami Abdel Rahman's, in a later sentence."""
+    from evals.sentences.data import load_records
+    from evals.sentences.score import verdicts
+    from rag.verifier.passages import Evidence
+
+    lead = "The jihadists have besieged government-held areas of the city for more than a year."
+    undated = passage(
+        "001", lead, title="Syria war: Dozens dead in IS attack on Deir al-Zour", source="BBC News"
+    )
+    sentences = Evidence.build([passage_document(undated)]).sentence_texts
+    assert sentences == ["Syria war: Dozens dead in IS attack on Deir al-Zour (BBC News)", lead]
+
+    record = next(r for r in load_records() if r.id == "sq80")
+    assert record.sentences[0].label == "unsupported"
+    assert verdicts(record, SupportScorer())[0][0] == "unsupported"  # checked as the engine checks a reply
