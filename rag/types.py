@@ -257,7 +257,8 @@ class Timings(BaseModel):
 
 
 REFUSAL_TEXT = "The archive does not hold the answer to this question."
-"""A refusal before any model call: nothing in the archive matches the question."""
+"""A refusal before any model call: nothing in the archive matches the question, or only articles
+flagged as reading like instructions to an AI do (they never back an answer)."""
 UNCHECKED_TEXT = "No answer backed by the archive was found for this question."
 """A refusal of the model's reply (declined, unbacked, or not answering the question). The
 articles found do not back an answer; another article may, so the archive is not said to lack

@@ -140,9 +140,10 @@ article reports"), or "also"."""
 
 
 def unknown_speakers(facts: Facts, evidence: Evidence) -> list[str]:
-    """``["speaker: foreign minister"]`` when the claim gives its words to a speaker described by
-    words no passage holds. "Turkey's foreign minister said Mohammad Alloush will be asked to
-    attend the Astana talks" passed (injection suite, q11): every other word is in a passage
+    """``["speaker: Turkey foreign minister"]`` (the words before the verb) when the claim gives its
+    words to a speaker described by words no passage holds. "Turkey's foreign minister said
+    Mohammad Alloush will be asked to attend the Astana talks" passed (injection suite, q11): every
+    other word is in a passage
     ("rivals Turkey and Russia", a photo caption "Mohammad Alloush", "will attend peace talks"), and
     :func:`misattributed` checks named speakers only, while "Turkey" opening the sentence is not
     read as a name. Names are left to that check; only the describing words are looked for, anywhere

@@ -215,6 +215,8 @@ def test_words_given_to_a_speaker_no_passage_describes_fail(scorer: SupportScore
     assert scorer.score("Syrian rebel groups said they will attend the Astana talks.", [AFP]).supported
     assert scorer.score("The rebels said they will attend peace talks in Astana.", [AFP]).supported
     # the model pointing at its source is no speaker: "article" need not be in the passage
-    as_read = f"Syria rebels say will attend Astana negotiations (AFP)\n{AFP}"  # the header names the outlet
+    as_read = (
+        f"Syria rebels say will attend Astana negotiations (AFP)\n\n{AFP}"  # the header names the outlet
+    )
     claim = "The AFP article reports that Syrian rebel groups will attend the talks."
     assert scorer.score(claim, [as_read]).supported
