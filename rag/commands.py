@@ -68,8 +68,8 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 ASK_DESCRIPTION = (
     "Answer a question from the indexed articles. Every sentence cites its source and "
     "is printed only once it has been checked against that source; sentences the sources do not "
-    "back are marked, and disagreeing sources are reported. When the archive does not hold the "
-    "answer, the reply says so in plain words and names the closest articles."
+    "back are marked, and disagreeing sources are reported. When no answer backed by the archive "
+    "is found, the reply says so in plain words, says why and names the closest articles."
 )
 CHAT_DESCRIPTION = (
     "A conversation in the terminal. Follow-up questions may refer to earlier turns. "
