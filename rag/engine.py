@@ -29,10 +29,10 @@ from rag import followups, prompts, refusals, relevance
 from rag.citations import CitationStreamFilter
 from rag.evidence import flagged_last, passage_range, source_document
 from rag.questions import clean_question
-from rag.reply_check import REFUSAL_TEXT, Refusal, check_reply, contested, header_echoes
+from rag.reply_check import Refusal, check_reply, contested, header_echoes
 from rag.retrieval import HybridRetriever
 from rag.settings import Settings
-from rag.types import Answer, Filters, Sentence, StreamEvent, Timings
+from rag.types import REFUSAL_TEXT, Answer, Filters, Sentence, StreamEvent, Timings
 from rag.verifier.checked_stream import MemoScorer, SentenceChecker, has_words
 from rag.verifier.config import SupportConfig
 from rag.verifier.facts import needs_support

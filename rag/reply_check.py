@@ -17,11 +17,9 @@ from rag import date_conflicts, prompts, refusals, relevance
 from rag.citations import DraftSentence, header_echo, parse_answer, render
 from rag.evidence import passage_range, source_document
 from rag.settings import Settings
-from rag.types import REFUSAL_TEXT, UNCHECKED_TEXT, Answer, Source, Timings
+from rag.types import UNCHECKED_TEXT, Answer, Source, Timings
 from rag.verifier.facts import needs_support
 from rag.verifier.verify import Scorer, locate, verify
-
-__all__ = ["REFUSAL_TEXT", "UNCHECKED_TEXT", "Refusal", "check_reply"]
 
 
 class Refusal(NamedTuple):
