@@ -117,6 +117,13 @@ _REPORTING = re.compile(
 )
 """A reporting verb (and "that") after markers that open a sentence: what follows is the claim."""
 
+_ATTRIBUTION = r"(?:according\s+to|as\s+(?:reported|stated|noted)\s+(?:by|in))(?:\s+(?:the\s+)?sources?)?"
+_LEAD_ATTRIBUTION = re.compile(rf"^{_ATTRIBUTION}\s*((?:[{_PLACEHOLDER_CLASS}]\s*)+),?\s*", re.IGNORECASE)
+_TAIL_ATTRIBUTION = re.compile(rf"(?:,\s*|\s+){_ATTRIBUTION}\s*$", re.IGNORECASE)
+"""A source number used as the object of "according to" ("According to [1], 200,000 people
+live ..."; "... live there, according to"): the words are the citation, so they go with it. Left
+in, a number the verifier moves or drops leaves "According to, 200,000 people ..." (golden un06)."""
+
 
 def _is_placeholder(char: str) -> bool:
     return _PLACEHOLDER_BASE <= ord(char) < _PLACEHOLDER_BASE + 0x1900
@@ -148,6 +155,12 @@ def _draft(span: str, groups: list[list[int]], sep: str) -> DraftSentence:
         groups[ord(c) - _PLACEHOLDER_BASE] for c in (lead.group(0) if lead else "") if _is_placeholder(c)
     ]
     body = body[lead.end() if lead else 0 :]
+    if not lead_groups and (attributed := _LEAD_ATTRIBUTION.match(body)):  # "According to [1], X"
+        lead_groups = [groups[ord(c) - _PLACEHOLDER_BASE] for c in attributed.group(1) if _is_placeholder(c)]
+        rest = body[attributed.end() :]
+        body = rest[:1].upper() + rest[1:]
+    if tail_groups and (attributed := _TAIL_ATTRIBUTION.search(body)):  # "X, according to [1]."
+        body = body[: attributed.start()]
     while lead_groups and (joined := _JOINED_MARKERS.match(body)):  # "[2] and [4] report ..."
         lead_groups += [groups[ord(c) - _PLACEHOLDER_BASE] for c in joined.group(0) if _is_placeholder(c)]
         body = body[joined.end() :]

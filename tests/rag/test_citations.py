@@ -158,7 +158,7 @@ def test_private_use_characters_in_a_reply_are_not_taken_for_markers() -> None:
         ("[2] and [3] put the toll at 30.", "The sources put the toll at 30 [2][3].", [2, 3]),
         ("[3] puts the toll at 30.", "The source puts the toll at 30 [3].", [3]),
         ("[2][3] 28 civilians were killed.", "28 civilians were killed [2][3].", [2, 3]),
-        ("According to [1], 28 soldiers died.", "According to [1], 28 soldiers died.", [1]),
+        ("According to [1], 28 soldiers died.", "28 soldiers died [1].", [1]),
     ],
 )
 def test_markers_that_open_a_sentence_become_its_citations_without_breaking_it(
@@ -186,3 +186,24 @@ def test_a_sentence_that_only_copies_source_headers_is_left_out() -> None:
     assert len(parse_answer("Syria war: Dozens dead in IS attack on Deir al-Zour [1].", 4, echoes)) == 1
     kept = "The BBC reported Syria war: Dozens dead in IS attack on Deir al-Zour (BBC News) on Saturday [1]."
     assert len(parse_answer(kept, 4, echoes)) == 1
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("According to [1], around 200,000 people live there.", "Around 200,000 people live there [1]."),
+        ("According to the sources [1][3], IS attacked.", "IS attacked [1][3]."),
+        ("Around 200,000 people live there, according to [2].", "Around 200,000 people live there [2]."),
+        ("As reported by [1], IS attacked.", "IS attacked [1]."),
+        # a number with no source takes its words with it, instead of leaving "According to, IS ..."
+        ("According to [5], IS attacked.", "IS attacked."),
+        # an outlet named in words is the sentence's own, and so is a marker in mid-sentence
+        ("According to the BBC, IS attacked [1].", "According to the BBC, IS attacked [1]."),
+        ("IS attacked according to [1] and withdrew [2].", "IS attacked according to [1] and withdrew [2]."),
+    ],
+)
+def test_a_source_number_after_according_to_is_the_citation(raw: str, expected: str) -> None:
+    """Golden un06: "According to [1], there are 200,000 people ..." was shown as "According to,
+    there are 200,000 people ... [2]" once the verifier moved the citation to the source backing it."""
+    assert clean_answer(raw, 4)[0] == expected
