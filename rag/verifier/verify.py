@@ -11,6 +11,7 @@ from rag.types import EvidenceSpan
 from rag.verifier.backing import backing_spans
 from rag.verifier.facts import extract_facts
 from rag.verifier.passages import Evidence
+from rag.verifier.qualifiers import restore
 from rag.verifier.tokens import split_claims
 
 
@@ -80,6 +81,7 @@ def verify(
             if draft.supported:
                 draft.evidence = _spans(outcome.backing, cited, source_texts, shown)
                 result.dropped += _drop_unneeded(draft, claim, cited, source_texts, scorer)
+                _keep_qualifiers(draft, source_texts, shown)
                 continue
         best: tuple[float, int, list[EvidenceSpan]] | None = None
         for number, text in source_texts.items():
@@ -93,6 +95,7 @@ def verify(
             draft.cite(best[1])
             draft.support, draft.supported = best[0], True
             draft.evidence = best[2]
+            _keep_qualifiers(draft, source_texts, shown)
             result.recited += 1
             continue
         if best_score is None:
@@ -100,6 +103,19 @@ def verify(
         draft.supported = False
         result.unsupported += 1
     return result
+
+
+def _keep_qualifiers(draft: DraftSentence, source_texts: dict[int, str], shown: Shown | None) -> None:
+    """Give the backed sentence's bare figures the "at least" their backing sentences give them
+    (:mod:`rag.verifier.qualifiers`)."""
+    backing = []
+    for span in draft.evidence:
+        low = (shown or {}).get(span.source, (0, 0))[0]
+        backing.append(source_texts[span.source][low + span.start : low + span.end])
+    if not backing:
+        return
+    texts = iter(restore([part for part in draft.parts if isinstance(part, str)], backing))
+    draft.parts = [next(texts) if isinstance(part, str) else part for part in draft.parts]
 
 
 def _drop_unneeded(

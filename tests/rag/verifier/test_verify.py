@@ -99,3 +99,18 @@ def test_an_unbacked_sentence_keeps_no_span():
     drafts = parse_answer("Kazakhstan has a population of 19 million people [1].", 2)
     verify(drafts, SOURCES, SupportScorer(), needs_support)
     assert render(drafts)[1][0].evidence == []
+
+
+def test_verify_gives_a_backed_figure_back_its_qualifier():
+    drafts = parse_answer("The city was hit by six explosions [1].", 1)
+    source = {1: "The Syrian Observatory said the city had been hit by at least six explosions on Saturday."}
+    verify(drafts, source, SupportScorer(), needs_support)
+    text, sentences = render(drafts)
+    assert text == "The city was hit by at least six explosions [1]."
+    assert sentences[0].supported
+
+
+def test_verify_leaves_an_unbacked_sentence_as_the_model_wrote_it():
+    drafts = parse_answer("Kazakhstan has six million sheep [1].", 1)
+    verify(drafts, {1: "At least six explosions hit the city."}, SupportScorer(), needs_support)
+    assert render(drafts)[0] == "Kazakhstan has six million sheep [1]."
