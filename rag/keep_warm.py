@@ -60,6 +60,12 @@ def free_loopback_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _stale(claim: Path) -> bool:
+    """Whether ``claim`` is older than :data:`CLAIM_STALE_S` (left by a server that died loading);
+    raises OSError when there is no claim."""
+    return time.time() - claim.stat().st_mtime > CLAIM_STALE_S
+
+
 def _claim(data_dir: Path) -> bool:
     """Whether this process may start the server: no other is running or loading."""
     record = read_record(record_path(data_dir))
@@ -70,7 +76,7 @@ def _claim(data_dir: Path) -> bool:
     claim = data_dir / CLAIM
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        if time.time() - claim.stat().st_mtime > CLAIM_STALE_S:
+        if _stale(claim):
             claim.unlink(missing_ok=True)
     except OSError:
         pass  # no claim yet
@@ -88,7 +94,7 @@ def loading_server(data_dir: Path) -> int | None:
     """The pid of a server started by ``rag ask`` that is still loading here, or None."""
     claim = data_dir / CLAIM
     try:
-        if time.time() - claim.stat().st_mtime > CLAIM_STALE_S:
+        if _stale(claim):
             return None
         pid = int(claim.read_text(encoding="utf-8").strip() or 0)
     except (OSError, ValueError):
