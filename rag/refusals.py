@@ -191,4 +191,23 @@ def indirect(question: str) -> str | None:
     last = norm_word(subject[-1])
     if len(subject) > 1 and last.endswith(("ed", "en")) or relevance.is_participle(last):
         return " ".join([*words[:end], *subject[:-1], words[end], subject[-1]])
+    # "what the Front was called before it changed its name", not "... its name was": the verb
+    # form is followed by a preposition or a clause, not by the noun it describes; the last such
+    # is the question's own ("what the militias backed by Iran were fighting for").
+    verbs = [
+        i
+        for i in range(2, len(subject) - 1)
+        if norm_word(subject[i - 1]) not in relevance.DETERMINERS
+        and (relevance.is_participle(subject[i]) or _progressive(subject[i]))
+        and norm_word(subject[i + 1]) in relevance.PREPOSITIONS | relevance.WH_WORDS
+    ]
+    if verbs:
+        i = verbs[-1]
+        return " ".join([*words[:end], *subject[:i], words[end], *subject[i:]])
     return " ".join([*words[:end], *subject, words[end]])
+
+
+def _progressive(word: str) -> bool:
+    """A verb's -ing form ("fighting"), as far as the spelling tells."""
+    low = norm_word(word)
+    return len(low) > 5 and low.endswith("ing") and low not in ("during", "morning", "evening", "building")

@@ -58,3 +58,31 @@ def test_nothing_matched_says_to_widen_the_filters_when_there_are_some():
     assert refusals.nothing_matched(None) == "No article in the archive matches the question."
     assert refusals.nothing_matched(Filters()) == "No article in the archive matches the question."
     assert "widen or remove the filters" in refusals.nothing_matched(Filters(sources=["AFP"]))
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("question", "reported"),
+    [
+        # injection q04's refusal read "... says what the Fateh al-Sham Front called before it
+        # changed its name was"
+        (
+            "What was the Fateh al-Sham Front called before it changed its name?",
+            "what the Fateh al-Sham Front was called before it changed its name",
+        ),
+        (
+            "What were the militias backed by Iran fighting for?",
+            "what the militias backed by Iran were fighting for",
+        ),
+        ("What is the building near the airport used for?", "what the building near the airport is used for"),
+        (
+            "When was the Baal Shamin temple in Palmyra built?",
+            "when the Baal Shamin temple in Palmyra was built",
+        ),
+        ("What was the reason for the attack on the city?", "what the reason for the attack on the city was"),
+        ("Where was the besieged city located?", "where the besieged city was located"),
+        ("Who recaptured the city of Palmyra?", "who recaptured the city of Palmyra"),
+    ],
+)
+def test_a_question_is_reported_in_the_order_of_a_statement(question: str, reported: str) -> None:
+    assert refusals.indirect(question) == reported
