@@ -282,7 +282,9 @@ def render_source_card(
     corroborating = ""
     if source.corroborating:
         rows = "".join(
-            f"<li><b>{escape(p.source or 'unknown outlet')}</b> — {_title(p)}"
+            "<li>"
+            + (f"<b>{escape(p.source)}</b> — " if p.source else "")  # no outlet: its title alone
+            + _title(p)
             + (f" ({escape(_fmt_date(p.date))})" if p.date else "")
             + render_article(p.article_id, lookup, "Open this copy")
             + "</li>"

@@ -266,6 +266,17 @@ def test_source_card_highlights_the_cited_sentence_and_lists_copies():
     assert "Reuters" in html and "FULL ONE" in html and "FULL NINE" in html
 
 
+def test_a_copy_without_an_outlet_is_listed_by_its_title_alone():
+    """A wire copy scraped without its outlet was listed as "unknown outlet — Title"."""
+    source = Source(
+        number=1,
+        passage=passage("Talks open in Astana.", title="Clashes", source="AFP"),
+        corroborating=[passage("same", chunk_id="c9", article_id="a9", title="Copy of the story")],
+    )
+    html = render.render_source_card(source, turn=0, spans=[], lookup=None)
+    assert "<li>Copy of the story" in html and "unknown" not in html
+
+
 def test_uncited_sources_are_folded_but_keep_their_anchor():
     sources = [Source(number=1, passage=passage("a")), Source(number=2, passage=passage("b", chunk_id="c2"))]
     answer = answer_with("A [1].", [Sentence(text="A [1].", start=0, end=6, citations=[1])], sources)
