@@ -118,7 +118,11 @@ _REPORTING = re.compile(
 """A reporting verb (and "that") after markers that open a sentence: what follows is the claim."""
 
 _ATTRIBUTION = r"(?:according\s+to|as\s+(?:reported|stated|noted)\s+(?:by|in))(?:\s+(?:the\s+)?sources?)?"
-_LEAD_ATTRIBUTION = re.compile(rf"^{_ATTRIBUTION}\s*((?:[{_PLACEHOLDER_CLASS}]\s*)+),?\s*", re.IGNORECASE)
+_LEAD_ATTRIBUTION = re.compile(
+    rf"^{_ATTRIBUTION}\s*([{_PLACEHOLDER_CLASS}](?:\s*(?:,|&|and)?\s*[{_PLACEHOLDER_CLASS}])*)"
+    r"(?:\s*,\s*|\s+(?!(?:and|or|&)(?:\s|$)))",  # not "According to [1] and the BBC, ..."
+    re.IGNORECASE,
+)
 _TAIL_ATTRIBUTION = re.compile(rf"(?:,\s*|\s+){_ATTRIBUTION}\s*$", re.IGNORECASE)
 """A source number used as the object of "according to" ("According to [1], 200,000 people
 live ..."; "... live there, according to"): the words are the citation, so they go with it. Left

@@ -196,6 +196,8 @@ def test_a_sentence_that_only_copies_source_headers_is_left_out() -> None:
         ("According to the sources [1][3], IS attacked.", "IS attacked [1][3]."),
         ("Around 200,000 people live there, according to [2].", "Around 200,000 people live there [2]."),
         ("As reported by [1], IS attacked.", "IS attacked [1]."),
+        ("According to sources [2] and [3], 200,000 people live there.", "200,000 people live there [2][3]."),
+        ("According to [1] and the BBC, IS attacked.", "According to [1] and the BBC, IS attacked."),
         # a number with no source takes its words with it, instead of leaving "According to, IS ..."
         ("According to [5], IS attacked.", "IS attacked."),
         # an outlet named in words is the sentence's own, and so is a marker in mid-sentence
