@@ -67,3 +67,13 @@ def place_keys(text: str) -> frozenset[str]:
 def same_place(a: frozenset[str], b: frozenset[str]) -> bool:
     """Two sets of places name the same place, or one of them names none (nothing tells them apart)."""
     return not a or not b or bool(a & b)
+
+
+def placed_elsewhere(places: frozenset[str], sentence: str) -> bool:
+    """Whether ``sentence`` states a place (:func:`place_keys`) and none of ``places``, nor any word
+    that starts like one of them ("Turkish" for Turkey): asked how many live *in Turkey*, "around
+    200,000 people live in Deir Ezzor city" is about somewhere else."""
+    stated = place_keys(sentence)
+    if not places or not stated or stated & places:
+        return False
+    return not {word.lower()[:4] for word in re.findall(r"[A-Za-z]{4,}", sentence)} & places

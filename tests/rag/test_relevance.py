@@ -264,3 +264,17 @@ def test_the_check_is_cheap():
         check(question, [sentence, REBELS_ATTEND, TRUMP_INVITED])
     per_answer = (time.perf_counter() - started) / (len(GOLDEN_RIGHT) * 10)
     assert per_answer < 0.05, per_answer
+
+
+def test_a_count_of_people_in_another_place_does_not_say_how_many_live_in_turkey():
+    """Golden un06 was answered with the population of Deir Ezzor city; a where-question and a
+    question of several parts are left to the other rules (their answers name other places)."""
+    question = "How many Syrian refugees live in Turkey?"
+    assert not check(question, ["There are around 200,000 people living in Deir Ezzor city [2]."]).answered
+    assert check(question, ["Some 3.5 million Syrian refugees live in Turkey [1]."]).answered
+    assert check(
+        "How many people live in Deir al-Zour?", ["Around 200,000 people live in Deir Ezzor city [2]."]
+    ).answered
+    assert check("Where do Syrian refugees in Turkey live?", ["Most of them live in Gaziantep [1]."]).answered
+    two_parts = "Who is Mohammad Alloush, and what did he say about Iran in Astana?"
+    assert not read_question(two_parts).places

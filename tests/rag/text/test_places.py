@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.text.places import place_keys, place_names, same_place
+from rag.text.places import place_keys, place_names, placed_elsewhere, same_place
 
 pytestmark = pytest.mark.unit
 
@@ -30,3 +30,17 @@ def test_places_differ_only_when_both_are_named() -> None:
     assert not same_place(homs, deir)
     assert same_place(deir, place_keys("in Deir Ezzor"))
     assert same_place(homs, frozenset())
+
+
+def test_a_sentence_about_another_place_is_placed_elsewhere():
+    turkey = place_keys("How many Syrian refugees live in Turkey?")
+    assert placed_elsewhere(turkey, "There are around 200,000 people living in Deir Ezzor city [2].")
+    assert not placed_elsewhere(
+        turkey, "Around 3.5 million refugees live in Turkish cities [1]."
+    )  # a form of it
+    assert not placed_elsewhere(turkey, "Around 3.5 million refugees live there [1].")  # no place: unknown
+    deir = place_keys("How many people live in Deir al-Zour?")
+    assert not placed_elsewhere(
+        deir, "Around 200,000 people live in Deir Ezzor city [2]."
+    )  # another spelling
+    assert not placed_elsewhere(frozenset(), "Around 200,000 people live in Deir Ezzor city [2].")
