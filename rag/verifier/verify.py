@@ -60,7 +60,8 @@ def verify(
 
     A backed sentence keeps where each source it cites backs it (:attr:`DraftSentence.evidence`),
     as offsets into the part of the source text given by ``shown`` (a source missing from it:
-    into the whole source text); a match outside that part is not kept.
+    into the whole source text); a match outside that part is not kept. Its bare figures get back
+    the "at least" or "more than" those backing sentences give them (:mod:`rag.verifier.qualifiers`).
     """
     result = Verification(drafts=drafts)
     for draft in drafts:
