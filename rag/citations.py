@@ -133,6 +133,11 @@ def _is_placeholder(char: str) -> bool:
     return _PLACEHOLDER_BASE <= ord(char) < _PLACEHOLDER_BASE + 0x1900
 
 
+def _groups_in(text: str, groups: list[list[int]]) -> list[list[int]]:
+    """The citation groups of the markers standing in ``text``, in order."""
+    return [groups[ord(c) - _PLACEHOLDER_BASE] for c in text if _is_placeholder(c)]
+
+
 def _draft(span: str, groups: list[list[int]], sep: str) -> DraftSentence:
     """Build one sentence from its placeholder text."""
     body = span.rstrip()
@@ -155,18 +160,16 @@ def _draft(span: str, groups: list[list[int]], sep: str) -> DraftSentence:
     draft = DraftSentence(end=end, sep=sep)
     # Markers before any word (an answer starting with "[1] ...") cite the whole sentence.
     lead = re.match(rf"^[\s{_PLACEHOLDER_CLASS}]*", body)
-    lead_groups = [
-        groups[ord(c) - _PLACEHOLDER_BASE] for c in (lead.group(0) if lead else "") if _is_placeholder(c)
-    ]
+    lead_groups = _groups_in(lead.group(0) if lead else "", groups)
     body = body[lead.end() if lead else 0 :]
     if not lead_groups and (attributed := _LEAD_ATTRIBUTION.match(body)):  # "According to [1], X"
-        lead_groups = [groups[ord(c) - _PLACEHOLDER_BASE] for c in attributed.group(1) if _is_placeholder(c)]
+        lead_groups = _groups_in(attributed.group(1), groups)
         rest = body[attributed.end() :]
         body = rest[:1].upper() + rest[1:]
     if tail_groups and (attributed := _TAIL_ATTRIBUTION.search(body)):  # "X, according to [1]."
         body = body[: attributed.start()]
     while lead_groups and (joined := _JOINED_MARKERS.match(body)):  # "[2] and [4] report ..."
-        lead_groups += [groups[ord(c) - _PLACEHOLDER_BASE] for c in joined.group(0) if _is_placeholder(c)]
+        lead_groups += _groups_in(joined.group(0), groups)
         body = body[joined.end() :]
     if lead_groups and body[:1].islower():  # the markers were the subject: "[2] says ..."
         reported = _REPORTING.match(body)
