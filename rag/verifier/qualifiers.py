@@ -22,10 +22,10 @@ from rag.text.numbers import NUMBER_WORDS, QUALIFIERS
 _FIGURE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(
     sorted((w for w in NUMBER_WORDS if w != "zero"), key=len, reverse=True)
 )
-_FIGURE_RE = re.compile(rf"(?<![\w.,$£€-])({_FIGURE})(?![\w]|[.,]\d)", re.IGNORECASE)
-_QUALIFIED = re.compile(
-    rf"(?:\b({QUALIFIERS})|\b(?:just|only|exactly|almost|under|below|above))\s+$", re.IGNORECASE
-)
+_ALONE = r"(?<![\w.,$£€-]){}(?![\w]|[.,]\d)"
+"""A figure standing as a word: not part of a longer number, a sum of money or a unit ("185km")."""
+_FIGURE_RE = re.compile(_ALONE.format(f"({_FIGURE})"), re.IGNORECASE)
+_QUALIFIED = re.compile(rf"(?:\b({QUALIFIERS})|\b(?:just|only|exactly|under|below|above))\s+$", re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _AMBIGUOUS = frozenset({"about", "over", "some"})
 """Qualifiers that are as often a preposition or a determiner ("talked about two issues", "over
@@ -43,7 +43,7 @@ def _qualifier_before(text: str, start: int) -> str | None:
 
 def _passage_qualifier(figure: str, backing: Sequence[str]) -> str | None:
     """The one qualifier that ``figure`` carries wherever ``backing`` writes it, if it has one."""
-    pattern = re.compile(rf"(?<![\w.,$£€-]){re.escape(figure)}(?![\w]|[.,]\d)", re.IGNORECASE)
+    pattern = re.compile(_ALONE.format(re.escape(figure)), re.IGNORECASE)
     found = {_qualifier_before(text, m.start()) for text in backing for m in pattern.finditer(text)}
     if len(found) != 1:
         return None  # written bare somewhere, or with different words, or not at all
