@@ -25,7 +25,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from rag import followups, prompts, refusals, relevance
+from rag import asked, followups, prompts, refusals, relevance
 from rag.citations import CitationStreamFilter
 from rag.evidence import flagged_last, passage_range, source_document
 from rag.questions import clean_question
@@ -81,7 +81,7 @@ class AnswerEngine:
         an API, which keeps its own cache). The relevance check's verb forms are loaded here too
         (0.3 s on first use): a chat server's first answer does not wait for them, and ``rag ask``
         loads them beside its search."""
-        relevance.stem("broke")
+        asked.stem("broke")
         restore = getattr(self.llm, "restore_prefix", None)
         if restore is None:
             return 0

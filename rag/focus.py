@@ -26,7 +26,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.relevance import has_kind, read_question
+from rag.asked import read_question
+from rag.relevance import has_kind
 from rag.text.sentences import sentence_spans
 from rag.text.terms import tokenize
 from rag.tokens import count_tokens

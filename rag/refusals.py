@@ -14,7 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag import relevance
+from rag.asked import (
+    AMOUNT_ADJECTIVES,
+    AUXILIARIES,
+    COPULAS,
+    DETERMINERS,
+    PREPOSITIONS,
+    WH_WORDS,
+    Asked,
+    is_participle,
+)
 from rag.text.words import norm_word
 from rag.types import Filters, Source
 
@@ -130,7 +139,7 @@ OWN_WORDING = (NONE_OF_THEM, NONE_FOUND)
 is the claim of one attack there)."""
 
 
-def not_answered(asked: relevance.Asked, kept: Sequence[str], sources: Sequence[Source]) -> str:
+def not_answered(asked: Asked, kept: Sequence[str], sources: Sequence[Source]) -> str:
     """The reply's backed sentences (``kept``) are on the question's topic but none answers it:
     what the articles mention, and what the question asked that none of them says."""
     question = asked.question.strip()
@@ -145,7 +154,7 @@ def not_answered(asked: relevance.Asked, kept: Sequence[str], sources: Sequence[
     return _with_closest(sentence, sources)
 
 
-def mentioned(asked: relevance.Asked, sentences: Sequence[str]) -> list[str]:
+def mentioned(asked: Asked, sentences: Sequence[str]) -> list[str]:
     """The question's names that the sentences mention: what the sources do say something about."""
     text = " ".join(sentences)
     return [
@@ -160,7 +169,7 @@ def indirect(question: str) -> str | None:
     """The question as a reader would report it ("when the temple was built"); None when that
     needs a verb put in another tense ("When did the talks begin?")."""
     words = question.strip().rstrip("?").split()
-    wh = next((i for i, w in enumerate(words) if norm_word(w.strip(",")) in relevance.WH_WORDS), None)
+    wh = next((i for i, w in enumerate(words) if norm_word(w.strip(",")) in WH_WORDS), None)
     if wh is None:
         return None
     words = words[wh:]
@@ -168,28 +177,20 @@ def indirect(question: str) -> str | None:
     end = 1
     if words[0] in ("how", "which", "what", "whose") and len(words) > 1:
         low = norm_word(words[1])
-        if words[0] == "how" and low in relevance.AMOUNT_ADJECTIVES or low not in relevance.AUXILIARIES:
+        if words[0] == "how" and low in AMOUNT_ADJECTIVES or low not in AUXILIARIES:
             end = 2
-            while (
-                end < len(words)
-                and norm_word(words[end])
-                not in relevance.AUXILIARIES | relevance.PREPOSITIONS | relevance.WH_WORDS
-            ):
+            while end < len(words) and norm_word(words[end]) not in AUXILIARIES | PREPOSITIONS | WH_WORDS:
                 end += 1
-    if end >= len(words) or norm_word(words[end]) not in relevance.AUXILIARIES:
+    if end >= len(words) or norm_word(words[end]) not in AUXILIARIES:
         return " ".join(words)  # the wh-phrase is the subject: "who recaptured the city"
     aux = norm_word(words[end])
-    if aux not in relevance.COPULAS or end + 1 >= len(words):
+    if aux not in COPULAS or end + 1 >= len(words):
         return None
     subject = words[end + 1 :]
-    if (
-        aux in relevance.COPULAS
-        and norm_word(subject[0]) not in relevance.DETERMINERS
-        and not subject[0][0].isupper()
-    ):
+    if aux in COPULAS and norm_word(subject[0]) not in DETERMINERS and not subject[0][0].isupper():
         return " ".join(words)  # "how many US troops are deployed in Syria": already in that order
     last = norm_word(subject[-1])
-    if len(subject) > 1 and last.endswith(("ed", "en")) or relevance.is_participle(last):
+    if len(subject) > 1 and last.endswith(("ed", "en")) or is_participle(last):
         return " ".join([*words[:end], *subject[:-1], words[end], subject[-1]])
     # "what the Front was called before it changed its name", not "... its name was": the verb
     # form is followed by a preposition or a clause, not by the noun it describes; the last such
@@ -197,9 +198,9 @@ def indirect(question: str) -> str | None:
     verbs = [
         i
         for i in range(2, len(subject) - 1)
-        if norm_word(subject[i - 1]) not in relevance.DETERMINERS
-        and (relevance.is_participle(subject[i]) or _progressive(subject[i]))
-        and norm_word(subject[i + 1]) in relevance.PREPOSITIONS | relevance.WH_WORDS
+        if norm_word(subject[i - 1]) not in DETERMINERS
+        and (is_participle(subject[i]) or _progressive(subject[i]))
+        and norm_word(subject[i + 1]) in PREPOSITIONS | WH_WORDS
     ]
     if verbs:
         i = verbs[-1]

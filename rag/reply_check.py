@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from rag import conflicts as conflict_rules
 from rag import date_conflicts, prompts, refusals, relevance
+from rag.asked import read_question
 from rag.citations import DraftSentence, header_echo, parse_answer, render
 from rag.evidence import passage_range, source_document
 from rag.settings import Settings
@@ -96,7 +97,7 @@ def check_reply(
             # two tolls, 12 and 28, are what a reader needs. Asked who or where, the report
             # answers nothing, so the reply is refused as before.
             drafts = []
-            if relevance.read_question(question).kind not in ("number", "time"):
+            if read_question(question).kind not in ("number", "time"):
                 extra = []
             elif not extra and conflict_rules.names_found(question, sources):
                 # The model's citations back nothing it wrote, so they do not say which sources

@@ -1,0 +1,59 @@
+"""Reading a question: the type of answer it wants and the words that name what it asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.asked import is_participle, read_question
+
+pytestmark = pytest.mark.unit
+
+
+# -- answer type and focus ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "focus"),
+    [
+        ("When was the Baal Shamin temple in Palmyra built?", "time", ("built",)),
+        ("On what date do the Astana peace talks begin?", "time", ("begin",)),
+        ("In which year did ISIS declare its cross-border caliphate?", "time", ("declare",)),
+        ("How many US troops are deployed in Syria?", "number", ("troops", "deployed")),
+        ("How far is Palmyra from Deir al-Zor?", "number", ()),
+        ("What was the overall death toll of the January 2017 fighting in Deir al-Zor?", "number",
+         ("overall", "death", "toll")),
+        ("Who is the leader of the Islamic State group?", "name", ("leader",)),
+        ("Who runs the Syrian Observatory for Human Rights?", "name", ("runs",)),
+        ("Which faction is Ahmad al-Othman from?", "name", ("faction",)),
+        ("Where will the details of the political process be left to?", "place", ("left",)),
+        ("Near which town did the jihadist assault on regime positions in Homs province take place?",
+         "place", ("regime", "positions", "province")),
+        ("What was the outcome of the Astana peace talks that began on January 23, 2017?", None, ("outcome",)),
+        ("What are the IS fighters attacking Deir al-Zour reportedly trying to cut off?", None,
+         ("fighters", "attacking", "trying", "cut")),
+        ("How had the Islamic State's hold on territory in Syria changed?", None,
+         ("hold", "territory", "changed")),
+    ],
+)  # fmt: skip
+def test_reads_the_answer_type_and_the_focus(question, kind, focus):
+    asked = read_question(question)
+    assert (asked.kind, asked.focus) == (kind, focus)
+
+
+def test_a_question_places_what_it_asks_unless_it_asks_where_or_has_two_parts():
+    assert read_question("How many Syrian refugees live in Turkey?").places
+    assert not read_question("Where do most Syrian refugees in Turkey live?").places
+    assert not read_question("Who attacked Palmyra in 2015, and when did Turkey respond?").places
+
+
+def test_names_are_the_capitalised_runs_after_the_first_word():
+    assert read_question("When was the Baal Shamin temple in Palmyra built?").names == (
+        "Baal Shamin",
+        "Palmyra",
+    )
+
+
+@pytest.mark.parametrize(("word", "participle"), [("built", True), ("taken", True), ("held", True),
+                                                  ("deployed", True), ("temple", False), ("build", False)])  # fmt: skip
+def test_past_participles_irregular_ones_included(word, participle):
+    assert is_participle(word) is participle
