@@ -68,17 +68,28 @@ def take_uploads(uploads: Sequence[Path], folder: Path, *, max_file_mb: float) -
             target = folder / safe_name(upload.stem, "archive")
             _merge(intake, extract_zip(upload, target, max_file_mb=max_file_mb))
             continue
-        name = safe_name(upload.name)
-        if name in taken:
-            digest = hashlib.sha1(upload.read_bytes()).hexdigest()[:8]
-            stem, dot, suffix = name.partition(".")
-            name = f"{stem}~{digest}{dot}{suffix}"
-        taken.add(name)
-        target = folder / name
-        shutil.copyfile(upload, target)
+        try:
+            target = _copy(upload, folder, taken)
+        except OSError as error:  # vanished from the upload cache, unreadable, or the disk is full
+            reason = f"could not be copied into the archive ({error.strerror or error})"
+            intake.skipped.append(SkippedFile(path=upload.name, reason=reason))
+            continue
         intake.paths.append(target.resolve())
         intake.files += 1
     return intake
+
+
+def _copy(upload: Path, folder: Path, taken: set[str]) -> Path:
+    """Copy one uploaded file into ``folder`` under a safe name not yet used by this upload."""
+    name = safe_name(upload.name)
+    if name in taken:
+        digest = hashlib.sha1(upload.read_bytes()).hexdigest()[:8]
+        stem, dot, suffix = name.partition(".")
+        name = f"{stem}~{digest}{dot}{suffix}"
+    target = folder / name
+    shutil.copyfile(upload, target)
+    taken.add(name)
+    return target
 
 
 def extract_zip(archive: Path, target: Path, *, max_file_mb: float) -> Intake:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from index.catalog import Catalog, CatalogQuery
-from index.intake import take_uploads
+from index.intake import Intake, take_uploads
 from rag.text.dates import TypedDateError
 from ui import render
 from ui.archive_render import (
@@ -163,10 +163,13 @@ class ArchiveTab:
         cancel = threading.Event()
         key = _session(request)
         self._cancels[key] = cancel
+        report, error = None, None
         try:
             progress(0, desc="Copying uploads")
-            intake = take_uploads(paths, self.uploads, max_file_mb=self.settings.ingest.max_file_mb)
-            report, error = None, None
+            try:
+                intake = take_uploads(paths, self.uploads, max_file_mb=self.settings.ingest.max_file_mb)
+            except Exception as exc:  # the uploads folder cannot be made: say so, not a blank summary
+                intake, error = Intake(), f"Copying the uploads failed: {exc}"
             if intake.paths:
                 progress(0, desc="Waiting for another upload to finish")
                 with self.index_lock:

@@ -141,3 +141,15 @@ def test_a_file_uploaded_again_replaces_its_copy_and_a_hidden_one_is_named(tmp_p
     assert refused.paths == [] and [(s.path, s.reason) for s in refused.skipped] == [
         (".profile", "hidden file; passed over")
     ]
+
+
+def test_a_file_gone_from_the_upload_cache_is_named_and_the_others_still_come_in(tmp_path: Path) -> None:
+    incoming = tmp_path / "gradio-cache"
+    incoming.mkdir()
+    kept = incoming / "kept.txt"
+    kept.write_text("Kept article.")
+    gone = incoming / "gone.txt"  # the web server cleaned it up before the copy
+    result = take_uploads([gone, kept], tmp_path / "uploads", max_file_mb=1)
+    assert [p.name for p in result.paths] == ["kept.txt"] and result.files == 1
+    [skip] = result.skipped
+    assert skip.path == "gone.txt" and skip.reason.startswith("could not be copied into the archive")

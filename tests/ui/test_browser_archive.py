@@ -20,6 +20,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 INDEX_TIMEOUT_MS = 600_000
 """Indexing on a busy two-core machine: the embedding model runs at ~10-40 chunks/s."""
+UPLOAD_ENDED = re.compile("Summary|Skipped|failed|Choose files|Nothing to add")
+"""What each way an upload can end shows (ui/archive_render.py and ui/archive.py)."""
 TITLES = "#archive-table [role=gridcell][data-col='0']"
 OUTLETS = "#archive-table [role=gridcell][data-col='1']"
 DATES = "#archive-table [role=gridcell][data-col='2']"
@@ -110,7 +112,7 @@ def press_add(page) -> None:
     but not yet closed (a button's event runs once at a time). A slow machine hits both
     windows; a second press while the first is still queued is ignored, so pressing again
     never adds twice."""
-    old_summary = page.locator("#archive-summary").filter(has_text="Summary")
+    old_summary = page.locator("#archive-summary").filter(has_text=UPLOAD_ENDED)
     for _ in range(20):
         page.click("#archive-add-button")
         try:
@@ -122,11 +124,15 @@ def press_add(page) -> None:
 
 
 def add_and_wait(page, selector: str, paths, expect: str = "Summary") -> str:
+    """Add the files and return the summary; any ending (a summary, an error, "Choose files")
+    ends the wait, so a failed upload shows what the page said instead of waiting it out."""
     page.click("#archive-add")  # unfold the accordion
     choose(page, selector, paths)
     press_add(page)
-    page.locator("#archive-summary").filter(has_text=expect).wait_for(timeout=INDEX_TIMEOUT_MS)
-    return page.inner_text("#archive-summary")
+    page.locator("#archive-summary").filter(has_text=UPLOAD_ENDED).wait_for(timeout=INDEX_TIMEOUT_MS)
+    shown = page.inner_text("#archive-summary")
+    assert expect in shown, f"the upload ended without {expect!r}; the summary says: {shown!r}"
+    return shown
 
 
 def test_list_shows_the_bundled_articles_search_filters_and_open(archive_page, results_dir):
