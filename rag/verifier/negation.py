@@ -145,14 +145,16 @@ def check_antonyms(claim: Facts, evidence: Evidence) -> list[str]:
     context: set[str] = set()
     for i in ranked:
         context.update(evidence.sentence_stems[i])
+    # An opposite inside a name is no opposite: "New" in "New Zealand" does not deny "28 years old".
+    plain = {stem(t.norm) for i in ranked for t in _outside_names(evidence.sentences[i])}
     problems = []
-    for token in claim.tokens:
+    for token in _outside_names(claim.tokens):
         if token.norm in SUPPORT_STOPWORDS:
             continue
         word = stem(token.norm)
         if word in context or word not in table:
             continue
-        opposite = table[word] & context
+        opposite = table[word] & plain
         if opposite:
             # The stems come from the sentence's words split further than its tokens ("Tennessee-East"
             # holds "east" as a stem but not as a token), so a token may not be found: name the stem.
@@ -162,3 +164,13 @@ def check_antonyms(claim: Facts, evidence: Evidence) -> list[str]:
             )
             problems.append(f"antonym: {token.text} (passage: {said})")
     return list(dict.fromkeys(problems))
+
+
+def _outside_names(tokens: Sequence[Token]) -> list[Token]:
+    """The words that are not part of a name: a capitalised word inside a sentence is ("New
+    Zealand", "North Korea"), and so is one opening it before another capitalised word."""
+
+    def capital(k: int) -> bool:
+        return k < len(tokens) and tokens[k].text[:1].isupper()
+
+    return [t for k, t in enumerate(tokens) if not capital(k) or (t.sentence_initial and not capital(k + 1))]
