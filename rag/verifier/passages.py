@@ -25,6 +25,8 @@ ALIASES: tuple[frozenset[str], ...] = (
 
 _OUTLET = re.compile(r"\(([^()]+)\)(?:\s+Published [^.]*\.)?\s*$")
 """The publisher at the end of a header line, before its date (:func:`rag.evidence.passage_document`)."""
+_HEADER = re.compile(r"(?:\([^()]+\)|Published [^.]*\.)\s*$")
+"""The end of a header line: the publisher in brackets or the date (:func:`rag.evidence.passage_document`)."""
 
 ARABIC_ARTICLES = wordset("al el ad ed as es az ez ash esh an en ar er at et ul the")
 """Transliterations of the Arabic article, assimilated or not ("al-Zor", "ez-Zor")."""
@@ -89,6 +91,9 @@ class Evidence:
     outlets: dict[int, str] = field(default_factory=dict)
     """The publisher in each passage's header line ("... (BBC News) Published 17 January 2017."), by
     the index of the passage: :func:`rag.evidence.passage_document` writes it there."""
+    headlines: dict[int, int] = field(default_factory=dict)
+    """The sentence that is each passage's header line (title, publisher, date), by the index of the
+    passage; a passage without one is left out."""
     _figures: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _windows: dict[tuple[int, ...], Evidence] = field(default_factory=dict, repr=False)
     _counted: list[dict[str, set[str]]] | None = field(default=None, repr=False)
@@ -122,6 +127,12 @@ class Evidence:
         name_keys = {_name_key(n) for n in names} | {_name_key(w) for w in words if len(w) > 2}
         norms = [t.norm for t in facts.tokens]
         phrases = {" ".join(norms[i : i + n]) for n in (1, 2, 3) for i in range(len(norms) - n + 1)}
+        spans = _in_passages(passages, located)
+        headed = {i for i, passage in enumerate(passages) if _HEADER.search(passage.split("\n", 1)[0])}
+        headlines: dict[int, int] = {}
+        for k, (index, _start, _end) in enumerate(spans):
+            if index in headed:
+                headlines.setdefault(index, k)
         return cls(
             text=text,
             facts=facts,
@@ -136,7 +147,8 @@ class Evidence:
             short_keys=short_keys,
             names=names,
             phrases=phrases,
-            spans=_in_passages(passages, located),
+            spans=spans,
+            headlines=headlines,
             sentence_texts=[s for s, _, _ in located],
             outlets={
                 index: match.group(1)
@@ -161,6 +173,18 @@ class Evidence:
         words = set(name_words(outlet))
         parts = [w for w in name_words(name) if w not in SUPPORT_STOPWORDS]
         return bool(parts) and all(p in words or words & alias_group(p) for p in parts)
+
+    def headline_names(self, sentence: int, name: str) -> bool:
+        """Does the title of the passage holding ``sentence`` name ``name``? A story names its
+        subject in the title and then writes "he", a surname or "the city": "Walter Munk" is in
+        the title "Pioneering oceanographer Walter Munk dies ..." and not in "He was 101"."""
+        header = self.headlines.get(self.spans[sentence][0]) if sentence < len(self.spans) else None
+        if header is None or header == sentence:
+            return False
+        # word for word: a spelling variant ("Syrian" for "Syria") is not the story's subject
+        words = {t.norm for t in self.sentences[header]}
+        parts = [t.norm for t in tokenize(name) if t.norm not in SUPPORT_STOPWORDS | NAME_CONNECTORS]
+        return bool(parts) and all(part in words for part in parts)
 
     def window(self, indexes: tuple[int, ...]) -> Evidence:
         """The sentences at ``indexes`` analysed on their own, kept for the next claim."""

@@ -110,3 +110,57 @@ def test_a_number_given_a_name_the_passage_does_not_give_it_fails() -> None:
     assert misnamed_counts(extract_facts("20 pro-government fighters were killed in Homs."), evidence) == []
     backed = Evidence.build(["Strikes killed 12 Russian-backed fighters near Palmyra."])
     assert misnamed_counts(extract_facts("12 Russian fighters died near Palmyra."), backed) == []
+
+
+MUNK = (
+    "Pioneering oceanographer Walter Munk dies of pneumonia in California (Wikinews (English)) "
+    "Published 10 February 2019.\n\n"
+    "The death of the oceanographer was announced on Friday by the University of California, San Diego. "
+    "He was 101 and died of pneumonia in La Jolla, California. Kosgei Ndiba, a colleague, said he "
+    "would be missed."
+)
+
+
+@pytest.mark.unit
+def test_the_story_s_subject_named_in_its_title_backs_a_sentence_about_him(scorer: SupportScorer) -> None:
+    """A story names its subject in the title and then writes "he": "Walter Munk was 101 years old
+    when he died" is backed by the title and "He was 101 and died ..." (a right answer refused on
+    the Wikinews questions). The age's "years old" goes with its number."""
+    assert scorer.score("Walter Munk was 101 years old when he died.", [MUNK]).supported
+    # the window must state a fact of the claim itself: the title alone backs nothing
+    assert not scorer.score("Walter Munk was 87 years old when he died.", [MUNK]).supported
+    # a name neither in the title nor in the window is still missing
+    wrong = scorer.score("Jacques Piccard was 101 years old when he died.", [MUNK])
+    assert not wrong.supported
+
+
+@pytest.mark.unit
+def test_a_title_lends_no_name_to_a_sentence_whose_relation_the_window_lacks(scorer: SupportScorer) -> None:
+    """Golden un05: "The UN special envoy for Syria was Ahmad Ramadan, from the National Coalition"
+    must not take "Syria" from the title while no window says "special envoy"."""
+    passage = (
+        "Rebels to attend peace talks on Syria (AFP) Published 17 January 2017.\n\n"
+        "The talks open on Monday in the Kazakh capital. Turkey and Russia organised them. "
+        "Invitations have yet to be issued. Ahmad Ramadan, from the leading National Coalition opposition group, said the talks would aim "
+        "to reinforce the truce. The delegation will be only military, he said."
+    )
+    claim = (
+        "The special envoy for Syria was Ahmad Ramadan, from the leading National Coalition opposition group."
+    )
+    assert not scorer.score(claim, [passage]).supported
+    # every word relating the facts is in the window: the title's "Syria" is the story's subject
+    said = "Ahmad Ramadan of the National Coalition said the Syria talks would aim to reinforce the truce."
+    assert scorer.score(said, [passage]).supported
+
+
+@pytest.mark.unit
+def test_a_person_written_by_surname_in_the_window_is_the_one_named_in_full(scorer: SupportScorer) -> None:
+    passage = (
+        "Yesterday, Brigid Kosgei of Kenya won the 2019 Chicago Marathon. Kosgei was the defending "
+        "champion. Crowds lined the streets of the city all day.\n\nThe weather was mild. In setting "
+        "the new record, Kosgei finished more than six minutes ahead of her competition, completing "
+        "the race in 2:14:04."
+    )
+    assert scorer.score("Brigid Kosgei finished the race in 2:14:04.", [passage]).supported
+    # another first name with the surname is another person
+    assert not scorer.score("Mary Kosgei finished the race in 2:14:04.", [passage]).supported
