@@ -58,6 +58,12 @@ AMOUNT_NOUNS = wordset("toll population number total amount figure count percent
 ROLE_NOUNS = wordset("role job position title post occupation profession")
 """"What is X's role?" is answered by what X is ("X is a legal adviser"): any sentence on X."""
 
+NAME_NOUNS = wordset("name names")
+""""What was the name of the lodge ...", "What was Doris Day's name at birth?": a name is asked for,
+and the focus is what is named (the lodge; at birth). Read as the noun asked about, "name" was the
+focus, and right answers on the Wikinews questions ("... was Mahala View Lion Lodge") were refused
+for not saying "name"."""
+
 GENERIC_WORDS = wordset(
     "say said says tell told describe described report reported reports reportedly according archive "
     "mention mentioned state stated news article articles source sources happen happened take place "
@@ -71,6 +77,7 @@ CLOSE_FORMS = {
     "outcome": "result", "results": "result", "resulted": "result",
     "troop": "soldier", "troops": "soldier", "soldiers": "soldier",
     "control": "hold", "controlled": "hold", "controls": "hold",
+    "born": "birth", "births": "birth",
 }  # fmt: skip
 """Words that name the same thing in a question and its answer ("the death toll" / "82 were
 killed", "troops" / "soldiers", "hold on territory" / "controlled"), each group to one form. Each
@@ -239,6 +246,8 @@ def _copula_complement(head: str, clause: Sequence[Word]) -> tuple[list[Word], K
         noun = [w for w in phrase[owner + 1 :] if is_content(w)][:2]
         if {w.low for w in noun} & ROLE_NOUNS:
             return [], None
+        if {w.low for w in noun} & NAME_NOUNS:
+            return [w for w in noun if w.low not in NAME_NOUNS], "name"
         return noun, _amount(noun)
     if phrase and phrase[0].low in DETERMINERS:
         phrase = phrase[1:]
@@ -247,6 +256,14 @@ def _copula_complement(head: str, clause: Sequence[Word]) -> tuple[list[Word], K
         if word.low in PREPOSITIONS or word.low in AUXILIARIES or word.low in WH_WORDS:
             break
         noun.append(word)
+    if (
+        noun
+        and {w.low for w in noun} <= NAME_NOUNS
+        and phrase[len(noun) :][:1]
+        and phrase[len(noun)].low == "of"
+    ):
+        named, _ = _noun_run(phrase, len(noun) + 1)  # "the name of *the dive boat* that ..."
+        return [w for w in named if is_content(w) and not w.capital and w.low not in DETERMINERS], "name"
     if len(noun) == len(phrase) or phrase[len(noun)].low in PREPOSITIONS:
         lowercase = [w for w in noun if is_content(w) and not w.capital]
         return lowercase, _amount(lowercase)  # no noun: the complement is a name (a definition)

@@ -33,6 +33,9 @@ pytestmark = pytest.mark.unit
          ("fighters", "attacking", "trying", "cut")),
         ("How had the Islamic State's hold on territory in Syria changed?", None,
          ("hold", "territory", "changed")),
+        # a name is asked for, and what is named is the focus, not the word "name"
+        ("What was the name of the dive boat that caught fire off California?", "name", ("dive", "boat")),
+        ("What was Doris Day's name at birth?", "name", ("birth",)),
     ],
 )  # fmt: skip
 def test_reads_the_answer_type_and_the_focus(question, kind, focus):

@@ -251,3 +251,14 @@ def test_a_count_of_people_in_another_place_does_not_say_how_many_live_in_turkey
     assert check("Where do Syrian refugees in Turkey live?", ["Most of them live in Gaziantep [1]."]).answered
     two_parts = "Who is Mohammad Alloush, and what did he say about Iran in Astana?"
     assert not read_question(two_parts).places
+
+
+def test_the_name_asked_for_answers_without_the_word_name():
+    """Right answers on the Wikinews questions were refused for not saying "name"."""
+    lodge = "What was the name of the lodge near Pretoria whose owner was mauled to death by his own lions?"
+    assert check(
+        lodge, ["The lodge near Pretoria whose owner was mauled to death was Mahala View Lion Lodge."]
+    ).answered
+    assert not check(lodge, ["The owner was mauled to death by his own lions near Pretoria."]).answered
+    born = "What was Doris Day's name at birth?"
+    assert check(born, ["Doris Day was born Doris Mary Ann Kappelhoff in Cincinnati in 1922."]).answered
