@@ -20,7 +20,7 @@ from rag.evidence import passage_range, source_document
 from rag.settings import Settings
 from rag.types import UNCHECKED_TEXT, Answer, Source, Timings
 from rag.verifier.facts import needs_support
-from rag.verifier.verify import Scorer, locate, verify
+from rag.verifier.verify import Scorer, Shown, Verification, locate, verify
 
 
 class Refusal(NamedTuple):
@@ -65,6 +65,8 @@ def check_reply(
     evidence = {source.number: source_document(source) for source in sources}
     shown = {source.number: passage_range(source) for source in sources}
     checked = verify(drafts, evidence, scorer, needs_support, shown)
+    if checked.checked == 0:
+        checked = check_named_answer(question, drafts, evidence, scorer, shown) or checked
     if checked.checked == 0:
         return refuse(
             refusals.nothing_checkable(sources),
@@ -134,6 +136,33 @@ def check_reply(
                 f"No backed sentence of the reply answers the question ({verdict.details()}): {raw}",
             )
     return Answer(**base, text=text, sentences=sentences, conflicts=conflicts, timings=timings)
+
+
+def check_named_answer(
+    question: str, drafts: list[DraftSentence], evidence: dict[int, str], scorer: Scorer, shown: Shown
+) -> Verification | None:
+    """A reply that only names its answer ("Nature [1]" to "Which journal published ...?") is
+    checked as the question's statement completed by it ("Which journal published ... Nature."):
+    its cited passage must state the answer together with the question's names and most of its
+    words, as any claim must (:mod:`rag.verifier.alignment`). Without this such a reply states
+    nothing checkable and was refused; on the Wikinews questions three right answers were
+    ("Nature", "Cream", "Nike"), while a name the passage does not give with the question's words
+    ("Science") fails. None when the question asks for no type or a sentence already states a fact."""
+    if read_question(question).kind is None or any(needs_support(d.plain) for d in drafts):
+        return None
+    stated = question.strip().rstrip("?").strip()
+    probes = [
+        DraftSentence(parts=[f"{stated} {d.plain.rstrip('.')}"], trailing=list(d.citations), end=".")
+        for d in drafts
+    ]
+    checked = verify(probes, evidence, scorer, needs_support, shown)
+    for draft, probe in zip(drafts, probes, strict=True):
+        draft.parts = [part for part in draft.parts if isinstance(part, str)]
+        draft.trailing = probe.citations
+        draft.support, draft.supported = probe.support, probe.supported
+        draft.needs_citation, draft.evidence = probe.needs_citation, probe.evidence
+    checked.drafts = drafts
+    return checked
 
 
 def contested(settings: Settings, sources: Sequence[Source]) -> Callable[[str], bool] | None:

@@ -572,3 +572,20 @@ def test_acceptance_questions_with_the_default_model(default_engine: AnswerEngin
     assert "Sources differ" in toll.text
     sides = {side.source_number for c in toll.conflicts for side in c.sides}
     assert len(sides) >= 2
+
+
+@pytest.mark.integration
+def test_a_reply_that_only_names_the_answer_is_checked_as_the_question_completed(components: Components):
+    """ "Geneva [1]" states nothing on its own; it is checked as "Where will ... be held Geneva",
+    so a right bare answer is shown and a wrong one is refused as not backed."""
+    question = "In which city will the fresh UN-hosted negotiations on the conflict be held next month?"
+    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
+    engine.components.__dict__["llm"] = ScriptedChatModel(answer="Geneva [1].")
+    right = engine.answer(question)
+    assert not right.refused, right.refusal_details
+    assert strip_markers(right.text).strip() == "Geneva." and right.sentences[0].supported
+    assert right.sentences[0].evidence  # the passage span that backs it
+    engine.components.__dict__["llm"] = ScriptedChatModel(answer="Moscow [1].")
+    wrong = engine.answer(question)
+    assert wrong.refused and wrong.text == UNCHECKED_TEXT
+    assert wrong.refusal_reason.startswith("The reply the model wrote is not backed by the articles")
