@@ -110,6 +110,27 @@ def test_verify_gives_a_backed_figure_back_its_qualifier():
     assert sentences[0].supported
 
 
+def test_the_qualifier_comes_from_the_passage_even_when_another_sentence_is_marked_as_backing():
+    """The sentence marked as backing shares the most words ("the fourth night of protests"); the
+    figure's "at least" is in the next one. A Wikinews answer was shown with a bare "71"."""
+    source = {
+        1: "Friday night was the fourth night of protests against the lockdown in the Serbian capital. "
+        "Police said at least 71 people were arrested on Friday night."
+    }
+    drafts = parse_answer(
+        "71 people were arrested on the fourth night of protests against the lockdown [1].", 1
+    )
+    verify(drafts, source, SupportScorer(), needs_support)
+    assert render(drafts)[0].startswith("At least 71 people were arrested")
+    # written bare anywhere in the passage, the figure is left as the model wrote it
+    bare = {1: source[1] + " In all, 71 people were held."}
+    drafts = parse_answer(
+        "71 people were arrested on the fourth night of protests against the lockdown [1].", 1
+    )
+    verify(drafts, bare, SupportScorer(), needs_support)
+    assert render(drafts)[0].startswith("71 people were arrested")
+
+
 def test_verify_leaves_an_unbacked_sentence_as_the_model_wrote_it():
     drafts = parse_answer("Kazakhstan has six million sheep [1].", 1)
     verify(drafts, {1: "At least six explosions hit the city."}, SupportScorer(), needs_support)
