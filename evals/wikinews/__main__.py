@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from evals.wikinews.answers import answers_main, render_answers
 from evals.wikinews.data import DATA_ENV, DataError, default_data_path, load_questions, missing_message
 from evals.wikinews.report import render_markdown
 from evals.wikinews.run import run_benchmark
@@ -33,6 +34,13 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="folder for report.json and report.md (default: a new temporary folder)",
     )
+    parser.add_argument(
+        "--answers",
+        action="store_true",
+        help="answer every question with the engine (default model, ~5 s each) and grade what the reader "
+        "gets by the article's words: right, refused, refused while the reply was right, other",
+    )
+    parser.add_argument("--limit", type=int, default=None, help="with --answers: only the first N questions")
     args = parser.parse_args(argv)
     articles_path = args.articles or default_data_path()
     if not articles_path.is_file():
@@ -40,13 +48,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     out = args.out or Path(tempfile.mkdtemp(prefix="wikinews-bench-"))
     try:
-        questions = load_questions()
+        questions = load_questions()[: args.limit] if args.answers else load_questions()
         with tempfile.TemporaryDirectory(prefix="wikinews-store-") as work:
-            report = run_benchmark(articles_path, questions, Path(work))
+            if args.answers:
+                report = answers_main(questions, Path(work), articles_path)
+            else:
+                report = run_benchmark(articles_path, questions, Path(work))
     except DataError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
-    markdown = render_markdown(report)
+    markdown = render_answers(report) if args.answers else render_markdown(report)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     (out / "report.md").write_text(markdown, encoding="utf-8")

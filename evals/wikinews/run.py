@@ -65,6 +65,21 @@ def product_rankings(
     return ranking, sources
 
 
+@contextmanager
+def indexed_store(articles_path: Path, work_dir: Path) -> Iterator[tuple[dict, float]]:
+    """The articles indexed by ``rag index`` into ``work_dir``, which the environment names as the
+    store while the block runs: (the index report, its seconds)."""
+    store_env = {
+        "RAG_DATA_DIR": str(work_dir / "data"),
+        "RAG_STORE__MODE": "embedded",
+        "RAG_STORE__PATH": str(work_dir / "data" / "chroma"),
+    }
+    with _environment(store_env):
+        mark = time.perf_counter()
+        index_report = index_with_cli(articles_path)
+        yield index_report, time.perf_counter() - mark
+
+
 # -- the run -------------------------------------------------------------------------------
 def run_benchmark(articles_path: Path, questions: Sequence[WikinewsQuestion], work_dir: Path) -> dict:
     """Index into ``work_dir``, rank every question by every method, with and without the window."""
@@ -77,15 +92,7 @@ def run_benchmark(articles_path: Path, questions: Sequence[WikinewsQuestion], wo
             f"{len(unknown)} answering articles are not in {articles_path} (a different version?), "
             f"e.g. {unknown[0]!r}. {missing_message(articles_path)}"
         )
-    store_env = {
-        "RAG_DATA_DIR": str(work_dir / "data"),
-        "RAG_STORE__MODE": "embedded",
-        "RAG_STORE__PATH": str(work_dir / "data" / "chroma"),
-    }
-    with _environment(store_env):
-        mark = time.perf_counter()
-        index_report = index_with_cli(articles_path)
-        index_s = time.perf_counter() - mark
+    with indexed_store(articles_path, work_dir) as (index_report, index_s):
         settings = load_settings()
         components = Components(settings)
         retriever = HybridRetriever(settings, components.store, components.embedding)
