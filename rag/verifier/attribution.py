@@ -37,24 +37,22 @@ PRONOUNS = wordset("he she they it we i who which that")
 """A speech verb next to one of these speaks for someone named elsewhere ("he said", "that he said")."""
 RELATIVES = wordset("who which that")
 """Of :data:`PRONOUNS`, those that open the words when they follow the verb ("said that ...")."""
+QUOTE_RUN = 2
+"""Sentences before the one carrying the words in which their speaker may be named."""
+MIN_MATCH = 0.5
+"""Share of the claim's own words a passage sentence must hold to be taken as the one carrying them."""
 
 
 def speech_verb(tokens: Sequence[Token], k: int) -> bool:
     """Is ``tokens[k]`` a speech verb someone speaks with? Capitalised inside a sentence it is part of
-    a name ("Haitham bin Tariq Al Said", "the United States"), and after "was" or "were" it is
-    passive. Read over the Wikinews answers, both made right answers fail as misattributed."""
+    a name ("Haitham bin Tariq Al Said", "the United States"), and after a form of "be"
+    (:data:`PASSIVE`) it is passive. Read over the Wikinews answers, both made right answers fail as misattributed."""
     token = tokens[k]
     if token.norm not in SPEECH_VERBS:
         return False
     if token.text[:1].isupper() and not token.sentence_initial:
         return False
     return k == 0 or tokens[k - 1].norm not in PASSIVE
-
-
-QUOTE_RUN = 2
-"""Sentences before the one carrying the words in which their speaker may be named."""
-MIN_MATCH = 0.5
-"""Share of the claim's own words a passage sentence must hold to be taken as the one carrying them."""
 
 
 def speakers(facts: Facts) -> list[tuple[str, int]]:
