@@ -147,16 +147,20 @@ def check_named_answer(
     words, as any claim must (:mod:`rag.verifier.alignment`). Without this such a reply states
     nothing checkable and was refused; on the Wikinews questions three right answers were
     ("Nature", "Cream", "Nike"), while a name the passage does not give with the question's words
-    ("Science") fails. None when the question asks for no type or a sentence already states a fact."""
-    if read_question(question).kind is None or any(needs_support(d.plain) for d in drafts):
+    ("Science") fails. Only the sentences holding the kind asked for are checked so ("The sources
+    differ." beside the name stays a remark). None when the question asks for no type, no sentence
+    holds that kind, or a sentence already states a fact."""
+    kind = read_question(question).kind
+    named = [d for d in drafts if relevance.has_kind(d.plain, kind, question)]
+    if kind is None or not named or any(needs_support(d.plain) for d in drafts):
         return None
     stated = question.strip().rstrip("?").strip()
     probes = [
         DraftSentence(parts=[f"{stated} {d.plain.rstrip('.')}"], trailing=list(d.citations), end=".")
-        for d in drafts
+        for d in named
     ]
     checked = verify(probes, evidence, scorer, needs_support, shown)
-    for draft, probe in zip(drafts, probes, strict=True):
+    for draft, probe in zip(named, probes, strict=True):
         draft.parts = [part for part in draft.parts if isinstance(part, str)]
         draft.trailing = probe.citations
         draft.support, draft.supported = probe.support, probe.supported

@@ -585,6 +585,11 @@ def test_a_reply_that_only_names_the_answer_is_checked_as_the_question_completed
     assert not right.refused, right.refusal_details
     assert strip_markers(right.text).strip() == "Geneva." and right.sentences[0].supported
     assert right.sentences[0].evidence  # the passage span that backs it
+    # a remark beside the name stays a remark: it is not checked as the question completed
+    engine.components.__dict__["llm"] = ScriptedChatModel(answer="Geneva [1]. The sources differ.")
+    remark = engine.answer(question)
+    assert not remark.refused and [s.supported for s in remark.sentences] == [True, True]
+    assert [s.needs_citation for s in remark.sentences] == [True, False]
     engine.components.__dict__["llm"] = ScriptedChatModel(answer="Moscow [1].")
     wrong = engine.answer(question)
     assert wrong.refused and wrong.text == UNCHECKED_TEXT
