@@ -9,7 +9,7 @@ from functools import lru_cache
 from rag.text.words import SUPPORT_STOPWORDS, wordset
 from rag.verifier.facts import Facts
 from rag.verifier.lexicon import CLAUSE_JOINERS, NEGATION_WORDS
-from rag.verifier.passages import Evidence
+from rag.verifier.passages import Evidence, counted_numbers, figures
 from rag.verifier.tokens import Token, content_stems, stem, tokenize
 
 NEGATION_WINDOW = 4
@@ -85,6 +85,28 @@ def check_negation(claim: Facts, evidence: Evidence) -> list[str]:
     said = _said_of(claim, stems)
     if plain and len(stems) >= 2 and best >= 0.5 and all(_negated_near(s, said) for s in top):
         problems.append("negation: the passage negates this")
+    elif plain:
+        problems.extend(_denied_figures(claim, evidence, said))
+    return problems
+
+
+def _denied_figures(claim: Facts, evidence: Evidence, said: set[str]) -> list[str]:
+    """Figures the claim states plainly where every passage sentence stating them denies what it says.
+
+    The sentence that shares most words with a claim may be the title, and the figure's own sentence
+    negates it: "Tesco is selling its Polish branch to Salling Group, which includes 19 stores" was
+    shown from the title "Tesco to sell its Polish branch to Salling Group" and "Tesco continues to
+    run 19 stores, which were not included in this package" (a Wikinews question, wn-069). The
+    negation must govern a word the claim relates the figure with ("includes"), not the figure or
+    what it counts: "Tesco kept 19 stores" is no denial of "19 stores were not sold".
+    """
+    counted = counted_numbers(claim.tokens, claim.text)
+    problems = []
+    for value in sorted(figures(claim)):
+        targets = said - counted.get(value, set())
+        stating = [k for k in range(len(evidence.sentences)) if value in evidence.sentence_figures(k)]
+        if targets and stating and all(_negated_near(evidence.sentences[k], targets) for k in stating):
+            problems.append(f"negation: the passage denies what it says of {value}")
     return problems
 
 
