@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rag.verifier.actors import misplaced_doers
 from rag.verifier.alignment import misnamed_counts, swapped_numbers, unaligned
 from rag.verifier.attribution import misattributed, unknown_speakers
 from rag.verifier.contrast import merged_across_contrast
@@ -64,6 +65,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             or swapped_numbers(claim, facts, evidence)
             or misnamed_counts(facts, evidence)
             or misattributed(facts, evidence)
+            or misplaced_doers(facts, evidence)
             or unknown_speakers(facts, evidence)
             or merged_across_contrast(claim, facts, evidence)
             or related_to_itself(facts)

@@ -1,0 +1,85 @@
+"""Who did it: a name made the doer of the claim's verb must be where the passage uses that verb."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.verifier.actors import misplaced_doers
+from rag.verifier.config import SupportConfig
+from rag.verifier.facts import extract_facts
+from rag.verifier.passages import Evidence
+from rag.verifier.scorer import SupportScorer
+
+LEAK = (
+    "According to a report on Wednesday by ShieldWatch, a cybersecurity firm, two databases containing "
+    "user data from Chatterly were found on public cloud servers open to anyone on the internet.\n\n"
+    "One of the databases is owned by the Mexican company Cultura Viva, which specializes in digital media."
+)
+"""The finder is named in one sentence, the owner of the data in the next."""
+CHESS = (
+    "Her brother, Arman, plays for the English federation.\n\n"
+    "Mina Farahani was banned since she did not wear a hijab while competing at the Seaside Chess "
+    "Festival in January 2017. Her brother Arman Farahani was banned for playing against an Israeli "
+    "grandmaster at the same tournament."
+)
+"""The claim's verb ("played") is used only of someone else, in sentences about other events."""
+SUCCESSION = (
+    "On Friday, Rustam bin Kadir, the long-serving Emir of Qarun, died aged 79. Before the burial, his "
+    "successor, Idris bin Nadir Al Hamdan, attended funeral prayers.\n\n"
+    "Rustam became Emir in 1970 after overthrowing his father, Emir Kadir bin Timur."
+)
+"""The claim's verb ("became") is used of another name of the claim, in an earlier event."""
+
+
+@pytest.fixture(scope="module")
+def scorer() -> SupportScorer:
+    return SupportScorer(None, SupportConfig.load())
+
+
+@pytest.mark.unit
+def test_the_owner_made_the_finder_fails(scorer: SupportScorer) -> None:
+    wrong = scorer.score("Cultura Viva found Chatterly user data on public cloud servers.", [LEAK])
+    assert not wrong.supported
+    assert "doer: Cultura Viva found" in wrong.unbacked
+    right = scorer.score("ShieldWatch found Chatterly user data on public cloud servers.", [LEAK])
+    assert right.supported, right.unbacked
+
+
+@pytest.mark.unit
+def test_a_pronoun_or_an_unnamed_doer_leaves_the_claim_to_the_other_checks() -> None:
+    facts = extract_facts("Cultura Viva found Chatterly user data on public cloud servers.")
+    by_pronoun = (
+        "Cultura Viva is a digital media company. It found Chatterly user data on public cloud servers."
+    )
+    assert misplaced_doers(facts, Evidence.build([by_pronoun])) == []
+    unnamed = "Chatterly user data were found on public cloud servers."
+    assert misplaced_doers(facts, Evidence.build([unnamed])) == []
+    described = "The cybersecurity firm found Chatterly user data on public cloud servers."
+    assert misplaced_doers(facts, Evidence.build([described])) == []
+    named = "ShieldWatch has also found Chatterly user data on public cloud servers."
+    assert misplaced_doers(facts, Evidence.build([named])) == ["doer: Cultura Viva found"]
+
+
+@pytest.mark.unit
+def test_the_verb_used_of_others_in_other_events_is_no_misplaced_doer(scorer: SupportScorer) -> None:
+    paraphrase = "Mina Farahani played at the Seaside Chess Festival in January 2017 without a hijab."
+    assert misplaced_doers(extract_facts(paraphrase), Evidence.build([CHESS])) == []
+
+
+@pytest.mark.unit
+def test_the_verb_done_by_another_name_of_the_claim_is_left_to_the_other_checks() -> None:
+    claim = "Idris bin Nadir Al Hamdan became Emir of Qarun after Rustam bin Kadir died."
+    assert misplaced_doers(extract_facts(claim), Evidence.build([SUCCESSION])) == []
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Cultura Viva is a digital media company.",  # no action verb after the name
+        "Cultura Viva said the data were safe.",  # speech verbs are rag.verifier.attribution's
+        "Mina Farahani, the champion, played chess.",  # the verb does not follow the name
+    ],
+)
+def test_claims_not_of_the_form_name_verb_are_not_checked(claim: str) -> None:
+    assert misplaced_doers(extract_facts(claim), Evidence.build([LEAK, CHESS])) == []
