@@ -178,13 +178,23 @@ class Evidence:
         """Does the title of the passage holding ``sentence`` name ``name``? A story names its
         subject in the title and then writes "he", a surname or "the city": "Walter Munk" is in
         the title "Pioneering oceanographer Walter Munk dies ..." and not in "He was 101"."""
-        header = self.headlines.get(self.spans[sentence][0]) if sentence < len(self.spans) else None
-        if header is None or header == sentence:
+        header = self._headline(sentence)
+        if header is None:
             return False
         # word for word: a spelling variant ("Syrian" for "Syria") is not the story's subject
         words = {t.norm for t in self.sentences[header]}
         parts = [t.norm for t in tokenize(name) if t.norm not in SUPPORT_STOPWORDS | NAME_CONNECTORS]
         return bool(parts) and all(part in words for part in parts)
+
+    def headline_stems(self, sentence: int) -> set[str]:
+        """The content stems of the title of the passage holding ``sentence`` (none when the
+        sentence is the title, or its passage has none)."""
+        header = self._headline(sentence)
+        return set() if header is None else set(self.sentence_stems[header])
+
+    def _headline(self, sentence: int) -> int | None:
+        header = self.headlines.get(self.spans[sentence][0]) if sentence < len(self.spans) else None
+        return None if header == sentence else header
 
     def window(self, indexes: tuple[int, ...]) -> Evidence:
         """The sentences at ``indexes`` analysed on their own, kept for the next claim."""

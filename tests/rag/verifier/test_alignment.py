@@ -153,6 +153,29 @@ def test_a_title_lends_no_name_to_a_sentence_whose_relation_the_window_lacks(sco
     assert scorer.score(said, [passage]).supported
 
 
+KILLER = (
+    "Harbourton serial killer Dale Fenwick pleads guilty to eight murders (Example News) Published 29 January 2019.\n\n"
+    "Dale Fenwick, from Harbourton, on Tuesday admitted his guilt in eight murders. Fenwick pleaded guilty "
+    "to each crime at the Superior Court. Beginning in 2010 and continuing for seven years, Fenwick murdered "
+    "men he knew. The eighth was discovered in a nearby ravine. Fenwick's first victim of the eight was "
+    "40-year-old Arun Selvaraj, a former employee. Other items kept from victims include a notebook."
+)
+
+
+@pytest.mark.unit
+def test_a_word_the_title_gives_a_name_describes_it_in_every_window(scorer: SupportScorer) -> None:
+    """ "Toronto serial killer Bruce McArthur" in the title: "the first of the eight men murdered by
+    Toronto killer Bruce McArthur" takes "killer" and "Toronto" from it where a window names the
+    first victim (a right Wikinews answer refused, wn-010)."""
+    right = "Arun Selvaraj was the first of the eight men murdered by Harbourton killer Dale Fenwick."
+    assert scorer.score(right, [KILLER]).supported
+    # a word the title does not give the name is still looked for in the window
+    other = "Arun Selvaraj was the first of the eight men murdered by Harbourton baker Dale Fenwick."
+    assert not scorer.score(other, [KILLER]).supported
+    untitled = KILLER.replace("Harbourton serial killer Dale Fenwick", "Serial killer")
+    assert not scorer.score(right, [untitled]).supported
+
+
 @pytest.mark.unit
 def test_a_person_written_by_surname_in_the_window_is_the_one_named_in_full(scorer: SupportScorer) -> None:
     passage = (
