@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--limit", type=int, default=None, help="with --answers: only the first N questions")
     args = parser.parse_args(argv)
+    if args.limit is not None and not args.answers:
+        parser.error("--limit applies to --answers only; retrieval is measured on every question")
+    if args.limit is not None and args.limit < 1:
+        parser.error("--limit must be 1 or more")
     articles_path = args.articles or default_data_path()
     if not articles_path.is_file():
         print(missing_message(articles_path), file=sys.stderr)

@@ -72,7 +72,8 @@ def run_answers(questions: Sequence[WikinewsQuestion], progress: Callable[[str],
     counts = Counter(row["outcome"] for row in rows)
     return {
         "questions": len(rows),
-        "model": settings.llm.backend,
+        "model": engine.llm.name,
+        "backend": settings.llm.backend,
         "counts": {outcome: counts.get(outcome, 0) for outcome in OUTCOMES},
         "seconds": round(time.perf_counter() - started, 1),
         "rows": rows,
@@ -86,7 +87,7 @@ def render_answers(report: dict) -> str:
     lines = [
         "# Wikinews questions: what the reader gets",
         "",
-        f"{report['questions']} questions, {report['seconds']:.0f} s.",
+        f"{report['questions']} questions, {report['seconds']:.0f} s, model {report.get('model', '?')}.",
         "",
         "| outcome | questions | share |",
         "|---|---:|---:|",

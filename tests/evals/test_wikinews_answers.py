@@ -65,3 +65,19 @@ def test_the_report_lists_the_refused_right_replies_and_the_other_answers():
     assert "wn-2 (expected: Nature)" in markdown and "Nature [1]" in markdown
     assert "wn-3 (expected: 301)" in markdown and "19 stores" in markdown
     assert "wn-1" not in markdown
+
+
+def test_the_report_names_the_model():
+    report = {"questions": 0, "seconds": 0.0, "model": "qwen2.5-1.5b-instruct-q4_k_m", "backend": "local",
+              "counts": dict.fromkeys(("right", "refused_right", "refused", "other"), 0), "rows": []}  # fmt: skip
+    assert "model qwen2.5-1.5b-instruct-q4_k_m" in render_answers(report)
+
+
+@pytest.mark.parametrize("argv", [["--limit", "3"], ["--answers", "--limit", "0"]])
+def test_a_limit_without_answers_or_below_one_is_an_error(argv, capsys):
+    from evals.wikinews.__main__ import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    assert "--limit" in capsys.readouterr().err
