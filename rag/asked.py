@@ -120,6 +120,9 @@ class Asked:
     places: frozenset[str] = frozenset()
     """Where a one-part question that does not ask "where" places what it asks ("in Turkey"), as
     :func:`rag.text.places.place_keys`: an answer about another place does not answer it."""
+    owned: tuple[str, ...] = ()
+    """For "Which X's Y ...?", X and the first word of Y: an answer names one of them ("the Utah Jazz
+    player", "a Walmart store", "Governor Chris Christie"), or it speaks of something else."""
 
     @property
     def checkable(self) -> bool:
@@ -190,6 +193,7 @@ def read_question(question: str) -> Asked:
     head = words[wh].low
     rest = words[wh + 1 :]
     kind: Kind | None = None
+    owned: tuple[str, ...] = ()
     slot: list[Word] = []  # the noun the wh-word asks about ("how many *troops*", "which *town*")
     after = 0  # where the clause after the wh-phrase starts in ``rest``
     if head == "how" and rest and rest[0].low in AMOUNT_ADJECTIVES:
@@ -197,6 +201,8 @@ def read_question(question: str) -> Asked:
         slot, after = _noun_run(rest, 1)
     elif head in ("which", "what", "whose") and rest and rest[0].low not in AUXILIARIES:
         slot, after = _noun_run(rest, 0)
+        if head == "which" and len(slot) > 1 and slot[0].possessive:
+            owned = (slot[0].text, slot[1].text)
         lows = {w.low for w in slot}
         if lows & TIME_NOUNS and not lows - TIME_NOUNS - {"exact"}:
             kind = "time"
@@ -220,7 +226,7 @@ def read_question(question: str) -> Asked:
         focus = [w for w in slot if is_content(w) and not w.capital] + _predicate(clause)
     one_part = sum(1 for w in words if w.low in WH_WORDS) == 1
     places = place_keys(question) if kind != "place" and one_part else frozenset()
-    return Asked(question, kind, tuple(dict.fromkeys(w.text for w in focus)), names, places)
+    return Asked(question, kind, tuple(dict.fromkeys(w.text for w in focus)), names, places, owned)
 
 
 def _noun_run(words: Sequence[Word], start: int) -> tuple[list[Word], int]:

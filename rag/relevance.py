@@ -121,6 +121,10 @@ def answers(sentence: str, asked: Asked) -> bool:
         return False
     if placed_elsewhere(asked.places, sentence):
         return False
+    if asked.owned and not names_focus(sentence, asked.owned):
+        # "Which governor's deputy chief of staff ...?" is not answered by "Bridget Anne Kelly had
+        # her conviction overturned" (Wikinews wn-121): it names neither a governor nor a deputy
+        return False
     return names_focus(sentence, asked.focus) or (asked.kind is not None and terse(sentence))
 
 

@@ -60,3 +60,17 @@ def test_names_are_the_capitalised_runs_after_the_first_word():
                                                   ("deployed", True), ("temple", False), ("build", False)])  # fmt: skip
 def test_past_participles_irregular_ones_included(word, participle):
     assert is_participle(word) is participle
+
+
+@pytest.mark.parametrize(
+    ("question", "owned"),
+    [
+        ("Which governor's deputy chief of staff had her conviction overturned?", ("governor", "deputy")),
+        ("Which animal's glue are scientists trying to use?", ("animal", "glue")),
+        ("Which bus company's school bus hit a bridge?", ()),  # "bus" owns nothing: no possessive
+        ("Whose car was found?", ()),
+        ("What was Tesco's sale price?", ()),
+    ],
+)
+def test_a_possessive_which_question_names_the_owner_and_what_it_owns(question, owned):
+    assert read_question(question).owned == owned

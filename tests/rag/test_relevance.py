@@ -262,3 +262,30 @@ def test_the_name_asked_for_answers_without_the_word_name():
     assert not check(lodge, ["The owner was mauled to death by his own lions near Pretoria."]).answered
     born = "What was Doris Day's name at birth?"
     assert check(born, ["Doris Day was born Doris Mary Ann Kappelhoff in Cincinnati in 1922."]).answered
+
+
+GOVERNOR = "Which governor's deputy chief of staff had her conviction over the lane closures overturned?"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answering"),
+    [
+        # names neither the governor nor the deputy: it answers who was convicted, not whose deputy
+        (GOVERNOR, "Bridget Anne Kelly had her conviction overturned by the Supreme Court [1].", False),
+        (
+            GOVERNOR,
+            "Kelly, deputy chief of staff to Chris Christie, had her conviction overturned [1].",
+            True,
+        ),
+        (GOVERNOR, "Governor Chris Christie's aide had her conviction overturned [1].", True),
+        ("Which team's player tested positive?", "The Utah Jazz player tested positive [1].", True),
+        (
+            "In which chain's store did a gunman kill 22 people?",
+            "The gunman killed 22 people in a Walmart store [1].",
+            True,
+        ),
+    ],
+)
+def test_which_x_s_y_is_answered_only_by_a_sentence_naming_x_or_y(question, sentence, answering):
+    assert read_question(question).owned
+    assert check(question, [sentence]).answered is answering
