@@ -7,6 +7,10 @@ exact lists.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from lemminflect import getAllLemmas
+
 from rag.text.words import wordset
 
 NEGATION_WORDS = wordset(
@@ -34,3 +38,11 @@ face-to-face", "expressed hope that the meeting would reinforce the truce"). Onl
 "could", "might", "may", "likely", "expected" and "plans" as well, SummEdits news test balanced
 accuracy fell from 0.661 to 0.646 (paraphrases that drop them) and no more labelled answer
 sentences were caught."""
+
+
+@lru_cache(maxsize=8192)
+def verb_only(word: str) -> bool:
+    """Is ``word`` (lower case) a form of a verb other than "be", "have" or "do", and no noun:
+    "talked", "fought", "spends" (not "were", "people", "killing")? From lemminflect's dictionary."""
+    lemmas = getAllLemmas(word)
+    return "VERB" in lemmas and "AUX" not in lemmas and "NOUN" not in lemmas

@@ -18,6 +18,8 @@ import re
 from collections.abc import Sequence
 
 from rag.text.numbers import NUMBER_WORDS, QUALIFIERS
+from rag.text.words import wordset
+from rag.verifier.lexicon import verb_only
 
 _FIGURE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(
     sorted((w for w in NUMBER_WORDS if w != "zero"), key=len, reverse=True)
@@ -29,7 +31,14 @@ _QUALIFIED = re.compile(rf"(?:\b({QUALIFIERS})|\b(?:just|only|exactly|under|belo
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _AMBIGUOUS = frozenset({"about", "over", "some"})
 """Qualifiers that are as often a preposition or a determiner ("talked about two issues", "over
-two days"): read in the answer as the figure's own, never added to it."""
+two days"): read in the answer as the figure's own, and added to it only where the passage uses
+them as a qualifier (:func:`_hedges`)."""
+_SPANS = wordset(
+    "second seconds minute minutes hour hours day days night nights week weeks month months year years "
+    "decade decades century centuries"
+)
+"""What a preposition before a figure spans ("over two days"): the figure is a duration, not hedged."""
+_WORDS = re.compile(r"[A-Za-z]+")
 
 
 def _qualifier_before(text: str, start: int) -> str | None:
@@ -48,7 +57,28 @@ def _passage_qualifier(figure: str, backing: Sequence[str]) -> str | None:
     if len(found) != 1:
         return None  # written bare somewhere, or with different words, or not at all
     (qualifier,) = found
-    return None if not qualifier or qualifier in _AMBIGUOUS else qualifier
+    if not qualifier:
+        return None
+    if qualifier in _AMBIGUOUS and not all(
+        _hedges(text, m.start(), m.end()) for text in backing for m in pattern.finditer(text)
+    ):
+        return None
+    return qualifier
+
+
+def _hedges(text: str, start: int, end: int) -> bool:
+    """Is the ambiguous word before the figure at ``text[start:end]`` a qualifier? Not after a verb
+    ("talked about two issues", "fought over two towns") nor before a span of time ("over three
+    days"). "Reportedly over 400 firefighters" is read "more than 400": shown as a bare "400" it
+    read as a full count (Wikinews wn-019)."""
+    before = _WORDS.findall(text[max(0, start - 40) : start])
+    after = _WORDS.findall(text[end : end + 20])
+    if after and after[0].lower() in _SPANS:
+        return False
+    if len(before) < 2:
+        return True  # the qualifier opens the text
+    previous = before[-2].lower()
+    return not verb_only(previous)
 
 
 def restore(parts: Sequence[str], backing: Sequence[str]) -> list[str]:

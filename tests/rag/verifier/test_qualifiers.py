@@ -49,3 +49,23 @@ def test_pieces_between_citations_are_read_in_order():
         "Twelve soldiers",
         " and at least 20 fighters were killed",
     ]
+
+
+def test_an_ambiguous_word_is_put_back_where_the_passage_hedges_the_figure_with_it():
+    # Wikinews wn-019: "Reportedly over 400 firefighters ..." was shown as "400 firefighters ..."
+    notre_dame = "Reportedly over 400 firefighters fought the blaze and were still working at midnight."
+    assert restore(["400 firefighters fought the blaze"], [notre_dame]) == [
+        "Over 400 firefighters fought the blaze"
+    ]
+    assert restore(["There were 400 people"], ["There were over 400 people."]) == [
+        "There were over 400 people"
+    ]
+    assert restore(["400 people came"], ["Some 400 people came."]) == ["Some 400 people came"]
+
+
+def test_an_ambiguous_word_after_a_verb_or_before_a_span_of_time_is_not_a_qualifier():
+    assert restore(["They fought two towns"], ["They fought over two towns."]) == ["They fought two towns"]
+    assert restore(["It lasted three days"], ["It lasted over three days."]) == ["It lasted three days"]
+    # written bare once, hedged once: nothing is added
+    mixed = ["Over 400 firefighters came.", "Then 400 firefighters left."]
+    assert restore(["400 firefighters came"], mixed) == ["400 firefighters came"]
