@@ -44,7 +44,14 @@ SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_
 SCALE_ABBREVIATIONS = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "b": 1_000_000_000,
                        "tn": 1_000_000_000_000}  # fmt: skip
 VAGUE_QUANTITIES = frozenset({"dozens", "hundreds", "thousands", "millions", "billions", "scores"})
-"""Plural scale words state an order of magnitude: the passage must use the same word (or a number)."""
+"""Plural scale words state an order of magnitude: the passage must use the same word (or a number
+in its range, :data:`VAGUE_RANGES`)."""
+VAGUE_RANGES = {
+    "dozens": (24, 99), "scores": (40, 199), "hundreds": (200, 999), "thousands": (2_000, 999_999),
+    "millions": (2_000_000, 999_999_999), "billions": (2_000_000_000, 999_999_999_999),
+}  # fmt: skip
+"""The figures each plural scale word stands for: two of its unit and more, short of the next word
+("dozens" for 56 deaths; 150 is "scores" but not "dozens" or "hundreds")."""
 
 DIGIT_NUMBER = re.compile(
     r"(?<![\w.,])(?:\d{1,3}(?:(?:,|[ \u00a0\u202f\u2009])\d{3}(?!\d))+|\d+)(?:\.\d+)?"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from rag.text.dates import MONTHS
 from rag.verifier.facts import Facts, extract_facts
-from rag.verifier.passages import Evidence, counted_numbers, figures, numberish
+from rag.verifier.passages import Evidence, counted_numbers, figures, number_backed, numberish
 from rag.verifier.tokens import Token, content_stems, tokenize
 
 WINDOW = 3
@@ -70,7 +70,7 @@ def _missing(
     age's "years old", which goes with its number)."""
     missing = []
     for value, written in facts.numbers:
-        if value not in window.numbers:
+        if not number_backed(value, window.numbers):
             missing.append(written)
     for value, written in facts.dates:
         if value not in context.dates and not (
@@ -83,7 +83,7 @@ def _missing(
     ]
     if (
         len(unnamed) < len(set(facts.names))
-        or any(value in window.numbers for value, _ in facts.numbers)
+        or any(number_backed(value, window.numbers) for value, _ in facts.numbers)
         or any(value in window.dates for value, _ in facts.dates)
     ):
         # The window states one of the claim's facts itself, so its story is the claim's: a name

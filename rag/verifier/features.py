@@ -12,7 +12,7 @@ from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.hedges import dropped_hedges
 from rag.verifier.identity import listed_twice, related_to_itself
 from rag.verifier.negation import check_antonyms, check_negation
-from rag.verifier.passages import Evidence
+from rag.verifier.passages import Evidence, number_backed
 from rag.verifier.tokens import content_stems, tokenize
 
 
@@ -33,7 +33,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             return 1.0
         good = 0
         for value, written in items:
-            ok = value in backed
+            ok = number_backed(value, backed) if label == "number" else value in backed
             if not ok and value.startswith("year:"):
                 ok = value.split(":")[1] in evidence.numbers
             if ok:
