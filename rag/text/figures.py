@@ -164,15 +164,18 @@ OTHER_FATES = re.compile(
 _FATES = (("killed", KILLED), ("wounded", WOUNDED), ("live", LIVE), ("", OTHER_FATES))
 
 
-def _fate(sentence: str, start: int, end: int) -> str:
+def fate(sentence: str, start: int, end: int, reach: int | None = None) -> str:
     """What happened to the figure at ``sentence[start:end]``: the predicate word nearest to it
     (:func:`predicates`' order on a tie), so "killed 3 and wounded 12" reads 3 killed, 12 wounded,
     and "infected over 200 people ... and killed three people" does not count 200 dead (Wikinews,
-    January 2020: the 200 infected were set against a later 1,000 dead)."""
+    January 2020: the 200 infected were set against a later 1,000 dead). With ``reach``, only a
+    word at most that many characters away counts."""
     nearest: tuple[int, int, str] | None = None
     for rank, (name, pattern) in enumerate(_FATES):
         for match in pattern.finditer(sentence):
             gap = max(start - match.end(), match.start() - end, 0)
+            if reach is not None and gap > reach:
+                continue
             name_ = name or match.group(0).lower()
             if nearest is None or (gap, rank) < nearest[:2]:
                 nearest = (gap, rank, name_)
@@ -220,7 +223,7 @@ def extract_figures(text: str, title: str = "") -> list[Figure]:
             phrase = sentence[match.start() : match.start("after") + np_end].strip()
             end = match.start("after") + np_end
             owner = _owner(sentence, match.start(), end, scene)
-            predicate = _fate(sentence, match.start(), end)
+            predicate = fate(sentence, match.start(), end)
             facts.append(Figure(value, phrase, category, predicate, sentence.strip(), scene, owner))
     return facts
 

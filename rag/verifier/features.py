@@ -9,6 +9,7 @@ from rag.verifier.alignment import misnamed_counts, swapped_numbers, unaligned
 from rag.verifier.attribution import misattributed, unknown_speakers
 from rag.verifier.contrast import merged_across_contrast
 from rag.verifier.facts import Facts, extract_facts
+from rag.verifier.fates import changed_fates
 from rag.verifier.hedges import dropped_hedges
 from rag.verifier.identity import listed_twice, related_to_itself
 from rag.verifier.negation import check_antonyms, check_negation
@@ -64,6 +65,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             unaligned(facts, evidence)
             or swapped_numbers(claim, facts, evidence)
             or misnamed_counts(facts, evidence)
+            or changed_fates(claim, evidence.text)
             or misattributed(facts, evidence)
             or misplaced_doers(facts, evidence)
             or unknown_speakers(facts, evidence)

@@ -1,0 +1,47 @@
+"""What befell the counted: a claim's figure must befall them as its passage says.
+
+"The stampede in Kerman killed 200 people" passed against "resulted in at least 56 deaths and over
+200 people injured": the figure, the place and "killed" are all in the sentence, only not together.
+:func:`rag.text.figures.extract_figures` reads what happened to each counted figure (killed, wounded,
+live, arrested ...: the predicate word nearest to it) for the conflict notices; here a claim's
+figure fails when the passages state it only with another fate.
+
+Only figures with a fate in the claim are checked, and only against passage figures of the same
+value that have one: a passage that states the figure with no such word says nothing against it.
+Two words outside the three named groups ("arrested", "detained") may name the same fate, so they
+are never set against each other.
+"""
+
+from __future__ import annotations
+
+from rag.text.figures import extract_figures, fate
+
+NAMED_FATES = frozenset({"killed", "wounded", "live"})
+"""The groups :func:`rag.text.figures.predicates` names; any other fate is the word itself."""
+CLAIM_REACH = 16
+"""Characters between a claim's figure and its fate word ("killed 200 people", "200 people were
+killed"): farther off, the word is another figure's ("around 870 infections have been reported
+worldwide, with 457 deaths", a consistent SummEdits summary)."""
+
+
+def changed_fates(claim: str, passages: str) -> list[str]:
+    """Readable problems ("fate: 200 killed (passage: wounded)") for the claim's figures that the
+    passages state only as having befallen the counted otherwise."""
+    said = []
+    for figure in extract_figures(claim):
+        at = claim.find(figure.phrase)
+        own = fate(claim, at, at + len(figure.phrase), CLAIM_REACH) if at >= 0 else ""
+        if own:
+            said.append((figure, own))
+    if not said:
+        return []
+    stated = extract_figures(passages)
+    problems = []
+    for figure, own in said:
+        fates = {other.predicate for other in stated if other.value == figure.value}
+        if not fates or "" in fates or own in fates:
+            continue
+        if own in NAMED_FATES or fates & NAMED_FATES:
+            shown = ", ".join(sorted(fates))
+            problems.append(f"fate: {figure.phrase} {own} (passage: {shown})")
+    return problems

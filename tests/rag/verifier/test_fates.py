@@ -1,0 +1,51 @@
+"""What befell the counted: a figure stated with another fate than its passage gives it fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.verifier.config import SupportConfig
+from rag.verifier.fates import changed_fates
+from rag.verifier.scorer import SupportScorer
+
+STAMPEDE = (
+    "The stampede, which occurred in Kerman, resulted in at least 56 deaths and over 200 people injured, "
+    "according to state television."
+)
+
+
+@pytest.mark.unit
+def test_the_injured_counted_as_dead_fail():
+    assert changed_fates("The stampede in Kerman killed 200 people.", STAMPEDE) == [
+        "fate: 200 people killed (passage: wounded)"
+    ]
+    assert changed_fates("In Kerman, 200 people were killed in the stampede.", STAMPEDE)
+    assert (
+        not SupportScorer(None, SupportConfig.load())
+        .score("The stampede killed 200 people.", [STAMPEDE])
+        .supported
+    )
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The stampede in Kerman killed 56 people.",  # the same fate
+        "The stampede in Kerman injured 200 people.",
+        "Over 200 people were hurt in Kerman.",  # "hurt" and "injured" are one fate
+        "About 200 people were at the stampede in Kerman.",  # no fate in the claim
+        # the fate word belongs to another figure of the claim
+        "Around 870 infections have been reported worldwide, with 457 deaths in 21 countries.",
+    ],
+)
+def test_a_figure_with_its_passage_s_fate_or_none_passes(claim):
+    passage = STAMPEDE + " Around 870 infections have been reported worldwide since 1997, with 457 deaths."
+    assert changed_fates(claim, passage) == []
+
+
+@pytest.mark.unit
+def test_two_fates_outside_the_named_groups_are_not_set_against_each_other():
+    # "arrested" and "detained" may name the same fate
+    assert changed_fates("Police arrested 71 people.", "Police detained 71 people on Friday.") == []
+    assert changed_fates("Police killed 71 people.", "Police detained 71 people on Friday.")
