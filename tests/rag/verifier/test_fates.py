@@ -49,3 +49,11 @@ def test_two_fates_outside_the_named_groups_are_not_set_against_each_other():
     # "arrested" and "detained" may name the same fate
     assert changed_fates("Police arrested 71 people.", "Police detained 71 people on Friday.") == []
     assert changed_fates("Police killed 71 people.", "Police detained 71 people on Friday.")
+
+
+@pytest.mark.unit
+def test_people_counted_with_the_passage_s_fate_pass_the_whole_scorer():
+    # "people" counts anyone: not a swap with "over 200 people injured" (rag.verifier.alignment)
+    scorer = SupportScorer(None, SupportConfig.load())
+    assert scorer.score("The stampede in Kerman killed 56 people.", [STAMPEDE]).supported
+    assert not scorer.score("The stampede in Kerman injured 56 people.", [STAMPEDE]).supported
