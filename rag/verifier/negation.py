@@ -16,6 +16,11 @@ NEGATION_WINDOW = 4
 """Words on either side of a negation cue that it is taken to govern, within its own clause."""
 
 
+FORWARD_CUES = frozenset({"without"})
+"""Cues that govern only the words after them: "sentenced to life in prison without the possibility
+of parole" denies the parole, not the sentence (a right Wikinews answer refused, wn-025)."""
+
+
 def _opens_clause(token: Token) -> bool:
     return token.clause_initial or token.norm in CLAUSE_JOINERS
 
@@ -25,7 +30,12 @@ def _negation_scope(tokens: Sequence[Token], position: int) -> list[str]:
     never past the edge of its clause ("They attended the talks, but did not sign" negates only
     "sign")."""
     lo = position
-    while lo > 0 and position - lo < NEGATION_WINDOW and not _opens_clause(tokens[lo]):
+    while (
+        lo > 0
+        and position - lo < NEGATION_WINDOW
+        and not _opens_clause(tokens[lo])
+        and tokens[position].norm not in FORWARD_CUES
+    ):
         lo -= 1
     hi = position + 1
     while hi < len(tokens) and hi - position <= NEGATION_WINDOW and not _opens_clause(tokens[hi]):

@@ -44,3 +44,17 @@ def test_a_negation_of_the_figure_s_own_words_is_no_denial_of_another_verb(score
 def test_a_negated_claim_is_left_to_the_negation_check(scorer: SupportScorer) -> None:
     negated = scorer.score("Northmart's 19 remaining stores were not included in the package.", [SALE])
     assert not any("denies" in item for item in negated.unbacked)
+
+
+@pytest.mark.unit
+def test_without_denies_only_what_follows_it(scorer: SupportScorer) -> None:
+    passage = (
+        "On Friday, Federal District Judge Maria Olsen sentenced Ohio man Dale Fenwick to life in prison "
+        "without the possibility of parole."
+    )
+    sentenced = scorer.score("Judge Maria Olsen sentenced Dale Fenwick to life in prison.", [passage])
+    assert sentenced.supported, sentenced.unbacked
+    parole = scorer.score(
+        "Judge Maria Olsen sentenced Dale Fenwick to life with the possibility of parole.", [passage]
+    )
+    assert not parole.supported
