@@ -12,6 +12,7 @@ from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.fates import changed_fates
 from rag.verifier.hedges import dropped_hedges
 from rag.verifier.identity import listed_twice, related_to_itself
+from rag.verifier.joined import joined_events
 from rag.verifier.negation import check_antonyms, check_negation
 from rag.verifier.passages import Evidence, number_backed
 from rag.verifier.tokens import content_stems, tokenize
@@ -70,6 +71,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             or misplaced_doers(facts, evidence)
             or unknown_speakers(facts, evidence)
             or merged_across_contrast(claim, facts, evidence)
+            or joined_events(facts, evidence)
             or related_to_itself(facts)
             or listed_twice(facts, evidence)
         )

@@ -1,0 +1,57 @@
+"""Two events joined by "when": the passage must tell them together.
+
+"Dozens of Syrian soldiers were killed when the Islamic State recaptured Palmyra in December 2016"
+joins two facts of one window: "fighting ... has killed dozens" (this week) and "last month it
+recaptured the city of Palmyra". Every word is there, so the overlap and the alignment
+(:mod:`rag.verifier.alignment`) pass it; only "when" is false. A hand-labelled answer sentence
+(held-out sq109), caught before only because "last month" was not read as a date.
+
+The words of each side (not its names: those may be shared by any two sentences of a story) must
+meet in one passage sentence: "Walter Munk was 101 years old when he died" is told by "He was 101
+and died of pneumonia", and "Two people died when a wall collapsed" by a sentence holding both. An age is left to the other
+checks (:func:`_age`).
+"""
+
+from __future__ import annotations
+
+from rag.verifier.facts import Facts
+from rag.verifier.passages import Evidence, numberish
+from rag.verifier.tokens import Token, content_stems, tokenize
+
+
+def _said(tokens: list[Token], names: set[str]) -> set[str]:
+    """The content stems and figures of ``tokens``, names left out."""
+    figures = {t.norm.replace(",", "") for t in tokens if t.norm[:1].isdigit()}
+    words = {t.norm for t in tokens if numberish(t.norm) and not t.norm[:1].isdigit()}
+    return (set(content_stems(tokens)) - names) | figures | words
+
+
+def _age(tokens: list[Token]) -> bool:
+    """Does the side state an age ("was 82 years old", "aged 16")? A story gives its subject's age
+    apart from the event it dates ("Conway was 82 years old." after "Conway died on Saturday"), so
+    "John Horton Conway was 82 years old when he died" is told by the story, if not by one sentence."""
+    norms = [t.norm for t in tokens]
+    return "aged" in norms or any(
+        norms[k : k + 2] in (["years", "old"], ["year", "old"]) or norms[k].endswith("-year-old")
+        for k in range(len(norms))
+    )
+
+
+def joined_events(facts: Facts, evidence: Evidence) -> list[str]:
+    """``["when: ..."]`` when no passage sentence holds words of both sides of the claim's "when"."""
+    tokens = facts.tokens
+    at = next((k for k, t in enumerate(tokens) if t.norm == "when" and k > 0 and not t.clause_initial), None)
+    if at is None:
+        return []
+    if _age(tokens[:at]):
+        return []
+    names = set(content_stems(tokenize(" ".join(facts.names))))
+    main, sub = _said(tokens[:at], names), _said(tokens[at + 1 :], names)
+    main, sub = main - sub, sub - main
+    if not main or not sub:
+        return []
+    for index, stems in enumerate(evidence.sentence_stems):
+        words = set(stems) | evidence.sentence_figures(index) | {t.norm for t in evidence.sentences[index]}
+        if main & words and sub & words:
+            return []
+    return [f"when: {' '.join(t.text for t in tokens[at : at + 4])}"]
