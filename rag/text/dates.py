@@ -215,6 +215,12 @@ def question_period(question: str, newest: Callable[[], dt.date | None]) -> tupl
     return min(start for start, _ in spans), max(end for _, end in spans)
 
 
+def relative_periods(text: str, published: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The days each "yesterday", "this week", "last month", "past year" of ``text`` spans, first
+    and last, counted back from ``published`` (the day the text was published)."""
+    return [_counted_back(match, published) for match in _RELATIVE.finditer(text)]
+
+
 def _month_end(year: int, month: int) -> dt.date:
     following = dt.date(year + month // 12, month % 12 + 1, 1)
     return following - dt.timedelta(days=1)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rag.text.dates import MONTHS, relative_periods
 from rag.text.numbers import NUMBER_WORDS, SCALES, VAGUE_RANGES
 from rag.text.sentences import claim_sentences_at
 from rag.text.words import SUPPORT_STOPWORDS, name_words, norm_word, wordset
@@ -120,6 +122,7 @@ class Evidence:
                     key = _name_key(form) if len(form) > 2 else ""
                     if len(key) == 2:
                         short_keys.setdefault(key, set()).add(len(form))
+        dates = {value for value, _ in facts.dates} | _relative_dates(passages)
         numbers = {value for value, _ in facts.numbers}
         # a year is also a plain number, and a number word the passage spells out may be written in digits
         numbers.update(value.split(":")[1] for value, _ in facts.dates if value.startswith("year:"))
@@ -141,7 +144,7 @@ class Evidence:
             stems=stems,
             stem_bigrams=bigrams,
             numbers=numbers,
-            dates={value for value, _ in facts.dates},
+            dates=dates,
             words=words,
             name_keys=name_keys,
             short_keys=short_keys,
@@ -325,6 +328,37 @@ def number_backed(value: str, numbers: set[str]) -> bool:
         if span[0] <= figure <= span[1]:
             return True
     return False
+
+
+_PUBLISHED = re.compile(r"Published (\d{1,2}) ([A-Z][a-z]+) (\d{4})\.")
+"""The date in a passage's header line (:func:`rag.evidence.passage_document`)."""
+RELATIVE_MONTHS = 62
+"""Longest span of days whose months a relative time names: "last month", "this week"; "this year"
+names its year only."""
+
+
+def _relative_dates(passages: Sequence[str]) -> set[str]:
+    """Dates ("year:2020", "month:8") that a dated passage's "last month", "yesterday" or "last year"
+    names: "Last month, Alexei Navalny was airlifted from Omsk to Berlin" in a story published on 5
+    September 2020 backs "in August 2020" (a right Wikinews answer refused, wn-129)."""
+    out: set[str] = set()
+    for passage in passages:
+        match = _PUBLISHED.search(passage)
+        month = MONTHS.get(match.group(2).lower()) if match else None
+        if match is None or month is None:
+            continue
+        try:
+            published = dt.date(int(match.group(3)), month, int(match.group(1)))
+        except ValueError:
+            continue
+        for start, end in relative_periods(passage, published):
+            out.update(f"year:{year}" for year in range(start.year, end.year + 1))
+            if (end - start).days <= RELATIVE_MONTHS:
+                day = start.replace(day=1)
+                while day <= end:
+                    out.add(f"month:{day.month}")
+                    day = (day + dt.timedelta(days=32)).replace(day=1)
+    return out
 
 
 def numberish(norm: str) -> bool:

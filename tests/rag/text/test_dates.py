@@ -16,6 +16,7 @@ from rag.text.dates import (
     month_days,
     parse_date,
     question_period,
+    relative_periods,
     typed_day,
     typed_range,
 )
@@ -154,3 +155,14 @@ def test_last_month_in_january_is_the_previous_december() -> None:
 def test_iso_days_find_days_in_running_text_only_where_they_are_days() -> None:
     text = "Talks (2017-01-23) and a 2017-02-30 typo, code X2017-01-23 and 2017-01-2317."
     assert iso_days(text) == [((7, 17), dt.date(2017, 1, 23))]
+
+
+def test_relative_times_count_back_from_the_day_of_publication() -> None:
+    published = dt.date(2020, 9, 5)
+    text = "Last month he was flown to Berlin. Yesterday the government spoke. Last year he was arrested."
+    assert relative_periods(text, published) == [
+        (dt.date(2020, 8, 1), dt.date(2020, 8, 31)),
+        (dt.date(2020, 9, 4), dt.date(2020, 9, 5)),
+        (dt.date(2019, 1, 1), dt.date(2019, 12, 31)),
+    ]
+    assert relative_periods("On Friday he spoke.", published) == []

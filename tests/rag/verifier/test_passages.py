@@ -69,3 +69,16 @@ def test_a_claim_of_dozens_dead_is_backed_by_its_passage_s_figure():
     assert not scorer.score(
         "A stampede at the general's funeral in Kerman killed thousands of people.", [passage]
     ).supported
+
+
+def test_last_month_in_a_dated_passage_names_the_month_before():
+    story = (
+        "Germany says Alexei Navalny poisoned (Example News) Published 5 September 2020.\n\n"
+        "Last month, Alexei Navalny was airlifted from Omsk to Berlin and taken to a hospital there, Charité."
+    )
+    assert {"month:8", "year:2020"} <= Evidence.build([story]).dates
+    scorer = SupportScorer(None, SupportConfig.load())
+    assert scorer.score("Alexei Navalny was airlifted to Berlin in August 2020.", [story]).supported
+    assert not scorer.score("Alexei Navalny was airlifted to Berlin in July 2020.", [story]).supported
+    # an undated passage's "last month" names no month
+    assert "month:8" not in Evidence.build([story.split("\n\n", 1)[1]]).dates
