@@ -58,6 +58,10 @@ AMOUNT_NOUNS = wordset("toll population number total amount figure count percent
 ROLE_NOUNS = wordset("role job position title post occupation profession")
 """"What is X's role?" is answered by what X is ("X is a legal adviser"): any sentence on X."""
 
+SORT_NOUNS = wordset("species kind kinds type types sort sorts breed variety genus")
+"""Nouns of a "which" question that asks for a sort of thing, not a name: "Which prehistoric shark
+species moved into False Bay?" is answered by "The sevengill shark ..." (a right Wikinews answer
+refused, wn-015)."""
 NAME_NOUNS = wordset("name names")
 """"What was the name of the lodge ...", "What was Doris Day's name at birth?": a name is asked for,
 and the focus is what is named (the lodge; at birth). Read as the noun asked about, "name" was the
@@ -208,7 +212,7 @@ def read_question(question: str) -> Asked:
             kind = "time"
         elif lows & PLACE_NOUNS:
             kind = "place"
-        elif head in ("which", "whose"):
+        elif head in ("which", "whose") and not lows & SORT_NOUNS:
             kind = "name"
         slot = [w for w in slot if w.low not in TIME_NOUNS and w.low not in PLACE_NOUNS]
     elif head == "when":

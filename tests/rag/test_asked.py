@@ -74,3 +74,11 @@ def test_past_participles_irregular_ones_included(word, participle):
 )
 def test_a_possessive_which_question_names_the_owner_and_what_it_owns(question, owned):
     assert read_question(question).owned == owned
+
+
+def test_which_species_asks_for_a_sort_of_thing_not_a_name():
+    asked = read_question(
+        "Which prehistoric shark species moved into False Bay once the great whites were gone?"
+    )
+    assert asked.kind is None and "shark" in asked.focus
+    assert read_question("Which company ran the tourist bus?").kind == "name"

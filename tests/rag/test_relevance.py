@@ -289,3 +289,11 @@ GOVERNOR = "Which governor's deputy chief of staff had her conviction over the l
 def test_which_x_s_y_is_answered_only_by_a_sentence_naming_x_or_y(question, sentence, answering):
     assert read_question(question).owned
     assert check(question, [sentence]).answered is answering
+
+
+def test_a_sort_of_thing_answers_a_which_species_question():
+    question = "Which prehistoric shark species moved into False Bay once the great whites were gone?"
+    assert check(
+        question, ["The sevengill shark moved into False Bay once the great whites were gone [3]."]
+    ).answered
+    assert not check(question, ["Great white numbers fell in 2017 [1]."]).answered
