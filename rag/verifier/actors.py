@@ -65,7 +65,11 @@ def _opening_doer(facts: Facts) -> tuple[str, str, frozenset[str]] | None:
     """The name the claim opens with, the verb right after it and that verb's forms, if the claim
     is "<name> <verb> ..."."""
     tokens = facts.tokens
-    for name in dict.fromkeys(facts.names):
+    # a one-word name opening the sentence is not among the claim's names ("UpGuard found ...")
+    opening = (
+        [tokens[0].text] if tokens and _capital(tokens[0]) and tokens[0].norm not in DOER_PRONOUNS else []
+    )
+    for name in [*dict.fromkeys(facts.names), *opening]:
         words = tokenize(name)
         if not words or len(tokens) <= len(words):
             continue

@@ -67,6 +67,24 @@ def test_the_verb_used_of_others_in_other_events_is_no_misplaced_doer(scorer: Su
 
 
 @pytest.mark.unit
+def test_a_one_word_doer_opening_the_claim_is_checked_too() -> None:
+    evidence = Evidence.build([LEAK])
+    assert misplaced_doers(
+        extract_facts("Vivamedia found Chatterly user data on public cloud servers."), evidence
+    ) == ["doer: Vivamedia found"]
+    assert (
+        misplaced_doers(
+            extract_facts("ShieldWatch found Chatterly user data on public cloud servers."), evidence
+        )
+        == []
+    )
+    assert (
+        misplaced_doers(extract_facts("It found Chatterly user data on public cloud servers."), evidence)
+        == []
+    )
+
+
+@pytest.mark.unit
 def test_the_verb_done_by_another_name_of_the_claim_is_left_to_the_other_checks() -> None:
     claim = "Idris bin Nadir Al Hamdan became Emir of Qarun after Rustam bin Kadir died."
     assert misplaced_doers(extract_facts(claim), Evidence.build([SUCCESSION])) == []
