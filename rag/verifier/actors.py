@@ -94,7 +94,7 @@ def _doer(sentence: Sequence[Token], verb: int) -> set[str] | None:
         return None
     for k in range(verb - 1, max(-1, verb - 1 - DOER_GAP), -1):
         token = sentence[k]
-        if token.norm in DOER_PRONOUNS or token.clause_initial and not _capital(token):
+        if token.norm in DOER_PRONOUNS or (token.clause_initial and not _capital(token)):
             return None
         if _capital(token):
             return _run(sentence, k, -1)

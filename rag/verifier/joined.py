@@ -7,9 +7,9 @@ recaptured the city of Palmyra". Every word is there, so the overlap and the ali
 (held-out sq109), caught before only because "last month" was not read as a date.
 
 The words of each side (not its names: those may be shared by any two sentences of a story) must
-meet in one passage sentence: "Walter Munk was 101 years old when he died" is told by "He was 101
-and died of pneumonia", and "Two people died when a wall collapsed" by a sentence holding both. An age is left to the other
-checks (:func:`_age`).
+meet in one passage sentence: "Two people died when a wall collapsed" is told by a sentence holding
+both. An age is left to the other checks (:func:`_age`): "Walter Munk was 101 years old when he died"
+is told by a story that gives the age and the death in sentences of their own.
 """
 
 from __future__ import annotations
