@@ -215,6 +215,14 @@ def question_period(question: str, newest: Callable[[], dt.date | None]) -> tupl
     return min(start for start, _ in spans), max(end for _, end in spans)
 
 
+_SHIFTED = re.compile(r"\b(?:ago|earlier|previously|later|before that|since then)\b", re.I)
+
+
+def shifts_time(text: str) -> bool:
+    """Does ``text`` move its story in time ("last month", "yesterday", "two years ago", "earlier")?"""
+    return bool(_RELATIVE.search(text) or _SHIFTED.search(text))
+
+
 def relative_periods(text: str, published: dt.date) -> list[tuple[dt.date, dt.date]]:
     """The days each "yesterday", "this week", "last month", "past year" of ``text`` spans, first
     and last, counted back from ``published`` (the day the text was published)."""

@@ -17,6 +17,7 @@ from rag.text.dates import (
     parse_date,
     question_period,
     relative_periods,
+    shifts_time,
     typed_day,
     typed_range,
 )
@@ -166,3 +167,16 @@ def test_relative_times_count_back_from_the_day_of_publication() -> None:
         (dt.date(2019, 1, 1), dt.date(2019, 12, 31)),
     ]
     assert relative_periods("On Friday he spoke.", published) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "shifted"),
+    [
+        ("Last month it recaptured the city.", True),
+        ("Two years ago he left.", True),
+        ("Earlier, police said so.", True),
+        ("Gupta was taken to a hospital.", False),
+    ],
+)
+def test_a_sentence_that_moves_its_story_in_time(text: str, shifted: bool) -> None:
+    assert shifts_time(text) is shifted

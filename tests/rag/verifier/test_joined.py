@@ -38,3 +38,16 @@ def test_an_age_is_left_to_the_other_checks():
 def test_a_claim_without_when_in_its_middle_is_not_read():
     assert joined("When the Islamic State recaptured Palmyra, dozens of soldiers were killed.") == []
     assert joined("Dozens of Syrian soldiers were killed in Deir al-Zor.") == []
+
+
+def test_a_sentence_going_on_with_the_one_before_tells_the_event_with_it():
+    story = (
+        "On Wednesday, Arnav Gupta set himself on fire near the White House. Gupta was taken to a hospital "
+        "with burns over 85% of his body. Last month another man set his jacket on fire there."
+    )
+    assert (
+        joined("85% of his body was burned when a man set himself on fire near the White House.", story) == []
+    )
+    # the sentence after moves to another time: its fire is not the one that burned him
+    moved = "Gupta had burns over 85% of his body. Last month another man set his jacket on fire there."
+    assert joined("85% of his body was burned when a man set his jacket on fire.", moved)
