@@ -15,6 +15,7 @@ are never set against each other.
 from __future__ import annotations
 
 from rag.text.figures import extract_figures, fate
+from rag.verifier.passages import Evidence
 
 NAMED_FATES = frozenset({"killed", "wounded", "live"})
 """The groups :func:`rag.text.figures.predicates` names; any other fate is the word itself."""
@@ -24,7 +25,7 @@ killed"): farther off, the word is another figure's ("around 870 infections have
 worldwide, with 457 deaths", a consistent SummEdits summary)."""
 
 
-def changed_fates(claim: str, passages: str) -> list[str]:
+def changed_fates(claim: str, evidence: Evidence) -> list[str]:
     """Readable problems ("fate: 200 killed (passage: wounded)") for the claim's figures that the
     passages state only as having befallen the counted otherwise."""
     said = []
@@ -35,7 +36,7 @@ def changed_fates(claim: str, passages: str) -> list[str]:
             said.append((figure, own))
     if not said:
         return []
-    stated = extract_figures(passages)
+    stated = evidence.told_figures()
     problems = []
     for figure, own in said:
         fates = {other.predicate for other in stated if other.value == figure.value}

@@ -66,7 +66,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             unaligned(facts, evidence)
             or swapped_numbers(claim, facts, evidence)
             or misnamed_counts(facts, evidence)
-            or changed_fates(claim, evidence.text)
+            or changed_fates(claim, evidence)
             or misattributed(facts, evidence)
             or misplaced_doers(facts, evidence)
             or unknown_speakers(facts, evidence)

@@ -15,7 +15,7 @@ is told by a story that gives the age and the death in sentences of their own.
 from __future__ import annotations
 
 from rag.text.dates import shifts_time
-from rag.verifier.facts import Facts, extract_facts
+from rag.verifier.facts import Facts
 from rag.verifier.passages import Evidence, numberish
 from rag.verifier.tokens import Token, content_stems, tokenize
 
@@ -72,5 +72,4 @@ def _continues(evidence: Evidence, k: int) -> bool:
     month it recaptured the city of Palmyra" moves to another."""
     if evidence.spans[k][0] != evidence.spans[k - 1][0]:
         return False
-    text = evidence.sentence_texts[k]
-    return not shifts_time(text) and not extract_facts(text).dates
+    return not shifts_time(evidence.sentence_texts[k]) and not evidence.window((k,)).dates

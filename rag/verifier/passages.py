@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rag.text.dates import MONTHS, relative_periods
+from rag.text.figures import Figure, extract_figures
 from rag.text.numbers import NUMBER_WORDS, SCALES, VAGUE_RANGES
 from rag.text.sentences import claim_sentences_at
 from rag.text.words import SUPPORT_STOPWORDS, name_words, norm_word, wordset
@@ -99,6 +100,7 @@ class Evidence:
     _figures: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _windows: dict[tuple[int, ...], Evidence] = field(default_factory=dict, repr=False)
     _counted: list[dict[str, set[str]]] | None = field(default=None, repr=False)
+    _told: list[Figure] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, passages: Sequence[str]) -> Evidence:
@@ -213,6 +215,13 @@ class Evidence:
                 for tokens, text in zip(self.sentences, self.sentence_texts, strict=True)
             ]
         return self._counted
+
+    def told_figures(self) -> list[Figure]:
+        """The counted figures of the passages with what befell them (:func:`extract_figures`), read
+        once for all the claims checked against them."""
+        if self._told is None:
+            self._told = extract_figures(self.text)
+        return self._told
 
     def best_sentences(self, stems: set[str], rare_first: bool = False) -> tuple[float, list[int]]:
         """The largest share of ``stems`` one sentence holds, and the sentences that hold it: the

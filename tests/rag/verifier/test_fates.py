@@ -6,6 +6,7 @@ import pytest
 
 from rag.verifier.config import SupportConfig
 from rag.verifier.fates import changed_fates
+from rag.verifier.passages import Evidence
 from rag.verifier.scorer import SupportScorer
 
 STAMPEDE = (
@@ -14,12 +15,16 @@ STAMPEDE = (
 )
 
 
+def fates(claim: str, passage: str) -> list[str]:
+    return changed_fates(claim, Evidence.build([passage]))
+
+
 @pytest.mark.unit
 def test_the_injured_counted_as_dead_fail():
-    assert changed_fates("The stampede in Kerman killed 200 people.", STAMPEDE) == [
+    assert fates("The stampede in Kerman killed 200 people.", STAMPEDE) == [
         "fate: 200 people killed (passage: wounded)"
     ]
-    assert changed_fates("In Kerman, 200 people were killed in the stampede.", STAMPEDE)
+    assert fates("In Kerman, 200 people were killed in the stampede.", STAMPEDE)
     assert (
         not SupportScorer(None, SupportConfig.load())
         .score("The stampede killed 200 people.", [STAMPEDE])
@@ -41,14 +46,14 @@ def test_the_injured_counted_as_dead_fail():
 )
 def test_a_figure_with_its_passage_s_fate_or_none_passes(claim):
     passage = STAMPEDE + " Around 870 infections have been reported worldwide since 1997, with 457 deaths."
-    assert changed_fates(claim, passage) == []
+    assert fates(claim, passage) == []
 
 
 @pytest.mark.unit
 def test_two_fates_outside_the_named_groups_are_not_set_against_each_other():
     # "arrested" and "detained" may name the same fate
-    assert changed_fates("Police arrested 71 people.", "Police detained 71 people on Friday.") == []
-    assert changed_fates("Police killed 71 people.", "Police detained 71 people on Friday.")
+    assert fates("Police arrested 71 people.", "Police detained 71 people on Friday.") == []
+    assert fates("Police killed 71 people.", "Police detained 71 people on Friday.")
 
 
 @pytest.mark.unit
