@@ -26,7 +26,7 @@ from lemminflect import getAllInflections, getAllLemmas, getInflection
 
 from rag.text.dates import MONTHS, WEEKDAYS
 from rag.text.words import SUPPORT_STOPWORDS, norm_word
-from rag.verifier.attribution import PASSIVE, SPEECH_VERBS
+from rag.verifier.attribution import PASSIVE, speech_verb
 from rag.verifier.facts import Facts
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, stem, tokenize
@@ -76,7 +76,7 @@ def _opening_doer(facts: Facts) -> tuple[str, str, frozenset[str]] | None:
         if [t.norm for t in tokens[: len(words)]] != [w.norm for w in words]:
             continue
         verb = tokens[len(words)]
-        if verb.text[:1].isupper() or verb.norm in SPEECH_VERBS:
+        if verb.text[:1].isupper() or speech_verb(tokens, len(words)):
             return None
         forms = _forms(verb.norm)
         return (name, verb.text, forms) if forms else None
