@@ -108,7 +108,9 @@ class DraftSentence:
 
 
 _PLACEHOLDER_CLASS = f"{chr(_PLACEHOLDER_BASE)}-{chr(_PLACEHOLDER_BASE + 0x18FF)}"
-_JOINED_MARKERS = re.compile(rf"^\s*(?:,|&|and|or)\s*[{_PLACEHOLDER_CLASS}]+[\s{_PLACEHOLDER_CLASS}]*")
+_JOINED_MARKERS = re.compile(
+    rf"^\s*(?:,\s*(?:and|or|&)|,|&|and|or)\s*[{_PLACEHOLDER_CLASS}]+[\s{_PLACEHOLDER_CLASS}]*"
+)
 
 
 _REPORTING = re.compile(
@@ -119,7 +121,7 @@ _REPORTING = re.compile(
 
 _ATTRIBUTION = r"(?:according\s+to|as\s+(?:reported|stated|noted)\s+(?:by|in))(?:\s+(?:the\s+)?sources?)?"
 _LEAD_ATTRIBUTION = re.compile(
-    rf"^{_ATTRIBUTION}\s*([{_PLACEHOLDER_CLASS}](?:\s*(?:,|&|and)?\s*[{_PLACEHOLDER_CLASS}])*)"
+    rf"^{_ATTRIBUTION}\s*([{_PLACEHOLDER_CLASS}](?:\s*(?:,\s*(?:and|&)|,|&|and)?\s*[{_PLACEHOLDER_CLASS}])*)"
     r"(?:\s*,\s*|\s+(?!(?:and|or|&)(?:\s|$)))",  # not "According to [1] and the BBC, ..."
     re.IGNORECASE,
 )

@@ -159,6 +159,9 @@ def test_private_use_characters_in_a_reply_are_not_taken_for_markers() -> None:
         ("[3] puts the toll at 30.", "The source puts the toll at 30 [3].", [3]),
         ("[2][3] 28 civilians were killed.", "28 civilians were killed [2][3].", [2, 3]),
         ("According to [1], 28 soldiers died.", "28 soldiers died [1].", [1]),
+        # a list with a serial comma (Wikinews wn-120)
+        ("According to [1], [2], and [3], 28 soldiers died.", "28 soldiers died [1][2][3].", [1, 2, 3]),
+        ("[1], [2], and [4] report that 28 soldiers died.", "28 soldiers died [1][2][4].", [1, 2, 4]),
     ],
 )
 def test_markers_that_open_a_sentence_become_its_citations_without_breaking_it(
