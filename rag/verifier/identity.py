@@ -36,6 +36,12 @@ ROLE_WORDS = wordset(
 ROLE_NOUNS = wordset("leader head founder chief commander owner chairman chair director spokesman")
 """Nouns of such a role: "The leader of X is Y"."""
 COPULAS = wordset("is was are were")
+ROLE_GAP = 4
+"""How many words before the second mention its relation to the first is read from: "X is run by
+the Y", "X is Y". A role verb further back relates other things ("Iraqi refugees ... who fled Islamic State controlled areas ... near
+the Iraqi border", a caption of the bundled corpus)."""
+VERB_REACH = 2
+"""The most words from the first name to the role verb or copula: "X is run by", "X, headed by"."""
 NAMING = re.compile(r"^\s*(?:\(|,\s*(?:also\s+)?(?:known|called|formerly|or)\b|\bor\b)", re.IGNORECASE)
 """What between two mentions names the same body instead of relating it: "X (SOHR)", "X, also known as Y"."""
 
@@ -43,18 +49,33 @@ NAMING = re.compile(r"^\s*(?:\(|,\s*(?:also\s+)?(?:known|called|formerly|or)\b|\
 def related_to_itself(facts: Facts) -> list[str]:
     """``["itself: ISIS"]`` when the claim relates a body to another mention of itself."""
     tokens = facts.tokens
-    mentions = _mentions(facts)
+    mentions = [m for m in _mentions(facts) if m[2] != "I"]  # the pronoun, not a name
     for i, (start_a, end_a, a) in enumerate(mentions):
         for start_b, _end_b, b in mentions[i + 1 :]:
             if start_b <= end_a or not _same_body(a, b):
                 continue
             if NAMING.match(_gap(facts, end_a, start_b)):
                 continue
-            between = {t.norm for t in tokens[end_a + 1 : start_b]}
+            window = range(max(end_a + 1, start_b - ROLE_GAP), start_b)
+            verb = next((k for k in window if tokens[k].norm in ROLE_WORDS | COPULAS), None)
+            if verb is None or not _follows(mentions, end_a, verb):
+                continue
+            between = {tokens[k].norm for k in window}
             before = {t.norm for t in tokens[max(0, start_a - 3) : start_a]}
             if between & ROLE_WORDS or (before & ROLE_NOUNS and between & COPULAS):
                 return [f"itself: {b}"]
     return []
+
+
+def _follows(mentions: list[tuple[int, int, str]], end: int, verb: int) -> bool:
+    """Is the name ending at ``end`` (with the names joined to it: "Observatory for Human Rights")
+    the last one before ``verb``, at most :data:`VERB_REACH` words before it? "Montana run by the
+    U.S." relates Montana, not the "American bison" named earlier."""
+    for start, stop, _ in mentions:
+        if end < start <= end + 2 and stop < verb:
+            end = stop
+    last = max((stop for _, stop, _ in mentions if stop < verb), default=-1)
+    return last == end and verb - end <= VERB_REACH
 
 
 def _mentions(facts: Facts) -> list[tuple[int, int, str]]:

@@ -35,6 +35,16 @@ def test_a_body_related_to_itself_is_found(claim: str, found: list[str]) -> None
         "The Observatory is run by Rami Abdel Rahman.",
         "The oil-rich province of Deir Ezzor is controlled by IS.",  # the name "IS" is not the verb "is"
         "Islamic State fighters attacked Islamic State positions.",
+        # a role verb far from the second mention relates other things (sentences of the bundled corpus)
+        "Iraqi refugees that fled violence in Mosul and Syrians who fled Islamic State controlled areas "
+        "gather near the Iraqi border.",
+        "Syrian rebel negotiator Mohammad Alloush said he would head the rebel delegation to neutralize "
+        "the criminal role of Syrian regime allies.",
+        # the role verb relates the name right before it (Wikinews sentences)
+        "These American bison came from the National Bison Range in western Montana run by the U.S. government.",
+        "O'Rourke gained recognition during his 2018 run for Senate against Ted Cruz and does not plan to run "
+        "for Senate in 2020.",
+        "Before I ran for office I did look at the makeup.",
     ],
 )
 def test_naming_a_body_twice_without_relating_it_to_itself_is_not(claim: str) -> None:
