@@ -47,6 +47,18 @@ ANSWER_ABBREVIATIONS = wordset(
 )
 """Abbreviations when the model's answer is split into cited sentences."""
 
+NUMBER_SIGNS = wordset("no")
+"""Abbreviations only before a figure: "No. 10" is a number sign, "No. Eight hours ..." ends a sentence
+(an interviewee's answer in a Wikinews article, read as one sentence with its negation)."""
+
+
+def abbreviation(word: str, following: str, abbreviations: frozenset[str]) -> bool:
+    """Whether ``word`` (without its full stop) abbreviates, given the text that follows it."""
+    norm = norm_word(word)
+    if norm in NUMBER_SIGNS:
+        return following.lstrip()[:1].isdigit()
+    return norm in abbreviations
+
 
 # --- article text into passages: exact spans -------------------------------------------------
 
@@ -168,7 +180,10 @@ def claim_sentences_at(text: str) -> list[tuple[str, int, int]]:
             for match in _CLAIM_SENTENCE_END.finditer(block):
                 before = block[start : match.start()].rstrip("\"'”’)]")
                 last = before.split()[-1] if before.split() else ""
-                if norm_word(last.rstrip(".")) in CLAIM_ABBREVIATIONS or re.fullmatch(r"(?:[A-Z]\.)+", last):
+                following = block[match.end() :]
+                if abbreviation(last.rstrip("."), following, CLAIM_ABBREVIATIONS) or re.fullmatch(
+                    r"(?:[A-Z]\.)+", last
+                ):
                     continue
                 found.extend(_located(block, at, start, match.start()))
                 start = match.end()
@@ -201,7 +216,7 @@ def ends_abbreviation(text: str, dot: int) -> bool:
     if not match:
         return False
     word = match.group(1).lower().strip(".")
-    return len(word) == 1 or word in ANSWER_ABBREVIATIONS
+    return len(word) == 1 or abbreviation(word, text[dot + 1 :], ANSWER_ABBREVIATIONS)
 
 
 def answer_boundaries(text: str, attached: Callable[[str], bool]) -> list[tuple[int, int]]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from rag.text.markers import CLAIM_MARKER
 from rag.text.numbers import NUMBER_WORDS, ORDINALS, SCALES
-from rag.text.sentences import CLAIM_ABBREVIATIONS, claim_sentences, strip_list_marker
+from rag.text.sentences import CLAIM_ABBREVIATIONS, abbreviation, claim_sentences, strip_list_marker
 from rag.text.words import SUPPORT_STOPWORDS, norm_word
 from rag.verifier.lexicon import NEGATION_WORDS
 
@@ -43,14 +43,18 @@ def tokenize(text: str) -> list[Token]:
             or bool(re.search(r"[.!?:;\"“]\s*$|\n\s*$", gap))
             or (
                 previous_raw.endswith(".")
-                and norm_word(previous_raw[:-1]) not in CLAIM_ABBREVIATIONS
+                and not abbreviation(previous_raw[:-1], text[previous_end:], CLAIM_ABBREVIATIONS)
                 and not re.fullmatch(r"(?:[A-Za-z]\.)+", previous_raw)
             )
         )
         clause = initial or bool(re.search(r"[,;:(\u2013\u2014]\s*$|\s-\s*$", gap))
         previous_end = match.end()
         previous_raw = word
-        if word.endswith(".") and norm_word(word[:-1]) not in CLAIM_ABBREVIATIONS and "." not in word[:-1]:
+        if (
+            word.endswith(".")
+            and not abbreviation(word[:-1], text[match.end() :], CLAIM_ABBREVIATIONS)
+            and "." not in word[:-1]
+        ):
             word = word[:-1]
         word = re.sub(r"['’]s$", "", word)
         if not word:
