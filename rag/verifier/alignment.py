@@ -93,7 +93,8 @@ def _missing(
         unnamed = [
             name
             for name in unnamed
-            if not nearby.shortened(name) and not (not absent and nearby.titled(name))
+            if not nearby.shortened(name)
+            and not (nearby.titled(name) and not set(absent) - nearby.title_words)
         ]
     missing.extend(unnamed)
     if relation and len(relation) - len(absent) < RELATION_SHARE * len(relation):
@@ -109,6 +110,10 @@ class Nearby:
     """The window gives it by one of its words ("Kosgei"), the passages in full (:func:`_shortened`)."""
     titled: Callable[[str], bool]
     """The passage's title names it, word for word (:meth:`Evidence.headline_names`)."""
+    title_words: frozenset[str] = frozenset()
+    """Stems of the passage's title: a claim may join what its title says of a name with what the
+    window states ("Syria rebels will attend Astana negotiations, which will assume a different
+    approach ...", labelled sq83, from the title "Syria rebels say will attend Astana negotiations")."""
 
 
 def _shortened(name: str, window: Evidence, evidence: Evidence) -> bool:
@@ -193,6 +198,7 @@ def unaligned(facts: Facts, evidence: Evidence) -> list[str]:
             Nearby(
                 shortened=lambda name, here=here: _shortened(name, here, evidence),
                 titled=lambda name, first=window[0]: evidence.headline_names(first, name),
+                title_words=frozenset(evidence.headline_stems(window[0])),
             ),
             (
                 ages

@@ -17,7 +17,8 @@ from rag.text.numbers import (
     VAGUE_QUANTITIES,
 )
 from rag.text.sentences import strip_list_marker
-from rag.verifier.lexicon import NAME_CONNECTORS, NEGATION_WORDS, SENTENCE_STARTERS
+from rag.text.words import SUPPORT_STOPWORDS
+from rag.verifier.lexicon import NAME_CONNECTORS, NEGATION_WORDS, SENTENCE_STARTERS, dictionary_word
 from rag.verifier.tokens import Token, content_stems, tokenize
 
 _SOURCES_DIFFER = re.compile(
@@ -154,7 +155,23 @@ def _name_shaped(token: Token, tokens: Sequence[Token]) -> bool:
     text = token.text
     if any(c.isupper() for c in text[1:]) or "." in text:
         return True
+    if _proper_word(token.norm):
+        return True
     return any(t.text == text and not t.sentence_initial for t in tokens)
+
+
+def _proper_word(norm: str) -> bool:
+    """A word no English dictionary lists and no function word: a name ("Michael was a professor"
+    where the passage has "Guy was a professor"; in the Wikinews edits a name swapped in at a
+    sentence's opening passed as an ordinary word)."""
+    return (
+        norm.isalpha()
+        and len(norm) > 1
+        and norm not in SENTENCE_STARTERS
+        and norm not in SUPPORT_STOPWORDS
+        and norm not in NUMBER_WORDS
+        and not dictionary_word(norm)
+    )
 
 
 def _opening_adverb(token: Token, tokens: Sequence[Token]) -> bool:
@@ -274,3 +291,19 @@ def extract_facts(text: str) -> Facts:
             facts.names.append(name)
         i = max(j, i + 1)
     return facts
+
+
+def name_mentions(facts: Facts) -> list[tuple[int, int, str]]:
+    """Each time a name of the text is written, as (first token, last token, name), in text order.
+    Matched as written: the name "IS" is not the verb "is"."""
+    tokens = facts.tokens
+    found = []
+    for name in dict.fromkeys(facts.names):
+        words = [t.text for t in tokenize(name)]
+        n = len(words)
+        found.extend(
+            (i, i + n - 1, name)
+            for i in range(len(tokens) - n + 1)
+            if words and [t.text for t in tokens[i : i + n]] == words
+        )
+    return sorted(found)

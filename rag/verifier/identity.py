@@ -23,10 +23,9 @@ from __future__ import annotations
 import re
 
 from rag.text.words import name_words, norm_word, wordset
-from rag.verifier.facts import Facts
+from rag.verifier.facts import Facts, name_mentions
 from rag.verifier.lexicon import NAME_CONNECTORS
 from rag.verifier.passages import Evidence, alias_group
-from rag.verifier.tokens import tokenize
 
 ROLE_WORDS = wordset(
     "run runs ran led leads head heads headed founded founds controlled controls commanded commands "
@@ -49,7 +48,7 @@ NAMING = re.compile(r"^\s*(?:\(|,\s*(?:also\s+)?(?:known|called|formerly|or)\b|\
 def related_to_itself(facts: Facts) -> list[str]:
     """``["itself: ISIS"]`` when the claim relates a body to another mention of itself."""
     tokens = facts.tokens
-    mentions = [m for m in _mentions(facts) if m[2] != "I"]  # the pronoun, not a name
+    mentions = [m for m in name_mentions(facts) if m[2] != "I"]  # the pronoun, not a name
     for i, (start_a, end_a, a) in enumerate(mentions):
         for start_b, _end_b, b in mentions[i + 1 :]:
             if start_b <= end_a or not _same_body(a, b):
@@ -76,22 +75,6 @@ def _follows(mentions: list[tuple[int, int, str]], end: int, verb: int) -> bool:
             end = stop
     last = max((stop for _, stop, _ in mentions if stop < verb), default=-1)
     return last == end and verb - end <= VERB_REACH
-
-
-def _mentions(facts: Facts) -> list[tuple[int, int, str]]:
-    """Each time a name of the claim is written, as (first token, last token, name), in text order.
-    Matched as written: the name "IS" is not the verb "is"."""
-    tokens = facts.tokens
-    found = []
-    for name in dict.fromkeys(facts.names):
-        words = [t.text for t in tokenize(name)]
-        n = len(words)
-        found.extend(
-            (i, i + n - 1, name)
-            for i in range(len(tokens) - n + 1)
-            if words and [t.text for t in tokens[i : i + n]] == words
-        )
-    return sorted(found)
 
 
 def _gap(facts: Facts, end: int, start: int) -> str:
@@ -142,7 +125,7 @@ def listed_twice(facts: Facts, evidence: Evidence) -> list[str]:
 
 def _neighbours(facts: Facts) -> list[tuple[tuple[int, int, str, str], tuple[int, int, str, str]]]:
     """Consecutive name mentions as (start, end, text before it since the previous one, name)."""
-    spans = _mentions(facts)
+    spans = name_mentions(facts)
     return [
         ((s1, e1, "", n1), (s2, e2, _gap(facts, e1, s2), n2))
         for (s1, e1, n1), (s2, e2, n2) in zip(spans, spans[1:], strict=False)

@@ -41,6 +41,13 @@ sentences were caught."""
 
 
 @lru_cache(maxsize=8192)
+def dictionary_word(word: str) -> bool:
+    """Is ``word`` (lower case) an English noun, verb, adjective or adverb in lemminflect's dictionary?
+    Names are not ("michael", "kimura", "syria"), and neither are function words ("the", "during")."""
+    return bool(getAllLemmas(word))
+
+
+@lru_cache(maxsize=8192)
 def verb_only(word: str) -> bool:
     """Is ``word`` (lower case) a form of a verb other than "be", "have" or "do", and no noun:
     "talked", "fought", "spends" (not "were", "people", "killing")? From lemminflect's dictionary."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.verifier.facts import extract_facts, needs_support
+from rag.verifier.scorer import SupportScorer
 from rag.verifier.tokens import split_claims
 
 # ---------------------------------------------------------------- split_claims / needs_support
@@ -62,6 +63,30 @@ def test_an_adverb_that_opens_a_sentence_is_not_part_of_the_name_after_it() -> N
     assert extract_facts("Separately, Assad said the talks would fail.").names == ["Assad"]
     # seen capitalised inside a sentence too: a name
     assert extract_facts("Kelly Smith spoke. He thanked Kelly Smith.").names[0] == "Kelly Smith"
+
+
+@pytest.mark.unit
+def test_a_word_no_dictionary_lists_opens_a_sentence_as_a_name() -> None:
+    """Wikinews edits: "Michael was a mathematics professor ..." (the passage: "Guy was ...") passed,
+    its opening word taken for an ordinary one."""
+    assert extract_facts("Michael was a mathematics professor at the University of Calgary.").names == [
+        "Michael",
+        "University of Calgary",
+    ]
+    assert extract_facts("Kimura was one of the stars.").names == ["Kimura"]
+    # dictionary words and function words that open a sentence are not names
+    assert extract_facts("Officials said the rebels would attend.").names == []
+    assert extract_facts("Despite the truce, fighting went on.").names == []
+    assert extract_facts("Guy was a professor.").names == []  # a dictionary word: left to the overlap
+    passage = (
+        "Richard Kenneth Guy, a British mathematician, died on Monday at 103 years of age. Guy was a "
+        "mathematics professor at the University of Calgary prior to his death."
+    )
+    scorer = SupportScorer()
+    assert scorer.score("Guy was a mathematics professor at the University of Calgary.", [passage]).supported
+    assert not scorer.score(
+        "Michael was a mathematics professor at the University of Calgary.", [passage]
+    ).supported
 
 
 @pytest.mark.unit
