@@ -12,9 +12,11 @@ from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.fates import changed_fates
 from rag.verifier.hedges import dropped_hedges
 from rag.verifier.identity import listed_twice, related_to_itself
+from rag.verifier.in_place import negated_in_place, swapped_in_place
 from rag.verifier.joined import joined_events
 from rag.verifier.negation import check_antonyms, check_negation
 from rag.verifier.passages import Evidence, number_backed
+from rag.verifier.roles import swapped_roles
 from rag.verifier.tokens import content_stems, tokenize
 
 
@@ -58,7 +60,9 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
     n_names = len(dict.fromkeys(facts.names))
     names = names_ok / n_names if n_names else 1.0
     negation_problems = (
-        check_negation(facts, evidence) + check_antonyms(facts, evidence) + dropped_hedges(facts, evidence)
+        (check_negation(facts, evidence) or negated_in_place(facts, evidence))
+        + (check_antonyms(facts, evidence) or swapped_in_place(facts, evidence))
+        + dropped_hedges(facts, evidence)
     )
     if not unbacked:
         # each fact is in the passages; are they stated together, as the claim relates them?
@@ -72,6 +76,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             or unknown_speakers(facts, evidence)
             or merged_across_contrast(claim, facts, evidence)
             or joined_events(facts, evidence)
+            or swapped_roles(facts, evidence)
             or related_to_itself(facts)
             or listed_twice(facts, evidence)
         )

@@ -148,7 +148,7 @@ government:opposition government:rebel regime:opposition regime:rebel"""
 
 
 @lru_cache(maxsize=1)
-def _antonyms() -> dict[str, frozenset[str]]:
+def antonyms() -> dict[str, frozenset[str]]:
     table: dict[str, set[str]] = {}
     for pair in ANTONYM_PAIRS.split():
         a, b = (stem(w) for w in pair.split(":"))
@@ -167,7 +167,7 @@ def check_antonyms(claim: Facts, evidence: Evidence) -> list[str]:
     The opposite must occur where the passage speaks of the same thing (its sentences that best match
     the claim): a long article uses "increase" somewhere without contradicting "profits declined".
     """
-    table = _antonyms()
+    table = antonyms()
     stems = set(content_stems(claim.tokens))
     ranked = sorted(
         (i for i, s in enumerate(evidence.sentence_stems) if stems & set(s)),
