@@ -8,30 +8,10 @@ import sys
 from pathlib import Path
 
 from evals.crossencoder.model import CrossEncoder, MissingTraining, train
-from evals.crossencoder.perturb import archive_pairs
+from evals.crossencoder.perturb import archive_pairs, read_archive
 from evals.summedits.data import SummEditsDataError
 
 EXIT_ERROR = 2
-
-
-def read_archive(path: Path) -> list[str]:
-    """Article texts: the ``text`` field of each line of a JSONL export, or the .txt/.md files of a folder."""
-    if path.is_dir():
-        return [
-            p.read_text(encoding="utf-8", errors="replace")
-            for p in sorted(path.rglob("*"))
-            if p.suffix in {".txt", ".md"}
-        ]
-    texts = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                texts.append(json.loads(line)["text"])
-            except (ValueError, KeyError, TypeError) as error:
-                raise ValueError(
-                    f"{path}, line {number}: not a JSON object with a 'text' field ({error})"
-                ) from error
-    return texts
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,10 +10,12 @@ time phrase or a trailing attribution left out; "said" told as "stated").
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from rag.text.sentences import sentence_spans
 
@@ -252,3 +254,23 @@ def article_pairs(text: str, rng: random.Random, per_article: int = 12) -> list[
 def archive_pairs(texts: Iterable[str], seed: int = 13, per_article: int = 12) -> list[Pair]:
     rng = random.Random(seed)
     return [pair for text in texts for pair in article_pairs(text, rng, per_article)]
+
+
+def read_archive(path: Path) -> list[str]:
+    """Article texts: the ``text`` field of each line of a JSONL export, or the .txt/.md files of a folder."""
+    if path.is_dir():
+        return [
+            p.read_text(encoding="utf-8", errors="replace")
+            for p in sorted(path.rglob("*"))
+            if p.suffix in {".txt", ".md"}
+        ]
+    texts = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                texts.append(json.loads(line)["text"])
+            except (ValueError, KeyError, TypeError) as error:
+                raise ValueError(
+                    f"{path}, line {number}: not a JSON object with a 'text' field ({error})"
+                ) from error
+    return texts

@@ -14,8 +14,8 @@ from collections import Counter
 
 import pytest
 
-from evals.crossencoder.__main__ import main, read_archive
-from evals.crossencoder.perturb import archive_pairs, edit, names, shorten, windows
+from evals.crossencoder.__main__ import main
+from evals.crossencoder.perturb import archive_pairs, edit, names, read_archive, shorten, windows
 
 pytestmark = pytest.mark.unit
 
