@@ -206,9 +206,14 @@ NEAR_BEFORE, NEAR_AFTER = 8, 6
 """Words before and after a speech verb where its speaker is named: "Rami Abdel Rahman, who runs
 the monitoring group, said" (6 before), "said the UK-based Syrian Observatory for Human Rights"."""
 
-APPOSITIVE = re.compile(r",\s*(?:a|an|the|who|which|whose)\s[^,;:.!?]*,\s*$", re.IGNORECASE)
-"""A description set off by commas between a speaker's name and the speech verb: ", a former senior
-negotiator with ..., said" (held-out sq97), ", who runs the monitoring group, said"."""
+APPOSITIVE = re.compile(
+    r",\s*(?:a|an|the|who|which|whose|in|on|at|during|speaking|writing|with|via)\s[^,;:.!?]*,\s*$",
+    re.IGNORECASE,
+)
+"""A description or an aside set off by commas between a speaker's name and the speech verb: ", a
+former senior negotiator with ..., said" (held-out sq97), ", who runs the monitoring group, said",
+", in remarks to the BBC, said" (a shortened Wikinews sentence, "Philippine Red Cross chair Richard
+Gordon said", failed as said by another)."""
 
 
 def _near(evidence: Evidence, sentence: int, verb: int) -> Evidence:

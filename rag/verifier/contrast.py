@@ -100,10 +100,13 @@ def _lists(claim: str) -> list[list[str]]:
 
 
 def _clauses(sentence: Sequence[Token]) -> list[list[Token]]:
-    """The sentence cut before each "while", "but" and the like."""
+    """The sentence cut before each "while", "but" and the like. One set off by commas is an aside:
+    "Barr and Ross, however, refused to hand over the documents" is one clause (a shortened Wikinews
+    sentence, "Barr and Ross refused ...", failed as merged across a contrast)."""
     clauses: list[list[Token]] = [[]]
-    for token in sentence:
-        if token.norm in CLAUSE_JOINERS and clauses[-1]:
+    for k, token in enumerate(sentence):
+        aside = k + 1 < len(sentence) and sentence[k + 1].clause_initial
+        if token.norm in CLAUSE_JOINERS and clauses[-1] and not aside:
             clauses.append([])
         clauses[-1].append(token)
     return clauses

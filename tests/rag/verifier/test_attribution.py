@@ -252,3 +252,15 @@ def test_a_passive_report_verb_gives_no_words_to_the_name_before_it(scorer: Supp
     assert speakers(extract_facts(claim)) == []
     spoken = "The Taliban said it was behind the car bomb at the training base."
     assert [name for name, _ in speakers(extract_facts(spoken))] == ["Taliban"]
+
+
+@pytest.mark.unit
+def test_an_aside_between_the_speaker_and_the_verb_keeps_the_speaker(scorer: SupportScorer) -> None:
+    """A shortened Wikinews sentence (``python -m evals.edits``) failed as said by another."""
+    passage = (
+        'Cindy Ferrer, head of a regional civil defense office, said "It is less destructive". Philippine Red '
+        'Cross chair Richard Gordon, in remarks to the BBC, said "A lot of people have lost their homes".'
+    )
+    quote = '"A lot of people have lost their homes".'
+    assert scorer.score(f"Philippine Red Cross chair Richard Gordon said {quote}", [passage]).supported
+    assert "said by: Cindy Ferrer" in scorer.score(f"Cindy Ferrer said {quote}", [passage]).unbacked

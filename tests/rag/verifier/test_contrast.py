@@ -75,3 +75,11 @@ def test_the_subject_taken_from_the_other_side_of_but_fails(scorer: SupportScore
         [reuters],
     )
     assert kept.supported, kept.unbacked
+
+
+def test_a_however_set_off_by_commas_is_an_aside_not_another_side(scorer: SupportScorer) -> None:
+    """A shortened Wikinews sentence (``python -m evals.edits``) failed as merged across a contrast."""
+    passage = (
+        "Barr and Ross, however, refused to hand over the documents. On June 12, Trump claimed privilege."
+    )
+    assert scorer.score("Barr and Ross refused to hand over the documents.", [passage]).supported
