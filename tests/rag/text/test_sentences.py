@@ -101,3 +101,14 @@ def test_rough_splits_skip_blank_pieces() -> None:
         "Four",
     ]
     assert rough_sentences("A\n  \nB") == ["A", "B"]
+
+
+@pytest.mark.unit
+def test_a_sentence_may_open_with_two_brackets() -> None:
+    """An interview's speaker label, "((WN))", opens a sentence: read as one with the answer before
+    it, a question's "don't" negated the answer (a Wikinews quote that failed against its passage)."""
+    text = "So yeah, I really like to play against French Defence. ((WN)) And which opening you don't like?"
+    assert claim_sentences(text) == [
+        "So yeah, I really like to play against French Defence.",
+        "((WN)) And which opening you don't like?",
+    ]
