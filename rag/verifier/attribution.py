@@ -29,9 +29,11 @@ SPEECH_VERBS = wordset(
 )
 """Verbs that put the words of a sentence in someone's mouth."""
 PASSIVE = wordset("is are was were be been being")
-DETERMINERS = wordset("the a an its their his her this these those")
 """Before a speech verb, these make it passive: in "the Taliban was reported to be behind the bomb"
 the Taliban says nothing."""
+DETERMINERS = wordset("the a an its their his her this these those")
+"""Before a speech verb, these (or a figure) make it an adjective: "the reported attack", "1,279
+confirmed cases"."""
 SPEAKER_GAP = 3
 """Words allowed between a speaker's name and the speech verb ("Alloush, who said", "the SOHR also said")."""
 PRONOUNS = wordset("he she they it we i who which that")

@@ -37,8 +37,8 @@ ROLE_NOUNS = wordset("leader head founder chief commander owner chairman chair d
 COPULAS = wordset("is was are were")
 ROLE_GAP = 4
 """How many words before the second mention its relation to the first is read from: "X is run by
-the Y", "X is Y". A role verb further back relates other things ("Iraqi refugees ... who fled Islamic State controlled areas ... near
-the Iraqi border", a caption of the bundled corpus)."""
+the Y", "X is Y". A role verb further back relates other things ("Iraqi refugees ... who fled
+Islamic State controlled areas ... near the Iraqi border", a caption of the bundled corpus)."""
 VERB_REACH = 2
 """The most words from the first name to the role verb or copula: "X is run by", "X, headed by"."""
 NAMING = re.compile(r"^\s*(?:\(|,\s*(?:also\s+)?(?:known|called|formerly|or)\b|\bor\b)", re.IGNORECASE)

@@ -10,7 +10,8 @@ Rosselló") has other words between them and is left alone, and so are names joi
 that relate them both ways ("Warren and Sanders", "talks between Russia and Turkey").
 
 Measured on edits of real news (``python -m evals.edits``): of 566 Wikinews sentences with two names
-swapped, the checks caught 23 before this one.
+swapped, the checks caught 21 before this one and 299 with it; most of the rest are swaps with other
+words between the names, or of a name with an ordinary word ("Trump": "trump" is in the dictionary).
 """
 
 from __future__ import annotations
