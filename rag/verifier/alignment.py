@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rag.text.dates import MONTHS
-from rag.verifier.facts import Facts, extract_facts, proper_word
+from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.passages import Evidence, counted_numbers, figures, number_backed, numberish
 from rag.verifier.tokens import Token, content_stems, tokenize
 
@@ -51,30 +51,7 @@ def _windows(evidence: Evidence) -> list[tuple[tuple[int, ...], tuple[int, ...]]
             last += 1
         window = tuple(range(first, last + 1))
         out.append((window, tuple(sorted({opening, *window}))))
-        for earlier in _subject_told(evidence, first, opening):
-            out.append(((earlier, first), tuple(sorted({opening, earlier, first}))))
     return out
-
-
-SUBJECT_REACH = 5
-"""Sentences back that a sentence opening with a name may be read with, when the name is in it."""
-
-
-def _subject_told(evidence: Evidence, sentence: int, opening: int) -> list[int]:
-    """Earlier sentences of the same passage, beyond the window, that name the name ``sentence``
-    opens with ("Warholm, who is 23 years old, won the gold medal with a time of 47.42 seconds"
-    goes on with "Yesterday, Karsten Warholm of Norway won the 400 metres hurdles final ... in Doha"
-    three sentences before it; a right Wikinews answer joining the two was refused)."""
-    tokens = evidence.sentences[sentence]
-    if not tokens or not tokens[0].text[:1].isupper() or not proper_word(tokens[0].norm):
-        return []
-    name = tokens[0].text
-    return [
-        k
-        for k in range(max(opening, sentence - SUBJECT_REACH), sentence - WINDOW + 1)
-        if evidence.spans[k][0] == evidence.spans[sentence][0]
-        and any(t.text == name for t in evidence.sentences[k])
-    ]
 
 
 def _missing(

@@ -155,12 +155,12 @@ def _name_shaped(token: Token, tokens: Sequence[Token]) -> bool:
     text = token.text
     if any(c.isupper() for c in text[1:]) or "." in text:
         return True
-    if proper_word(token.norm):
+    if _proper_word(token.norm):
         return True
     return any(t.text == text and not t.sentence_initial for t in tokens)
 
 
-def proper_word(norm: str) -> bool:
+def _proper_word(norm: str) -> bool:
     """A word no English dictionary lists and no function word: a name ("Michael was a professor"
     where the passage has "Guy was a professor"; in the Wikinews edits a name swapped in at a
     sentence's opening passed as an ordinary word)."""

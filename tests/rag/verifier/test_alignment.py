@@ -187,20 +187,3 @@ def test_a_person_written_by_surname_in_the_window_is_the_one_named_in_full(scor
     assert scorer.score("Brigid Kosgei finished the race in 2:14:04.", [passage]).supported
     # another first name with the surname is another person
     assert not scorer.score("Mary Kosgei finished the race in 2:14:04.", [passage]).supported
-
-
-WARHOLM = (
-    "Yesterday, Karsten Warholm of Norway won the 400 metres hurdles final at the 2019 IAAF World Athletics "
-    "Championships in Doha, Qatar. This was a successful defense of his 2017 title won in London. The World "
-    "Athletics Championships are held every other year.\n\nWarholm, who is 23 years old, won the gold medal "
-    "with a time of 47.42 seconds. The silver medal was won by Rai Benjamin, who finished in 47.66 seconds."
-)
-
-
-@pytest.mark.unit
-def test_a_sentence_opening_with_a_name_is_read_with_an_earlier_one_naming_it() -> None:
-    """A right Wikinews answer (wn-037) joined the win in Doha with the time three sentences on."""
-    claim = "Karsten Warholm won the 400 metres hurdles final in Doha with a time of {} seconds."
-    scorer = SupportScorer()
-    assert scorer.score(claim.format("47.42"), [WARHOLM]).supported
-    assert not scorer.score(claim.format("47.66"), [WARHOLM]).supported  # the silver medallist's time
