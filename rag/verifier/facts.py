@@ -53,6 +53,10 @@ def needs_support(sentence: str) -> bool:
     if _META_PATTERNS.search(text):
         return False
     facts = extract_facts(text)
+    if len(tokenize(text)) == 1 and not (facts.numbers or facts.dates):
+        # a name alone ("Geneva."), even one no dictionary lists, states nothing: the reply is
+        # checked as the question it completes (rag.reply_check.check_named_answer)
+        return False
     if _SOURCES_DIFFER.search(text):
         return bool(facts.numbers or facts.dates or facts.names)
     if facts.numbers or facts.dates or facts.names:

@@ -43,6 +43,11 @@ def test_split_claims_respects_abbreviations_and_drops_citations() -> None:
         ("6.", False),
         ("(2)", False),
         ("6. Protesters blocked the main road.", True),
+        # a name alone is checked as the question it completes (rag.reply_check), whether or not
+        # a dictionary lists it
+        ("Geneva [1].", False),
+        ("Nature.", False),
+        ("2017.", True),
     ],
 )
 def test_needs_support(sentence: str, expected: bool) -> None:
