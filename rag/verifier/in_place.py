@@ -19,21 +19,18 @@ quoted against their passage pass as before.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
 
 from rag.verifier.facts import Facts
 from rag.verifier.negation import antonyms
-from rag.verifier.passages import Evidence
-from rag.verifier.tokens import Token, stem
+from rag.verifier.passages import EDGES, Evidence, padded
+from rag.verifier.tokens import stem
 
 FUNCTION_OPPOSITES = """before:after more:fewer more:less most:fewest most:least first:last up:down above:below
 over:under earlier:later largest:smallest older:younger warmer:cooler"""
 """Opposites among words the antonym check passes over as stopwords; here they count only in place."""
 CONTEXT = 2
 """Words on each side of the turned word that must be the passage's own, in place."""
-EDGES = ("<s>", "</s>")
-"""Where a sentence begins and ends, as words: a place may lie at an edge."""
 NEGATIONS = frozenset({"not", "no", "never"})
 """Negations added or removed as one word ("were not investigating"); "n't" is read inside its word."""
 
@@ -51,7 +48,7 @@ def _opposites() -> dict[str, frozenset[str]]:
 def swapped_in_place(claim: Facts, evidence: Evidence) -> list[str]:
     """``["antonym: before (...)"]`` when a passage sentence has the word's opposite in its place."""
     table = _opposites()
-    norms = _padded(claim.tokens)
+    norms = padded(claim.tokens)
     problems = []
     for i, word in enumerate(norms):
         opposites = table.get(stem(word)) if word not in EDGES else None
@@ -71,7 +68,7 @@ def swapped_in_place(claim: Facts, evidence: Evidence) -> list[str]:
 def negated_in_place(claim: Facts, evidence: Evidence) -> list[str]:
     """``["negation: not investigating (...)"]`` when the claim adds a negation to a passage sentence,
     or leaves out one the passage has, between the same words."""
-    norms = _padded(claim.tokens)
+    norms = padded(claim.tokens)
     problems = []
     for i, word in enumerate(norms):
         if word not in NEGATIONS:
@@ -113,20 +110,13 @@ def _sides(norms: list[str], start: int, end: int) -> tuple[list[str] | None, li
     return left, right
 
 
-def _padded(tokens: Sequence[Token]) -> list[str]:
-    """The words of a sentence with its edges marked, so that "the Senate did." ends where "the
-    Senate did not." does not."""
-    return [EDGES[0], *(t.norm for t in tokens), EDGES[1]]
-
-
 def _placed(evidence: Evidence, left: list[str], right: list[str], stems: frozenset[str]) -> bool:
     """Does a passage sentence have a word of ``stems`` (or, for negations, the word itself) between
     ``left`` and ``right``?"""
-    return any(_in_sentence(sentence, left, right, stems) for sentence in evidence.sentences)
+    return any(_in_sentence(norms, left, right, stems) for norms in evidence.padded_sentences())
 
 
-def _in_sentence(sentence: Sequence[Token], left: list[str], right: list[str], stems: frozenset[str]) -> bool:
-    norms = _padded(sentence)
+def _in_sentence(norms: list[str], left: list[str], right: list[str], stems: frozenset[str]) -> bool:
     for j in range(len(left), len(norms) - len(right)):
         word = norms[j]
         if (
@@ -142,5 +132,8 @@ def _joined(evidence: Evidence, left: list[str], right: list[str]) -> bool:
     """Does a passage sentence write ``left`` and ``right`` with nothing between them?"""
     joined = left + right
     size = len(joined)
-    padded = [_padded(sentence) for sentence in evidence.sentences]
-    return any(norms[j : j + size] == joined for norms in padded for j in range(len(norms) - size + 1))
+    return any(
+        norms[j : j + size] == joined
+        for norms in evidence.padded_sentences()
+        for j in range(len(norms) - size + 1)
+    )

@@ -101,6 +101,7 @@ class Evidence:
     _windows: dict[tuple[int, ...], Evidence] = field(default_factory=dict, repr=False)
     _counted: list[dict[str, set[str]]] | None = field(default=None, repr=False)
     _told: list[Figure] | None = field(default=None, repr=False)
+    _padded: list[list[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, passages: Sequence[str]) -> Evidence:
@@ -216,6 +217,13 @@ class Evidence:
             ]
         return self._counted
 
+    def padded_sentences(self) -> list[list[str]]:
+        """Each sentence's words with its edges marked (:func:`padded`), read once for all the
+        claims and words checked against them."""
+        if self._padded is None:
+            self._padded = [padded(sentence) for sentence in self.sentences]
+        return self._padded
+
     def told_figures(self) -> list[Figure]:
         """The counted figures of the passages with what befell them (:func:`extract_figures`), read
         once for all the claims checked against them."""
@@ -292,6 +300,16 @@ class Evidence:
 COUNTED_WORDS = 1
 """Content words after a number taken to say what it counts ("20 IS fighters" -> fighters). One:
 the second is often the verb ("870 infections have been reported", "457 deaths reported")."""
+
+
+EDGES = ("<s>", "</s>")
+"""Where a sentence begins and ends, as words: a place may lie at an edge."""
+
+
+def padded(tokens: Sequence[Token]) -> list[str]:
+    """The words of a sentence with its edges marked, so that "the Senate did." ends where "the
+    Senate did not." does not."""
+    return [EDGES[0], *(t.norm for t in tokens), EDGES[1]]
 
 
 def counted_numbers(tokens: Sequence[Token], text: str) -> dict[str, set[str]]:
