@@ -27,6 +27,7 @@ from rag.verifier.combination import combine
 from rag.verifier.config import SupportConfig
 from rag.verifier.features import analyse
 from rag.verifier.judge import best_window, judge_messages
+from rag.verifier.lists import list_variants
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import split_claims
 
@@ -88,6 +89,36 @@ class SupportScorer:
         return self.llm.yes_probability(judge_messages(claim, passage))
 
     def score(self, claim: str, passages: list[str]) -> SupportResult:
+        result = self._score(claim, passages)
+        if result.supported or len(passages) < 2:
+            return result
+        return self._listed(claim, passages) or result
+
+    def _listed(self, claim: str, passages: list[str]) -> SupportResult | None:
+        """A claim listing names that several passages report, backed one name at a time
+        (:mod:`rag.verifier.lists`), each by a passage that names none of the list's other names;
+        None when a name is backed by no such passage."""
+        variants = list_variants(claim)
+        found: list[tuple[int, SupportResult]] = []
+        for variant, name in variants:
+            others = [other for _, other in variants if other != name]
+            best: tuple[int, SupportResult] | None = None
+            for index, passage in enumerate(passages):
+                if any(Evidence.build([passage]).backs_name(other) for other in others):
+                    continue
+                outcome = self._score(variant, [passage])
+                if outcome.supported and (best is None or outcome.score > best[1].score):
+                    best = (index, outcome)
+            if best is None:
+                return None
+            found.append(best)
+        if not found:
+            return None
+        weakest = min((outcome for _, outcome in found), key=lambda r: r.score)
+        backing = {(index, start, end) for index, outcome in found for _, start, end in outcome.backing}
+        return weakest.model_copy(update={"backing": sorted(backing)})
+
+    def _score(self, claim: str, passages: list[str]) -> SupportResult:
         sentences = split_claims(claim) or [claim.strip()]
         if not passages or not any(p.strip() for p in passages):
             return SupportResult(

@@ -10,6 +10,7 @@ from rag.citations import DraftSentence
 from rag.types import EvidenceSpan
 from rag.verifier.backing import backing_spans
 from rag.verifier.facts import extract_facts
+from rag.verifier.lists import list_variants
 from rag.verifier.passages import Evidence
 from rag.verifier.qualifiers import restore
 from rag.verifier.tokens import split_claims
@@ -53,7 +54,9 @@ def verify(
 
     A sentence whose cited sources do not support it, or that cites nothing, is checked
     against every other source: the best one that does support it becomes its citation
-    (small models often cite a neighbour of the right passage). A supported sentence loses the
+    (small models often cite a neighbour of the right passage); one that lists names reported by
+    several sources is checked against them all (:mod:`rag.verifier.lists`) and cites each source
+    that backs a name. A supported sentence loses the
     citations it does not need (:func:`_drop_unneeded`). If no source backs it, the sentence
     is marked unsupported (``supported=False``) and keeps the model's citation, so the user
     sees both what it claimed and that the claim is not backed.
@@ -91,11 +94,15 @@ def verify(
             outcome = scorer.score(claim, [text])
             if outcome.supported and (best is None or outcome.score > best[0]):
                 best = (float(outcome.score), number, _spans(outcome.backing, [number], source_texts, shown))
-        if best is not None:
+        backed = (
+            (best[0], [best[1]], best[2]) if best is not None else _listed(claim, source_texts, scorer, shown)
+        )
+        if backed is not None:
             draft.uncite()
-            draft.cite(best[1])
-            draft.support, draft.supported = best[0], True
-            draft.evidence = best[2]
+            for number in backed[1]:
+                draft.cite(number)
+            draft.support, draft.supported = backed[0], True
+            draft.evidence = backed[2]
             _keep_qualifiers(draft, source_texts, shown)
             result.recited += 1
             continue
@@ -104,6 +111,21 @@ def verify(
         draft.supported = False
         result.unsupported += 1
     return result
+
+
+def _listed(
+    claim: str, source_texts: dict[int, str], scorer: Scorer, shown: Shown | None
+) -> tuple[float, list[int], list[EvidenceSpan]] | None:
+    """A sentence listing names that several sources report (:mod:`rag.verifier.lists`), scored
+    against them all: (its score, the sources that back its names, their backing spans), or None."""
+    if len(source_texts) < 2 or not list_variants(claim):
+        return None
+    numbers = list(source_texts)
+    outcome = scorer.score(claim, [source_texts[n] for n in numbers])
+    if not outcome.supported:
+        return None
+    sources = list(dict.fromkeys(numbers[index] for index, _, _ in outcome.backing))
+    return float(outcome.score), sources, _spans(outcome.backing, numbers, source_texts, shown)
 
 
 def _keep_qualifiers(draft: DraftSentence, source_texts: dict[int, str], shown: Shown | None) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from evals.sentences.collect import RecordingModel, main
 from evals.sentences.data import LABELS, SENTENCES_PATH, AnswerRecord, DraftRecord, load_records
-from evals.sentences.score import score_records
+from evals.sentences.score import score_records, verdicts
 from rag.citations import parse_answer
 from rag.settings import BUNDLED_CORPUS
 from rag.types import Passage, Source
@@ -300,3 +300,21 @@ def test_the_labeller_s_listing_shows_the_sources_as_checked_and_no_label(tmp_pa
     assert list_main(["--data", str(path), "--ids", "t2"]) == 0
     shown = capsys.readouterr().out
     assert "t2 answerable" in shown and "t1 answerable" not in shown
+
+
+@pytest.mark.parametrize(
+    ("answer_id", "index"),
+    [
+        ("sq18", 0),  # "Iran, Russia, and Turkey were staunch supporters of President Bashar Al Assad."
+        ("ma02", 0),  # "... in two Syrian provinces: Homs and Badia." (Badia is a desert)
+        ("sa05", 0),  # "Jabhat Fateh al-Sham and al-Nusra Front are not covered ..."
+    ],
+)
+def test_a_wrong_list_stays_flagged_when_read_one_name_at_a_time(answer_id, index):
+    """Each of these labelled unsupported sentences lists names that one source names together:
+    read one name at a time (rag/verifier/lists.py) each name finds some backing, so a list is
+    split only across sources that do not name its other names."""
+    record = next(r for r in load_records() if r.id == answer_id)
+    assert record.sentences[index].label == "unsupported"
+
+    assert verdicts(record, _deterministic())[index][0] == "unsupported"

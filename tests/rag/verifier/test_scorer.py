@@ -295,3 +295,19 @@ def test_a_yes_opening_the_answer_is_no_claim_word(scorer: SupportScorer) -> Non
     plain = "Syrian rebel groups will attend the peace talks."
     assert score(scorer, f"Yes, {plain}", afp).supported
     assert score(scorer, f"Yes, {plain}", afp).score == pytest.approx(score(scorer, plain, afp).score)
+
+
+def test_a_list_of_names_reported_by_two_passages_is_backed_by_both_together_not_by_either():
+    passages = [
+        "Fighting between Islamic State and Syrian forces has killed dozens in Deir Ezzor, a monitoring group reported.",
+        "Fighting between Syrian forces and the Islamic State group in the province of Homs was reported on Saturday.",
+    ]
+    claim = (
+        "Fighting between Islamic State and Syrian forces was reported in two provinces: Homs and Deir Ezzor."
+    )
+    scorer = SupportScorer()
+    assert not scorer.score(claim, passages[:1]).supported
+    assert not scorer.score(claim, passages[1:]).supported
+    both = scorer.score(claim, passages)
+    assert both.supported
+    assert {index for index, _, _ in both.backing} == {0, 1}

@@ -135,3 +135,42 @@ def test_verify_leaves_an_unbacked_sentence_as_the_model_wrote_it():
     drafts = parse_answer("Kazakhstan has six million sheep [1].", 1)
     verify(drafts, {1: "At least six explosions hit the city."}, SupportScorer(), needs_support)
     assert render(drafts)[0] == "Kazakhstan has six million sheep [1]."
+
+
+LISTED = {
+    1: "Fighting between Islamic State and Syrian forces has killed dozens in Deir Ezzor, a monitoring group reported.",
+    2: "Fighting between Syrian forces and the Islamic State group in the province of Homs was reported on Saturday.",
+    3: "Turkey and Russia back opposing sides in the war.",
+}
+
+
+def test_a_list_of_names_from_two_sources_is_backed_name_by_name_and_cites_both():
+    drafts = parse_answer(
+        "Fighting between Islamic State and Syrian forces was reported in Homs and Deir Ezzor.", 3
+    )
+    result = verify(drafts, LISTED, SupportScorer(), needs_support)
+    text, sentences = render(drafts)
+    assert sentences[0].supported
+    assert sorted(sentences[0].citations) == [1, 2]
+    assert {span.source for span in sentences[0].evidence} == {1, 2}
+    assert result.recited == 1
+
+
+def test_a_list_is_not_backed_when_one_name_is_backed_by_no_source():
+    drafts = parse_answer(
+        "Fighting between Islamic State and Syrian forces was reported in Homs and Aleppo [2].", 3
+    )
+    verify(drafts, LISTED, SupportScorer(), needs_support)
+    _, sentences = render(drafts)
+    assert not sentences[0].supported
+    assert sentences[0].citations == [2]
+
+
+def test_a_list_does_not_join_what_no_source_says_of_each_name():
+    # Each name is in a source, but no source reports fighting in Turkey.
+    drafts = parse_answer(
+        "Fighting between Islamic State and Syrian forces was reported in Homs and Turkey.", 3
+    )
+    verify(drafts, LISTED, SupportScorer(), needs_support)
+    _, sentences = render(drafts)
+    assert not sentences[0].supported
