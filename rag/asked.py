@@ -4,7 +4,8 @@
 :mod:`rag.refusals` words a refusal from the same reading):
 
 * its **answer type**: "when" wants a date, a year or a time ("in 2014", "on Monday", "its
-  10th year"); "how many/much/far/old" a number or an amount; "who" and "which <thing>" a name
+  10th year"); "how many/much/far/old" a number or an amount, "how long" either ("for two years",
+  "since early 2015"); "who" and "which <thing>" a name
   the question does not already hold; "where" a place name;
 * its **focus**: the content words that name what is asked ("built", "troops", "outcome",
   "leader"), as opposed to its topic (the things it is about: "the Baal Shamin temple in
@@ -32,7 +33,9 @@ from rag.text.places import place_keys
 from rag.text.words import SUPPORT_STOPWORDS, norm_word, wordset
 from rag.verifier.tokens import stem as porter_stem
 
-Kind = Literal["time", "number", "name", "place"]
+Kind = Literal["time", "number", "duration", "name", "place"]
+"""What the answer must hold. "duration" ("how long ...?") is a number or a time: "for two years",
+"2 km", and also "since early 2015", which a number alone refused."""
 
 WH_WORDS = wordset("how what which who whom whose when where why")
 AUXILIARIES = wordset(
@@ -201,7 +204,7 @@ def read_question(question: str) -> Asked:
     slot: list[Word] = []  # the noun the wh-word asks about ("how many *troops*", "which *town*")
     after = 0  # where the clause after the wh-phrase starts in ``rest``
     if head == "how" and rest and rest[0].low in AMOUNT_ADJECTIVES:
-        kind = "number"
+        kind = "duration" if rest[0].low == "long" else "number"
         slot, after = _noun_run(rest, 1)
     elif head in ("which", "what", "whose") and rest and rest[0].low not in AUXILIARIES:
         slot, after = _noun_run(rest, 0)

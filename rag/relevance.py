@@ -81,6 +81,8 @@ def has_kind(sentence: str, kind: Kind | None, question: str = "") -> bool:
     if kind is None:
         return True
     text = CLAIM_MARKER.sub("", sentence)
+    if kind == "duration":
+        return has_kind(sentence, "number") or has_kind(sentence, "time")
     if kind == "time":
         return bool(
             _YEAR.search(text)

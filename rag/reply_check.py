@@ -99,7 +99,7 @@ def check_reply(
             # two tolls, 12 and 28, are what a reader needs. Asked who or where, the report
             # answers nothing, so the reply is refused as before.
             drafts = []
-            if read_question(question).kind not in ("number", "time"):
+            if read_question(question).kind not in ("number", "duration", "time"):
                 extra = []
             elif not extra and conflict_rules.names_found(question, sources):
                 # The model's citations back nothing it wrote, so they do not say which sources

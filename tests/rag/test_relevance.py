@@ -119,6 +119,17 @@ def test_a_named_leader_counts_as_an_answer_even_when_the_relation_is_wrong():
             "The conflict began with the repression of anti-government protests [1].",
         ),
         (
+            # "how long" is answered by a time as well as by a number
+            "How long have the jihadists besieged the government-held parts of Deir al-Zour?",
+            "The jihadists have besieged government-held parts of the city since early 2015 [1].",
+            "The jihadists have besieged government-held parts of the city, which borders Iraq [1].",
+        ),
+        (
+            "How long did Franky Zapata take to fly across the English Channel?",
+            "Franky Zapata crossed the English Channel in 22 minutes [1].",
+            "Franky Zapata crossed the English Channel on his Flyboard Air [1].",
+        ),
+        (
             "Who said he would head the rebel delegation to the peace talks in Kazakhstan?",
             "Mohammad Alloush said he would head the rebel delegation [1].",
             "The rebel delegation will head to the peace talks in Kazakhstan [1].",  # names no one new
