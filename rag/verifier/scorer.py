@@ -99,12 +99,15 @@ class SupportScorer:
         (:mod:`rag.verifier.lists`), each by a passage that names none of the list's other names;
         None when a name is backed by no such passage."""
         variants = list_variants(claim)
+        if not variants:
+            return None
+        each = [Evidence.build([passage]) for passage in passages]
         found: list[tuple[int, SupportResult]] = []
         for variant, name in variants:
             others = [other for _, other in variants if other != name]
             best: tuple[int, SupportResult] | None = None
             for index, passage in enumerate(passages):
-                if any(Evidence.build([passage]).backs_name(other) for other in others):
+                if any(each[index].backs_name(other) for other in others):
                     continue
                 outcome = self._score(variant, [passage])
                 if outcome.supported and (best is None or outcome.score > best[1].score):
@@ -112,8 +115,6 @@ class SupportScorer:
             if best is None:
                 return None
             found.append(best)
-        if not found:
-            return None
         weakest = min((outcome for _, outcome in found), key=lambda r: r.score)
         backing = {(index, start, end) for index, outcome in found for _, start, end in outcome.backing}
         return weakest.model_copy(update={"backing": sorted(backing)})
