@@ -4,8 +4,8 @@
 :mod:`rag.refusals` words a refusal from the same reading):
 
 * its **answer type**: "when" wants a date, a year or a time ("in 2014", "on Monday", "its
-  10th year"); "how many/much/far/old" a number or an amount, "how long" either ("for two years",
-  "since early 2015"); "who" and "which <thing>" a name
+  10th year"); "how many/much/far/old" a number or an amount, "how long" a duration, a length or
+  a time ("for two years", "since early 2015"); "who" and "which <thing>" a name
   the question does not already hold; "where" a place name;
 * its **focus**: the content words that name what is asked ("built", "troops", "outcome",
   "leader"), as opposed to its topic (the things it is about: "the Baal Shamin temple in
@@ -34,8 +34,8 @@ from rag.text.words import SUPPORT_STOPWORDS, norm_word, wordset
 from rag.verifier.tokens import stem as porter_stem
 
 Kind = Literal["time", "number", "duration", "name", "place"]
-"""What the answer must hold. "duration" ("how long ...?") is a number or a time: "for two years",
-"2 km", and also "since early 2015", which a number alone refused."""
+"""What the answer must hold. "duration" ("how long ...?") is a time, a duration or a length: "since
+early 2015" (which a number alone refused), "for two years", "2 km"; not a bare number."""
 
 WH_WORDS = wordset("how what which who whom whose when where why")
 AUXILIARIES = wordset(

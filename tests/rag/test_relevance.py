@@ -127,7 +127,7 @@ def test_a_named_leader_counts_as_an_answer_even_when_the_relation_is_wrong():
         (
             "How long did Franky Zapata take to fly across the English Channel?",
             "Franky Zapata crossed the English Channel in 22 minutes [1].",
-            "Franky Zapata crossed the English Channel on his Flyboard Air [1].",
+            "Franky Zapata took over 100 mph to fly across the English Channel [1].",  # a speed (wn-027)
         ),
         (
             "Who said he would head the rebel delegation to the peace talks in Kazakhstan?",
