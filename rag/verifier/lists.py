@@ -17,6 +17,7 @@ has Turkey back the rebels) is not read one name at a time, nor is "Homs and Bad
 provinces where one passage names the province of Homs and the Badia desert (labelled sentences
 ``sq18``, ``ma02``). Everything else in the sentence is checked with every name, and in the same way
 as any sentence: only the list is split.
+
 A number in front of the list that counts it ("two provinces: A and B") is the sentence's own count
 and is left out of the variants; no source needs to say "two". A pair after "between" ("fighting
 between IS and government forces") is one relation, not a list, and is never split.
@@ -25,9 +26,14 @@ between IS and government forces") is one relation, not a list, and is never spl
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rag.text.numbers import NUMBER_WORDS
 from rag.verifier.facts import extract_facts, name_mentions
+from rag.verifier.tokens import Token
+
+Mention = tuple[int, int, str]
+"""A name as written in the claim: (first token, last token, name)."""
 
 JOINER = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|(?:and|or)\s+)", re.IGNORECASE)
 """What stands between two listed names: a comma, "and" or "or", or ", and" (the serial comma)."""
@@ -41,7 +47,7 @@ def list_variants(claim: str) -> list[tuple[str, str]]:
     facts = extract_facts(claim)
     tokens = facts.tokens
     mentions = _at_commas(claim, tokens, _longest(name_mentions(facts)))
-    runs: list[list[tuple[int, int, str]]] = []
+    runs: list[list[Mention]] = []
     for mention in mentions:
         if runs and _joined(claim, tokens, runs[-1][-1][1], mention[0]):
             runs[-1].append(mention)
@@ -58,9 +64,9 @@ def list_variants(claim: str) -> list[tuple[str, str]]:
     return [(head + name + claim[end:], name) for name in names]
 
 
-def _longest(mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _longest(mentions: list[Mention]) -> list[Mention]:
     """Mentions that no longer mention covers ("Deir Ezzor", not also "Ezzor")."""
-    kept: list[tuple[int, int, str]] = []
+    kept: list[Mention] = []
     for mention in sorted(mentions, key=lambda m: (m[0], -(m[1] - m[0]))):
         if kept and mention[0] <= kept[-1][1]:
             continue
@@ -68,7 +74,7 @@ def _longest(mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]
     return kept
 
 
-def _at_commas(claim: str, tokens: list, mentions: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _at_commas(claim: str, tokens: Sequence[Token], mentions: list[Mention]) -> list[Mention]:
     """Mentions cut where a comma stands inside them: names are read across commas ("Turkey, Russia
     and Iran" holds the name "Turkey Russia"), a list is not."""
     out = []
@@ -82,7 +88,7 @@ def _at_commas(claim: str, tokens: list, mentions: list[tuple[int, int, str]]) -
     return out
 
 
-def _joined(claim: str, tokens: list, left_end: int, right_start: int) -> bool:
+def _joined(claim: str, tokens: Sequence[Token], left_end: int, right_start: int) -> bool:
     """Is the text between two mentions only a list joiner?"""
     if right_start != left_end + 1 and not (
         right_start == left_end + 2 and tokens[left_end + 1].norm in ("and", "or")
@@ -92,7 +98,7 @@ def _joined(claim: str, tokens: list, left_end: int, right_start: int) -> bool:
     return bool(JOINER.fullmatch(gap))
 
 
-def _listing(claim: str, tokens: list, run: list[tuple[int, int, str]]) -> bool:
+def _listing(claim: str, tokens: Sequence[Token], run: list[Mention]) -> bool:
     """Is a run of joined names a list: two names or more, an "and" or "or" among its joiners
     ("Homs, Syria" is a place and its country), and no "between" before it?"""
     if len(run) < 2 or (run[0][0] > 0 and tokens[run[0][0] - 1].norm in PAIRING):
@@ -111,9 +117,10 @@ INTRODUCERS = re.compile(r"(?::|\b(?:are|were|is|was|namely))\s*$", re.IGNORECAS
 were A, B and C". Without it the number counts something else ("Two people were killed in A and B")."""
 
 
-def _without_count(head: str, tokens: list, first: int, size: int) -> str:
+def _without_count(head: str, tokens: Sequence[Token], first: int, size: int) -> str:
     """``head`` (the claim before the list) with the number that counts the list left out: one equal
-    to the list's length, at most :data:`COUNT_REACH` words before it, the list introduced by a colon or a copula."""
+    to the list's length, at most :data:`COUNT_REACH` words before it, the list introduced by a
+    colon or a copula."""
     for k in range(first - 1, max(-1, first - 2 - COUNT_REACH), -1):
         token = tokens[k]
         value = NUMBER_WORDS.get(token.norm, int(token.norm) if token.norm.isdigit() else None)
