@@ -103,6 +103,7 @@ def verify(
                 draft.cite(number)
             draft.support, draft.supported = backed[0], True
             draft.evidence = backed[2]
+            result.dropped += _drop_unneeded(draft, claim, backed[1], source_texts, scorer)
             _keep_qualifiers(draft, source_texts, shown)
             result.recited += 1
             continue

@@ -153,7 +153,7 @@ def test_a_list_of_names_from_two_sources_is_backed_name_by_name_and_cites_both(
     assert sentences[0].supported
     assert sorted(sentences[0].citations) == [1, 2]
     assert {span.source for span in sentences[0].evidence} == {1, 2}
-    assert result.recited == 1
+    assert result.recited == 1 and result.dropped == 0
 
 
 def test_a_list_is_not_backed_when_one_name_is_backed_by_no_source():
