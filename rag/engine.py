@@ -328,7 +328,7 @@ class AnswerEngine:
         )
 
     def _scorer(self) -> SupportScorer:
-        """A scorer per answer: it caches the last analysed passages, which threads must not share."""
+        """A scorer per answer: it caches analysed passages, which threads must not share."""
         if self._support_config is None:
             self._support_config = SupportConfig.load()
         return SupportScorer(self.llm if self.settings.answer.judge else None, self._support_config)
