@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from rag.text.dates import MONTHS
 from rag.verifier.facts import Facts, extract_facts
-from rag.verifier.passages import Evidence, counted_numbers, figures, number_backed, numberish
+from rag.verifier.numbers import counted_numbers, figures, number_backed, numberish
+from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, tokenize
 
 WINDOW = 3
@@ -73,9 +74,7 @@ def _missing(
         if not number_backed(value, window.numbers):
             missing.append(written)
     for value, written in facts.dates:
-        if value not in context.dates and not (
-            value.startswith("year:") and value.split(":")[1] in context.numbers
-        ):
+        if not context.backs_date(value):
             missing.append(written)
     absent = sorted(relation - window.stems - given)
     unnamed = [

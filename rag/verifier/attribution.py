@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from rag.text.words import norm_word, wordset
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.lexicon import CLAUSE_JOINERS
-from rag.verifier.passages import Evidence, figures, numberish
+from rag.verifier.numbers import figures, numberish
+from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, tokenize
 
 SPEECH_VERBS = wordset(

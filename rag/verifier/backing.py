@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rag.verifier.facts import Facts
-from rag.verifier.passages import Evidence, figures
+from rag.verifier.numbers import figures
+from rag.verifier.passages import Evidence
 from rag.verifier.tokens import content_stems
 
 MIN_SHARE = 0.25

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.verifier.actors import misplaced_doers
@@ -15,7 +16,8 @@ from rag.verifier.identity import listed_twice, related_to_itself
 from rag.verifier.in_place import negated_in_place, swapped_in_place
 from rag.verifier.joined import joined_events
 from rag.verifier.negation import check_antonyms, check_negation
-from rag.verifier.passages import Evidence, number_backed
+from rag.verifier.numbers import number_backed
+from rag.verifier.passages import Evidence
 from rag.verifier.roles import swapped_roles
 from rag.verifier.tokens import content_stems, tokenize
 
@@ -32,22 +34,19 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
     facts = extract_facts(claim)
     unbacked: list[str] = []
 
-    def share(items: list[tuple[str, str]], backed: set[str], label: str) -> float:
+    def share(items: list[tuple[str, str]], backs: Callable[[str], bool], label: str) -> float:
         if not items:
             return 1.0
         good = 0
         for value, written in items:
-            ok = number_backed(value, backed) if label == "number" else value in backed
-            if not ok and value.startswith("year:"):
-                ok = value.split(":")[1] in evidence.numbers
-            if ok:
+            if backs(value):
                 good += 1
             else:
                 unbacked.append(f"{label}: {written}")
         return good / len(items)
 
-    numbers = share(facts.numbers, evidence.numbers, "number")
-    dates = share(facts.dates, evidence.dates, "date")
+    numbers = share(facts.numbers, lambda value: number_backed(value, evidence.numbers), "number")
+    dates = share(facts.dates, evidence.backs_date, "date")
     names_ok = 0
     backed_name_stems: set[str] = set()
     for name in dict.fromkeys(facts.names):

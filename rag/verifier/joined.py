@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from rag.text.dates import shifts_time
 from rag.verifier.facts import Facts
-from rag.verifier.passages import Evidence, numberish
+from rag.verifier.numbers import numberish
+from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, tokenize
 
 

@@ -9,7 +9,8 @@ from functools import lru_cache
 from rag.text.words import SUPPORT_STOPWORDS, wordset
 from rag.verifier.facts import Facts
 from rag.verifier.lexicon import CLAUSE_JOINERS, NEGATION_WORDS
-from rag.verifier.passages import Evidence, counted_numbers, figures
+from rag.verifier.numbers import counted_numbers, figures
+from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, stem, tokenize
 
 NEGATION_WINDOW = 4

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 from rag.text.dates import MONTHS, relative_periods
 from rag.text.figures import Figure, extract_figures
-from rag.text.numbers import NUMBER_WORDS, SCALES, VAGUE_RANGES
 from rag.text.sentences import claim_sentences_at
 from rag.text.words import SUPPORT_STOPWORDS, name_words, norm_word, wordset
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.lexicon import NAME_CONNECTORS
+from rag.verifier.numbers import counted_numbers, figures
 from rag.verifier.tokens import Token, content_stems, tokenize
 
 ALIASES: tuple[frozenset[str], ...] = (
@@ -248,6 +248,11 @@ class Evidence:
         best = max(shares, default=0.0)
         return best, [k for k, share in enumerate(shares) if share >= best - 1e-9] if best > 0 else []
 
+    def backs_date(self, value: str) -> bool:
+        """Is a claim's date ("year:2020", "month:4") among the passages' dates, or its year among
+        their numbers?"""
+        return value in self.dates or (value.startswith("year:") and value.split(":")[1] in self.numbers)
+
     def backs_name(self, name: str) -> bool:
         """Exact words, or a spelling variant of the whole name or of each of its words."""
         parts = [
@@ -297,11 +302,6 @@ class Evidence:
         return any(abs(len(w) - len(word)) <= 2 and _dice(w, word) >= 0.75 for w in self.words if len(w) >= 4)
 
 
-COUNTED_WORDS = 1
-"""Content words after a number taken to say what it counts ("20 IS fighters" -> fighters). One:
-the second is often the verb ("870 infections have been reported", "457 deaths reported")."""
-
-
 EDGES = ("<s>", "</s>")
 """Where a sentence begins and ends, as words: a place may lie at an edge."""
 
@@ -310,51 +310,6 @@ def padded(tokens: Sequence[Token]) -> list[str]:
     """The words of a sentence with its edges marked, so that "the Senate did." ends where "the
     Senate did not." does not."""
     return [EDGES[0], *(t.norm for t in tokens), EDGES[1]]
-
-
-def counted_numbers(tokens: Sequence[Token], text: str) -> dict[str, set[str]]:
-    """For each number of a sentence, the words after it that say what it counts."""
-    out: dict[str, set[str]] = {}
-    k = 0
-    while k < len(tokens):
-        if not numberish(tokens[k].norm):
-            k += 1
-            continue
-        end = k
-        while (
-            end + 1 < len(tokens) and numberish(tokens[end + 1].norm) and not tokens[end + 1].clause_initial
-        ):
-            end += 1
-        written = text[tokens[k].start : tokens[end].start + len(tokens[end].text)]
-        values = [value for value, _ in extract_facts(written).numbers]
-        after: list[str] = []
-        for token in tokens[end + 1 :]:
-            if token.clause_initial or len(after) >= COUNTED_WORDS:
-                break
-            after.extend(content_stems([token]))
-        if values and after:
-            out.setdefault(values[0], set()).update(after[:COUNTED_WORDS])
-        k = end + 1
-    return out
-
-
-def number_backed(value: str, numbers: set[str]) -> bool:
-    """Is the claim's number ``value`` among the passage's ``numbers``? A plural scale word is backed
-    by a figure in its range: "killed dozens of people" by "resulted in at least 56 deaths" (a right
-    Wikinews answer refused, wn-115)."""
-    if value in numbers:
-        return True
-    span = VAGUE_RANGES.get(value)
-    if span is None:
-        return False
-    for number in numbers:
-        try:
-            figure = float(number)
-        except ValueError:
-            continue
-        if span[0] <= figure <= span[1]:
-            return True
-    return False
 
 
 _PUBLISHED = re.compile(r"Published (\d{1,2}) ([A-Z][a-z]+) (\d{4})\.")
@@ -386,17 +341,6 @@ def _relative_dates(passages: Sequence[str]) -> set[str]:
                     out.add(f"month:{day.month}")
                     day = (day + dt.timedelta(days=32)).replace(day=1)
     return out
-
-
-def numberish(norm: str) -> bool:
-    """A word that is, or is part of, a number: digits, a number word, a scale word."""
-    return norm[:1].isdigit() or norm in NUMBER_WORDS or norm in SCALES
-
-
-def figures(facts: Facts) -> frozenset[str]:
-    """The numbers and years of a text, as values ("28", "310000", "2017")."""
-    years = (value.split(":")[1] for value, _ in facts.dates if value.startswith("year:"))
-    return frozenset([*(value for value, _ in facts.numbers), *years])
 
 
 def _in_passages(passages: Sequence[str], located: list[tuple[str, int, int]]) -> list[tuple[int, int, int]]:

@@ -1,0 +1,30 @@
+"""Numbers of a claim and of its passages: what they count, whether a passage states them."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.verifier.facts import extract_facts
+from rag.verifier.numbers import counted_numbers, figures, number_backed, numberish
+from rag.verifier.tokens import tokenize
+
+pytestmark = pytest.mark.unit
+
+
+def test_a_plural_scale_word_is_backed_by_a_figure_in_its_range():
+    assert number_backed("dozens", {"56", "200"})  # Wikinews wn-115: "killed dozens" for 56 deaths
+    assert number_backed("hundreds", {"56", "200"})
+    assert not number_backed("dozens", {"12", "150"})
+    assert not number_backed("thousands", {"56", "200"})
+    assert number_backed("thousands", {"thousands"})
+    assert number_backed("56", {"56"}) and not number_backed("57", {"56"})
+
+
+def test_each_number_counts_the_word_after_it():
+    text = "Twelve government soldiers and 20 IS fighters were killed."
+    assert counted_numbers(tokenize(text), text) == {"12": {"govern"}, "20": {"fighter"}}
+
+
+def test_figures_hold_numbers_and_years():
+    assert figures(extract_facts("In 2017, 310,000 people had died.")) == {"2017", "310000"}
+    assert numberish("twelve") and numberish("million") and numberish("2017") and not numberish("talks")
