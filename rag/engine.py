@@ -162,7 +162,7 @@ class AnswerEngine:
         else:
             messages = prompts.answer_messages(standalone, shown, focus_tokens)
         max_tokens = min(self.settings.answer.max_tokens, self.settings.llm.max_tokens)
-        scorer = MemoScorer(self._scorer())
+        scorer = MemoScorer(self._scorer(standalone))
         reply: list[str] = []
         usages: list[Usage] = []  # each model call's own counts: calls of other questions may interleave
         gate = relevance.StreamGate(standalone) if self.settings.answer.relevance else None
@@ -324,11 +324,12 @@ class AnswerEngine:
     ) -> Answer:
         """Citations, verification, refusal and conflicts on the finished text (:mod:`rag.reply_check`)."""
         return check_reply(
-            raw, question, result.sources, self.settings, scorer or self._scorer(), base, timings
+            raw, question, result.sources, self.settings, scorer or self._scorer(question), base, timings
         )
 
-    def _scorer(self) -> SupportScorer:
-        """A scorer per answer: it caches analysed passages, which threads must not share."""
+    def _scorer(self, question: str) -> SupportScorer:
+        """A scorer per answer: it caches analysed passages, which threads must not share, and
+        reads the question the answer restates (:mod:`rag.verifier.premise`)."""
         if self._support_config is None:
             self._support_config = SupportConfig.load()
-        return SupportScorer(self.llm if self.settings.answer.judge else None, self._support_config)
+        return SupportScorer(self.llm if self.settings.answer.judge else None, self._support_config, question)

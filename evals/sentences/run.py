@@ -27,11 +27,16 @@ BY_KIND = ("unsupported_precision", "unsupported_recall", "unsupported_f1", "bal
 
 
 def engine_scorer_factory(settings: Settings, judge: bool | None):
-    """What :meth:`rag.engine.AnswerEngine._scorer` builds: the tuned config, the model only as judge."""
+    """What :meth:`rag.engine.AnswerEngine._scorer` builds: the tuned config, the model only as judge,
+    the answer's question."""
     config = SupportConfig.load()
     use_judge = settings.answer.judge if judge is None else judge
     llm = Components(settings).llm if use_judge else None
-    return (lambda: SupportScorer(llm, config)), use_judge, (llm.name if llm is not None else "")
+    return (
+        (lambda question: SupportScorer(llm, config, question)),
+        use_judge,
+        (llm.name if llm is not None else ""),
+    )
 
 
 def run_sentences(

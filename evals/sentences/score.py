@@ -183,12 +183,13 @@ def verdicts(record: AnswerRecord, scorer: Scorer) -> list[tuple[Verdict, float 
 
 
 def score_records(records: Sequence[AnswerRecord], make_scorer) -> SentenceScores:
-    """Score every labelled sentence; ``make_scorer()`` gives a fresh scorer per answer, as the engine does."""
+    """Score every labelled sentence; ``make_scorer(question)`` gives a fresh scorer per answer, for
+    its question, as the engine does."""
     scored: list[ScoredSentence] = []
     for record in records:
         if not record.sentences:
             continue
-        found = verdicts(record, MemoScorer(make_scorer()))
+        found = verdicts(record, MemoScorer(make_scorer(record.question)))
         for index, (sentence, (verdict, support)) in enumerate(zip(record.sentences, found, strict=True)):
             if sentence.label is None:
                 raise ValueError(f"{record.id}: sentence {sentence.text!r} is not labelled")

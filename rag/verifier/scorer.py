@@ -25,10 +25,12 @@ from rag.contradictions import contradictions
 from rag.verifier.backing import backing_spans
 from rag.verifier.combination import combine
 from rag.verifier.config import SupportConfig
+from rag.verifier.facts import extract_facts
 from rag.verifier.features import analyse
 from rag.verifier.judge import best_window, judge_messages
 from rag.verifier.lists import list_variants
 from rag.verifier.passages import Evidence
+from rag.verifier.premise import LEAD, own_facts, restated, story_backs
 from rag.verifier.tokens import split_claims
 
 if TYPE_CHECKING:
@@ -68,9 +70,14 @@ CONTRADICTED_SCALE = 0.5
 class SupportScorer:
     """Scores claims against passages; see the module docstring for the method."""
 
-    def __init__(self, llm: ChatModel | None = None, config: SupportConfig | None = None) -> None:
+    def __init__(
+        self, llm: ChatModel | None = None, config: SupportConfig | None = None, question: str = ""
+    ) -> None:
         self.llm = llm
         self.config = config or SupportConfig.load()
+        self.question = question
+        """The question the claims answer, if any: a claim may restate its description of what it
+        asks about (:meth:`_premised`)."""
         self._analysed: dict[tuple[str, ...], Evidence] = {}
 
     @property
@@ -98,9 +105,28 @@ class SupportScorer:
 
     def score(self, claim: str, passages: list[str]) -> SupportResult:
         result = self._score(claim, passages)
-        if result.supported or len(passages) < 2:
+        if result.supported:
             return result
-        return self._listed(claim, passages) or result
+        listed = self._listed(claim, passages) if len(passages) >= 2 else None
+        return listed or self._premised(claim, passages) or result
+
+    def _premised(self, claim: str, passages: list[str]) -> SupportResult | None:
+        """A claim that copies the question's description of what it asks about ("the bus that
+        overturned in eastern Cuba ..."), backed without it, where the passage that backs the rest
+        tells the story described (:mod:`rag.verifier.premise`); None otherwise."""
+        split = restated(self.question, claim) if self.question else None
+        if split is None or not own_facts(extract_facts(split.rest), self.question):
+            return None
+        outcome = self._score(split.rest, passages)
+        if not outcome.supported:
+            return None
+        for index in dict.fromkeys(index for index, _, _ in outcome.backing):
+            story = self.evidence([passages[index]])
+            stretch = [passages[index][start:end] for i, start, end in outcome.backing if i == index]
+            told = Evidence.build(["\n\n".join([*story.sentence_texts[:LEAD], *stretch])])
+            if story_backs(split.described, told, story):
+                return outcome
+        return None
 
     def _listed(self, claim: str, passages: list[str]) -> SupportResult | None:
         """A claim listing names that several passages report, backed one name at a time

@@ -23,8 +23,8 @@ REPO = Path(__file__).resolve().parents[2]
 AFP_ARTICLE = BUNDLED_CORPUS / "000_2dcdf8dd29bf5d80.txt"
 
 
-def _deterministic() -> SupportScorer:
-    return SupportScorer(None, SupportConfig.load())
+def _deterministic(question: str = "") -> SupportScorer:
+    return SupportScorer(None, SupportConfig.load(), question)
 
 
 def _corpus_source(number: int, paragraph_start: str) -> Source:
