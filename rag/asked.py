@@ -91,7 +91,7 @@ killed", "troops" / "soldiers", "hold on territory" / "controlled"), each group 
 was added for a golden answer it would otherwise refuse, or a golden question's wording."""
 
 
-def _verb_base(word: str) -> str:
+def verb_base(word: str) -> str:
     """The verb a form belongs to ("broke", "broken" -> "break"; "fled" -> "flee"; "built" ->
     "build"), else the word: English's irregular verbs, which a stemmer does not join to their base,
     from lemminflect's dictionary rather than a list of our own (one listing "built", "held" and 25
@@ -105,7 +105,7 @@ def _verb_base(word: str) -> str:
 def is_participle(word: str) -> bool:
     """Is ``word`` a verb's past participle ("built", "taken", "held", "deployed")?"""
     low = norm_word(word)
-    base = _verb_base(low)
+    base = verb_base(low)
     return base != low and low in getInflection(base, tag="VBN")
 
 
@@ -130,6 +130,10 @@ class Asked:
     owned: tuple[str, ...] = ()
     """For "Which X's Y ...?", X and the first word of Y: an answer names one of them ("the Utah Jazz
     player", "a Walmart store", "Governor Chris Christie"), or it speaks of something else."""
+    slot: str = ""
+    """The noun a "what/which N" question asks about ("cargo"), lower-case; empty for other questions."""
+    verbs: tuple[str, ...] = ()
+    """The base forms of the question's words after the wh-phrase that may be verbs ("carry")."""
 
     @property
     def checkable(self) -> bool:
@@ -160,7 +164,7 @@ def words_of(text: str) -> list[Word]:
 def stem(word: str) -> str:
     """The form two words share when they name the same thing ("deployed" -> "deploy")."""
     low = norm_word(word)
-    return CLOSE_FORMS.get(low) or CLOSE_FORMS.get(porter_stem(low)) or porter_stem(_verb_base(low))
+    return CLOSE_FORMS.get(low) or CLOSE_FORMS.get(porter_stem(low)) or porter_stem(verb_base(low))
 
 
 def is_content(word: Word) -> bool:
@@ -233,7 +237,28 @@ def read_question(question: str) -> Asked:
         focus = [w for w in slot if is_content(w) and not w.capital] + _predicate(clause)
     one_part = sum(1 for w in words if w.low in WH_WORDS) == 1
     places = place_keys(question) if kind != "place" and one_part else frozenset()
-    return Asked(question, kind, tuple(dict.fromkeys(w.text for w in focus)), names, places, owned)
+    nouns = [w.low for w in slot if is_content(w) and not w.capital]
+    if head not in ("which", "what") or any(w.possessive for w in slot):
+        nouns = []  # "Which animal's glue ...?" asks for the animal, not the glue (Wikinews wn-103)
+    return Asked(
+        question,
+        kind,
+        tuple(dict.fromkeys(w.text for w in focus)),
+        names,
+        places,
+        owned,
+        slot=nouns[-1] if nouns else "",
+        verbs=tuple(dict.fromkeys(verb_base(w.low) for w in clause if is_verb(w))),
+    )
+
+
+def is_verb(word: Word) -> bool:
+    """May ``word`` be a verb ("carrying", "use")? Auxiliaries and capitalised words are not counted."""
+    return (
+        not word.capital
+        and word.low not in AUXILIARIES
+        and bool(getLemma(word.low, upos="VERB", lemmatize_oov=False))
+    )
 
 
 def _noun_run(words: Sequence[Word], start: int) -> tuple[list[Word], int]:

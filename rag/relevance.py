@@ -24,6 +24,12 @@ answered by a sentence placed somewhere else that never names its place ("around
 in Deir Ezzor city", un06). Measured on the 80 distinct answers of the saved golden reports and the
 106 labelled answers with a supported sentence: it refuses un06 and held-out sq68 (the Idlib air
 strikes answered with Deir al-Zour's population), and no right answer.
+
+A "what N" question is not answered by a sentence that puts N itself where the answer belongs
+(:func:`names_slot_as_answer`): "The vanished ... ship was carrying cargo from Sampit ..." for "What
+cargo was the ship carrying?" (Wikinews wn-004, shown and wrong). Over the 96 distinct sentences of
+the saved golden and Wikinews answers and the labelled answers whose question asks "what/which N",
+it flags that one and no other.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.asked import Asked, Kind, is_content, is_name, read_question, stem, words_of
+from rag.asked import DETERMINERS, Asked, Kind, is_content, is_name, read_question, stem, verb_base, words_of
 from rag.text.dates import MONTHS, WEEKDAYS, month_days
 from rag.text.markers import CLAIM_MARKER
 from rag.text.numbers import COUNT_WORDS, DIGIT_NUMBER, NUMBER_WORDS, ORDINALS, VAGUE_QUANTITIES
@@ -123,6 +129,30 @@ def names_focus(sentence: str, focus: Sequence[str]) -> bool:
     return any(stem(part) in wanted for w in words_of(sentence) for part in w.low.split("-") if part)
 
 
+SLOT_FILLERS = wordset("of such including like named called")
+"""Words after the asked noun that go on to name it ("carrying cargo *of* crude palm oil")."""
+
+
+def names_slot_as_answer(sentence: str, asked: Asked) -> bool:
+    """Does ``sentence`` put the noun asked about where its answer belongs, after the question's
+    verb ("What cargo was the ship carrying?" -- "The ship was carrying cargo from Sampit, a port
+    town on a river in Borneo, to Jakarta": Wikinews wn-004, shown as the answer while the story
+    says the cargo was crude palm oil)? A determiner may come between ("used a weapon"); a word
+    that goes on to name the noun ("cargo of crude palm oil") fills the place."""
+    words = words_of(sentence)
+    slot = stem(asked.slot)
+    verbs = set(asked.verbs)
+    for k, word in enumerate(words[:-1]):
+        if word.capital or verb_base(word.low) not in verbs:
+            continue
+        at = k + 1 + (words[k + 1].low in DETERMINERS)
+        if at < len(words) and stem(words[at].low) == slot:
+            after = words[at + 1].low if at + 1 < len(words) else ""
+            if after not in SLOT_FILLERS:
+                return True
+    return False
+
+
 def terse(sentence: str) -> bool:
     """A reply that gives the answer without restating the question ("In July.")."""
     return sum(1 for w in words_of(sentence) if is_content(w) and not w.capital) <= TERSE_CONTENT_WORDS
@@ -133,6 +163,8 @@ def answers(sentence: str, asked: Asked) -> bool:
     if not has_kind(sentence, asked.kind, asked.question):
         return False
     if placed_elsewhere(asked.places, sentence):
+        return False
+    if asked.slot and names_slot_as_answer(sentence, asked):
         return False
     if asked.owned and not names_focus(sentence, asked.owned):
         # "Which governor's deputy chief of staff ...?" is not answered by "Bridget Anne Kelly had

@@ -308,3 +308,32 @@ def test_a_sort_of_thing_answers_a_which_species_question():
         question, ["The sevengill shark moved into False Bay once the great whites were gone [3]."]
     ).answered
     assert not check(question, ["Great white numbers fell in 2017 [1]."]).answered
+
+
+CARGO = "What cargo was the vanished cargo ship Tellin Bay carrying?"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answering"),
+    [
+        # the asked noun itself where the answer belongs (Wikinews wn-004, shown and wrong)
+        (
+            CARGO,
+            "The vanished cargo ship Tellin Bay was carrying cargo from Sampit, a port town, to Jakarta [3].",
+            False,
+        ),
+        (CARGO, "The vanished ship Tellin Bay was carrying its cargo to Jakarta [1].", False),
+        (CARGO, "The vanished ship Tellin Bay was carrying crude palm oil [1].", True),
+        (CARGO, "The vanished ship Tellin Bay was carrying a cargo of crude palm oil [1].", True),
+        ("What weapon did the attacker use?", "The attacker used a weapon he had bought [1].", False),
+        ("What weapon did the attacker use?", "The attacker used a kitchen knife as his weapon [1].", True),
+        # the possessor is asked for, not the noun (wn-103, a right answer)
+        (
+            "Which animal's glue are scientists trying to use to close wounds?",
+            "The scientists are trying to use the glue from the dusky Arion slug [1].",
+            True,
+        ),
+    ],
+)
+def test_the_asked_noun_itself_does_not_answer_what_it_is(question, sentence, answering):
+    assert check(question, [sentence]).answered is answering
