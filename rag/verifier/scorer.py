@@ -125,7 +125,12 @@ class SupportScorer:
             stretch = [passages[index][start:end] for i, start, end in outcome.backing if i == index]
             told = Evidence.build(["\n\n".join([*story.sentence_texts[:LEAD], *stretch])])
             if story_backs(split.described, told, story):
-                return outcome
+                # the source card also points to where the story tells what the question describes
+                described = [
+                    (index, start, end)
+                    for _, start, end in backing_spans(extract_facts(split.described), story)
+                ]
+                return outcome.model_copy(update={"backing": sorted({*outcome.backing, *described})})
         return None
 
     def _listed(self, claim: str, passages: list[str]) -> SupportResult | None:

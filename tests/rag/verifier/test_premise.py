@@ -41,6 +41,24 @@ def test_a_restated_description_is_checked_against_the_story_not_the_stretch() -
 
 
 @pytest.mark.unit
+def test_the_source_card_points_to_the_described_story_too() -> None:
+    question = "What kind of car was the fire in the Hollin airport car park traced to?"
+    passage = (
+        "Fire at airport car park (Example News) Published 10 January 2020.\n\n"
+        "On Tuesday a fire was reported in a car park at Hollin Airport. The structure has over 3000 "
+        "parking spaces. The airport was quickly closed to air traffic.\n\n"
+        "Broadcaster NRK later reported the fire started in a recalled 2005 Opel Zafira."
+    )
+    claim = "The fire in the Hollin airport car park was traced to a recalled 2005 Opel Zafira."
+    assert not SupportScorer().score(claim, [passage]).supported
+    result = SupportScorer(question=question).score(claim, [passage])
+    assert result.supported, result.unbacked
+    backed = [passage[start:end] for _, start, end in result.backing]
+    assert any("Opel Zafira" in text for text in backed)
+    assert any("car park at Hollin Airport" in text for text in backed)
+
+
+@pytest.mark.unit
 def test_the_answer_itself_stays_checked_in_its_stretch() -> None:
     # the rest of the sentence names a company the story gives another part
     wrong = "Veldra Tours ran the tourist bus that overturned in eastern Veldra on its way to the capital."
