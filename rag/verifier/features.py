@@ -9,6 +9,7 @@ from rag.verifier.actors import misplaced_doers
 from rag.verifier.alignment import misnamed_counts, swapped_numbers, unaligned
 from rag.verifier.attribution import misattributed, unknown_speakers
 from rag.verifier.contrast import merged_across_contrast
+from rag.verifier.dated import misdated_events
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.fates import changed_fates
 from rag.verifier.hedges import dropped_hedges
@@ -75,6 +76,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             or unknown_speakers(facts, evidence)
             or merged_across_contrast(claim, facts, evidence)
             or joined_events(facts, evidence)
+            or misdated_events(facts, evidence)
             or swapped_roles(facts, evidence)
             or related_to_itself(facts)
             or listed_twice(facts, evidence)

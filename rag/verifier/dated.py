@@ -1,0 +1,73 @@
+"""A date given to another event of the story: "entered in 2011" where the passage "started in 2011".
+
+"The conflict had entered in 2011" was shown for golden dd04 ("Which year of conflict had Syria
+entered ...?"): the story says the war "started in 2011" and, in the next sentence, that the
+conflict "has entered its 10th year". Each word is in one stretch, so the alignment passes it; only
+the date belongs to another verb. A sentence that dates a verb ("entered in 2011") fails where every
+passage sentence giving that date gives it to another verb ("started in 2011") and the passages use
+the sentence's own verb elsewhere, for something else. A paraphrase ("began in 2011" for "started
+in 2011") is left alone: its verb is nowhere in the passages, so nothing says the date is another
+event's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from lemminflect import getInflection
+
+from rag.asked import verb_base
+from rag.text.dates import MONTHS
+from rag.text.words import wordset
+from rag.verifier.facts import Facts
+from rag.verifier.passages import Evidence
+from rag.verifier.tokens import Token
+
+DATING = wordset("in on since by during until")
+"""Prepositions that date the verb before them."""
+AUXILIARY_FORMS = wordset("was were been had has have did is are be being")
+_YEAR = re.compile(r"(?:1[5-9]|2[01])\d\d")
+
+
+def _dated(tokens: Sequence[Token]) -> list[tuple[str, str, int]]:
+    """(verb, year, index of the year's token) for each "<verb> <in|on|since|...> [month] <year>" of
+    a sentence, the verb as its base form ("started in 2011", "entered in March 2011")."""
+    out = []
+    for k in range(1, len(tokens) - 1):
+        if tokens[k].norm not in DATING:
+            continue
+        verb = tokens[k - 1]
+        if verb.text[:1].isupper() or verb.norm in AUXILIARY_FORMS or not _past(verb.norm):
+            continue  # not a verb in the past ("protests in 2011", "the war in 2011")
+        at = k + 1 + (tokens[k + 1].norm in MONTHS and k + 2 < len(tokens))
+        if _YEAR.fullmatch(tokens[at].norm):
+            out.append((verb_base(verb.norm), tokens[at].norm, at))
+    return out
+
+
+def _past(word: str) -> bool:
+    """Is ``word`` a verb's past tense or past participle ("started", "began", "held")?"""
+    base = verb_base(word)
+    return base != word and word in {*getInflection(base, tag="VBD"), *getInflection(base, tag="VBN")}
+
+
+def misdated_events(facts: Facts, evidence: Evidence) -> list[str]:
+    """``["dated: enter 2011"]`` for a verb the claim dates that the passages date otherwise: every
+    passage sentence with that year gives it to another verb, and the passages use the claim's verb
+    without it."""
+    problems = []
+    for verb, year, _ in _dated(facts.tokens):
+        others = set()
+        verb_used = False
+        for sentence in evidence.sentences:
+            years = [k for k, t in enumerate(sentence) if t.norm == year]
+            dated = {at: v for v, value, at in _dated(sentence) if value == year}
+            if any(k not in dated for k in years):
+                others = set()
+                break  # a mention of the year given to no verb: it may be the claim's
+            others.update(dated.values())
+            verb_used = verb_used or any(verb_base(t.norm) == verb for t in sentence)
+        if others and verb not in others and verb_used:
+            problems.append(f"dated: {verb} {year}")
+    return problems

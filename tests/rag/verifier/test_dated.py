@@ -1,0 +1,50 @@
+"""A date given to another event of the story (rag.verifier.dated)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.verifier.dated import misdated_events
+from rag.verifier.facts import extract_facts
+from rag.verifier.passages import Evidence
+from rag.verifier.scorer import SupportScorer
+
+pytestmark = pytest.mark.unit
+
+WAR = (
+    "Talks on Veldra held by video (Example News) Published 2 July 2020.\n\n"
+    "Veldra's war has killed more than 380,000 people since it started in 2011 with the repression "
+    "of protests.\n\n"
+    "Three countries that support opposing sides held talks on Wednesday on the country, whose "
+    "conflict has entered its 10th year."
+)
+
+
+def problems(claim: str, passage: str = WAR) -> list[str]:
+    return misdated_events(extract_facts(claim), Evidence.build([passage]))
+
+
+def test_a_date_the_story_gives_another_verb_fails():
+    # golden dd04: "The conflict had entered in 2011", the story's war "started in 2011"
+    assert problems("The conflict had entered in 2011.") == ["dated: enter 2011"]
+    assert not SupportScorer().score("The conflict had entered in 2011.", [WAR]).supported
+
+
+def test_the_verb_the_story_dates_passes():
+    assert problems("The war started in 2011.") == []
+    assert SupportScorer().score("The war started in 2011.", [WAR]).supported
+
+
+def test_a_paraphrase_of_the_verb_is_left_to_the_other_checks():
+    # "began" is nowhere in the story: nothing says the year is another event's
+    assert problems("The war began in 2011.") == []
+
+
+def test_a_year_the_story_gives_no_verb_may_be_the_claims():
+    story = WAR.replace("since it started in 2011 with", "since 2011, after")
+    assert problems("The conflict had entered in 2011.", story) == []
+
+
+def test_a_noun_before_the_date_is_no_verb():
+    # labelled sq49, supported: "protests" is also a verb form, but not one in the past
+    assert problems("The war started with the repression of protests in 2011.") == []
