@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.asked import DETERMINERS, Asked, Kind, is_content, is_name, read_question, stem, verb_base, words_of
-from rag.text.dates import MONTHS, WEEKDAYS, month_days
+from rag.text.dates import MONTHS, WEEKDAYS, YEAR_WORD, month_days
 from rag.text.markers import CLAIM_MARKER
 from rag.text.numbers import COUNT_WORDS, DIGIT_NUMBER, NUMBER_WORDS, ORDINALS, VAGUE_QUANTITIES
 from rag.text.places import placed_elsewhere
@@ -50,7 +50,6 @@ TERSE_CONTENT_WORDS = 2
 """A sentence of the right type with at most this many content words is a terse answer ("In
 July.", "185 km southwest of Deir al-Zor"): the model did not restate the question."""
 
-_YEAR = re.compile(r"\b(?:1[5-9]|2[01])\d\d\b")
 _CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\b\.?)", re.IGNORECASE)
 HOW_LONG_UNITS = wordset(
     "second seconds minute minutes hour hours day days week weeks fortnight month months year years "
@@ -102,7 +101,7 @@ def has_kind(sentence: str, kind: Kind | None, question: str = "") -> bool:
         return has_kind(sentence, "time") or bool(units)
     if kind == "time":
         return bool(
-            _YEAR.search(text)
+            YEAR_WORD.search(text)
             or month_days(text)
             or _CLOCK.search(text)
             or _RELATIVE_TIME.search(text)
@@ -114,7 +113,7 @@ def has_kind(sentence: str, kind: Kind | None, question: str = "") -> bool:
     if kind == "number":
         lows = {part for w in words_of(text) for part in w.low.split("-")}
         return bool(
-            any(not _YEAR.fullmatch(m.group(0)) for m in DIGIT_NUMBER.finditer(text))
+            any(not YEAR_WORD.fullmatch(m.group(0)) for m in DIGIT_NUMBER.finditer(text))
             or lows & (set(NUMBER_WORDS) | set(COUNT_WORDS) | set(ORDINALS) | VAGUE_QUANTITIES | {"dozen"})
         )
     asked = {norm_word(w.text) for w in words_of(question)}

@@ -162,6 +162,10 @@ def check_order(start: dt.date | None, end: dt.date | None, labels: tuple[str, s
         )
 
 
+YEAR_WORD = re.compile(r"\b(?:1[5-9]|2[01])\d\d\b")
+"""A year written as a word ("2011"), 1500-2199: what a four-digit number is read as in a sentence."""
+
+
 # -- the time a question names ---------------------------------------------------------------
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _NAMED_DAY = [

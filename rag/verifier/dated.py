@@ -17,13 +17,12 @@ A first form took any inflected word for a verb and flagged labelled supported s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from lemminflect import getInflection
 
-from rag.asked import verb_base
-from rag.text.dates import MONTHS
+from rag.asked import AUXILIARIES, verb_base
+from rag.text.dates import MONTHS, YEAR_WORD
 from rag.text.words import wordset
 from rag.verifier.facts import Facts
 from rag.verifier.passages import Evidence
@@ -31,8 +30,6 @@ from rag.verifier.tokens import Token
 
 DATING = wordset("in on since by during until")
 """Prepositions that date the verb before them."""
-AUXILIARY_FORMS = wordset("was were been had has have did is are be being")
-_YEAR = re.compile(r"(?:1[5-9]|2[01])\d\d")
 
 
 def _dated(tokens: Sequence[Token]) -> list[tuple[str, str, int]]:
@@ -43,10 +40,10 @@ def _dated(tokens: Sequence[Token]) -> list[tuple[str, str, int]]:
         if tokens[k].norm not in DATING:
             continue
         verb = tokens[k - 1]
-        if verb.text[:1].isupper() or verb.norm in AUXILIARY_FORMS or not _past(verb.norm):
+        if verb.text[:1].isupper() or verb.norm in AUXILIARIES or not _past(verb.norm):
             continue  # not a verb in the past ("protests in 2011", "the war in 2011")
         at = k + 1 + (tokens[k + 1].norm in MONTHS and k + 2 < len(tokens))
-        if _YEAR.fullmatch(tokens[at].norm):
+        if YEAR_WORD.fullmatch(tokens[at].norm):
             out.append((verb_base(verb.norm), tokens[at].norm, at))
     return out
 
