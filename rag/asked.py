@@ -104,9 +104,19 @@ def verb_base(word: str) -> str:
 
 def is_participle(word: str) -> bool:
     """Is ``word`` a verb's past participle ("built", "taken", "held", "deployed")?"""
+    return _is_form(word, ("VBN",))
+
+
+def is_past(word: str) -> bool:
+    """Is ``word`` a verb's past tense or past participle ("started", "began", "held")?"""
+    return _is_form(word, ("VBD", "VBN"))
+
+
+def _is_form(word: str, tags: tuple[str, ...]) -> bool:
+    """Is ``word`` an inflection of a verb other than its base, under one of the Penn ``tags``?"""
     low = norm_word(word)
     base = verb_base(low)
-    return base != low and low in getInflection(base, tag="VBN")
+    return base != low and any(low in getInflection(base, tag=tag) for tag in tags)
 
 
 _WORD = re.compile(

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lemminflect import getInflection
-
-from rag.asked import AUXILIARIES, verb_base
+from rag.asked import AUXILIARIES, is_past, verb_base
 from rag.text.dates import MONTHS, YEAR_WORD
 from rag.text.words import wordset
 from rag.verifier.facts import Facts
@@ -40,18 +38,12 @@ def _dated(tokens: Sequence[Token]) -> list[tuple[str, str, int]]:
         if tokens[k].norm not in DATING:
             continue
         verb = tokens[k - 1]
-        if verb.text[:1].isupper() or verb.norm in AUXILIARIES or not _past(verb.norm):
+        if verb.text[:1].isupper() or verb.norm in AUXILIARIES or not is_past(verb.norm):
             continue  # not a verb in the past ("protests in 2011", "the war in 2011")
         at = k + 1 + (tokens[k + 1].norm in MONTHS and k + 2 < len(tokens))
         if YEAR_WORD.fullmatch(tokens[at].norm):
             out.append((verb_base(verb.norm), tokens[at].norm, at))
     return out
-
-
-def _past(word: str) -> bool:
-    """Is ``word`` a verb's past tense or past participle ("started", "began", "held")?"""
-    base = verb_base(word)
-    return base != word and word in {*getInflection(base, tag="VBD"), *getInflection(base, tag="VBN")}
 
 
 def misdated_events(facts: Facts, evidence: Evidence) -> list[str]:
