@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.text.dates import MONTH_ALTERNATION
+from rag.text.dates import MONTH_ALTERNATION, YEAR_WORD
 from rag.text.numbers import COUNT_SCALES, COUNT_WORDS, QUALIFIERS, count_value
 from rag.text.places import place_keys
 from rag.text.sentences import rough_sentences
@@ -66,7 +66,9 @@ PEOPLE_CATEGORIES = frozenset(name for name, _ in CATEGORIES)
 """Categories that name who was counted: with a predicate ("killed") they say what the figure is,
 and only the event (place, time) can still differ. Any other noun ("crowns") needs its owner."""
 RUNNING_TOTAL = re.compile(
-    r"\bsince\b[^.]{0,40}(?:\b(?:19|20)\d\d\b|\bstart|\bbegan|\bbegin|\berupt|\boutbreak)|\bto date\b",
+    r"\bsince\b[^.]{0,40}(?:"
+    + YEAR_WORD.pattern
+    + r"|\bstart|\bbegan|\bbegin|\berupt|\boutbreak)|\bto date\b",
     re.IGNORECASE,
 )
 """A count kept over a long span ("since protests erupted in 2011", "to date"): it grows from

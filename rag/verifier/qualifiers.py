@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rag.text.dates import YEAR_WORD
 from rag.text.numbers import NUMBER_WORDS, QUALIFIERS
 from rag.text.words import wordset
 from rag.verifier.lexicon import verb_only
@@ -28,7 +29,6 @@ _ALONE = r"(?<![\w.,$£€-]){}(?![\w]|[.,]\d)"
 """A figure standing as a word: not part of a longer number, a sum of money or a unit ("185km")."""
 _FIGURE_RE = re.compile(_ALONE.format(f"({_FIGURE})"), re.IGNORECASE)
 _QUALIFIED = re.compile(rf"(?:\b({QUALIFIERS})|\b(?:just|only|exactly|under|below|above))\s+$", re.IGNORECASE)
-_YEAR = re.compile(r"(?:19|20)\d\d")
 _AMBIGUOUS = frozenset({"about", "over", "some"})
 """Qualifiers that are as often a preposition or a determiner ("talked about two issues", "over
 two days"): read in the answer as the figure's own, and added to it only where the passage uses
@@ -91,7 +91,7 @@ def restore(parts: Sequence[str], backing: Sequence[str]) -> list[str]:
         last = 0
         for match in _FIGURE_RE.finditer(part):
             figure = match.group(1)
-            if _YEAR.fullmatch(figure) or _qualifier_before(part, match.start()) is not None:
+            if YEAR_WORD.fullmatch(figure) or _qualifier_before(part, match.start()) is not None:
                 continue
             qualifier = _passage_qualifier(figure, backing)
             if qualifier is None:

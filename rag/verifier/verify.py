@@ -84,8 +84,7 @@ def verify(
             best_score = draft.support
             if draft.supported:
                 draft.evidence = _spans(outcome.backing, cited, source_texts, shown)
-                result.dropped += _drop_unneeded(draft, claim, cited, source_texts, scorer)
-                _keep_qualifiers(draft, source_texts, shown)
+                result.dropped += _settle(draft, cited, source_texts, scorer, shown)
                 continue
         best: tuple[float, int, list[EvidenceSpan]] | None = None
         for number, text in source_texts.items():
@@ -103,8 +102,7 @@ def verify(
                 draft.cite(number)
             draft.support, draft.supported = backed[0], True
             draft.evidence = backed[2]
-            result.dropped += _drop_unneeded(draft, claim, backed[1], source_texts, scorer)
-            _keep_qualifiers(draft, source_texts, shown)
+            result.dropped += _settle(draft, backed[1], source_texts, scorer, shown)
             result.recited += 1
             continue
         if best_score is None:
@@ -127,6 +125,20 @@ def _listed(
         return None
     sources = list(dict.fromkeys(numbers[index] for index, _, _ in outcome.backing))
     return float(outcome.score), sources, _spans(outcome.backing, numbers, source_texts, shown)
+
+
+def _settle(
+    draft: DraftSentence,
+    sources: list[int],
+    source_texts: dict[int, str],
+    scorer: Scorer,
+    shown: Shown | None,
+) -> int:
+    """A backed sentence made final: the citations it does not need dropped (their count returned)
+    and its bare figures given their passages' qualifiers."""
+    dropped = _drop_unneeded(draft, draft.plain, sources, source_texts, scorer)
+    _keep_qualifiers(draft, source_texts, shown)
+    return dropped
 
 
 def _keep_qualifiers(draft: DraftSentence, source_texts: dict[int, str], shown: Shown | None) -> None:
