@@ -12,9 +12,9 @@ the passage that backs it must tell the story described: the description's names
 in its title or lead (which say what the story is) or in the backing stretch, and one of its other
 words anywhere in it. The description identifies the story; it is not the answer.
 
-Only a description after a noun with its determiner is read so ("the man charged with murder over
-...", "the fire in the Stavanger airport car park", "the bus that overturned ..."): the question's
-own relation ("Who runs the Syrian Observatory?") is the answer's and stays checked in its stretch,
+Only a description after a noun with its determiner is read so (:mod:`rag.described`: "the man
+charged with murder over ...", "the fire in the Stavanger airport car park", "the bus that
+overturned ..."): the question's own relation ("Who runs the Syrian Observatory?") is the answer's and stays checked in its stretch,
 and a sentence without a fact of its own (a number, date or name the question does not give) is
 never checked this way.
 
@@ -28,21 +28,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rag.asked import AUXILIARIES, DETERMINERS, PREPOSITIONS, WH_WORDS, is_participle
-from rag.text.words import wordset
+from rag.described import descriptions
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.numbers import number_backed
 from rag.verifier.passages import Evidence
-from rag.verifier.tokens import Token, content_stems, tokenize
+from rag.verifier.tokens import content_stems, tokenize
 
-RELATIVES = wordset("that who whom which whose where")
-"""Words opening a relative clause after a noun: "the bus *that* overturned ..."."""
-PLACING = wordset("in at on over from near during inside outside off along across aboard")
-"""Prepositions opening a description after a noun: "the fire *in* the car park"."""
 MIN_COPIED = 3
 """Words a description must copy from the question, in order, to be read as the question's."""
-REACH = 4
-"""Words from the noun's determiner to the description: "the Georgian tennis player charged ..."."""
 LEAD = 2
 """Opening sentences of a passage that say what its story is: its title and date line, and its lead."""
 
@@ -55,50 +48,6 @@ class Restated:
     """The sentence without the description ("Viazul ran the tourist bus.")."""
     described: str
     """The description as the sentence words it ("that overturned in eastern Cuba ...")."""
-
-
-def _opens(tokens: list[Token], i: int) -> bool:
-    """Does a description of the noun before ``tokens[i]`` start at ``i``?"""
-    word, head = tokens[i], tokens[i - 1]
-    if head.norm in AUXILIARIES or head.norm in PREPOSITIONS or head.norm in DETERMINERS:
-        return False
-    if word.norm in PLACING:
-        following = tokens[i + 1] if i + 1 < len(tokens) else None
-        if head.text[:1].isupper() and following is not None and following.text[:1].isupper():
-            return False  # inside a name: "the Syrian Observatory for Human Rights"
-    elif is_participle(word.norm):
-        # "the man charged with ...", "the engineer killed working ...": a participle describing
-        # the noun goes on with a preposition; "the Islamic State recaptured Palmyra" is a verb
-        following = tokens[i + 1].norm if i + 1 < len(tokens) else ""
-        if not (following in PREPOSITIONS or following in PLACING or _present_participle(following)):
-            return False
-    elif not (word.norm in RELATIVES or _present_participle(word.norm)):
-        return False
-    for j in range(i - 2, max(i - 2 - REACH, -1), -1):
-        low = tokens[j].norm
-        if low in DETERMINERS:
-            return True
-        if low in AUXILIARIES or low in PREPOSITIONS or low in WH_WORDS:
-            return False
-    return False
-
-
-def _present_participle(word: str) -> bool:
-    return len(word) > 5 and word.endswith("ing")
-
-
-def descriptions(question: str) -> list[tuple[str, list[str]]]:
-    """(the noun, the words after it to the question's end) for each place a description of a noun
-    may start in ``question``, after its wh-word."""
-    tokens = tokenize(question)
-    wh = next((i for i, t in enumerate(tokens) if t.norm in WH_WORDS), None)
-    if wh is None:
-        return []
-    return [
-        (tokens[i - 1].norm, [t.norm for t in tokens[i:]])
-        for i in range(wh + 2, len(tokens))
-        if _opens(tokens, i)
-    ]
 
 
 def restated(question: str, sentence: str) -> Restated | None:

@@ -337,3 +337,47 @@ CARGO = "What cargo was the vanished cargo ship Tellin Bay carrying?"
 )
 def test_the_asked_noun_itself_does_not_answer_what_it_is(question, sentence, answering):
     assert check(question, [sentence]).answered is answering
+
+
+ENGINEER = "How old was the engineer killed working on a moving walkway at Tarn station?"
+BAIL = "At how much did a court set bail for the Veldran tennis player charged with assault?"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answering"),
+    [
+        # the question's description says which engineer; the reply need not repeat it (wn-035)
+        (ENGINEER, "The engineer was 44 years old [1].", True),
+        (BAIL, "The court set bail at 100,000 Veldran lari (about US$30,000) [1].", True),
+        # another person's age: it names neither the engineer nor the description
+        (ENGINEER, "Greta Thunberg was 16 years old when Time named her Person of the Year [1].", False),
+        # the engineer without an age
+        (ENGINEER, "The engineer was named as Ian Perry [2].", False),
+        # the court and the player, but no bail set: every word before the description is needed
+        (
+            BAIL,
+            "The court heard that the tennis player had 2 prior convictions for fraud and forgery [1].",
+            False,
+        ),
+    ],
+)
+def test_a_reply_naming_the_described_noun_answers_without_the_description(question, sentence, answering):
+    assert check(question, [sentence]).answered is answering
+
+
+TRIP = "Where were the children on the bus that overturned on a snowy Tarn road going?"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "answering"),
+    [
+        # a destination need not be a name (Wikinews wn-098)
+        ("The children were going to a dance competition [1].", True),
+        ("The children were going to Osk [1].", True),
+        ("The bus was going too fast when it overturned [1].", False),
+        # "to a ..." after another verb than the question's is no destination
+        ("The children were taken to a hospital in the town [1].", False),
+    ],
+)
+def test_where_someone_was_going_is_answered_by_a_destination(sentence, answering):
+    assert check(TRIP, [sentence]).answered is answering

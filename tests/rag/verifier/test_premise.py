@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from rag.described import descriptions
 from rag.verifier.facts import extract_facts
-from rag.verifier.premise import descriptions, own_facts, restated
+from rag.verifier.premise import own_facts, restated
 from rag.verifier.scorer import SupportScorer
 
 BUS = (
@@ -89,35 +90,6 @@ def test_a_description_the_story_tells_elsewhere_only_does_not_back() -> None:
     split = restated(question, claim)
     assert split is not None and split.described == "held in the Kazakh capital"
     assert not SupportScorer(question=question).score(claim, [TALKS]).supported
-
-
-@pytest.mark.unit
-@pytest.mark.parametrize(
-    ("question", "noun"),
-    [
-        ("What kind of car was the fire in the Hollin airport car park traced to?", "fire"),
-        ("How old was the man charged with murder over the shootings at two mosques?", "man"),
-        ("What job did the man who stabbed four colleagues at the headquarters do there?", "man"),
-        ("How old was the engineer killed working on a moving walkway at Tarn station?", "engineer"),
-    ],
-)
-def test_descriptions_after_a_noun_with_its_determiner(question: str, noun: str) -> None:
-    assert noun in [head for head, _ in descriptions(question)]
-
-
-@pytest.mark.unit
-@pytest.mark.parametrize(
-    "question",
-    [
-        "How many people died in the crash?",  # the verb's place, not a noun's description
-        "Who runs the Syrian Observatory for Human Rights?",  # inside a name
-        "When did the talks open?",
-        # a verb, not a participle describing the noun (labelled sq109)
-        "How many Syrian soldiers were killed when the Islamic State recaptured Palmyra in December 2016?",
-    ],
-)
-def test_no_description(question: str) -> None:
-    assert descriptions(question) == []
 
 
 @pytest.mark.unit
