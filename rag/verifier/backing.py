@@ -32,4 +32,23 @@ def backing_spans(claim: Facts, evidence: Evidence) -> list[tuple[int, int, int]
         score = (shared + 2 * common) / size
         if (shared >= 2 or common) and score > best.get(passage, (0.0, 0))[0]:
             best[passage] = (score, k)
-    return [evidence.spans[k] for passage, (score, k) in sorted(best.items()) if score >= MIN_SHARE]
+    chosen = [k for _, (score, k) in sorted(best.items()) if score >= MIN_SHARE]
+    giving = {j for j in (_giving(numbers, k, evidence) for k in chosen) if j is not None}
+    return [evidence.spans[k] for k in sorted({*chosen, *giving})]
+
+
+def _giving(numbers: frozenset[str], k: int, evidence: Evidence) -> int | None:
+    """The sentence of ``k``'s passage that gives the most of the claim's figures ``k`` lacks, or None:
+    a story tells its event in the lead and its figures after ("Karsten Warholm ... won the 400
+    metres hurdles final ..." and, three sentences on, "Warholm ... won the gold medal with a time
+    of 47.42 seconds"), and the card points to both."""
+    lacking = numbers - evidence.sentence_figures(k)
+    if not lacking:
+        return None
+    passage = evidence.spans[k][0]
+    held, at = max(
+        (len(lacking & evidence.sentence_figures(j)), -j)
+        for j, span in enumerate(evidence.spans)
+        if span[0] == passage
+    )
+    return -at if held else None

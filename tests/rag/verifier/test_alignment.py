@@ -187,3 +187,43 @@ def test_a_person_written_by_surname_in_the_window_is_the_one_named_in_full(scor
     assert scorer.score("Brigid Kosgei finished the race in 2:14:04.", [passage]).supported
     # another first name with the surname is another person
     assert not scorer.score("Mary Kosgei finished the race in 2:14:04.", [passage]).supported
+
+
+FINAL = (
+    "Varga wins gold in 400 m hurdles at Continental Games in Brill (Example News) Published 2 August 2021.\n\n"
+    "Yesterday, Anya Varga of Veldra won the 400 metres hurdles final at the 2021 Continental Games in "
+    "Brill. This was a successful defence of her 2019 title won in Tarn. The Games are held every other "
+    "year.\n\n"
+    "Varga, who is 24 years old, won the gold medal with a time of 52.41 seconds. The silver medal was "
+    "won by Mira Holt, who finished the race in 52.90 seconds. Varga will next compete in Osk in 2022.\n\n"
+    "In 2019, Varga won the title in Tarn with a time of 53.35 seconds."
+)
+FINAL_CLAIM = (
+    "Anya Varga won the 400 metres hurdles final at the 2021 Continental Games in Brill with a time of {}."
+)
+
+
+@pytest.mark.unit
+def test_a_figure_told_after_the_lead_backs_the_leads_event(scorer: SupportScorer) -> None:
+    # the lead tells the event, a later sentence naming Varga and "won" its time (Wikinews wn-037)
+    result = scorer.score(FINAL_CLAIM.format("52.41 seconds"), [FINAL])
+    assert result.supported, result.unbacked
+    backed = [FINAL[start:end] for _, start, end in result.backing]
+    # the source card points to both sentences
+    assert any("won the 400 metres hurdles final" in text for text in backed)
+    assert any("52.41 seconds" in text for text in backed)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "claim",
+    [
+        FINAL_CLAIM.format("52.90 seconds"),  # another runner's time
+        FINAL_CLAIM.format("53.35 seconds"),  # her time in another year's race
+        FINAL_CLAIM.format("24 seconds"),  # her age
+        "Anya Varga won the 400 metres hurdles final in Osk.",  # where she competes next
+        "Anya Varga won the 400 metres hurdles final in Brill in 2022.",
+    ],
+)
+def test_a_later_sentence_of_another_event_does_not_join_the_lead(scorer: SupportScorer, claim: str) -> None:
+    assert not scorer.score(claim, [FINAL]).supported
