@@ -35,10 +35,11 @@ A one-part question whose focus words all lie in its description of the noun it 
 old was the engineer *killed working on a moving walkway at Waterloo station*?") is answered by a
 sentence of its type that names that noun and each word the question puts before it ("The engineer
 was 44 years old.", :func:`names_referent`). "Where were the children going?" is answered by a
-destination that names no place ("going to a dance competition", :func:`_destination`). Over the
-504 distinct question-sentence pairs of the saved golden, Wikinews and labelled answers, the two
-accept three more: Wikinews wn-035, wn-098 and wn-122, right replies refused before; over every
-sentence paired with every other question (132,462 pairs) they accept none.
+destination that names no place ("going to a dance competition", :func:`_destination`), and "Who
+survived ...?" by a person the story does not name ("A child survived ...", :func:`_person`). Over
+the 504 distinct question-sentence pairs of the saved golden, Wikinews and labelled answers, the
+three accept four more: Wikinews wn-035, wn-097, wn-098 and wn-122, right replies refused before;
+over every sentence paired with every other question (132,462 pairs) they accept none.
 """
 
 from __future__ import annotations
@@ -48,7 +49,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag import described
-from rag.asked import DETERMINERS, Asked, Kind, is_content, is_name, read_question, stem, verb_base, words_of
+from rag.asked import (
+    AUXILIARIES,
+    DETERMINERS,
+    Asked,
+    Kind,
+    is_content,
+    is_name,
+    read_question,
+    stem,
+    verb_base,
+    words_of,
+)
 from rag.text.dates import MONTHS, WEEKDAYS, YEAR_WORD, month_days
 from rag.text.markers import CLAIM_MARKER
 from rag.text.numbers import COUNT_WORDS, DIGIT_NUMBER, NUMBER_WORDS, ORDINALS, VAGUE_QUANTITIES
@@ -127,9 +139,32 @@ def has_kind(sentence: str, kind: Kind | None, question: str = "") -> bool:
             or lows & (set(NUMBER_WORDS) | set(COUNT_WORDS) | set(ORDINALS) | VAGUE_QUANTITIES | {"dozen"})
         )
     asked = {norm_word(w.text) for w in words_of(question)}
-    return any(is_name(w) and w.low not in asked for w in words_of(text)) or (
-        kind == "place" and bool(_destination(text, asked))
+    return (
+        any(is_name(w) and w.low not in asked for w in words_of(text))
+        or (kind == "place" and bool(_destination(text, asked)))
+        or (kind == "name" and _who(question) and _person(text, asked))
     )
+
+
+PERSON_NOUNS = wordset(
+    "child children boy boys girl girls man men woman women baby teenager teenagers driver drivers "
+    "passenger passengers pilot pilots officer officers firefighter firefighters soldier soldiers "
+    "worker workers student students doctor doctors nurse nurses"
+)
+"""People a news story may not name: "Who survived ...?" -- "A child survived ..." (Wikinews wn-097)."""
+
+
+def _who(question: str) -> bool:
+    """A "Who <did something>?" question (not "Who is ...?", which asks who someone is)."""
+    words = words_of(question)
+    return len(words) > 1 and words[0].low == "who" and words[1].low not in AUXILIARIES
+
+
+def _person(text: str, asked: set[str]) -> bool:
+    """A person the question does not name, as the sentence's subject: "A child survived ..."."""
+    words = words_of(text)
+    k = 1 if words and (words[0].low in DETERMINERS or words[0].low in NUMBER_WORDS) else 0
+    return len(words) > k and words[k].low in PERSON_NOUNS and words[k].low not in asked
 
 
 MOTION_VERBS = wordset("going heading travelling traveling bound returning flying sailing driving")

@@ -381,3 +381,22 @@ TRIP = "Where were the children on the bus that overturned on a snowy Tarn road 
 )
 def test_where_someone_was_going_is_answered_by_a_destination(sentence, answering):
     assert check(TRIP, [sentence]).answered is answering
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answering"),
+    [
+        # the story names no one: a person it describes answers "who" (Wikinews wn-097)
+        ("Who survived when a block of flats collapsed in Tarn?", "A child survived the collapse [1].", True),
+        ("Who survived when a block of flats collapsed in Tarn?", "Two firefighters survived [1].", True),
+        (
+            "Who survived when a block of flats collapsed in Tarn?",
+            "The block had survived the war [1].",
+            False,
+        ),
+        # the question's own person is not the answer
+        ("Who found the child after the collapse?", "The child was found alive [1].", False),
+    ],
+)
+def test_a_person_the_story_does_not_name_answers_who(question, sentence, answering):
+    assert check(question, [sentence]).answered is answering
