@@ -111,7 +111,9 @@ def referent(question: str) -> Referent | None:
     first = next((i for i in range(wh + 2, len(tokens)) if _opens(tokens, i)), None)
     if first is None or tokens[first].norm in PLACING or any(t.norm == "and" for t in tokens[:first]):
         return None
-    determiner = next(j for j in range(first - 2, wh, -1) if tokens[j].norm in DETERMINERS)
+    determiner = next((j for j in range(first - 2, wh, -1) if tokens[j].norm in DETERMINERS), None)
+    if determiner is None:
+        return None
     units = [
         frozenset({stem(w.low)}) for w in _words(tokens[wh + 1 : determiner]) if w.low not in ASKING_AMOUNT
     ]

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.chunking import Chunker
+from rag import relevance
 from rag.citations import parse_answer
 from rag.components import Components
 from rag.engine import AnswerEngine
@@ -43,6 +44,8 @@ FRAGMENTS = [
     "killed", "said", ". ", "! ", "? ", "...", "…", "\n", "\n\n", "\t", "\x00", "\x1b[31m",
     "\u202e", "\u200b", "\u200d", "دير الزور", "阿斯塔纳", "Астана", "👩\u200d👩\u200d👧", "Tennessee-East",
     "How many", "Who", "What",
+    "How old was the", " engineer", " that", " who", " charged with", " going", " to a", "A child",
+    " survived", "the ", "and ", "'s",
 ]  # fmt: skip
 TEXT = st.one_of(
     st.text(max_size=400),
@@ -78,6 +81,17 @@ def test_any_question_is_cleaned_or_refused_in_one_line(question: str) -> None:
     invisible = {"Cc", "Cf", "Co", "Cs"}
     assert all(unicodedata.category(ch) not in invisible or ch in "\u200c\u200d" for ch in cleaned)
     assert cleaned == " ".join(cleaned.split())
+
+
+@pytest.mark.unit
+@PROPERTY
+@given(TEXT, TEXT)
+def test_the_relevance_check_returns_on_any_question_and_reply(question: str, reply: str) -> None:
+    verdict = bounded(1.0, relevance.check, question, [reply])
+    assert all(index == 0 for index in verdict.answering)
+    assert isinstance(
+        bounded(1.0, SupportScorer(question=question).score, reply, [EVIDENCE[1]]).supported, bool
+    )
 
 
 @pytest.mark.unit
