@@ -177,7 +177,7 @@ _DESTINATION = re.compile(
 
 
 def _destination(text: str, asked: set[str]) -> re.Match[str] | None:
-    """ "going to a dance competition", where the question asks where someone was going."""
+    """A destination ("going to a dance competition") after the verb the question asks with."""
     match = _DESTINATION.search(text)
     return match if match and match.group(1).lower() in asked else None
 

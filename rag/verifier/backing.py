@@ -1,4 +1,4 @@
-"""Which sentence of each passage backs a claim: what the reader is pointed to on the source card."""
+"""Which sentences of each passage back a claim: what the reader is pointed to on the source card."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ MIN_SHARE = 0.25
 
 
 def backing_spans(claim: Facts, evidence: Evidence) -> list[tuple[int, int, int]]:
-    """The sentence of each passage that best backs ``claim``: (passage index, start, end), by passage.
+    """The sentence of each passage that best backs ``claim``, and the one giving the claim's figures
+    it lacks (:func:`_giving`): (passage index, start, end), in passage order.
 
     Scored by shared content words, a word-overlap match that is cheap, deterministic and good
     enough to point the eye at the right sentence of a ~150-token passage. A shared figure weighs
