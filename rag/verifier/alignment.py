@@ -119,11 +119,17 @@ class Nearby:
     approach ...", labelled sq83, from the title "Syria rebels say will attend Astana negotiations")."""
 
 
+def _name_words(names: str) -> list[str]:
+    """The words of ``names`` that can stand for a name on their own (a surname): capitalised, four
+    letters or more."""
+    return [t.norm for t in tokenize(names) if len(t.norm) >= 4 and t.text[:1].isupper()]
+
+
 def _shortened(name: str, window: Evidence, evidence: Evidence) -> bool:
     """Is ``name`` written in full in the passages and by one of its words in the window ("Kosgei
     finished ... in 2:14:04" for "Brigid Kosgei")? Read over the Wikinews answers: a story names a
     person in full once and by surname after, and right answers naming them in full were refused."""
-    parts = [t.norm for t in tokenize(name) if len(t.norm) >= 4 and t.text[:1].isupper()]
+    parts = _name_words(name)
     return len(parts) >= 2 and any(part in window.words for part in parts) and evidence.backs_name(name)
 
 
@@ -180,7 +186,7 @@ def _detail_windows(
     name of the claim that the lead names too, share a word of the claim's relation with the lead
     ("won"), and tell no time or other name of its own (:func:`_goes_on`): "Warholm will next
     compete in Zurich in 2020" backs neither "won ... in Zurich" nor "won ... in 2020"."""
-    parts = {t.norm for t in tokenize(" ".join(facts.names)) if len(t.norm) >= 4 and t.text[:1].isupper()}
+    parts = set(_name_words(" ".join(facts.names)))
     if not parts:
         return []
     spans = evidence.spans
