@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from rag.contradictions import contradictions
+from rag.verifier.asides import main_clause, words_only
 from rag.verifier.backing import backing_spans
 from rag.verifier.combination import combine
 from rag.verifier.config import SupportConfig
@@ -166,6 +167,11 @@ class SupportScorer:
             )
         evidence = self.evidence(passages)
         results = [self._score_sentence(sentence, passages, evidence) for sentence in sentences]
+        # a sentence's main clause must state its words without its asides too (rag.verifier.asides)
+        for main in filter(None, map(main_clause, sentences)):
+            outcome = self._score_sentence(main, passages, evidence)
+            if not outcome.supported and words_only(outcome.unbacked):
+                results.append(outcome)
         worst = min(results, key=lambda r: r.score)
         unbacked = list(dict.fromkeys(item for r in results for item in r.unbacked))
         update: dict[str, Any] = {
