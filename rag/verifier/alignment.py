@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from rag.text.dates import MONTHS
 from rag.verifier.facts import Facts, extract_facts
+from rag.verifier.lexicon import LEADING
 from rag.verifier.numbers import counted_numbers, figures, number_backed, numberish
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, tokenize
@@ -37,6 +38,8 @@ CANDIDATES = 4
 RELATION_SHARE = 0.5
 """Share of the claim's words other than its names and figures that the window must hold: the
 verbs and nouns that say how the facts relate ("run by", "starts")."""
+KIN = (frozenset(content_stems(tokenize(" ".join(sorted(LEADING))))),)
+"""Relation words written several ways, as stems: a window stating one states them all."""
 
 
 def _windows(evidence: Evidence) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
@@ -80,7 +83,11 @@ def _missing(
     for value, written in facts.dates:
         if not context.backs_date(value):
             missing.append(written)
-    absent = sorted(relation - window.stems - given)
+    absent = sorted(
+        stem
+        for stem in relation - window.stems - given
+        if not any(stem in kin and kin & window.stems for kin in KIN)
+    )
     unnamed = [
         name for name in dict.fromkeys(facts.names) if not window.backs_name(name) and not outlet(name)
     ]

@@ -32,6 +32,15 @@ CLAUSE_JOINERS = wordset("but while whereas although though however yet")
 """Words that open a clause of their own: "attend the talks, but did not say who" negates the saying,
 and in "X said A, while Y said B" the words A are X's."""
 
+LEADING = wordset(
+    "run runs ran running head heads headed heading lead leads led leading leader leaders chief "
+    "chairs chaired chairman chairwoman direct directs directed director command commands commanded "
+    "commander"
+)
+"""Words that say who is at the head of a body, one relation however it is written: "X is run by
+Y", "Y, who runs X", "X head Y", "Y leads X". A claim that writes it one way is backed by a passage
+that writes it another (the alignment's relation words, :mod:`rag.verifier.alignment`)."""
+
 HEDGES = wordset("probably possibly perhaps hope hopes hoped hoping")
 """Words that say a thing may happen or is wished for, not that it happened ("would probably be
 face-to-face", "expressed hope that the meeting would reinforce the truce"). Only these: with

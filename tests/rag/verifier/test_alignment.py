@@ -227,3 +227,30 @@ def test_a_figure_told_after_the_lead_backs_the_leads_event(scorer: SupportScore
 )
 def test_a_later_sentence_of_another_event_does_not_join_the_lead(scorer: SupportScorer, claim: str) -> None:
     assert not scorer.score(claim, [FINAL]).supported
+
+
+HOMS = (CORPUS / "004_7dbd45bfcd338f02.txt").read_text(encoding="utf-8")
+"""AFP: "... Observatory head Rami Abdel Rahman said" (bundled corpus)."""
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The Syrian Observatory for Human Rights is run by Rami Abdel Rahman.",
+        "Rami Abdel Rahman leads the Syrian Observatory for Human Rights.",
+        "Rami Abdel Rahman heads the Syrian Observatory for Human Rights.",
+    ],
+)
+def test_who_heads_a_body_is_one_relation_however_it_is_written(scorer: SupportScorer, claim: str) -> None:
+    # the passage says "Observatory head Rami Abdel Rahman"
+    result = scorer.score(claim, [HOMS])
+    assert result.supported, result.unbacked
+
+
+@pytest.mark.unit
+def test_the_head_of_a_body_written_another_way_still_needs_the_right_person(scorer: SupportScorer) -> None:
+    result = scorer.score("The Syrian Observatory for Human Rights is run by Bashar al-Assad.", [HOMS])
+    assert not result.supported
+    result = scorer.score("The Syrian Observatory for Human Rights was founded by Rami Abdel Rahman.", [HOMS])
+    assert not result.supported, "founding is another relation than heading"
