@@ -140,7 +140,7 @@ def _shortened(name: str, window: Evidence, evidence: Evidence) -> bool:
     return len(parts) >= 2 and any(part in window.words for part in parts) and evidence.backs_name(name)
 
 
-def _age_words(tokens: Sequence[Token]) -> set[str]:
+def age_words(tokens: Sequence[Token]) -> set[str]:
     """Stems of the words that only say a number is an age ("101 years old", "aged 101"): they go
     with the number, so in a window that states the number they count as stated: "Walter Munk was
     101 years old when he died" is backed by "He was 101 and died of pneumonia" (a right answer
@@ -239,7 +239,7 @@ def unaligned(facts: Facts, evidence: Evidence) -> list[str]:
     name_stems = set(content_stems(tokenize(" ".join(facts.names))))
     stems = set(content_stems(facts.tokens))
     relation = stems - name_stems
-    ages = frozenset(_age_words(facts.tokens))
+    ages = frozenset(age_words(facts.tokens))
     numbers = figures(facts)
     described = _descriptors(facts)
 

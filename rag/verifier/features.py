@@ -20,6 +20,7 @@ from rag.verifier.negation import check_antonyms, check_negation
 from rag.verifier.numbers import number_backed
 from rag.verifier.passages import Evidence
 from rag.verifier.roles import swapped_roles
+from rag.verifier.titles import unbacked_titles
 from rag.verifier.tokens import content_stems, tokenize
 
 
@@ -80,6 +81,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             or swapped_roles(facts, evidence)
             or related_to_itself(facts)
             or listed_twice(facts, evidence)
+            or unbacked_titles(facts, evidence)
         )
     unbacked.extend(negation_problems)
 

@@ -1,0 +1,61 @@
+"""What a name is said to be must be in the passages, however the sentence is padded around it."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.verifier.facts import extract_facts
+from rag.verifier.passages import Evidence
+from rag.verifier.scorer import SupportScorer
+from rag.verifier.titles import unbacked_titles
+
+pytestmark = pytest.mark.unit
+
+ALLOUSH = (
+    "AMMAN — Syrian rebel negotiator Mohammad Alloush said on Monday he would head the rebel delegation "
+    "to the peace talks backed by Russia and Turkey in Kazakhstan. Alloush, a former senior negotiator "
+    "with the Higher Negotiations Committee during past rounds of UN-sponsored peace talks in Geneva, "
+    "said their participation was needed to hold back Iran's militias fighting in Syria."
+)
+PAST = "a former senior negotiator with the Higher Negotiations Committee during past rounds of UN-sponsored peace talks in Geneva"
+
+
+def titles(claim: str, passage: str = ALLOUSH) -> list[str]:
+    return unbacked_titles(extract_facts(claim), Evidence.build([passage]))
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        f"The UN special envoy for Syria was Mohammad Alloush and he was {PAST}.",
+        f"The UN special envoy for Syria was Mohammad Alloush; he was {PAST}.",
+        f"Mohammad Alloush, the UN special envoy for Syria, was {PAST}.",
+        f"The UN special envoy for Syria, Mohammad Alloush, was {PAST}.",
+        f"As {PAST}, Mohammad Alloush became the UN special envoy for Syria.",
+        f"Mohammad Alloush was {PAST} and later the UN special envoy for Syria.",
+        f"Mohammad Alloush was the UN special envoy for Syria and {PAST}.",
+        f"Having been {PAST}, Mohammad Alloush is now the UN special envoy for Syria.",
+    ],
+)
+def test_a_post_the_passage_never_names_fails_however_it_is_padded(claim: str) -> None:
+    found = titles(claim)
+    assert len(found) == 1 and "special envoy" in found[0]
+    assert not SupportScorer().score(claim, [ALLOUSH]).supported
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        f"Mohammad Alloush was {PAST}.",
+        "Mohammad Alloush, a leading rebel negotiator, would head the delegation to the talks in Kazakhstan.",
+        "Mohammad Alloush was the head of the rebel delegation.",
+        "In Geneva, the talks failed.",  # a clause after a name, not an apposition
+    ],
+)
+def test_what_the_passage_says_a_name_is_passes(claim: str) -> None:
+    assert titles(claim) == []
+
+
+def test_one_word_of_its_own_is_left_to_the_other_checks() -> None:
+    # "envoy" alone may be a paraphrase ("negotiator"); two words of its own are a claim
+    assert titles("Mohammad Alloush was the envoy.") == []
