@@ -68,18 +68,20 @@ def _present_participle(word: str) -> bool:
     return len(word) > 5 and word.endswith("ing")
 
 
-def descriptions(question: str) -> list[tuple[str, list[str]]]:
+@lru_cache(maxsize=512)
+def descriptions(question: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(the noun, the words after it to the question's end) for each place a description of a noun
-    may start in ``question``, after its wh-word."""
+    may start in ``question``, after its wh-word. Cached: the verifier reads them for each claim of
+    an answer that it cannot back whole (:func:`rag.verifier.premise.restated`)."""
     tokens = tokenize(question)
     wh = next((i for i, t in enumerate(tokens) if t.norm in WH_WORDS), None)
     if wh is None:
-        return []
-    return [
-        (tokens[i - 1].norm, [t.norm for t in tokens[i:]])
+        return ()
+    return tuple(
+        (tokens[i - 1].norm, tuple(t.norm for t in tokens[i:]))
         for i in range(wh + 2, len(tokens))
         if _opens(tokens, i)
-    ]
+    )
 
 
 ASKING_AMOUNT = wordset("many much")

@@ -34,7 +34,7 @@ def test_descriptions_after_a_noun_with_its_determiner(question: str, noun: str)
     ],
 )
 def test_no_description(question: str) -> None:
-    assert descriptions(question) == []
+    assert descriptions(question) == ()
 
 
 @pytest.mark.unit

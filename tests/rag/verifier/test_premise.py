@@ -77,7 +77,7 @@ def test_the_questions_own_relation_is_no_description() -> None:
         "The Veldran government denied the figure."
     )
     claim = "The Observatory for Civil Rights is run by the Veldran government."
-    assert descriptions(question) == []
+    assert descriptions(question) == ()
     assert not SupportScorer().score(claim, [passage]).supported
     assert not SupportScorer(question=question).score(claim, [passage]).supported
 
