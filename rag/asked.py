@@ -91,13 +91,15 @@ killed", "troops" / "soldiers", "hold on territory" / "controlled"), each group 
 was added for a golden answer it would otherwise refuse, or a golden question's wording."""
 
 
+@lru_cache(maxsize=16384)
 def verb_base(word: str) -> str:
     """The verb a form belongs to ("broke", "broken" -> "break"; "fled" -> "flee"; "built" ->
     "build"), else the word: English's irregular verbs, which a stemmer does not join to their base,
     from lemminflect's dictionary rather than a list of our own (one listing "built", "held" and 25
     more missed "broke", and "Fateh al-Sham broke off its ties with al-Qaeda in July" was refused as
     not answering "In which month did Fateh al-Sham break with al-Qaeda?"). A form of two verbs that
-    is itself one of them stays as written ("found": find, found)."""
+    is itself one of them stays as written ("found": find, found). Cached: the verifier asks it of
+    every passage word when a claim dates a verb (:mod:`rag.verifier.dated`)."""
     bases = getLemma(word, upos="VERB", lemmatize_oov=False)
     return word if not bases or word in bases else bases[0]
 
