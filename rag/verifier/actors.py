@@ -27,7 +27,7 @@ from lemminflect import getAllInflections, getAllLemmas, getInflection
 from rag.text.dates import MONTHS, WEEKDAYS
 from rag.text.words import SUPPORT_STOPWORDS, norm_word
 from rag.verifier.attribution import PASSIVE, speech_verb
-from rag.verifier.facts import Facts
+from rag.verifier.facts import Facts, name_mentions
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, stem, tokenize
 
@@ -152,3 +152,46 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         if doer is None or doer & claim_words:
             return []
     return [f"doer: {name} {verb_text}"]
+
+
+ARTICLES = frozenset({"the", "a", "an"})
+AGENT_REACH = 4
+"""Words after "by" (and its article) read as the name it gives: "by the Syrian Observatory for"."""
+
+
+def misnamed_agents(facts: Facts, evidence: Evidence) -> list[str]:
+    """``["agent: attack by Syrian army"]`` when the claim writes "<word> by <name>" ("Saturday's
+    attack by the Syrian army") and the passages write that word with "by" only before other names
+    ("Saturday's attack by IS"): the doer of a noun or passive verb, as :func:`misplaced_doers` reads
+    the doer of a verb. Every word of such a claim may be in the window, the swapped-in name too.
+
+    Measured on edits of real news (``python -m evals.edits``): 3 more of 566 swapped roles caught,
+    none of the articles' own sentences failed; SummEdits and the labelled sentences unchanged."""
+    tokens = facts.tokens
+    problems = []
+    for start, _, name in name_mentions(facts):
+        k = start - 1
+        while k >= 0 and tokens[k].norm in ARTICLES:
+            k -= 1
+        if k < 1 or tokens[k].norm != "by":
+            continue
+        word = tokens[k - 1].norm
+        if word in SUPPORT_STOPWORDS or not word.isalpha():
+            continue
+        written = {t.norm for t in tokenize(name)}
+        own = written - SUPPORT_STOPWORDS or written  # "IS" is a name here, not the verb
+        others = False
+        for sentence in evidence.sentences:
+            for j in range(len(sentence) - 2):
+                if stem(sentence[j].norm) != stem(word) or sentence[j + 1].norm != "by":
+                    continue
+                m = j + 2
+                while m < len(sentence) and sentence[m].norm in ARTICLES:
+                    m += 1
+                if own & {t.norm for t in sentence[m : m + AGENT_REACH]}:
+                    return []
+                # a capital after "by" names someone: "IS" too, which _capital takes for the verb
+                others = others or (m < len(sentence) and sentence[m].text[:1].isupper())
+        if others:
+            problems.append(f"agent: {tokens[k - 1].text} by {name}")
+    return problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.verifier.actors import misplaced_doers
+from rag.verifier.actors import misnamed_agents, misplaced_doers
 from rag.verifier.alignment import misnamed_counts, swapped_numbers, unaligned
 from rag.verifier.attribution import misattributed, unknown_speakers
 from rag.verifier.contrast import merged_across_contrast
@@ -74,6 +74,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             or changed_fates(claim, evidence)
             or misattributed(facts, evidence)
             or misplaced_doers(facts, evidence)
+            or misnamed_agents(facts, evidence)
             or unknown_speakers(facts, evidence)
             or merged_across_contrast(claim, facts, evidence)
             or joined_events(facts, evidence)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.verifier.actors import misplaced_doers
+from rag.verifier.actors import misnamed_agents, misplaced_doers
 from rag.verifier.config import SupportConfig
 from rag.verifier.facts import extract_facts
 from rag.verifier.passages import Evidence
@@ -101,3 +101,39 @@ def test_the_verb_done_by_another_name_of_the_claim_is_left_to_the_other_checks(
 )
 def test_claims_not_of_the_form_name_verb_are_not_checked(claim: str) -> None:
     assert misplaced_doers(extract_facts(claim), Evidence.build([LEAK, CHESS])) == []
+
+
+SIEGE = (
+    "The city had been hit by at least six explosions since Saturday morning. Rami Abdel Rahman, who runs "
+    "the monitoring group, said Saturday's attack by IS was the most violent on the city in more than a "
+    "year. Syrian army units held the airport."
+)
+"""The attack's doer is named after "by"; the Syrian army is in the passage, doing something else."""
+
+
+def agents(claim: str, passage: str = SIEGE) -> list[str]:
+    return misnamed_agents(extract_facts(claim), Evidence.build([passage]))
+
+
+@pytest.mark.unit
+def test_another_doer_after_by_fails() -> None:
+    claim = "Rami Abdel Rahman said Saturday's attack by the Syrian army was the most violent in a year."
+    assert agents(claim) == ["agent: attack by Syrian"]
+    assert not SupportScorer(None, SupportConfig.load()).score(claim, [SIEGE]).supported
+
+
+@pytest.mark.unit
+def test_the_passages_own_doer_after_by_passes() -> None:
+    assert agents("Saturday's attack by IS was the most violent on the city in more than a year.") == []
+
+
+@pytest.mark.unit
+def test_a_word_the_passage_never_writes_with_by_is_left_to_the_other_checks() -> None:
+    # "held by" is nowhere in the passage: no doer to compare with
+    assert agents("The airport was held by the Syrian army.") == []
+
+
+@pytest.mark.unit
+def test_a_passage_naming_no_one_after_by_is_no_evidence_of_another_doer() -> None:
+    passage = "The city was hit by shells on Saturday. The attack by militants lasted hours."
+    assert agents("The city was hit by IS on Saturday.", passage) == []
