@@ -42,6 +42,11 @@ SHARE = 0.5
 """Share of those words that must be somewhere in the passages."""
 
 
+def _copula(token: Token) -> bool:
+    """Is ``token`` "is", "was", "became" ...? Written in lower case: "IS" is a name."""
+    return token.norm in COPULAS and token.text.islower()
+
+
 def _parts(tokens: Sequence[Token]) -> list[list[Token]]:
     """The claim's tokens cut where a clause opens (after a comma and the like) and at "and"/"but"."""
     parts: list[list[Token]] = [[]]
@@ -78,7 +83,7 @@ def unbacked_titles(facts: Facts, evidence: Evidence) -> list[str]:
     for k, part in enumerate(parts):
         stems = content_stems(part)
         named = bool(names.intersection(stems))
-        if not (named and any(t.norm in COPULAS for t in part)) and not _apposition(parts, k):
+        if not (named and any(_copula(t) for t in part)) and not _apposition(parts, k):
             continue
         own = [stem for stem in stems if stem not in aside]
         if len(own) >= MIN_OWN and sum(stem in evidence.stems for stem in own) < SHARE * len(own):

@@ -59,3 +59,14 @@ def test_what_the_passage_says_a_name_is_passes(claim: str) -> None:
 def test_one_word_of_its_own_is_left_to_the_other_checks() -> None:
     # "envoy" alone may be a paraphrase ("negotiator"); two words of its own are a claim
     assert titles("Mohammad Alloush was the envoy.") == []
+
+
+def test_the_name_is_is_no_copula() -> None:
+    # golden cf03: "IS" made the part "sources report that 20 IS fighters" read as saying what IS is
+    passage = "Twelve government soldiers and 20 IS fighters were killed, the monitor said."
+    assert (
+        titles(
+            "The BBC News sources report that 20 IS fighters and 12 government soldiers were killed.", passage
+        )
+        == []
+    )
