@@ -42,9 +42,29 @@ SHARE = 0.5
 """Share of those words that must be somewhere in the passages."""
 
 
-def _copula(token: Token) -> bool:
-    """Is ``token`` "is", "was", "became" ...? Written in lower case: "IS" is a name."""
-    return token.norm in COPULAS and token.text.islower()
+def _says_what(part: Sequence[Token]) -> bool:
+    """Does the part say what something is: a copula ("was", "became"; in lower case, for "IS" is a
+    name) followed by a noun phrase or a name ("was the UN special envoy", "is now the ...", "was
+    Mohammad Alloush"), not by a verb or an adjective ("was meant to ward off", "was famous")?"""
+    for k, token in enumerate(part[:-1]):
+        if token.norm not in COPULAS or not token.text.islower():
+            continue
+        after = k + 1
+        while after < len(part) - 1 and part[after].norm in LEAD_INS:
+            after += 1
+        if part[after].norm in DETERMINERS or part[after].text[:1].isupper():
+            return True
+    return False
+
+
+def _backed(own: Sequence[Token], evidence: Evidence) -> list[Token]:
+    """The words of ``own`` the passages hold: by stem, or joined with the next or the one before into
+    one passage word, either way round ("walk in space" and "spacewalk")."""
+    joined = set()
+    for a, b in zip(own, own[1:], strict=False):
+        if a.norm + b.norm in evidence.words or b.norm + a.norm in evidence.words:
+            joined |= {id(a), id(b)}
+    return [t for t in own if id(t) in joined or content_stems([t])[0] in evidence.stems]
 
 
 def _parts(tokens: Sequence[Token]) -> list[list[Token]]:
@@ -83,9 +103,10 @@ def unbacked_titles(facts: Facts, evidence: Evidence) -> list[str]:
     for k, part in enumerate(parts):
         stems = content_stems(part)
         named = bool(names.intersection(stems))
-        if not (named and any(_copula(t) for t in part)) and not _apposition(parts, k):
+        if not (named and _says_what(part)) and not _apposition(parts, k):
             continue
-        own = [stem for stem in stems if stem not in aside]
-        if len(own) >= MIN_OWN and sum(stem in evidence.stems for stem in own) < SHARE * len(own):
+        own = [token for token in part if set(content_stems([token])) - aside]
+        backed = _backed(own, evidence)
+        if len(own) >= MIN_OWN and len(backed) < SHARE * len(own):
             found.append("title: " + " ".join(t.text for t in part))
     return found

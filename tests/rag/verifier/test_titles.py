@@ -70,3 +70,19 @@ def test_the_name_is_is_no_copula() -> None:
         )
         == []
     )
+
+
+def test_a_passive_or_an_adjective_after_the_copula_says_no_post() -> None:
+    # Wikinews wn-059: "... president Swami Chakrapani was meant to ward off COVID-19" is no title
+    passage = "The party was organised by Hindu Mahasabha president Swami Chakrapani to fight off COVID-19."
+    assert (
+        titles("The party organised by president Swami Chakrapani was meant to ward off COVID-19.", passage)
+        == []
+    )
+
+
+def test_words_a_passage_joins_into_one_count_as_its_own() -> None:
+    # Wikinews wn-111: "the first person to walk in space" where the story has "the first human spacewalk"
+    passage = "Leonov was famous for performing the first human spacewalk as part of the Voskhod 2 mission."
+    assert titles("Alexei Leonov, the first person to walk in space, died in 2019.", passage) == []
+    assert titles("Alexei Leonov, the first person to swim in space, died in 2019.", passage) != []
