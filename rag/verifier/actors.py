@@ -160,7 +160,7 @@ AGENT_REACH = 4
 
 
 def misnamed_agents(facts: Facts, evidence: Evidence) -> list[str]:
-    """``["agent: attack by Syrian army"]`` when the claim writes "<word> by <name>" ("Saturday's
+    """``["agent: attack by Syrian"]`` when the claim writes "<word> by <name>" ("Saturday's
     attack by the Syrian army") and the passages write that word with "by" only before other names
     ("Saturday's attack by IS"): the doer of a noun or passive verb, as :func:`misplaced_doers` reads
     the doer of a verb. Every word of such a claim may be in the window, the swapped-in name too.

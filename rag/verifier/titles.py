@@ -10,12 +10,15 @@ first four, and an attacker can write one on purpose, in any order ("Mohammad Al
 special envoy for Syria, was ...", "As a former ..., Mohammad Alloush became the UN special envoy").
 
 So each part of a sentence that says what a name is, read on its own, must have at least half of
-its own words (names, figures and an age's "years old" aside) somewhere in the passages: a part with a name and "is",
-"was", "became" and the like, or a noun phrase set beside a name between commas (an apposition). A
-part is what lies between commas, semicolons, colons, dashes, "and" and "but". Only these parts,
-and only those with two words or more of their own: in other parts a paraphrase uses words of its
-own ("took part" for "held talks"), and reading every part this way cost SummEdits test balanced
-accuracy 1.6 points and three right answer sentences of the labelled set (a prototype).
+its own words (names, figures and an age's "years old" aside) somewhere in the passages, by stem or
+joined into one word there ("walk in space" for "spacewalk"): a part with a name and "is", "was",
+"became" and the like followed by a noun phrase or a name, or a noun phrase set beside a name
+between commas (an apposition). A part is what lies between commas, semicolons, colons, dashes,
+"and" and "but". Only these parts, and only those with two words or more of their own: in other
+parts a paraphrase uses words of its own ("took part" for "held talks"), and reading every part
+this way cost SummEdits test balanced accuracy 1.6 points and three right answer sentences of the
+labelled set (a prototype). A first form that read any copula ("was meant to ward off COVID-19")
+refused two right Wikinews answers (wn-059, wn-111).
 """
 
 from __future__ import annotations
@@ -60,11 +63,12 @@ def _says_what(part: Sequence[Token]) -> bool:
 def _backed(own: Sequence[Token], evidence: Evidence) -> list[Token]:
     """The words of ``own`` the passages hold: by stem, or joined with the next or the one before into
     one passage word, either way round ("walk in space" and "spacewalk")."""
-    joined = set()
-    for a, b in zip(own, own[1:], strict=False):
-        if a.norm + b.norm in evidence.words or b.norm + a.norm in evidence.words:
-            joined |= {id(a), id(b)}
-    return [t for t in own if id(t) in joined or content_stems([t])[0] in evidence.stems]
+    joined: set[int] = set()  # indexes in ``own``
+    for k in range(len(own) - 1):
+        a, b = own[k].norm, own[k + 1].norm
+        if a + b in evidence.words or b + a in evidence.words:
+            joined |= {k, k + 1}
+    return [t for k, t in enumerate(own) if k in joined or content_stems([t])[0] in evidence.stems]
 
 
 def _parts(tokens: Sequence[Token]) -> list[list[Token]]:
