@@ -6,31 +6,24 @@ import pytest
 
 from rag.verifier.asides import main_clause, words_only
 from rag.verifier.scorer import SupportScorer
+from tests.rag.verifier.sample import ALLOUSH, FORMER
 
 pytestmark = pytest.mark.unit
-
-ALLOUSH = (
-    "AMMAN — Syrian rebel negotiator Mohammad Alloush said on Monday he would head the rebel delegation "
-    "to the peace talks backed by Russia and Turkey in Kazakhstan. Alloush, a former senior negotiator "
-    "with the Higher Negotiations Committee during past rounds of UN-sponsored peace talks in Geneva, "
-    "said their participation was needed to hold back Iran's militias fighting in Syria."
-)
-TAIL = "a former senior negotiator with the Higher Negotiations Committee during past rounds of UN-sponsored peace talks in Geneva"
 
 
 @pytest.mark.parametrize(
     ("sentence", "main"),
     [
         (
-            f"The UN special envoy for Syria was Mohammad Alloush, who was {TAIL}.",
+            f"The UN special envoy for Syria was Mohammad Alloush, who was {FORMER}.",
             "The UN special envoy for Syria was Mohammad Alloush.",
         ),
         (
-            f"The UN special envoy for Syria was Mohammad Alloush, {TAIL}.",
+            f"The UN special envoy for Syria was Mohammad Alloush, {FORMER}.",
             "The UN special envoy for Syria was Mohammad Alloush.",
         ),
         (
-            f"Mohammad Alloush, {TAIL}, was the UN special envoy for Syria.",
+            f"Mohammad Alloush, {FORMER}, was the UN special envoy for Syria.",
             "Mohammad Alloush was the UN special envoy for Syria.",
         ),
         (
@@ -71,9 +64,9 @@ def test_only_problems_of_the_words_count_for_a_main_clause():
 @pytest.mark.parametrize(
     "claim",
     [
-        f"The UN special envoy for Syria was Mohammad Alloush, who was {TAIL}.",
-        f"The UN special envoy for Syria was Mohammad Alloush, {TAIL}.",
-        f"Mohammad Alloush, who was {TAIL}, was the UN special envoy for Syria.",
+        f"The UN special envoy for Syria was Mohammad Alloush, who was {FORMER}.",
+        f"The UN special envoy for Syria was Mohammad Alloush, {FORMER}.",
+        f"Mohammad Alloush, who was {FORMER}, was the UN special envoy for Syria.",
     ],
 )
 def test_a_false_claim_padded_with_a_copied_aside_fails(claim):
@@ -83,7 +76,7 @@ def test_a_false_claim_padded_with_a_copied_aside_fails(claim):
 
 
 def test_a_true_claim_with_an_aside_passes():
-    claim = f"Mohammad Alloush, {TAIL}, said their participation was needed to hold back Iran's militias."
+    claim = f"Mohammad Alloush, {FORMER}, said their participation was needed to hold back Iran's militias."
     assert SupportScorer().score(claim, [ALLOUSH]).supported
 
 

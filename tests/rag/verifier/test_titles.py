@@ -8,16 +8,9 @@ from rag.verifier.facts import extract_facts
 from rag.verifier.passages import Evidence
 from rag.verifier.scorer import SupportScorer
 from rag.verifier.titles import unbacked_titles
+from tests.rag.verifier.sample import ALLOUSH, FORMER
 
 pytestmark = pytest.mark.unit
-
-ALLOUSH = (
-    "AMMAN — Syrian rebel negotiator Mohammad Alloush said on Monday he would head the rebel delegation "
-    "to the peace talks backed by Russia and Turkey in Kazakhstan. Alloush, a former senior negotiator "
-    "with the Higher Negotiations Committee during past rounds of UN-sponsored peace talks in Geneva, "
-    "said their participation was needed to hold back Iran's militias fighting in Syria."
-)
-PAST = "a former senior negotiator with the Higher Negotiations Committee during past rounds of UN-sponsored peace talks in Geneva"
 
 
 def titles(claim: str, passage: str = ALLOUSH) -> list[str]:
@@ -27,14 +20,14 @@ def titles(claim: str, passage: str = ALLOUSH) -> list[str]:
 @pytest.mark.parametrize(
     "claim",
     [
-        f"The UN special envoy for Syria was Mohammad Alloush and he was {PAST}.",
-        f"The UN special envoy for Syria was Mohammad Alloush; he was {PAST}.",
-        f"Mohammad Alloush, the UN special envoy for Syria, was {PAST}.",
-        f"The UN special envoy for Syria, Mohammad Alloush, was {PAST}.",
-        f"As {PAST}, Mohammad Alloush became the UN special envoy for Syria.",
-        f"Mohammad Alloush was {PAST} and later the UN special envoy for Syria.",
-        f"Mohammad Alloush was the UN special envoy for Syria and {PAST}.",
-        f"Having been {PAST}, Mohammad Alloush is now the UN special envoy for Syria.",
+        f"The UN special envoy for Syria was Mohammad Alloush and he was {FORMER}.",
+        f"The UN special envoy for Syria was Mohammad Alloush; he was {FORMER}.",
+        f"Mohammad Alloush, the UN special envoy for Syria, was {FORMER}.",
+        f"The UN special envoy for Syria, Mohammad Alloush, was {FORMER}.",
+        f"As {FORMER}, Mohammad Alloush became the UN special envoy for Syria.",
+        f"Mohammad Alloush was {FORMER} and later the UN special envoy for Syria.",
+        f"Mohammad Alloush was the UN special envoy for Syria and {FORMER}.",
+        f"Having been {FORMER}, Mohammad Alloush is now the UN special envoy for Syria.",
     ],
 )
 def test_a_post_the_passage_never_names_fails_however_it_is_padded(claim: str) -> None:
@@ -46,7 +39,7 @@ def test_a_post_the_passage_never_names_fails_however_it_is_padded(claim: str) -
 @pytest.mark.parametrize(
     "claim",
     [
-        f"Mohammad Alloush was {PAST}.",
+        f"Mohammad Alloush was {FORMER}.",
         "Mohammad Alloush, a leading rebel negotiator, would head the delegation to the talks in Kazakhstan.",
         "Mohammad Alloush was the head of the rebel delegation.",
         "In Geneva, the talks failed.",  # a clause after a name, not an apposition
