@@ -30,7 +30,7 @@ from rag.text.dates import MONTHS, WEEKDAYS
 from rag.text.markers import CLAIM_MARKER
 from rag.text.numbers import NUMBER_WORDS
 from rag.text.places import place_keys
-from rag.text.words import SUPPORT_STOPWORDS, norm_word, wordset
+from rag.text.words import ARTICLES, COPULAS, SUPPORT_STOPWORDS, norm_word, wordset
 from rag.verifier.tokens import stem as porter_stem
 
 Kind = Literal["time", "number", "duration", "name", "place"]
@@ -41,8 +41,7 @@ WH_WORDS = wordset("how what which who whom whose when where why")
 AUXILIARIES = wordset(
     "is are was were be been being has have had do does did will would can could should may might"
 )
-COPULAS = wordset("is are was were")
-DETERMINERS = wordset("the a an its his her their this that these those our my your")
+DETERMINERS = ARTICLES | wordset("its his her their this that these those our my your")
 PREPOSITIONS = wordset(
     "of in on at from to with about for by into near since during over under against between after before"
 )

@@ -78,6 +78,10 @@ EVENT_STOPWORDS = wordset(
 """Words (4+ letters) that do not tell two dated sentences are about the same event: common
 words, and the calendar words the sentences share because both are dated."""
 
+ARTICLES = wordset("the a an")
+"""The articles: what a determiner-led noun phrase opens with at least."""
+COPULAS = wordset("is are was were")
+"""The forms of "to be" that link a subject to what it is said to be."""
 QUESTION_WORDS = wordset("how what which who whom whose when where why did does do is are was were")
 """Capitalised words that open a question without naming anything in it."""
 

@@ -25,7 +25,7 @@ from functools import lru_cache
 from lemminflect import getAllInflections, getAllLemmas, getInflection
 
 from rag.text.dates import MONTHS, WEEKDAYS
-from rag.text.words import SUPPORT_STOPWORDS, norm_word
+from rag.text.words import ARTICLES, SUPPORT_STOPWORDS, norm_word
 from rag.verifier.attribution import PASSIVE, speech_verb
 from rag.verifier.facts import Facts, name_mentions
 from rag.verifier.passages import Evidence
@@ -154,7 +154,6 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
     return [f"doer: {name} {verb_text}"]
 
 
-ARTICLES = frozenset({"the", "a", "an"})
 AGENT_REACH = 4
 """Words after "by" (and its article) read as the name it gives: "by the Syrian Observatory for"."""
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text.words import name_words, norm_word, wordset
+from rag.text.words import COPULAS, name_words, norm_word, wordset
 from rag.verifier.facts import Facts, name_mentions
 from rag.verifier.lexicon import NAME_CONNECTORS
 from rag.verifier.passages import Evidence, alias_group
@@ -34,7 +34,6 @@ ROLE_WORDS = wordset(
 """Verbs that relate a body to whoever runs it."""
 ROLE_NOUNS = wordset("leader head founder chief commander owner chairman chair director spokesman")
 """Nouns of such a role: "The leader of X is Y"."""
-COPULAS = wordset("is was are were")
 ROLE_GAP = 4
 """How many words before the second mention its relation to the first is read from: "X is run by
 the Y", "X is Y". A role verb further back relates other things ("Iraqi refugees ... who fled

@@ -25,18 +25,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.text.words import wordset
+from rag.text.words import ARTICLES, COPULAS, wordset
 from rag.verifier.alignment import age_words
 from rag.verifier.facts import Facts
 from rag.verifier.lexicon import verb_only
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, tokenize
 
-COPULAS = wordset("is was are were became becomes become remains remained")
+LINKING_VERBS = COPULAS | wordset("became becomes become remains remained")
 """Words by which a part says what a name is."""
 JOINS = wordset("and but")
 """Words that end one part and open another, as a comma does."""
-DETERMINERS = wordset("the a an")
 LEAD_INS = wordset("later now also then formerly once still")
 """Words before an apposition's determiner that leave it one ("and later the UN special envoy")."""
 MIN_OWN = 2
@@ -50,25 +49,25 @@ def _says_what(part: Sequence[Token]) -> bool:
     name) followed by a noun phrase or a name ("was the UN special envoy", "is now the ...", "was
     Mohammad Alloush"), not by a verb or an adjective ("was meant to ward off", "was famous")?"""
     for k, token in enumerate(part[:-1]):
-        if token.norm not in COPULAS or not token.text.islower():
+        if token.norm not in LINKING_VERBS or not token.text.islower():
             continue
         after = k + 1
         while after < len(part) - 1 and part[after].norm in LEAD_INS:
             after += 1
-        if part[after].norm in DETERMINERS or part[after].text[:1].isupper():
+        if part[after].norm in ARTICLES or part[after].text[:1].isupper():
             return True
     return False
 
 
-def _backed(own: Sequence[Token], evidence: Evidence) -> list[Token]:
-    """The words of ``own`` the passages hold: by stem, or joined with the next or the one before into
-    one passage word, either way round ("walk in space" and "spacewalk")."""
+def _backed(own: Sequence[tuple[Token, str]], evidence: Evidence) -> list[Token]:
+    """The words of ``own`` (each with its stem) the passages hold: by stem, or joined with the next
+    or the one before into one passage word, either way round ("walk in space" and "spacewalk")."""
     joined: set[int] = set()  # indexes in ``own``
     for k in range(len(own) - 1):
-        a, b = own[k].norm, own[k + 1].norm
+        a, b = own[k][0].norm, own[k + 1][0].norm
         if a + b in evidence.words or b + a in evidence.words:
             joined |= {k, k + 1}
-    return [t for k, t in enumerate(own) if k in joined or content_stems([t])[0] in evidence.stems]
+    return [t for k, (t, word_stem) in enumerate(own) if k in joined or word_stem in evidence.stems]
 
 
 def _parts(tokens: Sequence[Token]) -> list[list[Token]]:
@@ -89,7 +88,7 @@ def _apposition(parts: list[list[Token]], k: int) -> bool:
     words = [t.norm for t in parts[k]]
     while words and words[0] in LEAD_INS:
         words.pop(0)
-    if not words or words[0] not in DETERMINERS or any(verb_only(word) for word in words):
+    if not words or words[0] not in ARTICLES or any(verb_only(word) for word in words):
         return False  # "In Geneva, the talks failed" is a clause, not an apposition
     before = parts[k - 1][-1].text if k > 0 else ""
     after = parts[k + 1][0].text if k + 1 < len(parts) else ""
@@ -105,11 +104,11 @@ def unbacked_titles(facts: Facts, evidence: Evidence) -> list[str]:
     parts = _parts(facts.tokens)
     found = []
     for k, part in enumerate(parts):
-        stems = content_stems(part)
-        named = bool(names.intersection(stems))
+        stems = [content_stems([token]) for token in part]  # each word's stems, read once
+        named = any(names.intersection(word) for word in stems)
         if not (named and _says_what(part)) and not _apposition(parts, k):
             continue
-        own = [token for token in part if set(content_stems([token])) - aside]
+        own = [(token, word[0]) for token, word in zip(part, stems, strict=True) if set(word) - aside]
         backed = _backed(own, evidence)
         if len(own) >= MIN_OWN and len(backed) < SHARE * len(own):
             found.append("title: " + " ".join(t.text for t in part))
