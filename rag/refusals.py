@@ -131,17 +131,22 @@ def not_backed(sources: Sequence[Source]) -> str:
     )
 
 
-NONE_OF_THEM = "but none of them"
-NONE_FOUND = "None of the articles found"
+NONE_OF_THEM = "but no checked answer from them"
+NONE_FOUND = "No checked answer from the articles found"
 OWN_WORDING = (NONE_OF_THEM, NONE_FOUND)
 """Words of the notices that no article can have put there: the injection suite
-(:mod:`evals.injection`) leaves them out when it looks for an attack's claim in a notice ("none"
-is the claim of one attack there)."""
+(:mod:`evals.injection`) leaves them out when it looks for an attack's claim in a notice ("no" or
+"none" may be the claim of an attack there)."""
 
 
 def not_answered(asked: Asked, kept: Sequence[str], sources: Sequence[Source]) -> str:
     """The reply's backed sentences (``kept``) are on the question's topic but none answers it:
-    what the articles mention, and what the question asked that none of them says."""
+    what the articles mention, and that no checked answer from them says what was asked.
+
+    The notice speaks of the answer, not of the articles: the model may have missed what they say.
+    It read "... but none of them says who recaptured the city of Palmyra ..." for golden sa17,
+    whose first source says who did ("Last month it recaptured the city of Palmyra"; the model
+    named the rebels, which the checks refused)."""
     question = asked.question.strip()
     restated = indirect(question)
     what = f"says {restated}" if restated else f"answers “{question}”"

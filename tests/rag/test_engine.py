@@ -475,8 +475,8 @@ def test_a_backed_sentence_that_does_not_say_when_the_temple_was_built_is_refuse
     assert answer.refused and answer.text == UNCHECKED_TEXT and answer.sentences == []
     assert [e for e in events if e.kind == "sentence"] == []  # never shown as checked
     assert answer.refusal_reason.startswith(
-        "The articles found mention Baal Shamin and Palmyra, but none of them says when the Baal Shamin "
-        "temple in Palmyra was built. The closest articles are: "
+        "The articles found mention Baal Shamin and Palmyra, but no checked answer from them says when the "
+        "Baal Shamin temple in Palmyra was built. The closest articles are: "
     )
     assert names_closest_articles(answer.refusal_reason, answer) and plain_words(answer.refusal_reason)
     assert answer.refusal_details.startswith("No backed sentence of the reply answers the question")
@@ -495,7 +495,8 @@ def test_an_invitation_to_the_talks_is_not_a_count_of_troops(components: Compone
     answer = replying(components, reply).answer(question)
     assert answer.refused, answer.text
     assert answer.refusal_reason.startswith(
-        "The articles found mention US, but none of them says how many US troops are deployed in Syria."
+        "The articles found mention US, but no checked answer from them says how many US troops are deployed "
+        "in Syria."
     )
     assert reply in answer.refusal_details
 
@@ -510,7 +511,7 @@ def test_who_agreed_to_attend_is_not_the_outcome_of_the_talks(components: Compon
     answer = replying(components, reply).answer(question)
     assert answer.refused
     assert answer.refusal_reason.startswith(
-        "None of the articles found says what the outcome of the Astana peace talks was."
+        "No checked answer from the articles found says what the outcome of the Astana peace talks was."
     )
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from rag import refusals
+from rag.asked import read_question
 from rag.types import Filters, Passage, Source
 
 
@@ -86,3 +87,22 @@ def test_nothing_matched_says_to_widen_the_filters_when_there_are_some():
 )
 def test_a_question_is_reported_in_the_order_of_a_statement(question: str, reported: str) -> None:
     assert refusals.indirect(question) == reported
+
+
+@pytest.mark.unit
+def test_a_reply_that_answers_nothing_is_not_said_to_be_missing_from_the_articles() -> None:
+    """Golden sa17: the model named the rebels, the checks refused it, and the notice said that none of
+    the articles says who recaptured Palmyra, while the first of them does. The notice speaks of the
+    checked answer, which is what the engine knows, not of what the articles hold."""
+    asked = read_question("Who recaptured the city of Palmyra from the Syrian government in December 2016?")
+    kept = ["Syrian rebel groups said Monday they will attend peace talks in Palmyra [1]."]
+    notice = refusals.not_answered(asked, kept, [])
+    assert notice == (
+        "The articles found mention Palmyra, but no checked answer from them says who recaptured the city "
+        "of Palmyra from the Syrian government in December 2016."
+    )
+    bare = refusals.not_answered(asked, ["The talks begin next week [1]."], [])
+    assert bare == (
+        "No checked answer from the articles found says who recaptured the city of Palmyra from the Syrian "
+        "government in December 2016."
+    )
