@@ -93,6 +93,33 @@ def test_the_date_line_of_a_passage_dates_every_sentence_of_it(scorer: SupportSc
     assert not moved.supported
 
 
+BANGLADESH = (
+    "Bangladesh reports five new deaths due to COVID-19, a daily highest (Wikinews (English)) Published "
+    "8 April 2020.\n\nYesterday, Bangladesh has confirmed five new deaths due to COVID-19 on the day. This is "
+    "the highest number of fatalities in a day due to the virus. As of yesterday, Bangladesh's Institute of "
+    "Epidemiology, Disease Control and Research (IEDCR) reported the number of recorded infected cases "
+    "included 114 active cases and 33 recovered cases who were staying home. A total of 17 deaths have "
+    "been recorded."
+)
+"""Wikinews (CC BY 2.5), the passage of question wn-120."""
+
+
+@pytest.mark.unit
+def test_a_date_the_date_line_gives_is_not_a_word_the_window_must_hold(scorer: SupportScorer) -> None:
+    """wn-120's right answer was refused for "april" missing beside "17 deaths": the month is the
+    date, which the date line backs, not one of the words relating the facts."""
+    result = scorer.score(
+        "A total of 17 deaths had occurred in Bangladesh by early April 2020.", [BANGLADESH]
+    )
+    assert result.supported, result.unbacked
+    for claim in (
+        "A total of 17 deaths had occurred in Bangladesh by early May 2020.",  # the date is still checked
+        "A total of 17 deaths had occurred in Bangladesh by early April 2019.",
+        "A total of 17 deaths had occurred in Bangladesh in one day in April 2020.",  # words still count
+    ):
+        assert not scorer.score(claim, [BANGLADESH]).supported, claim
+
+
 @pytest.mark.unit
 def test_a_number_given_a_name_the_passage_does_not_give_it_fails() -> None:
     from rag.verifier.alignment import misnamed_counts
