@@ -120,6 +120,59 @@ def test_a_date_the_date_line_gives_is_not_a_word_the_window_must_hold(scorer: S
         assert not scorer.score(claim, [BANGLADESH]).supported, claim
 
 
+HEADED = (
+    "Fighting between Islamic State and the Syrian army has killed dozens in Deir al-Zor (AFP) Published "
+    '17 January 2017.\n\nAhmad al-Othman from the Sultan Murad faction also told AFP that "the rebel groups '
+    'have decided to go to the talks."\n\nSources from the opposition and the regime said the talks would '
+    '"probably" be face-to-face.'
+)
+"""A passage as the verifier reads it (:func:`rag.evidence.passage_document`): its header line, then
+a later stretch of the article (the bundled Deir al-Zor story)."""
+
+
+@pytest.mark.unit
+def test_a_title_s_names_are_not_joined_to_the_sentences_after_it(scorer: SupportScorer) -> None:
+    """Golden un08 with the sources widened by a sentence: the model wrote "The leader of the Islamic
+    State group is Ahmad al-Othman from the Sultan Murad faction", and the window of the header line
+    and the two sentences after it held every name and "group"."""
+    for claim in (
+        "The leader of the Islamic State group is Ahmad al-Othman from the Sultan Murad faction.",
+        "Ahmad al-Othman leads the Islamic State group.",
+        "The Islamic State group is led by Ahmad al-Othman.",
+    ):
+        result = scorer.score(claim, [HEADED])
+        assert not result.supported, claim
+        assert "apart: Islamic State" in result.unbacked
+    for claim in (
+        "Fighting between Islamic State and the Syrian army has killed dozens in Deir al-Zor.",  # the title
+        "Ahmad al-Othman from the Sultan Murad faction told AFP that the rebel groups have decided to go to "
+        "the talks.",
+    ):
+        assert scorer.score(claim, [HEADED]).supported, claim
+
+
+CHIRAC = (
+    "Former president of France Jacques Chirac dies aged 86 (Wikinews (English)) Published 26 September "
+    "2019.\n\nThis morning Jacques Chirac, who served as President of France for twelve years, died at home "
+    "in Paris, France, surrounded by family. He was 86. The news came from his son-in-law, Frederic "
+    "Salat-Baroux, and came after a long period of health problems."
+)
+"""Wikinews (CC BY 2.5), the passage of question wn-108."""
+
+
+@pytest.mark.unit
+def test_a_title_that_tells_the_claim_s_event_is_read_with_the_sentences_after_it(
+    scorer: SupportScorer,
+) -> None:
+    """The title says "dies aged 86", so its event is the claim's: a right Wikinews answer (wn-108)
+    that takes its age from it stays backed, and so does one naming the post it gives."""
+    for claim in (
+        "Jacques Chirac died in Paris on September 26, 2019, at the age of 86.",
+        "Former president of France Jacques Chirac died at home in Paris.",
+    ):
+        assert scorer.score(claim, [CHIRAC]).supported, claim
+
+
 @pytest.mark.unit
 def test_a_number_given_a_name_the_passage_does_not_give_it_fails() -> None:
     from rag.verifier.alignment import misnamed_counts
