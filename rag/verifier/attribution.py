@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.text.words import norm_word, wordset
+from rag.text.words import ARTICLES, COPULAS, norm_word, wordset
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.lexicon import CLAUSE_JOINERS
 from rag.verifier.numbers import figures, numberish
@@ -29,10 +29,10 @@ SPEECH_VERBS = wordset(
     "claimed claims warned warns insisted insists confirmed confirms denied denies"
 )
 """Verbs that put the words of a sentence in someone's mouth."""
-PASSIVE = wordset("is are was were be been being")
+PASSIVE = COPULAS | wordset("be been being")
 """Before a speech verb, these make it passive: in "the Taliban was reported to be behind the bomb"
 the Taliban says nothing."""
-DETERMINERS = wordset("the a an its their his her this these those")
+DETERMINERS = ARTICLES | wordset("its their his her this these those")
 """Before a speech verb, these (or a figure) make it an adjective: "the reported attack", "1,279
 confirmed cases"."""
 SPEAKER_GAP = 3
