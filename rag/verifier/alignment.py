@@ -14,6 +14,9 @@ leaves balanced accuracy where it was; its edits are mostly word swaps that no l
 is kept for the answer engine, whose sentences copy their passages closely, where it catches the
 relation errors above (tests/rag/verifier/test_alignment.py).
 
+A claim saying who heads a body is backed only by a window that says so in that sense, not by
+"a leading figure" (:mod:`rag.verifier.heads`).
+
 A lead and a later sentence that goes on with its event are read as one window too
 (:func:`_detail_windows`). Measured: Wikinews wn-037 backed; the labelled sentences, the edits of
 real news (``python -m evals.edits``) and SummEdits (evaluation 73.0, test 68.1) unchanged.
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 
 from rag.text.dates import MONTHS
 from rag.verifier.facts import Facts, extract_facts
+from rag.verifier.heads import claimed, heading
 from rag.verifier.lexicon import LEADING
 from rag.verifier.numbers import counted_numbers, figures, number_backed, numberish
 from rag.verifier.passages import Evidence
@@ -70,13 +74,17 @@ def _missing(
     outlet: Callable[[str], bool],
     nearby: Nearby,
     given: frozenset[str] = frozenset(),
+    heads: str = "",
 ) -> list[str]:
     """What of the claim this window does not state (empty: it states all of it); ``context`` is
     the window with its passage's first sentence, which may supply dates, a name ``outlet``
     accepts is the passage's publisher, who reports every window of it, and ``nearby`` says where
     else the story names a name (:class:`Nearby`); relation words in ``given`` count as stated (an
-    age's "years old", which goes with its number)."""
+    age's "years old", which goes with its number); ``heads`` is the claim's word saying who heads a
+    body, which the window must say too (:mod:`rag.verifier.heads`), empty if it has none."""
     missing = []
+    if heads and not any(heading(sentence) for sentence in window.sentences):
+        missing.append(heads)
     for value, written in facts.numbers:
         if not number_backed(value, window.numbers):
             missing.append(written)
@@ -264,6 +272,7 @@ def unaligned(facts: Facts, evidence: Evidence) -> list[str]:
     ages = frozenset(age_words(facts.tokens))
     numbers = figures(facts)
     described = _descriptors(facts)
+    heads = next((token.text for token in claimed(facts.tokens)), "")
 
     def shared(windows: tuple[tuple[int, ...], tuple[int, ...]]) -> int:
         window = windows[0]
@@ -293,6 +302,7 @@ def unaligned(facts: Facts, evidence: Evidence) -> list[str]:
                 else frozenset()
             )
             | _titled_descriptors(described, evidence, window[0]),
+            heads,
         )
         if not missing:
             return []

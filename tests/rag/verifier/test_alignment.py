@@ -142,7 +142,7 @@ def test_a_title_s_names_are_not_joined_to_the_sentences_after_it(scorer: Suppor
     ):
         result = scorer.score(claim, [HEADED])
         assert not result.supported, claim
-        assert "apart: Islamic State" in result.unbacked
+        assert any("Islamic State" in problem for problem in result.unbacked), result.unbacked
     for claim in (
         "Fighting between Islamic State and the Syrian army has killed dozens in Deir al-Zor.",  # the title
         "Ahmad al-Othman from the Sultan Murad faction told AFP that the rebel groups have decided to go to "
