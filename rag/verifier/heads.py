@@ -2,8 +2,8 @@
 
 The alignment (:mod:`rag.verifier.alignment`) reads every word of :data:`LEADING` as one relation
 ("X is run by Y", "Y leads X", "X head Y"), and by its stem: so "leads" was backed by "leading",
-whatever the passage's "leading" meant. Over the bundled corpus every false claim of who leads a
-group passed: "Mohammad Alloush leads Jaish al-Islam" beside "Mohammad Alloush, a leading figure
+whatever the passage's "leading" meant. Seven false claims of who leads a group, checked against
+the bundled corpus, all passed: "Mohammad Alloush leads Jaish al-Islam" beside "Mohammad Alloush, a leading figure
 in the Jaish al-Islam ... rebel group", "Ahmad Ramadan leads the National Coalition" beside "Ahmad
 Ramadan, from the leading National Coalition opposition group", "The leader of the Sultan Murad
 faction is Ahmad al-Othman" beside "Ahmad al-Othman from the Sultan Murad faction also told AFP
@@ -45,10 +45,15 @@ BODY = wordset("in to on")
 
 def heading(tokens: Sequence[Token]) -> list[Token]:
     """The words of ``tokens`` that say who is at the head of a body."""
+    return [tokens[k] for k in _heading_at(tokens)]
+
+
+def _heading_at(tokens: Sequence[Token]) -> list[int]:
+    """Where :func:`heading`'s words are in ``tokens``."""
     found = []
     for k, token in enumerate(tokens):
         if token.norm.endswith("-led"):  # "the US-led coalition"
-            found.append(token)
+            found.append(k)
             continue
         if token.norm not in LEADING:
             continue
@@ -62,7 +67,7 @@ def heading(tokens: Sequence[Token]) -> list[Token]:
             continue  # "took the lead", "a lead"
         if token.norm == "head" and len(before) == 2 and before[0] in BODY:
             continue
-        found.append(token)
+        found.append(k)
     return found
 
 
@@ -102,8 +107,8 @@ def claimed(tokens: Sequence[Token]) -> list[Token]:
     consistent summaries failed (balanced accuracy 66.9 against 68.1); with them, one item differs
     from before, an inconsistent summary's "director" now failed (68.2)."""
     out = []
-    for token in heading(tokens):
-        k = tokens.index(token)
+    for k in _heading_at(tokens):
+        token = tokens[k]
         after = tokens[k + 1] if k + 1 < len(tokens) else None
         if token.norm in ORDERS:
             continue
