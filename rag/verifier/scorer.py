@@ -31,6 +31,7 @@ from rag.verifier.features import analyse
 from rag.verifier.judge import best_window, judge_messages
 from rag.verifier.lists import list_variants
 from rag.verifier.passages import Evidence
+from rag.verifier.polar import affirmed_wrongly, read_reply
 from rag.verifier.premise import LEAD, own_facts, restated, story_backs
 from rag.verifier.tokens import split_claims
 
@@ -105,6 +106,28 @@ class SupportScorer:
         return self.llm.yes_probability(judge_messages(claim, passage))
 
     def score(self, claim: str, passages: list[str]) -> SupportResult:
+        # "Yes" or "No" answering a yes/no question is the answer, not a word of the claim; a "Yes"
+        # states the question, and is backed only where the question is (rag.verifier.polar).
+        reply = read_reply(self.question, claim)
+        result = self._backed(reply.rest if reply else claim, passages)
+        if reply is None or reply.affirms is None or not result.supported:
+            return result
+        asked = self._score(reply.affirms, passages)
+        wrong = affirmed_wrongly(reply.affirms, asked.unbacked)
+        if not wrong:
+            return result.model_copy(update={"backing": sorted({*result.backing, *asked.backing})})
+        threshold = (
+            self.config.deterministic_threshold if asked.judge is None else self.config.judged_threshold
+        )
+        return result.model_copy(
+            update={
+                "supported": False,
+                "score": min(result.score, asked.score, threshold * CONTRADICTED_SCALE),
+                "unbacked": [f"yes: {reply.affirms}", *wrong, *result.unbacked],
+            }
+        )
+
+    def _backed(self, claim: str, passages: list[str]) -> SupportResult:
         result = self._score(claim, passages)
         if result.supported:
             return result
