@@ -206,6 +206,32 @@ def edit(
     return None
 
 
+TURNED_BOUNDS = {
+    "more than": "fewer than", "at least": "at most", "over": "under", "above": "below",
+    "fewer than": "more than", "less than": "more than", "under": "over", "below": "above",
+    "up to": "at least", "nearly": "more than", "almost": "more than", "at most": "at least",
+}  # fmt: skip
+"""A figure's bound and the bound the other way ("more than 50" -> "fewer than 50")."""
+_BOUND = re.compile(
+    r"\b(" + "|".join(sorted(TURNED_BOUNDS, key=len, reverse=True)) + r")\s+(?=\d|half\b|"
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)\b)",
+    re.IGNORECASE,
+)
+
+
+def turned_bounds(sentence: str) -> list[str]:
+    """``sentence`` with one figure's bound turned round, once for each bounded figure it holds
+    ("killed more than 50 fighters" -> "killed fewer than 50 fighters"). Every one is made, with no
+    draw, so that adding this kind leaves the drawn edits of :func:`article_pairs` as they were."""
+    out = []
+    for match in _BOUND.finditer(sentence):
+        word = match.group(1)
+        turned = TURNED_BOUNDS[word.lower()]
+        turned = turned[:1].upper() + turned[1:] if word[:1].isupper() else turned
+        out.append(_replace(sentence, match.start(1), match.end(1), turned))
+    return out
+
+
 def shorten(sentence: str, rng: random.Random) -> str | None:
     """A shorter or reworded form the sentence still backs, or None."""
     options = [

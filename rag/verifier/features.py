@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rag.verifier.actors import misnamed_agents, misplaced_doers
 from rag.verifier.alignment import misnamed_counts, swapped_numbers, unaligned
 from rag.verifier.attribution import misattributed, unknown_speakers
+from rag.verifier.bounds import turned_bounds
 from rag.verifier.contrast import merged_across_contrast
 from rag.verifier.dated import misdated_events
 from rag.verifier.facts import Facts, extract_facts
@@ -64,6 +65,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
         (check_negation(facts, evidence) or negated_in_place(facts, evidence))
         + (check_antonyms(facts, evidence) or swapped_in_place(facts, evidence))
         + dropped_hedges(facts, evidence)
+        + turned_bounds(claim, evidence)
     )
     if not unbacked:
         # each fact is in the passages; are they stated together, as the claim relates them?

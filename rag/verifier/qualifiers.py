@@ -32,7 +32,7 @@ _QUALIFIED = re.compile(rf"(?:\b({QUALIFIERS})|\b(?:just|only|exactly|under|belo
 _AMBIGUOUS = frozenset({"about", "over", "some"})
 """Qualifiers that are as often a preposition or a determiner ("talked about two issues", "over
 two days"): read in the answer as the figure's own, and added to it only where the passage uses
-them as a qualifier (:func:`_hedges`)."""
+them as a qualifier (:func:`hedges`)."""
 _SPANS = wordset(
     "second seconds minute minutes hour hours day days night nights week weeks month months year years "
     "decade decades century centuries"
@@ -60,13 +60,13 @@ def _passage_qualifier(figure: str, backing: Sequence[str]) -> str | None:
     if not qualifier:
         return None
     if qualifier in _AMBIGUOUS and not all(
-        _hedges(text, m.start(), m.end()) for text in backing for m in pattern.finditer(text)
+        hedges(text, m.start(), m.end()) for text in backing for m in pattern.finditer(text)
     ):
         return None
     return qualifier
 
 
-def _hedges(text: str, start: int, end: int) -> bool:
+def hedges(text: str, start: int, end: int) -> bool:
     """Is the ambiguous word before the figure at ``text[start:end]`` a qualifier? Not after a verb
     ("talked about two issues", "fought over two towns") nor before a span of time ("over three
     days"). "Reportedly over 400 firefighters" is read "more than 400": shown as a bare "400" it

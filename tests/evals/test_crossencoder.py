@@ -15,7 +15,15 @@ from collections import Counter
 import pytest
 
 from evals.crossencoder.__main__ import main
-from evals.crossencoder.perturb import archive_pairs, edit, names, read_archive, shorten, windows
+from evals.crossencoder.perturb import (
+    archive_pairs,
+    edit,
+    names,
+    read_archive,
+    shorten,
+    turned_bounds,
+    windows,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -140,3 +148,17 @@ def test_without_torch_the_command_says_what_to_install(tmp_path, monkeypatch, c
     error = capsys.readouterr().err
     assert "needs a CPU torch" in error and "crossencoder" in error
     assert not (tmp_path / "out" / "report.json").exists()
+
+
+@pytest.mark.unit
+def test_each_bounded_figure_is_turned_round_once() -> None:
+    sentence = (
+        "More than 50 fighters and at least three civilians died over two days, said over 20 witnesses."
+    )
+    assert turned_bounds(sentence) == [
+        "Fewer than 50 fighters and at least three civilians died over two days, said over 20 witnesses.",
+        "More than 50 fighters and at most three civilians died over two days, said over 20 witnesses.",
+        "More than 50 fighters and at least three civilians died under two days, said over 20 witnesses.",
+        "More than 50 fighters and at least three civilians died over two days, said under 20 witnesses.",
+    ]
+    assert turned_bounds("The talks went on over the years without a result.") == []

@@ -68,6 +68,7 @@ def test_the_checks_read_their_relations_on_real_news() -> None:
     floors = {
         "copy": 0.99,
         "short": 0.98,
+        "bound": 0.97,
         "date": 0.99,
         "elsewhere": 0.98,
         "name": 0.75,
