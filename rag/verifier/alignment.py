@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from rag.text.dates import MONTHS
 from rag.verifier.facts import Facts, extract_facts
-from rag.verifier.heads import claimed, heading
+from rag.verifier.heads import claimed
 from rag.verifier.lexicon import LEADING
 from rag.verifier.numbers import counted_numbers, figures, number_backed, numberish
 from rag.verifier.passages import Evidence
@@ -83,7 +83,7 @@ def _missing(
     age's "years old", which goes with its number); ``heads`` is the claim's word saying who heads a
     body, which the window must say too (:mod:`rag.verifier.heads`), empty if it has none."""
     missing = []
-    if heads and not any(heading(sentence) for sentence in window.sentences):
+    if heads and not window.says_who_heads():
         missing.append(heads)
     for value, written in facts.numbers:
         if not number_backed(value, window.numbers):

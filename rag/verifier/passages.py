@@ -12,6 +12,7 @@ from rag.text.figures import Figure, extract_figures
 from rag.text.sentences import claim_sentences_at
 from rag.text.words import SUPPORT_STOPWORDS, name_words, norm_word, wordset
 from rag.verifier.facts import Facts, extract_facts
+from rag.verifier.heads import heading
 from rag.verifier.lexicon import NAME_CONNECTORS
 from rag.verifier.numbers import counted_numbers, figures
 from rag.verifier.tokens import Token, content_stems, tokenize
@@ -102,6 +103,7 @@ class Evidence:
     _counted: list[dict[str, set[str]]] | None = field(default=None, repr=False)
     _told: list[Figure] | None = field(default=None, repr=False)
     _padded: list[list[str]] | None = field(default=None, repr=False)
+    _heads: bool | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, passages: Sequence[str]) -> Evidence:
@@ -223,6 +225,14 @@ class Evidence:
         if self._padded is None:
             self._padded = [padded(sentence) for sentence in self.sentences]
         return self._padded
+
+    def says_who_heads(self) -> bool:
+        """Does a sentence here say who heads a body, in that sense (:func:`rag.verifier.heads.heading`)?
+        Read once: a window is kept for the next claim (:meth:`window`), and each claim saying who
+        heads a body asks it of every window it tries."""
+        if self._heads is None:
+            self._heads = any(heading(sentence) for sentence in self.sentences)
+        return self._heads
 
     def told_figures(self) -> list[Figure]:
         """The counted figures of the passages with what befell them (:func:`extract_figures`), read
