@@ -31,6 +31,7 @@ from rag.text.markers import CLAIM_MARKER
 from rag.text.numbers import NUMBER_WORDS
 from rag.text.places import place_keys
 from rag.text.words import ARTICLES, COPULAS, SUPPORT_STOPWORDS, norm_word, wordset
+from rag.verifier.lexicon import verb_base
 from rag.verifier.tokens import stem as porter_stem
 
 Kind = Literal["time", "number", "duration", "name", "place"]
@@ -88,19 +89,6 @@ CLOSE_FORMS = {
 """Words that name the same thing in a question and its answer ("the death toll" / "82 were
 killed", "troops" / "soldiers", "hold on territory" / "controlled"), each group to one form. Each
 was added for a golden answer it would otherwise refuse, or a golden question's wording."""
-
-
-@lru_cache(maxsize=16384)
-def verb_base(word: str) -> str:
-    """The verb a form belongs to ("broke", "broken" -> "break"; "fled" -> "flee"; "built" ->
-    "build"), else the word: English's irregular verbs, which a stemmer does not join to their base,
-    from lemminflect's dictionary rather than a list of our own (one listing "built", "held" and 25
-    more missed "broke", and "Fateh al-Sham broke off its ties with al-Qaeda in July" was refused as
-    not answering "In which month did Fateh al-Sham break with al-Qaeda?"). A form of two verbs that
-    is itself one of them stays as written ("found": find, found). Cached: the verifier asks it of
-    every passage word when a claim dates a verb (:mod:`rag.verifier.dated`)."""
-    bases = getLemma(word, upos="VERB", lemmatize_oov=False)
-    return word if not bases or word in bases else bases[0]
 
 
 def is_participle(word: str) -> bool:

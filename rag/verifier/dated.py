@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.asked import AUXILIARIES, is_past, verb_base
+from rag.asked import AUXILIARIES, is_past
 from rag.text.dates import MONTHS, YEAR_WORD
 from rag.text.words import wordset
 from rag.verifier.facts import Facts
+from rag.verifier.lexicon import verb_base
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token
 

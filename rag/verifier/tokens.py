@@ -12,7 +12,7 @@ from rag.text.markers import CLAIM_MARKER
 from rag.text.numbers import NUMBER_WORDS, ORDINALS, SCALES
 from rag.text.sentences import CLAIM_ABBREVIATIONS, abbreviation, claim_sentences, strip_list_marker
 from rag.text.words import SUPPORT_STOPWORDS, norm_word
-from rag.verifier.lexicon import NEGATION_WORDS
+from rag.verifier.lexicon import NEGATION_WORDS, verb_base
 
 _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+(?:['’.\-][A-Za-z0-9\u00c0-\u024f]+)*\.?")
 
@@ -73,7 +73,13 @@ def _stemmer() -> Any:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer().stem(word.lower())
+    """The form the verifier compares words in: Porter's stem of the word, or of its verb's base
+    when it is an irregular form (:func:`rag.verifier.lexicon.verb_base`: "began" -> "begin", as
+    "beginning" -> "begin"). With Porter alone "They began on January 23" was refused beside "The
+    talks, beginning on January 23": "began" and "beginning" shared no stem. Measured with it
+    (``evals/results_sentences.md``, "Irregular verbs"): SummEdits news test 68.2 -> 68.6, one right
+    labelled sentence more passes, 9 more opposites caught in the edits of real news."""
+    return _stemmer().stem(verb_base(word.lower()))
 
 
 def content_stems(tokens: Sequence[Token]) -> list[str]:
