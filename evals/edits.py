@@ -12,7 +12,8 @@ none of which is in SummEdits or the bundled corpus):
   name, number or date from elsewhere in the article, a negation added or removed, an opposite, two
   names trading places, a sentence from elsewhere), and for each kind the share the scorer judges
   right. Besides them, every quote holding a bounded figure is scored with that bound turned round
-  ("more than 50" -> "fewer than 50"; the ``bound`` row). Edits are made by rule, so some read oddly; their point is which relations the checks read.
+  ("more than 50" -> "fewer than 50"; the ``bound`` row). Edits are made by rule, so some read
+  oddly; their point is which relations the checks read.
 
 Neither measure grades the scorer with itself: the labels come from how each claim was made.
 SummEdits (human-written edits, ``python -m evals.summedits``) and the hand-labelled answer

@@ -29,7 +29,7 @@ from typing import Literal
 from rag.text.numbers import NUMBER_WORDS
 from rag.text.words import SUPPORT_STOPWORDS
 from rag.verifier.passages import Evidence
-from rag.verifier.qualifiers import hedges
+from rag.verifier.qualifiers import FIGURE, hedges
 from rag.verifier.tokens import stem
 
 Bound = Literal["lower", "upper"]
@@ -40,9 +40,8 @@ _AMBIGUOUS = frozenset({"over", "under"})
 """Bounds that are as often a preposition ("fought over two towns"): read as one only where
 :func:`rag.verifier.qualifiers.hedges` does."""
 _BOUND_WORDS = sorted((*LOWER, *UPPER), key=len, reverse=True)
-_FIGURE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|half|" + "|".join(
-    sorted((w for w in NUMBER_WORDS if w != "zero"), key=len, reverse=True)
-)
+_FIGURE = FIGURE + "|half"
+"""A figure as :mod:`rag.verifier.qualifiers` reads one, and "half" ("more than half the city")."""
 _BOUNDED = re.compile(
     r"(?<![\w-])(?:(?P<negated>no|not)\s+)?(?P<bound>"
     + "|".join(re.escape(w) for w in _BOUND_WORDS)
@@ -58,13 +57,15 @@ COUNTED_WORDS = 3
 def turned_bounds(claim: str, evidence: Evidence) -> list[str]:
     """``["bound: fewer than 50 (the passage: more than 50)"]`` when a figure the claim bounds one
     way is bounded only the other way where the passages write it of the same thing."""
+    claimed = _bounds(claim)
+    if not claimed:
+        return []
+    passages = [found for text in evidence.sentence_texts for found in _bounds(text)]
     problems = []
-    for found in _bounds(claim):
-        figure, bound, counted, written = found
+    for figure, bound, counted, written in claimed:
         theirs = [
             (other_bound, other_written)
-            for text in evidence.sentence_texts
-            for other_figure, other_bound, other_counted, other_written in _bounds(text)
+            for other_figure, other_bound, other_counted, other_written in passages
             if other_figure == figure and (counted & other_counted or not (counted or other_counted))
         ]
         if theirs and all(other != bound for other, _ in theirs):

@@ -22,12 +22,12 @@ from rag.text.numbers import NUMBER_WORDS, QUALIFIERS
 from rag.text.words import wordset
 from rag.verifier.lexicon import verb_only
 
-_FIGURE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(
+FIGURE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + "|".join(
     sorted((w for w in NUMBER_WORDS if w != "zero"), key=len, reverse=True)
 )
 _ALONE = r"(?<![\w.,$£€-]){}(?![\w]|[.,]\d)"
 """A figure standing as a word: not part of a longer number, a sum of money or a unit ("185km")."""
-_FIGURE_RE = re.compile(_ALONE.format(f"({_FIGURE})"), re.IGNORECASE)
+_FIGURE_RE = re.compile(_ALONE.format(f"({FIGURE})"), re.IGNORECASE)
 _QUALIFIED = re.compile(rf"(?:\b({QUALIFIERS})|\b(?:just|only|exactly|under|below|above))\s+$", re.IGNORECASE)
 _AMBIGUOUS = frozenset({"about", "over", "some"})
 """Qualifiers that are as often a preposition or a determiner ("talked about two issues", "over
