@@ -82,6 +82,12 @@ HOW_LONG_UNITS = wordset(
 without a number ("22 minutes", "for weeks", "2 km"). A bare number is no answer: "Franky Zapata took
 over 100 mph to fly across the English Channel" was shown for "How long did Franky Zapata take ...?"
 (Wikinews wn-027, wrong: it is his speed)."""
+_SPEED = re.compile(
+    r"\b(?:km|kms|kilomet(?:re|er)s?|mi|miles?|m|metres?|meters?|ft|feet)\s*(?:/|per\s+)\s*(?:h|hr|hour|s|sec|second)\b",
+    re.IGNORECASE,
+)
+"""A speed is no length: "161 km/h" holds "km", and "Franky Zapata took over 100 mph (161 km/h) to fly
+across the English Channel" answered "How long did Franky Zapata take ...?" with it (wn-027)."""
 
 _RELATIVE_TIME = re.compile(
     r"\b(?:yesterday|today|tonight|tomorrow|ago|recently|(?:last|next|this|earlier this|later this|"
@@ -119,7 +125,7 @@ def has_kind(sentence: str, kind: Kind | None, question: str = "") -> bool:
         return True
     text = CLAIM_MARKER.sub("", sentence)
     if kind == "duration":
-        units = {w.low for w in words_of(text)} & HOW_LONG_UNITS
+        units = {w.low for w in words_of(_SPEED.sub(" ", text))} & HOW_LONG_UNITS
         return has_kind(sentence, "time") or bool(units)
     if kind == "time":
         return bool(

@@ -130,6 +130,11 @@ def test_a_named_leader_counts_as_an_answer_even_when_the_relation_is_wrong():
             "Franky Zapata took over 100 mph to fly across the English Channel [1].",  # a speed (wn-027)
         ),
         (
+            "How long did Franky Zapata take to fly across the English Channel?",
+            "Franky Zapata took 22 minutes to fly 35 km across the English Channel [1].",
+            "Franky Zapata took over 100 mph (161 km/h) to fly across the English Channel [1].",  # km/h: no length
+        ),
+        (
             "Who said he would head the rebel delegation to the peace talks in Kazakhstan?",
             "Mohammad Alloush said he would head the rebel delegation [1].",
             "The rebel delegation will head to the peace talks in Kazakhstan [1].",  # names no one new
