@@ -26,10 +26,10 @@ def _opens_clause(token: Token) -> bool:
     return token.clause_initial or token.norm in CLAUSE_JOINERS
 
 
-def _negation_scope(tokens: Sequence[Token], position: int) -> list[str]:
-    """Content stems of the words a negation cue governs: up to ``NEGATION_WINDOW`` on each side,
-    never past the edge of its clause ("They attended the talks, but did not sign" negates only
-    "sign")."""
+def governed(tokens: Sequence[Token], position: int) -> list[str]:
+    """Content stems of the words a cue (a negation, a scope word) governs: up to
+    ``NEGATION_WINDOW`` on each side, never past the edge of its clause ("They attended the talks,
+    but did not sign" negates only "sign")."""
     lo = position
     while (
         lo > 0
@@ -49,6 +49,8 @@ IMPLICIT_NEGATIONS = wordset(
 )
 """Words that negate the verb after "to" ("failed to get" ~ "did not get"). They count only before
 "to", since "sales declined" states a fall, not a refusal."""
+REFUSALS = wordset("refuse refused refuses decline declined declines")
+"""The implicit negations that a claim's own refusal must find backed, as "not" must be."""
 
 
 def _is_cue(tokens: Sequence[Token], k: int) -> bool:
@@ -60,9 +62,7 @@ def _is_cue(tokens: Sequence[Token], k: int) -> bool:
 
 def _negated_near(sentence: Sequence[Token], targets: set[str]) -> bool:
     """Is one of ``targets`` (stems) within the window of a negation cue in this sentence?"""
-    return any(
-        _is_cue(sentence, k) and targets & set(_negation_scope(sentence, k)) for k in range(len(sentence))
-    )
+    return any(_is_cue(sentence, k) and targets & set(governed(sentence, k)) for k in range(len(sentence)))
 
 
 def check_negation(claim: Facts, evidence: Evidence) -> list[str]:
@@ -80,8 +80,13 @@ def check_negation(claim: Facts, evidence: Evidence) -> list[str]:
     ]
     best = max((share for share, _ in scored), default=0.0)
     top = [sentence for share, sentence in scored if share >= best - 1e-9] if best > 0 else []
-    for position in claim.negations:
-        scope = set(_negation_scope(tokens, position))
+    # "refused to attend" denies as "did not attend" does: a refusal before "to" is checked as a
+    # negation ("Every rebel group has refused to attend" was backed by "rebel groups said they will
+    # attend"). "Failed to" is not: it often reads a passage's "had trouble" ("horse flies fail to
+    # land on zebras", a right Wikinews answer, wn-016).
+    implicit = [k for k in range(len(tokens)) if tokens[k].norm in REFUSALS and _is_cue(tokens, k)]
+    for position in sorted(set(claim.negations) | set(implicit)):
+        scope = set(governed(tokens, position))
         if not scope:
             continue
         need = max(1, math.ceil(len(scope) / 2))

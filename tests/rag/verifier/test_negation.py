@@ -58,3 +58,22 @@ def test_without_denies_only_what_follows_it(scorer: SupportScorer) -> None:
         "Judge Maria Olsen sentenced Dale Fenwick to life with the possibility of parole.", [passage]
     )
     assert not parole.supported
+
+
+@pytest.mark.unit
+def test_a_refusal_needs_a_denial_in_the_passage(scorer: SupportScorer) -> None:
+    passage = (
+        "Syrian rebel groups said Monday they will attend peace talks next week in Astana. "
+        "The ferry company declined to comment on the strike."
+    )
+    refused = scorer.score("The Syrian rebel groups refused to attend the peace talks in Astana.", [passage])
+    assert not refused.supported
+    assert any(item.startswith("negation: refused") for item in refused.unbacked)
+    declined = scorer.score("The ferry company declined to comment on the strike.", [passage])
+    assert declined.supported, declined.unbacked
+    # "failed to" is left to the other checks: it often reads a passage's "had trouble"
+    flies = "They found the flies had a harder time landing on zebras than on the coats of the horses."
+    assert not any(
+        item.startswith("negation")
+        for item in scorer.score("The flies failed to land on zebras.", [flies]).unbacked
+    )
