@@ -12,8 +12,10 @@ none of which is in SummEdits or the bundled corpus):
   name, number or date from elsewhere in the article, a negation added or removed, an opposite, two
   names trading places, a sentence from elsewhere), and for each kind the share the scorer judges
   right. Besides them, every quote holding a bounded figure is scored with that bound turned round
-  ("more than 50" -> "fewer than 50"; the ``bound`` row). Edits are made by rule, so some read
-  oddly; their point is which relations the checks read.
+  ("more than 50" -> "fewer than 50"; the ``bound`` row), and every quote without a scope word is
+  scored limited or widened by one ("was organised by only Turkey", "all the rebels said"; the
+  ``scope`` row). Edits are made by rule, so some read oddly; their point is which relations the
+  checks read.
 
 Neither measure grades the scorer with itself: the labels come from how each claim was made.
 SummEdits (human-written edits, ``python -m evals.summedits``) and the hand-labelled answer
@@ -30,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evals.crossencoder.perturb import archive_pairs, read_archive, turned_bounds
+from evals.crossencoder.perturb import archive_pairs, read_archive, scoped, turned_bounds
 from evals.wikinews.data import default_data_path, missing_message
 from rag.text.sentences import sentence_spans
 from rag.verifier.scorer import SupportScorer
@@ -79,9 +81,11 @@ def measure(texts: Sequence[str], seed: int = 13, per_article: int = 12) -> Edit
                 verdict = scorer.score(quote, [passage])
                 if not verdict.supported:
                     result.failed_quotes.append((quote, verdict.unbacked))
-                for turned in turned_bounds(quote):
-                    supported = scorer.score(turned, [passage]).supported
-                    (result.wrong if supported else result.right)["bound"] += 1
+                for kind, edited in [("bound", t) for t in turned_bounds(quote)] + [
+                    ("scope", t) for t in scoped(quote)
+                ]:
+                    supported = scorer.score(edited, [passage]).supported
+                    (result.wrong if supported else result.right)[kind] += 1
     for pair in archive_pairs(texts, seed=seed, per_article=per_article):
         supported = scorer.score(pair.claim, [pair.window]).supported
         (result.right if supported == bool(pair.label) else result.wrong)[pair.kind] += 1

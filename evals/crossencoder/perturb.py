@@ -232,6 +232,35 @@ def turned_bounds(sentence: str) -> list[str]:
     return out
 
 
+_SCOPE_WORD = re.compile(
+    r"\b(?:only|alone|sole|solely|exclusively|all|every|each|entire|everyone|everybody|everything|always)\b",
+    re.IGNORECASE,
+)
+_PLURAL = re.compile(r"\bthe (?=[a-z]+[^su\W]s\b)")
+"""A "the" before a plural-looking word ("the rebels"; not "the previous", "the boss")."""
+
+
+def scoped(sentence: str) -> list[str]:
+    """``sentence`` limited or widened by one scope word it did not have: "only" before its first
+    name past the opening ("was organised by Turkey" -> "was organised by only Turkey") and "all"
+    before its first "the" and plural ("the rebels said" -> "all the rebels said"). Each one the
+    sentence allows is made, with no draw, as for :func:`turned_bounds`; a sentence that already
+    has a scope word gets none."""
+    if _SCOPE_WORD.search(sentence):
+        return []
+    out = []
+    named = [(start, text) for start, _, text in names(sentence) if start > 0]
+    if named:
+        start, _ = named[0]
+        if sentence[max(0, start - 4) : start].lower() == "the ":
+            start -= 4
+        out.append(_replace(sentence, start, start, "only "))
+    plural = _PLURAL.search(sentence)
+    if plural:
+        out.append(_replace(sentence, plural.start(), plural.start(), "all "))
+    return out
+
+
 def shorten(sentence: str, rng: random.Random) -> str | None:
     """A shorter or reworded form the sentence still backs, or None."""
     options = [

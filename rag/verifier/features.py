@@ -21,6 +21,7 @@ from rag.verifier.negation import check_antonyms, check_negation
 from rag.verifier.numbers import number_backed
 from rag.verifier.passages import Evidence
 from rag.verifier.roles import swapped_roles
+from rag.verifier.scope import unscoped
 from rag.verifier.titles import unbacked_titles
 from rag.verifier.tokens import content_stems, tokenize
 
@@ -66,6 +67,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
         + (check_antonyms(facts, evidence) or swapped_in_place(facts, evidence))
         + dropped_hedges(facts, evidence)
         + turned_bounds(claim, evidence)
+        + unscoped(facts, evidence)
     )
     if not unbacked:
         # each fact is in the passages; are they stated together, as the claim relates them?

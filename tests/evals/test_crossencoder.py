@@ -20,6 +20,7 @@ from evals.crossencoder.perturb import (
     edit,
     names,
     read_archive,
+    scoped,
     shorten,
     turned_bounds,
     windows,
@@ -162,3 +163,14 @@ def test_each_bounded_figure_is_turned_round_once() -> None:
         "More than 50 fighters and at least three civilians died over two days, said under 20 witnesses.",
     ]
     assert turned_bounds("The talks went on over the years without a result.") == []
+
+
+@pytest.mark.unit
+def test_a_scope_word_is_put_before_a_name_and_before_a_plural() -> None:
+    assert scoped("Police said the rebels were arrested by the United Nations.") == [
+        "Police said the rebels were arrested by only the United Nations.",
+        "Police said all the rebels were arrested by the United Nations.",
+    ]
+    assert scoped("The talks were organised by Turkey.") == ["The talks were organised by only Turkey."]
+    assert scoped("The boss said the previous plan failed.") == []  # no name, no plural
+    assert scoped("Only Turkey said all the talks failed.") == []  # a scope word already

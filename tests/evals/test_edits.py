@@ -76,5 +76,6 @@ def test_the_checks_read_their_relations_on_real_news() -> None:
         "number": 0.94,
         "opposite": 0.85,
         "roles": 0.5,
+        "scope": 0.95,
     }
     assert {kind: round(result.rate(kind), 3) for kind in floors if result.rate(kind) < floors[kind]} == {}
