@@ -163,7 +163,8 @@ def words_of(text: str) -> list[Word]:
 def stem(word: str) -> str:
     """The form two words share when they name the same thing ("deployed" -> "deploy")."""
     low = norm_word(word)
-    return CLOSE_FORMS.get(low) or CLOSE_FORMS.get(porter_stem(low)) or porter_stem(verb_base(low))
+    # porter_stem reads an irregular verb as its base itself ("began" -> "begin")
+    return CLOSE_FORMS.get(low) or CLOSE_FORMS.get(porter_stem(low)) or porter_stem(low)
 
 
 def is_content(word: Word) -> bool:

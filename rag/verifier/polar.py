@@ -113,16 +113,16 @@ def affirmed_wrongly(asked: str, unbacked: list[str]) -> list[str]:
     ]
 
 
-def read_reply(question: str, claim: str) -> Reply | None:
-    """``claim`` read as the answer to a yes/no ``question``, or None when it opens with neither
-    word, has nothing after it, or the question asks no plain yes or no."""
-    asked = statement(question) if question else None
-    opening = (YES.match(claim) or NO.match(claim)) if asked else None
+def read_reply(asked: str | None, claim: str) -> Reply | None:
+    """``claim`` read as the answer to a yes/no question whose :func:`statement` is ``asked``, or
+    None when it opens with neither word, has nothing after it, or the question asks no plain yes
+    or no (``asked`` None)."""
+    yes = YES.match(claim) if asked else None
+    opening = (yes or NO.match(claim)) if asked else None
     rest = claim[opening.end() :].strip() if opening else ""
-    if opening is None or not any(character.isalnum() for character in rest):
+    if asked is None or opening is None or not any(character.isalnum() for character in rest):
         return None
-    yes = opening.group(0).strip()[:1].lower() == "y"
-    if not yes:
+    if yes is None:
         rest = _without_denial(rest, asked)
     return Reply(rest[:1].upper() + rest[1:], asked if yes else None)
 

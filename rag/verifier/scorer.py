@@ -31,7 +31,7 @@ from rag.verifier.features import analyse
 from rag.verifier.judge import best_window, judge_messages
 from rag.verifier.lists import list_variants
 from rag.verifier.passages import Evidence
-from rag.verifier.polar import affirmed_wrongly, read_reply
+from rag.verifier.polar import affirmed_wrongly, read_reply, statement
 from rag.verifier.premise import LEAD, own_facts, restated, story_backs
 from rag.verifier.tokens import split_claims
 
@@ -80,6 +80,8 @@ class SupportScorer:
         self.question = question
         """The question the claims answer, if any: a claim may restate its description of what it
         asks about (:meth:`_premised`)."""
+        self._asked = statement(question) if question else None
+        """The statement a "Yes" to the question makes, if it asks yes or no (:mod:`rag.verifier.polar`)."""
         self._analysed: dict[tuple[str, ...], Evidence] = {}
 
     @property
@@ -108,7 +110,7 @@ class SupportScorer:
     def score(self, claim: str, passages: list[str]) -> SupportResult:
         # "Yes" or "No" answering a yes/no question is the answer, not a word of the claim; a "Yes"
         # states the question, and is backed only where the question is (rag.verifier.polar).
-        reply = read_reply(self.question, claim)
+        reply = read_reply(self._asked, claim)
         result = self._backed(reply.rest if reply else claim, passages)
         if reply is None or reply.affirms is None or not result.supported:
             return result

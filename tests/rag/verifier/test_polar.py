@@ -75,7 +75,7 @@ def test_a_yes_no_question_is_read_as_the_statement_a_yes_makes(question: str, e
     ],
 )
 def test_an_opening_yes_or_no_is_the_answer_word(question: str, claim: str, expected: Reply | None) -> None:
-    assert read_reply(question, claim) == expected
+    assert read_reply(statement(question) if question else None, claim) == expected
 
 
 def _supported(question: str, claim: str) -> bool:
