@@ -14,7 +14,9 @@ none of which is in SummEdits or the bundled corpus):
   right. Besides them, every quote holding a bounded figure is scored with that bound turned round
   ("more than 50" -> "fewer than 50"; the ``bound`` row), and every quote without a scope word is
   scored limited or widened by one ("was organised by only Turkey", "all the rebels said"; the
-  ``scope`` row). Edits are made by rule, so some read oddly; their point is which relations the
+  ``scope`` row), and every quote holding a count whose passage writes a date is scored with the
+  count replaced by that date's day ("killed 9 people" -> "killed 14 people" beside "on March 14";
+  the ``day`` row). Edits are made by rule, so some read oddly; their point is which relations the
   checks read.
 
 Neither measure grades the scorer with itself: the labels come from how each claim was made.
@@ -32,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evals.crossencoder.perturb import archive_pairs, read_archive, scoped, turned_bounds
+from evals.crossencoder.perturb import archive_pairs, day_as_count, read_archive, scoped, turned_bounds
 from evals.wikinews.data import default_data_path, missing_message
 from rag.text.sentences import sentence_spans
 from rag.verifier.scorer import SupportScorer
@@ -81,9 +83,12 @@ def measure(texts: Sequence[str], seed: int = 13, per_article: int = 12) -> Edit
                 verdict = scorer.score(quote, [passage])
                 if not verdict.supported:
                     result.failed_quotes.append((quote, verdict.unbacked))
-                for kind, edited in [("bound", t) for t in turned_bounds(quote)] + [
-                    ("scope", t) for t in scoped(quote)
-                ]:
+                edited_quotes = [
+                    *(("bound", t) for t in turned_bounds(quote)),
+                    *(("scope", t) for t in scoped(quote)),
+                    *(("day", t) for t in day_as_count(quote, passage)),
+                ]
+                for kind, edited in edited_quotes:
                     supported = scorer.score(edited, [passage]).supported
                     (result.wrong if supported else result.right)[kind] += 1
     for pair in archive_pairs(texts, seed=seed, per_article=per_article):

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag.text.dates import day_starts, month_days
+from rag.text.numbers import NUMBER_WORDS
 from rag.text.sentences import sentence_spans
 
 WINDOW = 3
@@ -259,6 +261,43 @@ def scoped(sentence: str) -> list[str]:
     if plural:
         out.append(_replace(sentence, plural.start(), plural.start(), "all "))
     return out
+
+
+_SPELLED = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+_NEAR_DAY = 12
+"""Characters after a date's day in which a number is read as part of that date ("May 24 to 26",
+"July 27-28", "March 4 and 5", "November 15, 2017")."""
+
+
+def day_as_count(sentence: str, passage: str) -> list[str]:
+    """``sentence`` with its first count (a number in digits that is neither a year, nor part of a
+    date, nor a time of day) replaced by the day of a date its passage writes, one the passage never
+    writes as a count, in digits or words ("killed 9 people" -> "killed 14 people" beside "on March
+    14"). A date's day counts nothing, so the passage does not back the edit; none is made without
+    such a count and day."""
+    days = sorted({day for _, day in month_days(passage)})
+    written = {
+        m.group(0).rstrip(",") for m in _NUMBER.finditer(passage) if m.start() not in day_starts(passage)
+    }
+    written |= {str(NUMBER_WORDS[m.group(1).lower()]) for m in _SPELLED.finditer(passage)}
+    usable = [str(day) for day in days if str(day) not in written]
+    if not usable:
+        return []
+    starts = day_starts(sentence)
+    for match in _NUMBER.finditer(sentence):
+        number = match.group(0).rstrip(",")
+        if (
+            _YEAR.fullmatch(number)
+            or any(0 <= match.start() - start <= _NEAR_DAY for start in starts)
+            or re.match(
+                r"\s*(?:a\.m\.|p\.m\.|am\b|pm\b|%|percent\b|:\d)", sentence[match.start() + len(number) :]
+            )
+        ):
+            continue
+        others = [day for day in usable if day != number]
+        end = match.start() + len(number)
+        return [_replace(sentence, match.start(), end, others[0])] if others else []
+    return []
 
 
 def shorten(sentence: str, rng: random.Random) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -41,15 +41,24 @@ _DAY_MONTH = re.compile(
 )
 
 
-def month_days(text: str) -> set[tuple[int, int]]:
-    """(month, day) of every "January 23" / "23 Jan." in ``text``; capitalised month names only."""
-    found = set()
+def _month_days(text: str) -> Iterator[tuple[re.Match[str], int, int]]:
+    """Each "January 23" / "23 Jan." in ``text`` with its month and day; capitalised months only."""
     for pattern in (_MONTH_DAY, _DAY_MONTH):
         for match in pattern.finditer(text):
             month, day = match.group("month"), int(match.group("day"))
             if month[0].isupper() and 1 <= day <= 31:
-                found.add((MONTHS[month.lower()], day))
-    return found
+                yield match, MONTHS[month.lower()], day
+
+
+def month_days(text: str) -> set[tuple[int, int]]:
+    """(month, day) of every "January 23" / "23 Jan." in ``text``; capitalised month names only."""
+    return {(month, day) for _, month, day in _month_days(text)}
+
+
+def day_starts(text: str) -> set[int]:
+    """Where the day of each "January 23" / "23 Jan." in ``text`` starts: a number there names a
+    day, not a count."""
+    return {match.start("day") for match, _, _ in _month_days(text)}
 
 
 _ISO_DAY = re.compile(r"(?<![\w-])(?P<year>\d{4})-(?P<m>\d{2})-(?P<day>\d{2})(?![\w-])")

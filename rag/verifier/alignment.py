@@ -86,7 +86,7 @@ def _missing(
     if heads and not window.says_who_heads():
         missing.append(heads)
     for value, written in facts.numbers:
-        if not number_backed(value, window.numbers):
+        if not window.backs_number(value, facts.only_days(value)):
             missing.append(written)
     for value, written in facts.dates:
         if not context.backs_date(value):

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rag.text.dates import AMBIGUOUS_DATE_WORDS, MONTHS, WEEKDAYS, iso_days
+from rag.text.dates import AMBIGUOUS_DATE_WORDS, MONTHS, WEEKDAYS, day_starts, iso_days
 from rag.text.markers import CLAIM_MARKER
 from rag.text.numbers import (
     DIGIT_NUMBER,
@@ -131,6 +131,8 @@ def _word_numbers(tokens: Sequence[Token]) -> list[tuple[str, str]]:
 class Facts:
     numbers: list[tuple[str, str]] = field(default_factory=list)
     """(canonical value, as written)"""
+    days: list[str] = field(default_factory=list)
+    """The values among ``numbers`` written as the day of a date ("2" of "2 May"), once each time."""
     dates: list[tuple[str, str]] = field(default_factory=list)
     """("year:2022" | "month:2" | "weekday:4", as written)"""
     names: list[str] = field(default_factory=list)
@@ -139,6 +141,11 @@ class Facts:
     tokens: list[Token] = field(default_factory=list)
     text: str = ""
     """The text the facts were read from (token ``start`` offsets point into it)."""
+
+    def only_days(self, value: str) -> bool:
+        """Is every time ``value`` is written here the day of a date ("2" of "on 2 May", not of
+        "2 May, when 2 ferries ...")?"""
+        return self.days.count(value) >= sum(number == value for number, _ in self.numbers)
 
 
 def _is_capitalised(token: Token) -> bool:
@@ -221,7 +228,9 @@ def extract_facts(text: str) -> Facts:
         written = text[start:end]
         facts.dates.extend([(f"year:{day.year}", written), (f"month:{day.month}", written)])
         facts.numbers.append((_canonical(float(day.day)), written))
+        facts.days.append(_canonical(float(day.day)))
         digits = digits[:start] + " " * (end - start) + digits[end:]
+    days = day_starts(digits)
     # digits (with separators, decimals and scale words)
     for match in DIGIT_NUMBER.finditer(digits):
         raw = match.group(0)
@@ -241,6 +250,8 @@ def extract_facts(text: str) -> Facts:
             facts.dates.append((f"year:{int(value)}", raw.strip()))
         else:
             facts.numbers.append((_canonical(value), raw.strip()))
+            if match.start() in days:
+                facts.days.append(_canonical(value))
     # spelled-out numbers and scale words after them
     words = _word_numbers(tokens)
     facts.numbers.extend(words)

@@ -18,7 +18,6 @@ from rag.verifier.identity import listed_twice, related_to_itself
 from rag.verifier.in_place import negated_in_place, swapped_in_place
 from rag.verifier.joined import joined_events
 from rag.verifier.negation import check_antonyms, check_negation
-from rag.verifier.numbers import number_backed
 from rag.verifier.passages import Evidence
 from rag.verifier.roles import swapped_roles
 from rag.verifier.scope import unscoped
@@ -49,7 +48,9 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
                 unbacked.append(f"{label}: {written}")
         return good / len(items)
 
-    numbers = share(facts.numbers, lambda value: number_backed(value, evidence.numbers), "number")
+    numbers = share(
+        facts.numbers, lambda value: evidence.backs_number(value, facts.only_days(value)), "number"
+    )
     dates = share(facts.dates, evidence.backs_date, "date")
     names_ok = 0
     backed_name_stems: set[str] = set()

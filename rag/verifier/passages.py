@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ from rag.text.words import SUPPORT_STOPWORDS, name_words, norm_word, wordset
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.heads import heading
 from rag.verifier.lexicon import NAME_CONNECTORS
-from rag.verifier.numbers import counted_numbers, figures
+from rag.verifier.numbers import counted_numbers, figures, number_backed
 from rag.verifier.tokens import Token, content_stems, tokenize
 
 ALIASES: tuple[frozenset[str], ...] = (
@@ -98,6 +99,8 @@ class Evidence:
     headlines: dict[int, int] = field(default_factory=dict)
     """The sentence that is each passage's header line (title, publisher, date), by the index of the
     passage; a passage without one is left out."""
+    counts: set[str] = field(default_factory=set)
+    """The ``numbers`` written somewhere other than as the day of a date (:meth:`backs_number`)."""
     _figures: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _windows: dict[tuple[int, ...], Evidence] = field(default_factory=dict, repr=False)
     _counted: list[dict[str, set[str]]] | None = field(default=None, repr=False)
@@ -131,6 +134,11 @@ class Evidence:
         numbers = {value for value, _ in facts.numbers}
         # a year is also a plain number, and a number word the passage spells out may be written in digits
         numbers.update(value.split(":")[1] for value, _ in facts.dates if value.startswith("year:"))
+        # a number written only as the day of a date ("Published 2 May 2024") counts nothing
+        written = Counter(value for value, _ in facts.numbers)
+        written.subtract(facts.days)
+        counts = {value for value, times in written.items() if times > 0}
+        counts.update(value.split(":")[1] for value, _ in facts.dates if value.startswith("year:"))
         names = list(dict.fromkeys(facts.names))
         name_keys = {_name_key(n) for n in names} | {_name_key(w) for w in words if len(w) > 2}
         norms = [t.norm for t in facts.tokens]
@@ -149,6 +157,7 @@ class Evidence:
             stems=stems,
             stem_bigrams=bigrams,
             numbers=numbers,
+            counts=counts,
             dates=dates,
             words=words,
             name_keys=name_keys,
@@ -257,6 +266,12 @@ class Evidence:
         shares = [sum(weight[x] for x in stems & h) / total for h in held]
         best = max(shares, default=0.0)
         return best, [k for k, share in enumerate(shares) if share >= best - 1e-9] if best > 0 else []
+
+    def backs_number(self, value: str, day: bool) -> bool:
+        """Is a claim's number among the passages' numbers? A claim's count is not backed by a day
+        of a date: "Two ferries were idle" passed beside "Published 2 May 2024" and "About 3
+        ferries were idle". ``day``: the claim writes the number as a day itself ("on 2 May")."""
+        return number_backed(value, self.numbers if day else self.counts)
 
     def backs_date(self, value: str) -> bool:
         """Is a claim's date ("year:2020", "month:4") among the passages' dates, or its year among

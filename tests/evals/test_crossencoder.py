@@ -17,6 +17,7 @@ import pytest
 from evals.crossencoder.__main__ import main
 from evals.crossencoder.perturb import (
     archive_pairs,
+    day_as_count,
     edit,
     names,
     read_archive,
@@ -174,3 +175,16 @@ def test_a_scope_word_is_put_before_a_name_and_before_a_plural() -> None:
     assert scoped("The talks were organised by Turkey.") == ["The talks were organised by only Turkey."]
     assert scoped("The boss said the previous plan failed.") == []  # no name, no plural
     assert scoped("Only Turkey said all the talks failed.") == []  # a scope word already
+
+
+@pytest.mark.unit
+def test_a_count_is_replaced_by_a_day_the_passage_writes_only_as_a_day() -> None:
+    passage = "On March 14, police said 9 people died. In 2019, 4 fled."
+    assert day_as_count("Police said 9 people died.", passage) == ["Police said 14 people died."]
+    # a year, a date's own numbers, a time or a share are no counts
+    assert day_as_count("The army moved on November 15, 2017, with 9 tanks.", passage) == [
+        "The army moved on November 15, 2017, with 14 tanks."
+    ]
+    assert day_as_count("Spread over May 24 to 26, at 3 p.m., 25.7% voted.", passage) == []
+    # a day the passage also writes as a count, in digits or words, backs the count
+    assert day_as_count("Police said 9 people died.", "On March 3, police said three people died.") == []

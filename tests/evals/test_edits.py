@@ -70,6 +70,7 @@ def test_the_checks_read_their_relations_on_real_news() -> None:
         "short": 0.98,
         "bound": 0.97,
         "date": 0.99,
+        "day": 0.9,
         "elsewhere": 0.98,
         "name": 0.75,
         "negation": 0.97,

@@ -11,6 +11,7 @@ from rag.text.dates import (
     MONTHS,
     TypedDateError,
     check_order,
+    day_starts,
     iso_days,
     month_day_name,
     month_days,
@@ -31,6 +32,12 @@ def test_month_days_read_capitalised_days_of_a_month() -> None:
     assert month_days("In January 4,000 fled") == set()  # a count, not a day
     assert month_day_name(1, 23) == "January 23"
     assert MONTH_ALTERNATION.split("|")[0] == "september" and set(MONTH_ALTERNATION.split("|")) == set(MONTHS)
+
+
+def test_day_starts_find_where_the_day_of_a_date_is_written() -> None:
+    text = "Published 2 May 2024. Talks begin on January 23; 4,000 fled in March."
+    assert day_starts(text) == {text.index("2 May"), text.index("23")}
+    assert day_starts("In January 4,000 fled, and may 3 people") == set()
 
 
 def test_parse_date_forms() -> None:

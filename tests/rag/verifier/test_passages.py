@@ -73,3 +73,26 @@ def test_last_month_in_a_dated_passage_names_the_month_before():
     assert not scorer.score("Alexei Navalny was airlifted to Berlin in July 2020.", [story]).supported
     # an undated passage's "last month" names no month
     assert "month:8" not in Evidence.build([story.split("\n\n", 1)[1]]).dates
+
+
+FERRY = (
+    "Ferry strike ends (Example News) Published 2 May 2024.\n\n"
+    "The ferry workers ended their strike on Tuesday after nine days, the union said. About 3 ferries were idle."
+)
+"""The header's day (2) is no count of the story: only 9 and 3 count something."""
+
+
+def test_a_day_of_a_date_backs_a_day_and_no_count() -> None:
+    evidence = Evidence.build([FERRY])
+    assert evidence.backs_number("2", day=True)
+    assert not evidence.backs_number("2", day=False)
+    assert evidence.backs_number("3", day=False) and evidence.backs_number("9", day=False)
+
+
+def test_a_count_backed_only_by_a_date_fails() -> None:
+    scorer = SupportScorer(None, SupportConfig.load())
+    for claim in ("Two ferries were idle.", "The ferry workers ended their strike after two days."):
+        verdict = scorer.score(claim, [FERRY])
+        assert not verdict.supported and "number: two" in verdict.unbacked
+    for claim in ("About 3 ferries were idle.", "The strike ended on 2 May after nine days."):
+        assert scorer.score(claim, [FERRY]).supported, claim
