@@ -33,6 +33,8 @@ from rag.verifier.tokens import Token, content_stems, stem, tokenize
 
 DOER_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who", "which", "that"})
 """Words that stand for a doer named elsewhere ("He found", "the firm, which found")."""
+RELATIVES = frozenset({"who", "which"})
+"""Pronouns that, after a name and its comma, stand for it: "Al-Quaety, who contributed to ..."."""
 DOER_GAP = 3
 """Words looked back from the verb for its doer's name ("UpGuard has also found")."""
 EVENT_SHARE = 0.5
@@ -94,6 +96,8 @@ def _doer(sentence: Sequence[Token], verb: int) -> set[str] | None:
         return None
     for k in range(verb - 1, max(-1, verb - 1 - DOER_GAP), -1):
         token = sentence[k]
+        if token.norm in RELATIVES and token.clause_initial and k > 0 and _capital(sentence[k - 1]):
+            return _run(sentence, k - 1, -1)  # "Al-Quaety, who contributed": the name before the comma
         if token.norm in DOER_PRONOUNS or (token.clause_initial and not _capital(token)):
             return None
         if _capital(token):
@@ -134,7 +138,7 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         for t in tokenize(name)
         if t.text[:1].isupper() and len(t.norm) >= 3 and t.norm not in SUPPORT_STOPWORDS
     }
-    claim_words = {t.norm for t in facts.tokens}
+    claim_words = {part for t in facts.tokens for part in t.norm.replace("-", ".").split(".") if part}
     using = []
     said = set(content_stems(facts.tokens)) - set(content_stems(tokenize(name))) - {stem(f) for f in forms}
     for index, sentence in enumerate(evidence.sentences):
@@ -145,11 +149,16 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
     if not using:
         return []
     for index, sentence, verb in using:
-        words = {t.norm for t in sentence}
-        if name_words & words or evidence.window((index,)).backs_name(name):
+        # the claim's name after the verb is what the sentence's doer acts on: the names have traded
+        # places ("Al-Quaety, who contributed to Agence France-Presse" for "Agence France-Presse
+        # contributed to ..."); anywhere else, it may be the doer after all
+        acted_on = bool(name_words & {t.norm for t in sentence[verb:]})
+        if name_words & {t.norm for t in sentence[:verb]}:
+            return []
+        if not acted_on and evidence.window((index,)).backs_name(name):
             return []
         doer = _doer(sentence, verb)
-        if doer is None or doer & claim_words:
+        if doer is None or (doer & claim_words and not acted_on):
             return []
     return [f"doer: {name} {verb_text}"]
 

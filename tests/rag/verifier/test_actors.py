@@ -137,3 +137,31 @@ def test_a_word_the_passage_never_writes_with_by_is_left_to_the_other_checks() -
 def test_a_passage_naming_no_one_after_by_is_no_evidence_of_another_doer() -> None:
     passage = "The city was hit by shells on Saturday. The attack by militants lasted hours."
     assert agents("The city was hit by IS on Saturday.", passage) == []
+
+
+CONTRIBUTOR = (
+    "Nabil Salem was shot dead in his car in Aden on Sunday.\n\n"
+    "Salem, who contributed to Agence Presse Nouvelle among other news organizations, openly supported "
+    "independence for the south."
+)
+"""The doer of "contributed" is the name before "who"; the agency is what he contributed to."""
+
+
+@pytest.mark.unit
+def test_the_name_acted_on_made_the_doer_fails(scorer: SupportScorer) -> None:
+    swapped = scorer.score("Agence Presse Nouvelle contributed to Nabil Salem.", [CONTRIBUTOR])
+    assert not swapped.supported
+    assert "doer: Agence Presse Nouvelle contributed" in swapped.unbacked
+    right = scorer.score("Nabil Salem contributed to Agence Presse Nouvelle.", [CONTRIBUTOR])
+    assert right.supported, right.unbacked
+
+
+@pytest.mark.unit
+def test_a_relative_pronoun_after_a_name_stands_for_it() -> None:
+    facts = extract_facts("Agence Presse Nouvelle contributed to Salem.")
+    assert misplaced_doers(facts, Evidence.build([CONTRIBUTOR])) == [
+        "doer: Agence Presse Nouvelle contributed"
+    ]
+    # without the comma "who" opens no aside about the name before it: the doer is left unread
+    restrictive = "It was the reporter Salem who contributed to Agence Presse Nouvelle."
+    assert misplaced_doers(facts, Evidence.build([restrictive])) == []
