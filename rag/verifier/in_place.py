@@ -15,12 +15,19 @@ the passage's, in the passage's order, and no passage sentence may have the clai
 Measured on edits of Wikinews sentences (``python -m evals.edits``): opposites caught 104 of 237
 before, 213 with this; negations 727 of 852 before, 848 with this; the articles' own sentences
 quoted against their passage pass as before.
+
+"Over", "under", "above", "below", "before" and "after" are also read from the two words after them
+alone, one of them a word of its own: "Yes, the bridge repair went over budget" was shown beside "the
+repair had come in 6 million euros under budget", whose words before "under" are not the claim's. On
+the same edits and quotes, and on the labelled answer sentences, no verdict changed; SummEdits news
+test 68.7 -> 68.8.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from rag.text.words import SUPPORT_STOPWORDS
 from rag.verifier.facts import Facts
 from rag.verifier.negation import antonyms
 from rag.verifier.passages import EDGES, Evidence, padded
@@ -29,6 +36,9 @@ from rag.verifier.tokens import stem
 FUNCTION_OPPOSITES = """before:after more:fewer more:less most:fewest most:least first:last up:down above:below
 over:under earlier:later largest:smallest older:younger warmer:cooler"""
 """Opposites among words the antonym check passes over as stopwords; here they count only in place."""
+PREPOSED = "over:under above:below before:after"
+"""Opposites read from the two words after them alone ("went over budget" where the passage says "came
+in 6 million euros under budget"): the words before differ as often as a paraphrase words them."""
 CONTEXT = 2
 """Words on each side of the turned word that must be the passage's own, in place."""
 NEGATIONS = frozenset({"not", "no", "never"})
@@ -54,15 +64,35 @@ def swapped_in_place(claim: Facts, evidence: Evidence) -> list[str]:
         opposites = table.get(stem(word)) if word not in EDGES else None
         if not opposites:
             continue
-        left, right = _sides(norms, i, i + 1)
-        if left is None:
-            continue
         own = frozenset({stem(word)})
-        if _placed(evidence, left, right, opposites) and not _placed(evidence, left, right, own):
+        left, right = _sides(norms, i, i + 1)
+        if (
+            left is not None
+            and _placed(evidence, left, right, opposites)
+            and not _placed(evidence, left, right, own)
+        ):
             problems.append(
                 f"antonym: {claim.tokens[i - 1].text} (in its place the passage has its opposite)"
             )
+            continue
+        ahead = norms[i + 1 : i + 1 + CONTEXT]
+        if (
+            stem(word) in _preposed()
+            and len(ahead) == CONTEXT
+            and any(w not in EDGES and w not in SUPPORT_STOPWORDS for w in ahead)
+            and _placed(evidence, [], ahead, opposites)
+            and not _placed(evidence, [], ahead, own)
+        ):
+            problems.append(
+                f"antonym: {claim.tokens[i - 1].text} {claim.tokens[i].text} (the passage has its opposite before it)"
+            )
     return problems
+
+
+@lru_cache(maxsize=1)
+def _preposed() -> frozenset[str]:
+    """Stems of the function words whose opposite is read from the words after them alone."""
+    return frozenset(stem(w) for pair in PREPOSED.split() for w in pair.split(":"))
 
 
 def negated_in_place(claim: Facts, evidence: Evidence) -> list[str]:

@@ -73,3 +73,30 @@ def test_a_negation_left_out_is_found() -> None:
 )
 def test_negations_where_the_passage_has_them_are_not(claim: str) -> None:
     assert negated_in_place(extract_facts(claim), evidence(SENATE)) == []
+
+
+REPAIR = (
+    "The harbour bridge reopened on Thursday after a two-year repair that cost 48 million euros. "
+    "The mayor said the repair had come in 6 million euros under budget."
+)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    ["The bridge repair went over budget.", "The harbour bridge reopened before a two-year repair."],
+)
+def test_over_or_before_turned_is_read_from_the_words_after_it(claim: str) -> None:
+    # the words before it are the claim's own ("went", "reopened"), so only what follows can place it
+    assert swapped_in_place(extract_facts(claim), evidence(REPAIR))
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The mayor said the repair came in under budget.",
+        "The harbour bridge reopened after a two-year repair.",
+        "The bridge repair was over by Thursday.",  # no word of its own after "over"
+    ],
+)
+def test_a_preposition_the_passage_has_in_that_place_passes(claim: str) -> None:
+    assert swapped_in_place(extract_facts(claim), evidence(REPAIR)) == []
