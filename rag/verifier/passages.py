@@ -131,14 +131,13 @@ class Evidence:
                     if len(key) == 2:
                         short_keys.setdefault(key, set()).add(len(form))
         dates = {value for value, _ in facts.dates} | _relative_dates(passages)
-        numbers = {value for value, _ in facts.numbers}
         # a year is also a plain number, and a number word the passage spells out may be written in digits
-        numbers.update(value.split(":")[1] for value, _ in facts.dates if value.startswith("year:"))
+        years = {value.split(":")[1] for value, _ in facts.dates if value.startswith("year:")}
+        numbers = {value for value, _ in facts.numbers} | years
         # a number written only as the day of a date ("Published 2 May 2024") counts nothing
         written = Counter(value for value, _ in facts.numbers)
         written.subtract(facts.days)
-        counts = {value for value, times in written.items() if times > 0}
-        counts.update(value.split(":")[1] for value, _ in facts.dates if value.startswith("year:"))
+        counts = {value for value, times in written.items() if times > 0} | years
         names = list(dict.fromkeys(facts.names))
         name_keys = {_name_key(n) for n in names} | {_name_key(w) for w in words if len(w) > 2}
         norms = [t.norm for t in facts.tokens]
