@@ -72,7 +72,7 @@ def _number_value(raw: str) -> float:
     return float(re.sub(r"[,\s\u00a0\u202f\u2009]", "", raw))
 
 
-def _canonical(value: float) -> str:
+def canonical(value: float) -> str:
     return f"{value:.6g}"
 
 
@@ -89,11 +89,11 @@ def _word_numbers(tokens: Sequence[Token]) -> list[tuple[str, str]]:
         if word in ORDINALS:
             following = words[i + 1][0] if i + 1 < len(words) else ""
             if following not in SOURCE_NOUNS:  # "the first article says ...": which source, no fact
-                out.append((_canonical(ORDINALS[word]), word))
+                out.append((canonical(ORDINALS[word]), word))
             i += 1
             continue
         if word in ("dozen",):
-            out.append((_canonical(12), word))
+            out.append((canonical(12), word))
             i += 1
             continue
         if word in VAGUE_QUANTITIES:
@@ -122,7 +122,7 @@ def _word_numbers(tokens: Sequence[Token]) -> list[tuple[str, str]]:
                 break
             written.append(w)
             j += 1
-        out.append((_canonical(total + current), " ".join(written)))
+        out.append((canonical(total + current), " ".join(written)))
         i = j
     return out
 
@@ -227,8 +227,8 @@ def extract_facts(text: str) -> Facts:
     for (start, end), day in iso_days(text):
         written = text[start:end]
         facts.dates.extend([(f"year:{day.year}", written), (f"month:{day.month}", written)])
-        facts.numbers.append((_canonical(float(day.day)), written))
-        facts.days.append(_canonical(float(day.day)))
+        facts.numbers.append((canonical(float(day.day)), written))
+        facts.days.append(canonical(float(day.day)))
         digits = digits[:start] + " " * (end - start) + digits[end:]
     days = day_starts(digits)
     # digits (with separators, decimals and scale words)
@@ -249,9 +249,9 @@ def extract_facts(text: str) -> Facts:
         if not scale and re.fullmatch(r"(1[89]|20)\d\d", number_text.strip()):
             facts.dates.append((f"year:{int(value)}", raw.strip()))
         else:
-            facts.numbers.append((_canonical(value), raw.strip()))
+            facts.numbers.append((canonical(value), raw.strip()))
             if match.start() in days:
-                facts.days.append(_canonical(value))
+                facts.days.append(canonical(value))
     # spelled-out numbers and scale words after them
     words = _word_numbers(tokens)
     facts.numbers.extend(words)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rag.text.numbers import NUMBER_WORDS, SCALES, VAGUE_RANGES
-from rag.verifier.facts import Facts, extract_facts
+from rag.verifier.facts import Facts, canonical, extract_facts
 from rag.verifier.tokens import Token, content_stems
 
 COUNTED_WORDS = 1
@@ -67,3 +68,25 @@ def figures(facts: Facts) -> frozenset[str]:
     """The numbers and years of a text, as values ("28", "310000", "2017")."""
     years = (value.split(":")[1] for value, _ in facts.dates if value.startswith("year:"))
     return frozenset([*(value for value, _ in facts.numbers), *years])
+
+
+_ALL_BUT = re.compile(
+    r"\ball but (?P<left>[\w,.]+) of (?:the |its |their )?(?P<whole>[\w,.]+)", re.IGNORECASE
+)
+
+
+def remainders(text: str) -> set[str]:
+    """The counts an "all but one of the sixteen" leaves (15), as values: "All but one of the sixteen
+    on-board died" backs "killing 15 people" (a right Wikinews answer, wn-093, that a date's "15"
+    used to back by chance)."""
+    out = set()
+    for match in _ALL_BUT.finditer(text):
+        left = [value for value, _ in extract_facts(match.group("left")).numbers]
+        whole = [value for value, _ in extract_facts(match.group("whole")).numbers]
+        try:
+            rest = float(whole[0]) - float(left[0]) if left and whole else 0.0
+        except ValueError:
+            continue
+        if rest > 0:
+            out.add(canonical(rest))
+    return out

@@ -15,7 +15,7 @@ from rag.text.words import SUPPORT_STOPWORDS, name_words, norm_word, wordset
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.heads import heading
 from rag.verifier.lexicon import NAME_CONNECTORS
-from rag.verifier.numbers import counted_numbers, figures, number_backed
+from rag.verifier.numbers import counted_numbers, figures, number_backed, remainders
 from rag.verifier.tokens import Token, content_stems, tokenize
 
 ALIASES: tuple[frozenset[str], ...] = (
@@ -137,7 +137,8 @@ class Evidence:
         # a number written only as the day of a date ("Published 2 May 2024") counts nothing
         written = Counter(value for value, _ in facts.numbers)
         written.subtract(facts.days)
-        counts = {value for value, times in written.items() if times > 0} | years
+        counts = {value for value, times in written.items() if times > 0} | years | remainders(text)
+        numbers |= counts
         names = list(dict.fromkeys(facts.names))
         name_keys = {_name_key(n) for n in names} | {_name_key(w) for w in words if len(w) > 2}
         norms = [t.norm for t in facts.tokens]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from rag.verifier.facts import extract_facts
-from rag.verifier.numbers import counted_numbers, figures, number_backed, numberish
+from rag.verifier.numbers import counted_numbers, figures, number_backed, numberish, remainders
+from rag.verifier.scorer import SupportScorer
 from rag.verifier.tokens import tokenize
 
 pytestmark = pytest.mark.unit
@@ -28,3 +29,13 @@ def test_each_number_counts_the_word_after_it():
 def test_figures_hold_numbers_and_years():
     assert figures(extract_facts("In 2017, 310,000 people had died.")) == {"2017", "310000"}
     assert numberish("twelve") and numberish("million") and numberish("2017") and not numberish("talks")
+
+
+def test_all_but_some_of_a_whole_leaves_a_count():
+    assert remainders("All but one of the sixteen on board died.") == {"15"}
+    assert remainders("all but 2 of its 40 stores closed") == {"38"}
+    assert remainders("It was all but certain. All but one of them left.") == set()
+    crash = "A cargo plane crashed into houses in Karaj. All but one of the sixteen on board died."
+    scorer = SupportScorer()
+    assert scorer.score("In Karaj, 15 of the sixteen on board died.", [crash]).supported
+    assert not scorer.score("In Karaj, 14 of the sixteen on board died.", [crash]).supported
