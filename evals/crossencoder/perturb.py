@@ -276,9 +276,8 @@ def day_as_count(sentence: str, passage: str) -> list[str]:
     14"). A date's day counts nothing, so the passage does not back the edit; none is made without
     such a count and day."""
     days = sorted({day for _, day in month_days(passage)})
-    written = {
-        m.group(0).rstrip(",") for m in _NUMBER.finditer(passage) if m.start() not in day_starts(passage)
-    }
+    in_dates = day_starts(passage)
+    written = {m.group(0).rstrip(",") for m in _NUMBER.finditer(passage) if m.start() not in in_dates}
     written |= {str(NUMBER_WORDS[m.group(1).lower()]) for m in _SPELLED.finditer(passage)}
     usable = [str(day) for day in days if str(day) not in written]
     if not usable:
