@@ -41,6 +41,10 @@ EVENT_SHARE = 0.5
 """Share of the claim's other words (not the doer's name, not the verb) a sentence using the verb must
 hold to be telling the claim's event: "Her brother was banned for playing against ..." is another
 event than "Dorsa Derakhshani played at the Tradewise Gibraltar Chess Festival without a hijab"."""
+QUALIFIED_NOUNS = 2
+"""Lower-case nouns read with the claim's opening name as its doer ("Syria rebels organised")."""
+AGENT_WORDS = 3
+"""Lower-case words read past after "by" to the name it gives ("by rebel backer Turkey")."""
 NOT_ACTIONS = frozenset({"be", "have", "do", "will", "would", "can", "could", "may", "might", "must"})
 """Bases whose forms say what a name is or has, not what it did: left to the word overlap."""
 
@@ -63,9 +67,10 @@ def _forms(word: str) -> frozenset[str]:
     return frozenset(norm_word(form) for form in forms)
 
 
-def _opening_doer(facts: Facts) -> tuple[str, str, frozenset[str]] | None:
-    """The name the claim opens with, the verb right after it and that verb's forms, if the claim
-    is "<name> <verb> ..."."""
+def _opening_doer(facts: Facts) -> tuple[str, str, str, frozenset[str]] | None:
+    """The name the claim opens with, the words it opens with as the doer (the name, or the name and
+    the nouns it qualifies: "Syria rebels"), the verb right after them and that verb's forms, if
+    the claim is "<name> <verb> ..." or "<name> <noun> <past verb> ..."."""
     tokens = facts.tokens
     # a one-word name opening the sentence is not among the claim's names ("UpGuard found ...")
     opening = (
@@ -77,23 +82,65 @@ def _opening_doer(facts: Facts) -> tuple[str, str, frozenset[str]] | None:
             continue
         if [t.norm for t in tokens[: len(words)]] != [w.norm for w in words]:
             continue
-        verb = tokens[len(words)]
-        if verb.text[:1].isupper() or speech_verb(tokens, len(words)):
+        at = len(words) + _qualified_nouns(tokens, len(words))
+        verb = tokens[at]
+        if verb.text[:1].isupper() or speech_verb(tokens, at):
             return None
         forms = _forms(verb.norm)
-        return (name, verb.text, forms) if forms else None
+        subject = " ".join(t.text for t in tokens[:at])
+        return (name, subject, verb.text, forms) if forms else None
     return None
 
 
-def _doer(sentence: Sequence[Token], verb: int) -> set[str] | None:
-    """The words of the name the sentence makes the doer of ``sentence[verb]``: the capitalised words
-    just before it ("UpGuard found", "UpGuard has found"), or after "by" for a passive verb; None when
-    it names none or speaks of one by a pronoun."""
-    if verb > 0 and sentence[verb - 1].norm in PASSIVE:
-        for k, token in enumerate(sentence[:-1]):
-            if token.norm == "by" and _capital(sentence[k + 1]):
-                return _run(sentence, k + 1, 1)
+def _qualified_nouns(tokens: Sequence[Token], start: int) -> int:
+    """How many lower-case nouns after the opening name it qualifies, read as part of the doer: one
+    or two nouns followed by a verb in the past tense ("Syria rebels organised", "UpGuard security
+    researchers found"); 0 otherwise ("Russia backs rebels": "rebels" is no past tense)."""
+    for count in range(1, QUALIFIED_NOUNS + 1):
+        nouns, after = tokens[start : start + count], start + count
+        if after >= len(tokens) or not all(_noun(t) for t in nouns):
+            return 0
+        if _past(tokens[after].norm) and not tokens[after].text[:1].isupper():
+            return count
+    return 0
+
+
+def _title(sentence: Sequence[Token], k: int) -> bool:
+    """``sentence[k]`` is a noun before a name, not the verb: "Observatory head Rami Abdel Rahman"."""
+    token = sentence[k]
+    return k + 1 < len(sentence) and _capital(sentence[k + 1]) and _noun(token) and not _past(token.norm)
+
+
+def _noun(token: Token) -> bool:
+    return token.text.isalpha() and token.text.islower() and "NOUN" in getAllLemmas(token.norm)
+
+
+@lru_cache(maxsize=4096)
+def _past(word: str) -> bool:
+    """``word`` is a verb in the past tense ("organised", "found"), as no noun is."""
+    lemmas = getAllLemmas(word).get("VERB", ())
+    return any(word in getInflection(base, tag="VBD") for base in lemmas if base not in NOT_ACTIONS)
+
+
+def _agents_of(sentence: Sequence[Token], verb: int) -> set[str] | None:
+    """For a passive verb or a participle followed by "by" ("were found by UpGuard", "Organised by
+    rebel backer Turkey and ..."), the words of the doers "by" names (empty when none is named);
+    None for a verb in the active voice."""
+    passive = verb > 0 and sentence[verb - 1].norm in PASSIVE
+    if not passive and not (verb + 1 < len(sentence) and sentence[verb + 1].norm == "by"):
         return None
+    # a passive verb's "by" may come first: "According to a report by UpGuard, data were found"
+    for k in range(0 if passive else verb + 1, len(sentence) - 1):
+        agents = _agents(sentence, k + 1) if sentence[k].norm == "by" else set()
+        if agents:
+            return agents
+    return set()
+
+
+def _doer(sentence: Sequence[Token], verb: int) -> set[str] | None:
+    """The words of the name the sentence makes the doer of the active verb ``sentence[verb]``: the
+    capitalised words just before it ("UpGuard found", "UpGuard has found"); None when it names none
+    or speaks of one by a pronoun."""
     for k in range(verb - 1, max(-1, verb - 1 - DOER_GAP), -1):
         token = sentence[k]
         if token.norm in RELATIVES and token.clause_initial and k > 0 and _capital(sentence[k - 1]):
@@ -103,6 +150,29 @@ def _doer(sentence: Sequence[Token], verb: int) -> set[str] | None:
         if _capital(token):
             return _run(sentence, k, -1)
     return None
+
+
+def _agents(sentence: Sequence[Token], k: int) -> set[str]:
+    """The names after "by", each with the word that describes it ("by rebel backer Turkey and regime
+    allies Russia and Iran" -> turkey, backer, russia, allies, iran): up to :data:`AGENT_WORDS`
+    lower-case words may come before each name, and "and" joins the next one."""
+    agents: set[str] = set()
+    while k < len(sentence):
+        skipped = 0
+        while k < len(sentence) and not _capital(sentence[k]) and skipped < AGENT_WORDS:
+            k, skipped = k + 1, skipped + 1
+        if k >= len(sentence) or not _capital(sentence[k]):
+            return agents
+        if skipped and sentence[k - 1].norm not in SUPPORT_STOPWORDS and sentence[k - 1].norm.isalpha():
+            agents.add(sentence[k - 1].norm)
+        run = _run(sentence, k, 1)
+        agents |= run
+        while k < len(sentence) and _capital(sentence[k]):
+            k += 1
+        if k >= len(sentence) or sentence[k].norm != "and":
+            return agents
+        k += 1
+    return agents
 
 
 def _capital(token: Token) -> bool:
@@ -131,7 +201,7 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
     opening = _opening_doer(facts)
     if opening is None:
         return []
-    name, verb_text, forms = opening
+    name, subject, verb_text, forms = opening
     # the name's own words, by which a story names it again ("Kosgei"); "the" or "of" name nobody
     name_words = {
         t.norm
@@ -140,27 +210,44 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
     }
     claim_words = {part for t in facts.tokens for part in t.norm.replace("-", ".").split(".") if part}
     using = []
-    said = set(content_stems(facts.tokens)) - set(content_stems(tokenize(name))) - {stem(f) for f in forms}
+    said = set(content_stems(facts.tokens)) - set(content_stems(tokenize(subject))) - {stem(f) for f in forms}
     for index, sentence in enumerate(evidence.sentences):
-        at = [k for k, token in enumerate(sentence) if token.norm in forms]
-        shared = said & set(evidence.sentence_stems[index])
+        at = [k for k, token in enumerate(sentence) if token.norm in forms and not _title(sentence, k)]
+        shared = said & _told_with(evidence, index)
         if at and len(shared) >= EVENT_SHARE * len(said):
             using.append((index, sentence, at[0]))
     if not using:
         return []
     for index, sentence, verb in using:
+        if name_words & {t.norm for t in sentence[:verb]}:
+            return []
+        agents = _agents_of(sentence, verb)
+        if agents is not None:
+            # "by" names the doer outright: the claim's name elsewhere in the sentence is not it
+            if not agents or agents & claim_words:
+                return []
+            continue
         # the claim's name after the verb is what the sentence's doer acts on: the names have traded
         # places ("Al-Quaety, who contributed to Agence France-Presse" for "Agence France-Presse
         # contributed to ..."); anywhere else, it may be the doer after all
         acted_on = bool(name_words & {t.norm for t in sentence[verb:]})
-        if name_words & {t.norm for t in sentence[:verb]}:
-            return []
         if not acted_on and evidence.window((index,)).backs_name(name):
             return []
         doer = _doer(sentence, verb)
         if doer is None or (doer & claim_words and not acted_on):
             return []
-    return [f"doer: {name} {verb_text}"]
+    return [f"doer: {subject} {verb_text}"]
+
+
+def _told_with(evidence: Evidence, index: int) -> set[str]:
+    """The stems of sentence ``index`` and of the one before it in the same passage, where a story
+    often names the event the sentence goes on to tell ("The talks, beginning on January 23 in ...
+    Astana ... Organised by rebel backer Turkey and regime allies Russia and Iran, the meetings ...")."""
+    held = set(evidence.sentence_stems[index])
+    spans = evidence.spans
+    if index > 0 and index < len(spans) and spans[index - 1][0] == spans[index][0]:
+        held |= set(evidence.sentence_stems[index - 1])
+    return held
 
 
 AGENT_REACH = 4

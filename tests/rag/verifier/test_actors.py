@@ -165,3 +165,34 @@ def test_a_relative_pronoun_after_a_name_stands_for_it() -> None:
     # without the comma "who" opens no aside about the name before it: the doer is left unread
     restrictive = "It was the reporter Salem who contributed to Agence Presse Nouvelle."
     assert misplaced_doers(facts, Evidence.build([restrictive])) == []
+
+
+TALKS = (
+    "The talks, beginning on March 3 in the port city of Velmar, are set to build on a truce that has "
+    "largely held.\n"
+    "Organised by rebel backer Norland and regime allies Ostrava and Kessel, the meetings are the latest "
+    "bid to end the war raging in Marnia since 2015."
+)
+"""The organisers are named after "by" in a sentence opening with the participle, and the talks in
+the sentence before it."""
+
+
+@pytest.mark.unit
+def test_a_name_and_its_noun_made_the_doer_of_a_participle_with_by_fails() -> None:
+    facts = extract_facts("Marnia rebels organised the Velmar talks.")
+    assert misplaced_doers(facts, Evidence.build([TALKS])) == ["doer: Marnia rebels organised"]
+    for right in (
+        "Kessel organised the Velmar talks.",
+        "Norland, Ostrava and Kessel organised the Velmar talks.",
+        "Rebel backer Norland organised the Velmar talks.",
+    ):
+        assert misplaced_doers(extract_facts(right), Evidence.build([TALKS])) == [], right
+
+
+@pytest.mark.unit
+def test_a_present_verb_after_the_name_is_no_noun_of_its_doer() -> None:
+    # "backs" is the verb, not a noun qualified by "Ostrava"; "rebels" after it is no past tense
+    facts = extract_facts("Ostrava backs rebels in Marnia.")
+    assert misplaced_doers(facts, Evidence.build(["Norland backs rebels in Marnia."])) == [
+        "doer: Ostrava backs"
+    ]
