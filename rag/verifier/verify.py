@@ -22,6 +22,13 @@ class Scorer(Protocol):
     def score(self, claim: str, passages: list[str]): ...
 
 
+ROLE_PROBLEMS = ("doer:", "agent:", "said by:", "roles:")
+"""Problems where a cited source names someone else in the claim's role ("Organised by rebel backer
+Turkey and regime allies Russia and Iran" for "Syria rebels organised the Astana talks"). Another
+source that backs the claim only by not telling who did it ("Syria rebels say will attend Astana
+negotiations": every word but the verb) does not rescue it: it must back the claim with the cited
+source read beside it."""
+
 Shown = Mapping[int, tuple[int, int]]
 """Where each source's passage text lies in its source text (:func:`rag.evidence.passage_range`)."""
 
@@ -78,6 +85,7 @@ def verify(
         result.checked += 1
         cited = [n for n in draft.citations if n in source_texts]
         best_score = None
+        contested: list[str] = []
         if cited:
             outcome = scorer.score(claim, [source_texts[n] for n in cited])
             draft.support, draft.supported = float(outcome.score), bool(outcome.supported)
@@ -86,11 +94,15 @@ def verify(
                 draft.evidence = _spans(outcome.backing, cited, source_texts, shown)
                 result.dropped += _settle(draft, cited, source_texts, scorer, shown)
                 continue
+            if any(item.startswith(ROLE_PROBLEMS) for item in outcome.unbacked):
+                contested = [source_texts[n] for n in cited]
         best: tuple[float, int, list[EvidenceSpan]] | None = None
         for number, text in source_texts.items():
             if number in cited:
                 continue
             outcome = scorer.score(claim, [text])
+            if outcome.supported and contested and not scorer.score(claim, [*contested, text]).supported:
+                continue
             if outcome.supported and (best is None or outcome.score > best[0]):
                 best = (float(outcome.score), number, _spans(outcome.backing, [number], source_texts, shown))
         backed = (

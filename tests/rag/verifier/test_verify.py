@@ -174,3 +174,19 @@ def test_a_list_does_not_join_what_no_source_says_of_each_name():
     verify(drafts, LISTED, SupportScorer(), needs_support)
     _, sentences = render(drafts)
     assert not sentences[0].supported
+
+
+def test_a_source_naming_another_doer_is_not_overruled_by_one_that_names_none():
+    sources = {
+        1: "The talks begin on March 3 in Velmar. Organised by rebel backer Norland and regime allies "
+        "Ostrava and Kessel, the meetings are the latest bid to end the war in Marnia.",
+        2: "Marnia rebels say they will attend the Velmar talks.",
+    }
+    wrong = parse_answer("Marnia rebels organised the Velmar talks [1].", 2)
+    result = verify(wrong, sources, SupportScorer(), needs_support)
+    _, sentences = render(result.drafts)
+    assert not sentences[0].supported and result.recited == 0
+    right = parse_answer("Marnia rebels will attend the Velmar talks [1].", 2)
+    result = verify(right, sources, SupportScorer(), needs_support)
+    _, sentences = render(result.drafts)
+    assert sentences[0].supported and sentences[0].citations == [2]
