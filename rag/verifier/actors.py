@@ -41,6 +41,12 @@ EVENT_SHARE = 0.5
 """Share of the claim's other words (not the doer's name, not the verb) a sentence using the verb must
 hold to be telling the claim's event: "Her brother was banned for playing against ..." is another
 event than "Dorsa Derakhshani played at the Tradewise Gibraltar Chess Festival without a hijab"."""
+AUXILIARIES = frozenset({"will", "would", "shall", "should", "can", "could", "may", "might", "must"})
+AUXILIARIES |= frozenset({"has", "have", "had", "did", "does", "also", "to"})
+"""Words read past between the claim's doer and its verb ("will head", "has also found")."""
+AUXILIARY_REACH = 2
+SPOKEN_OF = frozenset({"he", "she"})
+"""Pronouns that, right after a speech verb, stand for its speaker: "Alloush said on Monday he would"."""
 QUALIFIED_NOUNS = 2
 """Lower-case nouns read with the claim's opening name as its doer ("Syria rebels organised")."""
 AGENT_WORDS = 3
@@ -83,13 +89,33 @@ def _opening_doer(facts: Facts) -> tuple[str, str, str, frozenset[str]] | None:
         if [t.norm for t in tokens[: len(words)]] != [w.norm for w in words]:
             continue
         at = len(words) + _qualified_nouns(tokens, len(words))
-        verb = tokens[at]
-        if verb.text[:1].isupper() or speech_verb(tokens, at):
-            return None
-        forms = _forms(verb.norm)
         subject = " ".join(t.text for t in tokens[:at])
+        k = at
+        while k + 1 < len(tokens) and k - at < AUXILIARY_REACH and tokens[k].norm in AUXILIARIES:
+            k += 1  # "Ahmad Ramadan will head ...", "UpGuard has also found ..."
+        verb = tokens[k]
+        if verb.text[:1].isupper() or speech_verb(tokens, k):
+            return None
+        forms = _forms(verb.norm) if k == at else _forms_after(verb.norm)
         return (name, subject, verb.text, forms) if forms else None
     return None
+
+
+@lru_cache(maxsize=4096)
+def _forms_after(word: str) -> frozenset[str]:
+    """Every form of the verb ``word`` is the base or a participle of, as after "will" or "has"
+    ("head" -> head, heads, headed, heading); empty when it is none ("been", "a")."""
+    lemmas = getAllLemmas(word)
+    if "VERB" not in lemmas or "AUX" in lemmas:
+        return frozenset()
+    forms: set[str] = set()
+    for base in lemmas["VERB"]:
+        if base in NOT_ACTIONS:
+            return frozenset()
+        if word == base or word in getInflection(base, tag="VBN"):
+            forms |= {form for group in getAllInflections(base, upos="VERB").values() for form in group}
+            forms.add(base)
+    return frozenset(norm_word(form) for form in forms)
 
 
 def _qualified_nouns(tokens: Sequence[Token], start: int) -> int:
@@ -145,6 +171,8 @@ def _doer(sentence: Sequence[Token], verb: int) -> set[str] | None:
         token = sentence[k]
         if token.norm in RELATIVES and token.clause_initial and k > 0 and _capital(sentence[k - 1]):
             return _run(sentence, k - 1, -1)  # "Al-Quaety, who contributed": the name before the comma
+        if token.norm in SPOKEN_OF:
+            return _speaker(sentence, k)
         if token.norm in DOER_PRONOUNS or (token.clause_initial and not _capital(token)):
             return None
         if _capital(token):
@@ -173,6 +201,15 @@ def _agents(sentence: Sequence[Token], k: int) -> set[str]:
             return agents
         k += 1
     return agents
+
+
+def _speaker(sentence: Sequence[Token], pronoun: int) -> set[str] | None:
+    """Who "he" or "she" is right after a speech verb: its speaker ("Mohammad Alloush said on Monday
+    he would head the rebel delegation"); None where no speech verb comes just before."""
+    for k in range(pronoun - 1, max(-1, pronoun - 1 - DOER_GAP), -1):
+        if speech_verb(sentence, k):
+            return _doer(sentence, k)
+    return None
 
 
 def _capital(token: Token) -> bool:

@@ -196,3 +196,21 @@ def test_a_present_verb_after_the_name_is_no_noun_of_its_doer() -> None:
     assert misplaced_doers(facts, Evidence.build(["Norland backs rebels in Marnia."])) == [
         "doer: Ostrava backs"
     ]
+
+
+DELEGATION = (
+    "Marnian rebel negotiator Tarek Hallum said on Monday he would head the rebel delegation to the "
+    "Velmar talks, saying this was to counter Kessel's role in the war."
+)
+"""The doer of "head" is "he", who is the speaker of "said" just before it."""
+
+
+@pytest.mark.unit
+def test_a_modal_claim_is_checked_and_he_after_said_is_the_speaker() -> None:
+    wrong = extract_facts("Omar Daher will head the rebel delegation to the Velmar talks.")
+    assert misplaced_doers(wrong, Evidence.build([DELEGATION])) == ["doer: Omar Daher head"]
+    right = extract_facts("Tarek Hallum will head the rebel delegation to the Velmar talks.")
+    assert misplaced_doers(right, Evidence.build([DELEGATION])) == []
+    # "he" after no speech verb still names nobody: the claim is left to the other checks
+    unsaid = "Tarek Hallum arrived on Monday. Later he would head the rebel delegation to the Velmar talks."
+    assert misplaced_doers(wrong, Evidence.build([unsaid])) == []
