@@ -245,6 +245,8 @@ def _described(tokens: list[Token], verb: int) -> bool:
     before = tokens[max(0, verb - SPEAKER_GAP - 1) : verb]
     if not before or before[-1].text[:1].isupper():
         return False
+    if verb + 1 < len(tokens) and tokens[verb + 1].text[:1].isupper():
+        return False  # '"... on the ceasefire only," said Osama Abu Zeid': named after the verb
     articles = [k for k, t in enumerate(before) if t.norm == "the"]
     described = before[articles[-1] + 1 : -1] if articles else []
     # "British-based", "Syrian-led": a capital joined by a hyphen describes rather than names
@@ -269,8 +271,7 @@ def _names(evidence: Evidence, sentence: int, speaker: str) -> bool:
     if evidence.outlet_names(sentence, speaker):
         return True  # the publisher reports every sentence of its story
     tokens = evidence.sentences[sentence]
-    verbs = [k for k in range(len(tokens)) if speech_verb(tokens, k)]
-    own = [k for k in verbs if not _pronoun_speaks(tokens, k) and not _described(tokens, k)]
+    own = [k for k in range(len(tokens)) if _speaks_itself(evidence, sentence, k)]
     if own:
         return any(_named_near(_near(evidence, sentence, k), evidence, speaker) for k in own)
     passage = evidence.spans[sentence][0]
@@ -283,7 +284,24 @@ def _names(evidence: Evidence, sentence: int, speaker: str) -> bool:
     opened = text.count('"') % 2 == 1 or text.count("“") > text.count("”")
     if opened and sentence + 1 < len(evidence.spans) and evidence.spans[sentence + 1][0] == passage:
         last = sentence + 1
-    return evidence.window(tuple(range(first, last + 1))).backs_name(speaker)
+    if evidence.window(tuple(range(sentence, last + 1))).backs_name(speaker):
+        return True
+    # "he said" speaks for the speaker of the nearest sentence before that has one of its own:
+    # '"... attend was the fact that the agenda will be focused on the ceasefire only," said Osama
+    # Abu Zeid' makes him, not Ahmad Ramadan quoted in the sentence before, the "he" of the next
+    for before in range(sentence - 1, first - 1, -1):
+        spoken = [k for k in range(len(evidence.sentences[before])) if _speaks_itself(evidence, before, k)]
+        if spoken:
+            return any(_named_near(_near(evidence, before, k), evidence, speaker) for k in spoken)
+        if evidence.window((before,)).backs_name(speaker):
+            return True
+    return False
+
+
+def _speaks_itself(evidence: Evidence, sentence: int, k: int) -> bool:
+    """Is the word at ``k`` of ``sentence`` a speech verb whose speaker that sentence names?"""
+    tokens = evidence.sentences[sentence]
+    return speech_verb(tokens, k) and not _pronoun_speaks(tokens, k) and not _described(tokens, k)
 
 
 def _named_near(near: Evidence, evidence: Evidence, speaker: str) -> bool:

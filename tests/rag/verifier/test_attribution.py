@@ -50,6 +50,9 @@ def test_a_quote_closed_by_he_said_belongs_to_the_speaker_named_just_before(scor
         [AFP],
     )
     assert result.supported, result.unbacked
+    # Ahmad Ramadan speaks two sentences before: the "he" is Abu Zeid, named after the verb between
+    moved = scorer.score("Ahmad Ramadan said the delegation will be only military.", [AFP])
+    assert not moved.supported and "said by: Ahmad Ramadan" in moved.unbacked
 
 
 @pytest.mark.unit
