@@ -82,14 +82,16 @@ def _opening_doer(facts: Facts) -> tuple[str, str, str, frozenset[str]] | None:
     opening = (
         [tokens[0].text] if tokens and _capital(tokens[0]) and tokens[0].norm not in DOER_PRONOUNS else []
     )
+    # "The United States brokered ...": the article before a name is no word of it
+    lead = 1 if len(tokens) > 1 and tokens[0].norm == "the" else 0
     for name in [*dict.fromkeys(facts.names), *opening]:
         words = tokenize(name)
-        if not words or len(tokens) <= len(words):
+        if not words or len(tokens) <= lead + len(words):
             continue
-        if [t.norm for t in tokens[: len(words)]] != [w.norm for w in words]:
+        if [t.norm for t in tokens[lead : lead + len(words)]] != [w.norm for w in words]:
             continue
-        at = len(words) + _qualified_nouns(tokens, len(words))
-        subject = " ".join(t.text for t in tokens[:at])
+        at = lead + len(words) + _qualified_nouns(tokens, lead + len(words))
+        subject = " ".join(t.text for t in tokens[lead:at])
         k = at
         while k + 1 < len(tokens) and k - at < AUXILIARY_REACH and tokens[k].norm in AUXILIARIES:
             k += 1  # "Ahmad Ramadan will head ...", "UpGuard has also found ..."
@@ -277,13 +279,18 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
 
 
 def _told_with(evidence: Evidence, index: int) -> set[str]:
-    """The stems of sentence ``index`` and of the one before it in the same passage, where a story
-    often names the event the sentence goes on to tell ("The talks, beginning on January 23 in ...
-    Astana ... Organised by rebel backer Turkey and regime allies Russia and Iran, the meetings ...")."""
+    """The stems of sentence ``index`` and of its neighbours in the same passage, where a story
+    often names the event the sentence tells in other words: the one before ("The talks, beginning
+    on January 23 in ... Astana ... Organised by rebel backer Turkey and regime allies Russia and
+    Iran, the meetings ...") or after ("a continuing ceasefire, brokered by Russia and Turkey ...
+    But the truce does not cover IS")."""
     held = set(evidence.sentence_stems[index])
     spans = evidence.spans
-    if index > 0 and index < len(spans) and spans[index - 1][0] == spans[index][0]:
-        held |= set(evidence.sentence_stems[index - 1])
+    if index >= len(spans):
+        return held
+    for other in (index - 1, index + 1):
+        if 0 <= other < len(spans) and spans[other][0] == spans[index][0]:
+            held |= set(evidence.sentence_stems[other])
     return held
 
 

@@ -91,10 +91,15 @@ def verify(
             draft.support, draft.supported = float(outcome.score), bool(outcome.supported)
             best_score = draft.support
             if draft.supported:
-                draft.evidence = _spans(outcome.backing, cited, source_texts, shown)
-                result.dropped += _settle(draft, cited, source_texts, scorer, shown)
-                continue
-            if any(item.startswith(ROLE_PROBLEMS) for item in outcome.unbacked):
+                others = [text for n, text in source_texts.items() if n not in cited]
+                contesting = _contesting(claim, [source_texts[n] for n in cited], others, scorer)
+                if not contesting:
+                    draft.evidence = _spans(outcome.backing, cited, source_texts, shown)
+                    result.dropped += _settle(draft, cited, source_texts, scorer, shown)
+                    continue
+                draft.supported = False
+                contested = contesting
+            elif any(item.startswith(ROLE_PROBLEMS) for item in outcome.unbacked):
                 contested = [source_texts[n] for n in cited]
         best: tuple[float, int, list[EvidenceSpan]] | None = None
         for number, text in source_texts.items():
@@ -122,6 +127,17 @@ def verify(
         draft.supported = False
         result.unsupported += 1
     return result
+
+
+def _contesting(claim: str, backing: list[str], others: list[str], scorer: Scorer) -> list[str]:
+    """The other sources when, read with the backing ones, they name someone else in the claim's
+    role (:data:`ROLE_PROBLEMS`): "The truce was brokered by the United States" is backed by a
+    passage naming the truce and the US but not who brokered it, while another source says
+    "brokered by Russia and Turkey". Empty when they do not, or there are none."""
+    if not others:
+        return []
+    joint = scorer.score(claim, [*backing, *others])
+    return others if any(item.startswith(ROLE_PROBLEMS) for item in joint.unbacked) else []
 
 
 def _listed(

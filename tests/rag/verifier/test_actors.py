@@ -214,3 +214,14 @@ def test_a_modal_claim_is_checked_and_he_after_said_is_the_speaker() -> None:
     # "he" after no speech verb still names nobody: the claim is left to the other checks
     unsaid = "Tarek Hallum arrived on Monday. Later he would head the rebel delegation to the Velmar talks."
     assert misplaced_doers(wrong, Evidence.build([unsaid])) == []
+
+
+@pytest.mark.unit
+def test_an_article_before_the_name_and_the_event_named_in_the_next_sentence() -> None:
+    ceasefire = (
+        "The offensive comes amid a continuing ceasefire, brokered by Norland and Ostrava last month. "
+        "But the truce does not cover the militias."
+    )
+    wrong = extract_facts("The Kessel Republic brokered the truce.")
+    assert misplaced_doers(wrong, Evidence.build([ceasefire])) == ["doer: Kessel Republic brokered"]
+    assert misplaced_doers(extract_facts("Norland brokered the truce."), Evidence.build([ceasefire])) == []

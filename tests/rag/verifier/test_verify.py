@@ -190,3 +190,22 @@ def test_a_source_naming_another_doer_is_not_overruled_by_one_that_names_none():
     result = verify(right, sources, SupportScorer(), needs_support)
     _, sentences = render(result.drafts)
     assert sentences[0].supported and sentences[0].citations == [2]
+
+
+def test_a_sentence_its_source_backs_fails_where_another_source_names_another_doer():
+    sources = {
+        1: "Several rounds of talks held by the Velmar League failed. The truce has largely held, "
+        "said the Ostravan envoy, and the Kessel Republic will attend the talks.",
+        2: "The offensive comes amid a continuing ceasefire, brokered by Norland and Ostrava last month. "
+        "But the truce does not cover the militias.",
+    }
+    for wrong in (
+        "The Kessel Republic brokered the truce [1].",
+        "The truce was brokered by the Kessel Republic [1].",
+    ):
+        result = verify(parse_answer(wrong, 2), sources, SupportScorer(), needs_support)
+        _, sentences = render(result.drafts)
+        assert not sentences[0].supported, wrong
+    right = parse_answer("Norland and Ostrava brokered the ceasefire [2].", 2)
+    result = verify(right, sources, SupportScorer(), needs_support)
+    assert render(result.drafts)[1][0].supported
