@@ -26,6 +26,12 @@ def _opens_clause(token: Token) -> bool:
     return token.clause_initial or token.norm in CLAUSE_JOINERS
 
 
+def holds_half(said: set[str], stems: Sequence[str]) -> bool:
+    """Does a passage sentence with ``stems`` hold at least half (and at least one) of the stems
+    ``said`` that a negation or scope word governs in the claim?"""
+    return len(said & set(stems)) >= max(1, math.ceil(len(said) / 2))
+
+
 def governed(tokens: Sequence[Token], position: int) -> list[str]:
     """Content stems of the words a cue (a negation, a scope word) governs: up to
     ``NEGATION_WINDOW`` on each side, never past the edge of its clause ("They attended the talks,
@@ -89,9 +95,8 @@ def check_negation(claim: Facts, evidence: Evidence) -> list[str]:
         scope = set(governed(tokens, position))
         if not scope:
             continue
-        need = max(1, math.ceil(len(scope) / 2))
         backed = (best >= 0.4 and any(any(_is_cue(s, k) for k in range(len(s))) for s in top)) or any(
-            len(scope & set(s)) >= need and _negated_near(sentence, scope & set(s))
+            holds_half(scope, s) and _negated_near(sentence, scope & set(s))
             for sentence, s in zip(evidence.sentences, evidence.sentence_stems, strict=True)
         )
         if not backed:

@@ -16,12 +16,11 @@ but", "and all that") or a word of a name ("the All India Hindu Union"), it is p
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from rag.text.words import wordset
 from rag.verifier.facts import Facts
-from rag.verifier.negation import governed
+from rag.verifier.negation import governed, holds_half
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token
 
@@ -76,9 +75,8 @@ def unscoped(claim: Facts, evidence: Evidence) -> list[str]:
         said = set(governed(tokens, k))
         if not said:
             continue
-        need = max(1, math.ceil(len(said) / 2))
         backed = any(
-            len(said & set(stems)) >= need and _has_kind(sentence, kind)
+            holds_half(said, stems) and _has_kind(sentence, kind)
             for sentence, stems in zip(evidence.sentences, evidence.sentence_stems, strict=True)
         )
         if not backed:
