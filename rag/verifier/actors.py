@@ -169,6 +169,11 @@ def _doer(sentence: Sequence[Token], verb: int) -> set[str] | None:
     """The words of the name the sentence makes the doer of the active verb ``sentence[verb]``: the
     capitalised words just before it ("UpGuard found", "UpGuard has found"); None when it names none
     or speaks of one by a pronoun."""
+    if verb > 0 and sentence[verb].clause_initial and sentence[verb].norm.endswith("ing"):
+        # "The HNC is the main umbrella group ..., negotiating on their behalf": the participle
+        # after a comma tells more of the sentence's subject
+        lead = 1 if sentence[0].norm == "the" else 0
+        return _run(sentence, lead, 1) if lead < verb and _capital(sentence[lead]) else None
     for k in range(verb - 1, max(-1, verb - 1 - DOER_GAP), -1):
         token = sentence[k]
         if token.norm in RELATIVES and token.clause_initial and k > 0 and _capital(sentence[k - 1]):

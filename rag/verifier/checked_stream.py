@@ -64,6 +64,12 @@ class MemoScorer:
             self._verdicts[key] = self.scorer.score(claim, passages)
         return self._verdicts[key]
 
+    def contested(self, claim: str, passages: list[str]) -> list[str]:
+        key = ("contested:" + claim, tuple(passages))
+        if key not in self._verdicts:
+            self._verdicts[key] = self.scorer.contested(claim, passages)
+        return self._verdicts[key]
+
 
 def has_words(text: str) -> bool:
     """Whether the text holds a word (two letters), citation markers aside."""

@@ -105,3 +105,16 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
         "unbacked": float(min(len(unbacked), 3)),
     }
     return Analysis(features=features, unbacked=unbacked, facts=facts)
+
+
+def role_problems(claim: str, evidence: Evidence) -> list[str]:
+    """What the passages say of the claim's roles, read whether or not they back its other words:
+    the speaker of its words, the doer of its verb, the agent after its "by", names traded places
+    (the checks :func:`analyse` runs once every fact is found)."""
+    facts = extract_facts(claim)
+    return (
+        misattributed(facts, evidence)
+        or misplaced_doers(facts, evidence)
+        or misnamed_agents(facts, evidence)
+        or swapped_roles(facts, evidence)
+    )

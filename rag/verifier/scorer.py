@@ -27,7 +27,7 @@ from rag.verifier.backing import backing_spans
 from rag.verifier.combination import combine
 from rag.verifier.config import SupportConfig
 from rag.verifier.facts import extract_facts
-from rag.verifier.features import analyse
+from rag.verifier.features import analyse, role_problems
 from rag.verifier.judge import best_window, judge_messages
 from rag.verifier.lists import list_variants
 from rag.verifier.passages import Evidence
@@ -127,6 +127,16 @@ class SupportScorer:
                 "score": min(result.score, asked.score, threshold * CONTRADICTED_SCALE),
                 "unbacked": [f"yes: {reply.affirms}", *wrong, *result.unbacked],
             }
+        )
+
+    def contested(self, claim: str, passages: list[str]) -> list[str]:
+        """The roles of the claim's sentences that ``passages`` give someone else
+        (:func:`rag.verifier.features.role_problems`): the verifier asks this of every source given
+        beside the ones that back a sentence."""
+        evidence = self.evidence(passages)
+        sentences = split_claims(claim) or [claim.strip()]
+        return list(
+            dict.fromkeys(item for sentence in sentences for item in role_problems(sentence, evidence))
         )
 
     def _backed(self, claim: str, passages: list[str]) -> SupportResult:

@@ -21,13 +21,8 @@ class Scorer(Protocol):
 
     def score(self, claim: str, passages: list[str]): ...
 
+    def contested(self, claim: str, passages: list[str]) -> list[str]: ...
 
-ROLE_PROBLEMS = ("doer:", "agent:", "said by:", "roles:")
-"""Problems where a cited source names someone else in the claim's role ("Organised by rebel backer
-Turkey and regime allies Russia and Iran" for "Syria rebels organised the Astana talks"). Another
-source that backs the claim only by not telling who did it ("Syria rebels say will attend Astana
-negotiations": every word but the verb) does not rescue it: it must back the claim with the cited
-source read beside it."""
 
 Shown = Mapping[int, tuple[int, int]]
 """Where each source's passage text lies in its source text (:func:`rag.evidence.passage_range`)."""
@@ -68,6 +63,14 @@ def verify(
     is marked unsupported (``supported=False``) and keeps the model's citation, so the user
     sees both what it claimed and that the claim is not backed.
 
+    A sentence is backed by no source when all the sources given, read together, name someone else
+    in its role: the speaker of its words, the doer of its verb, the agent after its "by"
+    (:meth:`rag.verifier.scorer.SupportScorer.contested`). "The truce was brokered by the United
+    States [1]" was shown, backed by a source naming the truce and the US but not who brokered it,
+    while another source says "brokered by Russia and Turkey"; "Syria rebels organised the Astana
+    talks", failed by its cited source ("Organised by rebel backer Turkey and regime allies Russia
+    and Iran"), was re-cited to a passage backing every word but the verb.
+
     A backed sentence keeps where each source it cites backs it (:attr:`DraftSentence.evidence`),
     as offsets into the part of the source text given by ``shown`` (a source missing from it:
     into the whole source text); a match outside that part is not kept. Its bare figures get back
@@ -84,36 +87,27 @@ def verify(
             continue
         result.checked += 1
         cited = [n for n in draft.citations if n in source_texts]
+        everything = list(source_texts.values())
         best_score = None
-        contested: list[str] = []
         if cited:
             outcome = scorer.score(claim, [source_texts[n] for n in cited])
             draft.support, draft.supported = float(outcome.score), bool(outcome.supported)
             best_score = draft.support
-            if draft.supported:
-                others = [text for n, text in source_texts.items() if n not in cited]
-                contesting = _contesting(claim, [source_texts[n] for n in cited], others, scorer)
-                if not contesting:
-                    draft.evidence = _spans(outcome.backing, cited, source_texts, shown)
-                    result.dropped += _settle(draft, cited, source_texts, scorer, shown)
-                    continue
-                draft.supported = False
-                contested = contesting
-            elif any(item.startswith(ROLE_PROBLEMS) for item in outcome.unbacked):
-                contested = [source_texts[n] for n in cited]
+            if draft.supported and not scorer.contested(claim, everything):
+                draft.evidence = _spans(outcome.backing, cited, source_texts, shown)
+                result.dropped += _settle(draft, cited, source_texts, scorer, shown)
+                continue
         best: tuple[float, int, list[EvidenceSpan]] | None = None
         for number, text in source_texts.items():
             if number in cited:
                 continue
             outcome = scorer.score(claim, [text])
-            if outcome.supported and contested and not scorer.score(claim, [*contested, text]).supported:
-                continue
             if outcome.supported and (best is None or outcome.score > best[0]):
                 best = (float(outcome.score), number, _spans(outcome.backing, [number], source_texts, shown))
         backed = (
             (best[0], [best[1]], best[2]) if best is not None else _listed(claim, source_texts, scorer, shown)
         )
-        if backed is not None:
+        if backed is not None and not scorer.contested(claim, everything):
             draft.uncite()
             for number in backed[1]:
                 draft.cite(number)
@@ -127,17 +121,6 @@ def verify(
         draft.supported = False
         result.unsupported += 1
     return result
-
-
-def _contesting(claim: str, backing: list[str], others: list[str], scorer: Scorer) -> list[str]:
-    """The other sources when, read with the backing ones, they name someone else in the claim's
-    role (:data:`ROLE_PROBLEMS`): "The truce was brokered by the United States" is backed by a
-    passage naming the truce and the US but not who brokered it, while another source says
-    "brokered by Russia and Turkey". Empty when they do not, or there are none."""
-    if not others:
-        return []
-    joint = scorer.score(claim, [*backing, *others])
-    return others if any(item.startswith(ROLE_PROBLEMS) for item in joint.unbacked) else []
 
 
 def _listed(

@@ -225,3 +225,15 @@ def test_an_article_before_the_name_and_the_event_named_in_the_next_sentence() -
     wrong = extract_facts("The Kessel Republic brokered the truce.")
     assert misplaced_doers(wrong, Evidence.build([ceasefire])) == ["doer: Kessel Republic brokered"]
     assert misplaced_doers(extract_facts("Norland brokered the truce."), Evidence.build([ceasefire])) == []
+
+
+@pytest.mark.unit
+def test_a_participle_after_a_comma_tells_of_the_sentence_subject() -> None:
+    league = (
+        "The Velmar League is the main umbrella group for Marnia's opposition factions, negotiating on "
+        "their behalf last year in Osk."
+    )
+    wrong = extract_facts("The Kessel Council negotiated on behalf of Marnia's opposition factions in Osk.")
+    assert misplaced_doers(wrong, Evidence.build([league])) == ["doer: Kessel Council negotiated"]
+    right = extract_facts("The Velmar League negotiated on behalf of Marnia's opposition factions in Osk.")
+    assert misplaced_doers(right, Evidence.build([league])) == []
