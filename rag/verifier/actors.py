@@ -45,6 +45,7 @@ AUXILIARIES = frozenset({"will", "would", "shall", "should", "can", "could", "ma
 AUXILIARIES |= frozenset({"has", "have", "had", "did", "does", "also", "to"})
 """Words read past between the claim's doer and its verb ("will head", "has also found")."""
 AUXILIARY_REACH = 2
+SINGULAR = frozenset({"it", "he", "she"})
 SPOKEN_OF = frozenset({"he", "she"})
 """Pronouns that, right after a speech verb, stand for its speaker: "Alloush said on Monday he would"."""
 QUALIFIED_NOUNS = 2
@@ -246,6 +247,8 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
     if opening is None:
         return []
     name, subject, verb_text, forms = opening
+    written = tokenize(subject)
+    plural = bool(written) and _plural_noun(written[-1])
     # the name's own words, by which a story names it again ("Kosgei"); "the" or "of" name nobody
     name_words = {
         t.norm
@@ -278,9 +281,28 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         if not acted_on and evidence.window((index,)).backs_name(name):
             return []
         doer = _doer(sentence, verb)
+        if doer is None and plural and _singular_pronoun(sentence, verb):
+            continue  # "Last month it recaptured the city" is not "Syrian rebel groups recaptured"
         if doer is None or (doer & claim_words and not acted_on):
             return []
     return [f"doer: {subject} {verb_text}"]
+
+
+def _singular_pronoun(sentence: Sequence[Token], verb: int) -> bool:
+    """Is the doer of ``sentence[verb]`` "it", "he" or "she" (just before it, as :func:`_doer` reads)?"""
+    for k in range(verb - 1, max(-1, verb - 1 - DOER_GAP), -1):
+        token = sentence[k]
+        if token.norm in SINGULAR:
+            return True
+        if token.norm in DOER_PRONOUNS or token.clause_initial or _capital(token):
+            return False
+    return False
+
+
+def _plural_noun(token: Token) -> bool:
+    """A lower-case plural noun ("groups", "rebels"), which no "it", "he" or "she" stands for."""
+    nouns = getAllLemmas(token.norm).get("NOUN", ())
+    return token.text.islower() and bool(nouns) and token.norm not in nouns
 
 
 def _told_with(evidence: Evidence, index: int) -> set[str]:

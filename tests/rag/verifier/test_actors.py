@@ -237,3 +237,16 @@ def test_a_participle_after_a_comma_tells_of_the_sentence_subject() -> None:
     assert misplaced_doers(wrong, Evidence.build([league])) == ["doer: Kessel Council negotiated"]
     right = extract_facts("The Velmar League negotiated on behalf of Marnia's opposition factions in Osk.")
     assert misplaced_doers(right, Evidence.build([league])) == []
+
+
+@pytest.mark.unit
+def test_it_or_he_stands_for_no_plural_doer() -> None:
+    palmyra = (
+        "A coalition of militias has pushed the Velmar Front from much of its territory, but it remains "
+        "embedded in the desert. Last month it recaptured the city of Osk from the government. "
+        "Meanwhile, Marnian rebel groups said Monday they will attend the talks."
+    )
+    plural = extract_facts("Marnian rebel groups recaptured Osk from the government.")
+    assert misplaced_doers(plural, Evidence.build([palmyra])) == ["doer: Marnian rebel groups recaptured"]
+    # a singular doer may be the "it": left to the other checks
+    assert misplaced_doers(extract_facts("Velmar Front recaptured Osk."), Evidence.build([palmyra])) == []
