@@ -48,3 +48,17 @@ def test_a_year_the_story_gives_no_verb_may_be_the_claims():
 def test_a_noun_before_the_date_is_no_verb():
     # labelled sq49, supported: "protests" is also a verb form, but not one in the past
     assert problems("The war started with the repression of protests in 2011.") == []
+
+
+@pytest.mark.unit
+def test_a_verb_the_story_dates_with_another_year_fails() -> None:
+    story = Evidence.build(
+        [
+            "Marnia's war has killed more than 80,000 people since it started in 2009 with the repression "
+            "of protests. The Velmar Front declared a caliphate in large parts of Marnia in 2012."
+        ]
+    )
+    assert misdated_events(extract_facts("The Marnian war started in 2012."), story) == ["dated: start 2012"]
+    assert misdated_events(extract_facts("The Marnian war started in 2009."), story) == []
+    # another event with the same verb is no date of this one
+    assert misdated_events(extract_facts("The Velmar Front's campaign started in 2012."), story) == []
