@@ -109,11 +109,13 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
 
 def role_problems(claim: str, evidence: Evidence) -> list[str]:
     """What the passages say of the claim's roles, read whether or not they back its other words:
-    the speaker of its words, the doer of its verb, the agent after its "by", names traded places
-    (the checks :func:`analyse` runs once every fact is found)."""
+    the speaker of its words, the doer of its verb, the agent after its "by", names traded places, a
+    name the passage sets apart with "but" or "while" (the checks :func:`analyse` runs once every
+    fact is found)."""
     facts = extract_facts(claim)
     return (
         misattributed(facts, evidence)
+        or merged_across_contrast(claim, facts, evidence)
         or misplaced_doers(facts, evidence)
         or misnamed_agents(facts, evidence)
         or swapped_roles(facts, evidence)

@@ -209,3 +209,14 @@ def test_a_sentence_its_source_backs_fails_where_another_source_names_another_do
     right = parse_answer("Norland and Ostrava brokered the ceasefire [2].", 2)
     result = verify(right, sources, SupportScorer(), needs_support)
     assert render(result.drafts)[1][0].supported
+
+
+def test_a_name_another_source_sets_apart_with_but_is_not_backed_by_one_that_does_not():
+    sources = {
+        1: "The Velmar Front has held most of Osk since 2015, but the government has retained control of "
+        "the airport in the city.",
+        2: "The Velmar Front is trying to take control of the roads to the airport in Osk.",
+    }
+    wrong = parse_answer("The Velmar Front controls the airport in Osk [2].", 2)
+    result = verify(wrong, sources, SupportScorer(), needs_support)
+    assert not render(result.drafts)[1][0].supported
