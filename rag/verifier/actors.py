@@ -123,13 +123,15 @@ def _forms_after(word: str) -> frozenset[str]:
 
 def _qualified_nouns(tokens: Sequence[Token], start: int) -> int:
     """How many lower-case nouns after the opening name it qualifies, read as part of the doer: one
-    or two nouns followed by a verb in the past tense ("Syria rebels organised", "UpGuard security
-    researchers found"); 0 otherwise ("Russia backs rebels": "rebels" is no past tense)."""
+    or two nouns followed by a verb in the past tense or by "will", "has" ... ("Syria rebels
+    organised", "UpGuard security researchers found", "Marnia rebels will attend"); 0 otherwise
+    ("Russia backs rebels": "rebels" is no past tense)."""
     for count in range(1, QUALIFIED_NOUNS + 1):
         nouns, after = tokens[start : start + count], start + count
         if after >= len(tokens) or not all(_noun(t) for t in nouns):
             return 0
-        if _past(tokens[after].norm) and not tokens[after].text[:1].isupper():
+        verb = tokens[after]
+        if (_past(verb.norm) or verb.norm in AUXILIARIES - {"to"}) and not verb.text[:1].isupper():
             return count
     return 0
 
@@ -260,8 +262,15 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
     said = set(content_stems(facts.tokens)) - set(content_stems(tokenize(subject))) - {stem(f) for f in forms}
     for index, sentence in enumerate(evidence.sentences):
         at = [k for k, token in enumerate(sentence) if token.norm in forms and not _title(sentence, k)]
-        shared = said & _told_with(evidence, index)
-        if at and len(shared) >= EVENT_SHARE * len(said):
+        if not at:
+            continue
+        if len(said & set(evidence.sentence_stems[index])) >= EVENT_SHARE * len(said):
+            using.append((index, sentence, at[0]))
+        elif _agents_of(sentence, at[0]) and len(said & _told_with(evidence, index)) >= EVENT_SHARE * len(
+            said
+        ):
+            # a neighbour names the event only where "by" names the doer outright: read so for any
+            # verb, "Her brother was banned for playing against ..." would tell every event near it
             using.append((index, sentence, at[0]))
     if not using:
         return []

@@ -186,7 +186,7 @@ def test_a_source_naming_another_doer_is_not_overruled_by_one_that_names_none():
     result = verify(wrong, sources, SupportScorer(), needs_support)
     _, sentences = render(result.drafts)
     assert not sentences[0].supported and result.recited == 0
-    right = parse_answer("Marnia rebels will attend the Velmar talks [1].", 2)
+    right = parse_answer("Marnia rebels say they will attend the Velmar talks [1].", 2)
     result = verify(right, sources, SupportScorer(), needs_support)
     _, sentences = render(result.drafts)
     assert sentences[0].supported and sentences[0].citations == [2]
