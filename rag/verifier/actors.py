@@ -57,9 +57,10 @@ NOT_ACTIONS = frozenset({"be", "have", "do", "will", "would", "can", "could", "m
 
 
 @lru_cache(maxsize=4096)
-def _forms(word: str) -> frozenset[str]:
-    """Every form of the verb ``word`` is a finite form of ("found" -> find, finds, finding, found ...);
-    empty when it is no such form ("police", "data", "was", "Amazon")."""
+def _forms(word: str, after_auxiliary: bool = False) -> frozenset[str]:
+    """Every form of the verb ``word`` is a finite form of ("found" -> find, finds, finding, found
+    ...), or after "will" or "has" its base or participle ("head" -> head, heads, headed, heading);
+    empty when it is no such form ("police", "data", "was", "Amazon", "been")."""
     lemmas = getAllLemmas(word)
     if "VERB" not in lemmas or "AUX" in lemmas:
         return frozenset()
@@ -67,8 +68,11 @@ def _forms(word: str) -> frozenset[str]:
     for base in lemmas["VERB"]:
         if base in NOT_ACTIONS:
             return frozenset()
-        finite = {*getInflection(base, tag="VBD"), *getInflection(base, tag="VBZ")}
-        if word in finite:
+        if after_auxiliary:
+            written = {base, *getInflection(base, tag="VBN")}
+        else:
+            written = {*getInflection(base, tag="VBD"), *getInflection(base, tag="VBZ")}
+        if word in written:
             forms |= {form for group in getAllInflections(base, upos="VERB").values() for form in group}
             forms.add(base)
     return frozenset(norm_word(form) for form in forms)
@@ -99,26 +103,9 @@ def _opening_doer(facts: Facts) -> tuple[str, str, str, frozenset[str]] | None:
         verb = tokens[k]
         if verb.text[:1].isupper() or speech_verb(tokens, k):
             return None
-        forms = _forms(verb.norm) if k == at else _forms_after(verb.norm)
+        forms = _forms(verb.norm, after_auxiliary=k > at)
         return (name, subject, verb.text, forms) if forms else None
     return None
-
-
-@lru_cache(maxsize=4096)
-def _forms_after(word: str) -> frozenset[str]:
-    """Every form of the verb ``word`` is the base or a participle of, as after "will" or "has"
-    ("head" -> head, heads, headed, heading); empty when it is none ("been", "a")."""
-    lemmas = getAllLemmas(word)
-    if "VERB" not in lemmas or "AUX" in lemmas:
-        return frozenset()
-    forms: set[str] = set()
-    for base in lemmas["VERB"]:
-        if base in NOT_ACTIONS:
-            return frozenset()
-        if word == base or word in getInflection(base, tag="VBN"):
-            forms |= {form for group in getAllInflections(base, upos="VERB").values() for form in group}
-            forms.add(base)
-    return frozenset(norm_word(form) for form in forms)
 
 
 def _qualified_nouns(tokens: Sequence[Token], start: int) -> int:
