@@ -46,6 +46,7 @@ AUXILIARIES |= frozenset({"has", "have", "had", "did", "does", "also", "to"})
 """Words read past between the claim's doer and its verb ("will head", "has also found")."""
 AUXILIARY_REACH = 2
 SINGULAR = frozenset({"it", "he", "she"})
+"""Pronouns that stand for one doer: none of them is the claim's "rebel groups" (:func:`_plural_noun`)."""
 SPOKEN_OF = frozenset({"he", "she"})
 """Pronouns that, right after a speech verb, stand for its speaker: "Alloush said on Monday he would"."""
 QUALIFIED_NOUNS = 2
@@ -247,15 +248,14 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
     claim_words = {part for t in facts.tokens for part in t.norm.replace("-", ".").split(".") if part}
     using = []
     said = set(content_stems(facts.tokens)) - set(content_stems(tokenize(subject))) - {stem(f) for f in forms}
+    need = EVENT_SHARE * len(said)
     for index, sentence in enumerate(evidence.sentences):
         at = [k for k, token in enumerate(sentence) if token.norm in forms and not _title(sentence, k)]
         if not at:
             continue
-        if len(said & set(evidence.sentence_stems[index])) >= EVENT_SHARE * len(said):
+        if len(said & set(evidence.sentence_stems[index])) >= need:
             using.append((index, sentence, at[0]))
-        elif _agents_of(sentence, at[0]) and len(said & _told_with(evidence, index)) >= EVENT_SHARE * len(
-            said
-        ):
+        elif _agents_of(sentence, at[0]) and len(said & _told_with(evidence, index)) >= need:
             # a neighbour names the event only where "by" names the doer outright: read so for any
             # verb, "Her brother was banned for playing against ..." would tell every event near it
             using.append((index, sentence, at[0]))

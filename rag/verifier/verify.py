@@ -93,9 +93,14 @@ def verify(
             outcome = scorer.score(claim, [source_texts[n] for n in cited])
             draft.support, draft.supported = float(outcome.score), bool(outcome.supported)
             best_score = draft.support
-            if draft.supported and not scorer.contested(claim, everything):
-                draft.evidence = _spans(outcome.backing, cited, source_texts, shown)
-                result.dropped += _settle(draft, cited, source_texts, scorer, shown)
+            if draft.supported:
+                if not scorer.contested(claim, everything):
+                    draft.evidence = _spans(outcome.backing, cited, source_texts, shown)
+                    result.dropped += _settle(draft, cited, source_texts, scorer, shown)
+                    continue
+                # read with every source, no source backs it: re-citing would find the same
+                draft.supported = False
+                result.unsupported += 1
                 continue
         best: tuple[float, int, list[EvidenceSpan]] | None = None
         for number, text in source_texts.items():
