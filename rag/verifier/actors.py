@@ -267,7 +267,7 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         agents = _agents_of(sentence, verb)
         if agents is not None:
             # "by" names the doer outright: the claim's name elsewhere in the sentence is not it
-            if not agents or agents & claim_words:
+            if not agents or agents & claim_words or _names_as(_after_by(sentence, verb), name):
                 return []
             continue
         # the claim's name after the verb is what the sentence's doer acts on: the names have traded
@@ -282,6 +282,19 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         if doer is None or (doer & claim_words and not acted_on):
             return []
     return [f"doer: {subject} {verb_text}"]
+
+
+def _after_by(sentence: Sequence[Token], verb: int) -> Sequence[Token]:
+    """The words after the first "by" that follows ``sentence[verb]``, as far as :func:`_agents`
+    reads a name (empty when none follows)."""
+    at = next((k for k in range(verb + 1, len(sentence)) if sentence[k].norm == "by"), len(sentence))
+    return sentence[at + 1 : at + 1 + AGENT_WORDS + AGENT_REACH]
+
+
+def _names_as(words: Sequence[Token], name: str) -> bool:
+    """Do ``words`` give ``name`` by another of its names ("besieged by Daesh" for "the Islamic State
+    group"), as the passages' own name check reads aliases?"""
+    return bool(words) and Evidence.build([" ".join(t.text for t in words)]).backs_name(name)
 
 
 def _singular_pronoun(sentence: Sequence[Token], verb: int) -> bool:
@@ -350,7 +363,9 @@ def misnamed_agents(facts: Facts, evidence: Evidence) -> list[str]:
                 m = j + 2
                 while m < len(sentence) and sentence[m].norm in ARTICLES:
                     m += 1
-                if own & {t.norm for t in sentence[m : m + AGENT_REACH]}:
+                if own & {t.norm for t in sentence[m : m + AGENT_REACH]} or _names_as(
+                    sentence[m : m + AGENT_REACH], name
+                ):
                     return []
                 # a capital after "by" names someone: "IS" too, which _capital takes for the verb
                 others = others or (m < len(sentence) and sentence[m].text[:1].isupper())

@@ -250,3 +250,14 @@ def test_it_or_he_stands_for_no_plural_doer() -> None:
     assert misplaced_doers(plural, Evidence.build([palmyra])) == ["doer: Marnian rebel groups recaptured"]
     # a singular doer may be the "it": left to the other checks
     assert misplaced_doers(extract_facts("Velmar Front recaptured Osk."), Evidence.build([palmyra])) == []
+
+
+@pytest.mark.unit
+def test_the_agent_by_another_of_its_names_is_the_same_agent() -> None:
+    besieged = Evidence.build(
+        ["Around 200,000 people live in the city, which has been besieged by Daesh since 2015."]
+    )
+    assert misnamed_agents(extract_facts("The city is besieged by the Islamic State group."), besieged) == []
+    assert misnamed_agents(extract_facts("The city is besieged by the Syrian army."), besieged) == [
+        "agent: besieged by Syrian"
+    ]
