@@ -63,6 +63,39 @@ DIGIT_NUMBER = re.compile(
 )
 """A number in digits as the verifier reads it, with its scale, ordinal suffix or unit."""
 
+UNITS = {
+    **dict.fromkeys(("km", "kms", "kilometre", "kilometres", "kilometer", "kilometers"), "km"),
+    **dict.fromkeys(("mi", "mile", "miles"), "mile"),
+    **dict.fromkeys(("metre", "metres", "meter", "meters"), "metre"),
+    **dict.fromkeys(("ft", "foot", "feet"), "foot"),
+    **dict.fromkeys(("cm", "centimetre", "centimetres", "centimeter", "centimeters"), "cm"),
+    **dict.fromkeys(("mm", "millimetre", "millimetres", "millimeter", "millimeters"), "mm"),
+    **dict.fromkeys(("kg", "kgs", "kilogram", "kilograms", "kilogramme", "kilogrammes"), "kg"),
+    **dict.fromkeys(("lb", "lbs"), "lb"),
+    **dict.fromkeys(("ha", "hectare", "hectares"), "hectare"),
+    **dict.fromkeys(("acre", "acres"), "acre"),
+    **dict.fromkeys(("kmh", "kph"), "km/h"),
+    "mph": "mph",
+    **dict.fromkeys(("kw", "kilowatt", "kilowatts"), "kw"),
+    **dict.fromkeys(("mw", "megawatt", "megawatts"), "mw"),
+    **dict.fromkeys(("gw", "gigawatt", "gigawatts"), "gw"),
+}  # fmt: skip
+"""Units of measure as written after a number, each to one name: "185km (115 miles)" gives one
+figure in kilometres and one in miles, and "115 km" is not what it says. Words that are also
+something else ("pound", a currency; "m", a million) are left out."""
+
+
+def unit_of(word: str) -> str | None:
+    """The unit a word written after a number names ("kilometres" -> "km"), or None."""
+    return UNITS.get(word.lower())
+
+
+def attached_unit(word: str) -> str | None:
+    """The unit written against a number in one word ("185km" -> "km"), or None."""
+    match = DIGIT_NUMBER.fullmatch(word)
+    return unit_of(match.group("unit")) if match and match.group("unit") else None
+
+
 _PLAIN_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?")
 
 

@@ -151,11 +151,16 @@ allow:ban allow:prohibit open:close start:end begin:end start:stop success:failu
 positive:negative guilty:innocent convicted:acquitted arrest:release legal:illegal profit:loss buy:sell
 hire:fire agree:disagree include:exclude import:export majority:minority maximum:minimum old:new old:young
 cheap:expensive rich:poor safe:dangerous true:false alive:dead survive:die friend:enemy ally:enemy
-north:south east:west male:female men:women husband:wife son:daughter brother:sister mother:father
+north:south east:west northern:southern eastern:western northeast:southwest northwest:southeast
+northeast:northwest northeast:southeast southwest:northwest southwest:southeast northeastern:southwestern
+northwestern:southeastern north:southwest north:southeast south:northeast south:northwest east:northwest
+east:southwest west:northeast west:southeast male:female men:women husband:wife son:daughter brother:sister mother:father
 inside:outside peaceful:violent struggling:thriving troubled:thriving best:worst better:worse
 add:remove public:private domestic:foreign internal:external lowest:highest
 government:opposition government:rebel regime:opposition regime:rebel"""
-"""Pairs of opposites: a claim word the passage lacks whose opposite the passage uses is a reversed fact."""
+"""Pairs of opposites: a claim word the passage lacks whose opposite the passage uses is a reversed fact.
+Compass points that lie apart are each other's opposite here: "185 km northeast of Deir al-Zor"
+is as wrong as "south" where the passage says "185km (115 miles) southwest"."""
 
 
 @lru_cache(maxsize=1)

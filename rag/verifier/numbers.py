@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.text.numbers import NUMBER_WORDS, SCALES, VAGUE_RANGES
+from rag.text.numbers import NUMBER_WORDS, SCALES, VAGUE_RANGES, attached_unit, unit_of
 from rag.verifier.facts import Facts, canonical, extract_facts
 from rag.verifier.tokens import Token, content_stems
 
@@ -15,7 +15,12 @@ the second is often the verb ("870 infections have been reported", "457 deaths r
 
 
 def counted_numbers(tokens: Sequence[Token], text: str) -> dict[str, set[str]]:
-    """For each number of a sentence, the words after it that say what it counts."""
+    """For each number of a sentence, the words after it that say what it counts.
+
+    A unit of measure counts as its one name as well (:data:`rag.text.numbers.UNITS`), written
+    apart or against the number: "185km (115 miles)" counts 185 in km and 115 in miles, so "115 km"
+    is a number tied to what the passage counts with another (the model's "Palmyra is 185 miles
+    southwest of Deir al-Zor" was shown as checked)."""
     out: dict[str, set[str]] = {}
     k = 0
     while k < len(tokens):
@@ -24,18 +29,30 @@ def counted_numbers(tokens: Sequence[Token], text: str) -> dict[str, set[str]]:
             continue
         end = k
         while (
-            end + 1 < len(tokens) and numberish(tokens[end + 1].norm) and not tokens[end + 1].clause_initial
+            attached_unit(tokens[end].text) is None
+            and end + 1 < len(tokens)
+            and numberish(tokens[end + 1].norm)
+            and not tokens[end + 1].clause_initial
         ):
             end += 1
         written = text[tokens[k].start : tokens[end].start + len(tokens[end].text)]
         values = [value for value, _ in extract_facts(written).numbers]
-        after: list[str] = []
-        for token in tokens[end + 1 :]:
-            if token.clause_initial or len(after) >= COUNTED_WORDS:
-                break
-            after.extend(content_stems([token]))
-        if values and after:
-            out.setdefault(values[0], set()).update(after[:COUNTED_WORDS])
+        words: list[str] = []
+        units: set[str] = set()
+        attached = attached_unit(tokens[end].text)
+        if attached is not None:
+            units.add(attached)
+        else:
+            for token in tokens[end + 1 :]:
+                if token.clause_initial or len(words) >= COUNTED_WORDS:
+                    break
+                unit = unit_of(token.norm)
+                if unit is not None:
+                    units.add(unit)
+                words.extend(content_stems([token]))
+        counted = set(words[:COUNTED_WORDS]) | units
+        if values and counted:
+            out.setdefault(values[0], set()).update(counted)
         k = end + 1
     return out
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from rag.text.markers import CLAIM_MARKER
-from rag.text.numbers import NUMBER_WORDS, ORDINALS, SCALES
+from rag.text.numbers import NUMBER_WORDS, ORDINALS, SCALES, attached_unit, unit_of
 from rag.text.sentences import CLAIM_ABBREVIATIONS, abbreviation, claim_sentences, strip_list_marker
 from rag.text.words import SUPPORT_STOPWORDS, norm_word
 from rag.verifier.lexicon import NEGATION_WORDS, verb_base
@@ -83,11 +83,18 @@ def stem(word: str) -> str:
 
 
 def content_stems(tokens: Sequence[Token]) -> list[str]:
-    """Stems of the words that carry meaning (no stopwords, negations, or bare digits)."""
+    """Stems of the words that carry meaning (no stopwords, negations, or bare digits).
+
+    A unit of measure is its one name however written ("185km", "185 km", "185 kilometres" all give
+    "km"): "Palmyra is 185 km from Deir al-Zor" was refused beside "185km (115 miles)"."""
     out = []
     for token in tokens:
         for part in token.norm.split("-"):
             if not part or part in SUPPORT_STOPWORDS or part in NEGATION_WORDS or part.endswith("n't"):
+                continue
+            unit = attached_unit(part) if part[:1].isdigit() else unit_of(part)
+            if unit is not None:
+                out.append(unit)
                 continue
             # numbers are checked on their own, in whatever form they are written
             if (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.text.numbers import count_value, digit_values
+from rag.text.numbers import attached_unit, count_value, digit_values, unit_of
 
 pytestmark = pytest.mark.unit
 
@@ -15,3 +15,11 @@ def test_numbers_as_written() -> None:
     assert count_value("1,200", None) == 1200
     assert count_value("1.5", "million") == 1_500_000
     assert count_value("a  dozen", None) is None
+
+
+def test_a_unit_has_one_name_however_it_is_written():
+    assert unit_of("kilometres") == unit_of("km") == unit_of("Kilometers") == "km"
+    assert unit_of("miles") == unit_of("mi") == "mile"
+    assert unit_of("pounds") is None and unit_of("m") is None  # a currency; a million
+    assert attached_unit("185km") == "km" and attached_unit("5,000ft") == "foot"
+    assert attached_unit("5pm") is None and attached_unit("185") is None and attached_unit("5m") is None

@@ -44,6 +44,22 @@ def test_a_number_that_counts_something_else_in_the_same_sentence_fails(scorer: 
 
 
 @pytest.mark.unit
+def test_a_distance_in_the_unit_of_the_other_figure_fails(scorer: SupportScorer) -> None:
+    assert "185km (115 miles) southwest of Deir al-Zor" in ASTANA
+    for right in ("185 km", "185 kilometres", "115 miles", "185km"):
+        result = scorer.score(f"Palmyra is {right} southwest of Deir al-Zor.", [ASTANA])
+        assert result.supported, (right, result.unbacked)
+    for wrong, problem in (("115 km", "counts: 115 km"), ("185 miles", "counts: 185 mile")):
+        result = scorer.score(f"Palmyra is {wrong} southwest of Deir al-Zor.", [ASTANA])
+        assert not result.supported and result.unbacked == [problem], (wrong, result.unbacked)
+    for turned in ("northeast", "south-east", "north"):
+        result = scorer.score(f"Palmyra is 185 km {turned} of Deir al-Zor.", [ASTANA])
+        assert not result.supported, turned
+    turned = scorer.score("Palmyra is 185 km northeast of Deir al-Zor.", [ASTANA])
+    assert turned.unbacked[0].startswith("antonym: northeast"), turned.unbacked
+
+
+@pytest.mark.unit
 def test_a_date_from_another_paragraph_does_not_back_the_claim(scorer: SupportScorer) -> None:
     assert scorer.score("Construction of the new bridge will begin in January.", [BRIDGE]).supported
     moved = scorer.score("Construction of the new bridge will begin in May.", [BRIDGE])

@@ -26,6 +26,13 @@ def test_each_number_counts_the_word_after_it():
     assert counted_numbers(tokenize(text), text) == {"12": {"govern"}, "20": {"fighter"}}
 
 
+def test_a_unit_counts_as_its_one_name_written_apart_or_against_the_number():
+    text = "Palmyra, 185km (115 miles) southwest of Deir al-Zor, fell."
+    assert counted_numbers(tokenize(text), text) == {"185": {"km"}, "115": {"mile"}}
+    text = "The road runs 40 kilometres east."
+    assert counted_numbers(tokenize(text), text) == {"40": {"km"}}
+
+
 def test_figures_hold_numbers_and_years():
     assert figures(extract_facts("In 2017, 310,000 people had died.")) == {"2017", "310000"}
     assert numberish("twelve") and numberish("million") and numberish("2017") and not numberish("talks")
