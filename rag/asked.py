@@ -180,7 +180,10 @@ def is_content(word: Word) -> bool:
 
 
 def is_name(word: Word) -> bool:
-    """Whether ``word`` is capitalised as a name is (month and weekday names are not names here)."""
+    """Whether ``word`` is capitalised as a name is (month and weekday names are not names here); an
+    acronym is one though it spells a common word ("IS jihadists pressed their offensive")."""
+    if len(word.text) > 1 and word.text.isalpha() and word.text.isupper():
+        return True
     return (
         word.capital
         and word.low.replace("-", "").replace("'", "").isalpha()

@@ -65,7 +65,7 @@ from rag.text.dates import MONTHS, WEEKDAYS, YEAR_WORD, month_days
 from rag.text.markers import CLAIM_MARKER
 from rag.text.numbers import COUNT_WORDS, DIGIT_NUMBER, NUMBER_WORDS, ORDINALS, VAGUE_QUANTITIES
 from rag.text.places import placed_elsewhere
-from rag.text.words import norm_word, wordset
+from rag.text.words import BODY_NOUNS, norm_word, wordset
 from rag.types import Sentence
 
 TERSE_CONTENT_WORDS = 2
@@ -161,16 +161,21 @@ PERSON_NOUNS = wordset(
 
 
 def _who(question: str) -> bool:
-    """A "Who <did something>?" question (not "Who is ...?", which asks who someone is)."""
+    """A "Who <did something>?" question (not "Who is ...?", which asks who someone is; "Who is
+    trying to ...?" asks who does something)."""
     words = words_of(question)
-    return len(words) > 1 and words[0].low == "who" and words[1].low not in AUXILIARIES
+    if len(words) < 2 or words[0].low != "who":
+        return False
+    return words[1].low not in AUXILIARIES or (len(words) > 2 and words[2].low.endswith("ing"))
 
 
 def _person(text: str, asked: set[str]) -> bool:
-    """A person the question does not name, as the sentence's subject: "A child survived ..."."""
+    """A person or body the question does not name, as the sentence's subject: "A child survived
+    ...", "The government controls ..."."""
     words = words_of(text)
     k = 1 if words and (words[0].low in DETERMINERS or words[0].low in NUMBER_WORDS) else 0
-    return len(words) > k and words[k].low in PERSON_NOUNS and words[k].low not in asked
+    # "The government has retained control of the airport" answers "Who controls the airport?"
+    return len(words) > k and words[k].low in PERSON_NOUNS | BODY_NOUNS and words[k].low not in asked
 
 
 MOTION_VERBS = wordset("going heading travelling traveling bound returning flying sailing driving")

@@ -80,6 +80,18 @@ words, and the calendar words the sentences share because both are dated."""
 
 ARTICLES = wordset("the a an")
 """The articles: what a determiner-led noun phrase opens with at least."""
+STATE_BODIES = wordset(
+    "government governments regime army armies military police authorities officials forces troops soldiers"
+)
+"""How a story names a state's side when it names no one: "the government has retained control"."""
+MILITANTS = wordset("jihadists militants insurgents extremists fighters")
+"""How a story names armed militants when it names none of them: one side, as :data:`STATE_BODIES`
+is another; "rebels", "militias" and "the opposition" are each only themselves."""
+BODY_NOUNS = STATE_BODIES | MILITANTS | wordset(
+    "rebels militias militiamen opposition guerrillas group groups coalition council court ministry "
+    "committee parliament prosecutors investigators residents villagers protesters"
+)  # fmt: skip
+"""Bodies a story may name by what they are, as the doer of what it tells."""
 COPULAS = wordset("is are was were")
 """The forms of "to be" that link a subject to what it is said to be."""
 QUESTION_WORDS = wordset("how what which who whom whose when where why did does do is are was were")

@@ -25,7 +25,15 @@ from functools import lru_cache
 from lemminflect import getAllInflections, getAllLemmas, getInflection
 
 from rag.text.dates import MONTHS, WEEKDAYS
-from rag.text.words import ARTICLES, SUPPORT_STOPWORDS, norm_word
+from rag.text.words import (
+    ARTICLES,
+    BODY_NOUNS,
+    COPULAS,
+    MILITANTS,
+    STATE_BODIES,
+    SUPPORT_STOPWORDS,
+    norm_word,
+)
 from rag.verifier.attribution import PASSIVE, speech_verb
 from rag.verifier.facts import Facts, name_mentions
 from rag.verifier.passages import Evidence
@@ -47,6 +55,8 @@ AUXILIARIES |= frozenset({"has", "have", "had", "did", "does", "also", "to"})
 AUXILIARY_REACH = 2
 SINGULAR = frozenset({"it", "he", "she"})
 """Pronouns that stand for one doer: none of them is the claim's "rebel groups" (:func:`_plural_noun`)."""
+PERSONAL = SINGULAR | frozenset({"they", "we", "i"})
+"""Pronouns that stand for a doer named in another sentence, never for a name after the verb."""
 SPOKEN_OF = frozenset({"he", "she"})
 """Pronouns that, right after a speech verb, stand for its speaker: "Alloush said on Monday he would"."""
 QUALIFIED_NOUNS = 2
@@ -58,10 +68,14 @@ NOT_ACTIONS = frozenset({"be", "have", "do", "will", "would", "can", "could", "m
 
 
 @lru_cache(maxsize=4096)
-def _forms(word: str, after_auxiliary: bool = False) -> frozenset[str]:
+def _forms(
+    word: str, after_auxiliary: bool = False, plural: bool = False, progressive: bool = False
+) -> frozenset[str]:
     """Every form of the verb ``word`` is a finite form of ("found" -> find, finds, finding, found
-    ...), or after "will" or "has" its base or participle ("head" -> head, heads, headed, heading);
-    empty when it is no such form ("police", "data", "was", "Amazon", "been")."""
+    ...), or after "will" or "has" its base or participle ("head" -> head, heads, headed, heading),
+    or after a plural doer its base ("militias control"), or after "is" or "are" its "-ing" form
+    ("forces are trying"); empty when it is no such form ("police",
+    "data", "was", "Amazon", "been")."""
     lemmas = getAllLemmas(word)
     if "VERB" not in lemmas or "AUX" in lemmas:
         return frozenset()
@@ -73,6 +87,8 @@ def _forms(word: str, after_auxiliary: bool = False) -> frozenset[str]:
             written = {base, *getInflection(base, tag="VBN")}
         else:
             written = {*getInflection(base, tag="VBD"), *getInflection(base, tag="VBZ")}
+            written |= {base} if plural else set()
+        written |= set(getInflection(base, tag="VBG")) if progressive else set()
         if word in written:
             forms |= {form for group in getAllInflections(base, upos="VERB").values() for form in group}
             forms.add(base)
@@ -90,6 +106,8 @@ def _opening_doer(facts: Facts) -> tuple[str, str, str, frozenset[str]] | None:
     )
     # "The United States brokered ...": the article before a name is no word of it
     lead = 1 if len(tokens) > 1 and tokens[0].norm == "the" else 0
+    if len(tokens) > lead and tokens[lead].norm in BODY_NOUNS and not opening:
+        opening = [tokens[lead].text]  # "The jihadists control ...": a body named by what it is
     for name in [*dict.fromkeys(facts.names), *opening]:
         words = tokenize(name)
         if not words or len(tokens) <= lead + len(words):
@@ -101,10 +119,17 @@ def _opening_doer(facts: Facts) -> tuple[str, str, str, frozenset[str]] | None:
         k = at
         while k + 1 < len(tokens) and k - at < AUXILIARY_REACH and tokens[k].norm in AUXILIARIES:
             k += 1  # "Ahmad Ramadan will head ...", "UpGuard has also found ..."
+        progressive = _progressive(tokens, k)
+        k += progressive  # "Government forces are trying ..."
         verb = tokens[k]
         if verb.text[:1].isupper() or speech_verb(tokens, k):
             return None
-        forms = _forms(verb.norm, after_auxiliary=k > at)
+        # a plural doer's verb in the present is its base, read as a verb only before its object
+        # ("Kurdish militias control the airport")
+        plural = k == at and _plural_noun(tokens[at - 1], any_case=True) and _object_follows(tokens, k)
+        forms = _forms(
+            verb.norm, after_auxiliary=k > at and not progressive, plural=plural, progressive=progressive
+        )
         return (name, subject, verb.text, forms) if forms else None
     return None
 
@@ -119,9 +144,23 @@ def _qualified_nouns(tokens: Sequence[Token], start: int) -> int:
         if after >= len(tokens) or not all(_noun(t) for t in nouns):
             return 0
         verb = tokens[after]
-        if (_past(verb.norm) or verb.norm in AUXILIARIES - {"to"}) and not verb.text[:1].isupper():
+        present = _plural_noun(nouns[-1]) and _object_follows(tokens, after) and _verb(verb.norm)
+        if (
+            _past(verb.norm) or present or _progressive(tokens, after) or verb.norm in AUXILIARIES - {"to"}
+        ) and not verb.text[:1].isupper():
             return count
     return 0
+
+
+def _progressive(tokens: Sequence[Token], k: int) -> bool:
+    """``tokens[k]`` is "is", "are", "was" or "were" before a verb's "-ing" form ("are trying"); a
+    passive ("were killed") makes its subject no doer, so only this form of the copula is read past."""
+    return tokens[k].norm in COPULAS and k + 1 < len(tokens) and tokens[k + 1].norm.endswith("ing")
+
+
+def _object_follows(tokens: Sequence[Token], k: int) -> bool:
+    """An article or a name comes right after ``tokens[k]``, as after a verb before its object."""
+    return k + 1 < len(tokens) and (tokens[k + 1].norm in ARTICLES or _capital(tokens[k + 1]))
 
 
 def _title(sentence: Sequence[Token], k: int) -> bool:
@@ -132,6 +171,13 @@ def _title(sentence: Sequence[Token], k: int) -> bool:
 
 def _noun(token: Token) -> bool:
     return token.text.isalpha() and token.text.islower() and "NOUN" in getAllLemmas(token.norm)
+
+
+@lru_cache(maxsize=4096)
+def _verb(word: str) -> bool:
+    """``word`` is the base of a verb that says what a doer did ("control"), not "be" or "have"."""
+    lemmas = getAllLemmas(word).get("VERB", ())
+    return word in lemmas and word not in NOT_ACTIONS
 
 
 @lru_cache(maxsize=4096)
@@ -164,18 +210,38 @@ def _doer(sentence: Sequence[Token], verb: int) -> set[str] | None:
         # "The HNC is the main umbrella group ..., negotiating on their behalf": the participle
         # after a comma tells more of the sentence's subject
         lead = 1 if sentence[0].norm == "the" else 0
-        return _run(sentence, lead, 1) if lead < verb and _capital(sentence[lead]) else None
+        if lead < verb and _capital(sentence[lead]):
+            return _run(sentence, lead, 1)
+        # "He said government forces were fighting back the jihadists ..., carrying out more than
+        # 20 air strikes": the body before the last auxiliary is the clause's subject
+        for k in range(verb - 2, 0, -1):
+            if sentence[k].norm in BODY_NOUNS and sentence[k + 1].norm in AUXILIARIES | PASSIVE:
+                return _body(sentence, k)
+        return None
     for k in range(verb - 1, max(-1, verb - 1 - DOER_GAP), -1):
         token = sentence[k]
         if token.norm in RELATIVES and token.clause_initial and k > 0 and _capital(sentence[k - 1]):
             return _run(sentence, k - 1, -1)  # "Al-Quaety, who contributed": the name before the comma
         if token.norm in SPOKEN_OF:
             return _speaker(sentence, k)
+        if token.norm in BODY_NOUNS and not _capital(token):
+            # "the government has retained control": a body the story names by what it is
+            return _body(sentence, k)
         if token.norm in DOER_PRONOUNS or (token.clause_initial and not _capital(token)):
             return None
         if _capital(token):
             return _run(sentence, k, -1)
     return None
+
+
+def _body(sentence: Sequence[Token], k: int) -> set[str]:
+    """The words of a body named by what it is, ending at ``sentence[k]``: the noun and the names
+    or nouns of its kind before it ("the Syrian government", "government forces")."""
+    words = {sentence[k].norm}
+    while k > 0 and (_capital(sentence[k - 1]) or sentence[k - 1].norm in BODY_NOUNS):
+        k -= 1
+        words |= {part for part in sentence[k].norm.replace("-", ".").split(".") if part}
+    return words
 
 
 def _agents(sentence: Sequence[Token], k: int) -> set[str]:
@@ -213,6 +279,8 @@ def _speaker(sentence: Sequence[Token], pronoun: int) -> set[str] | None:
 def _capital(token: Token) -> bool:
     """A word of a name: capitalised, and no month, weekday or sentence-opening "The"."""
     norm = token.norm
+    if len(token.text) > 1 and token.text.isupper() and token.text.isalpha():
+        return True  # an acronym, though it spells a common word: "besieged by IS"
     return (
         token.text[:1].isupper()
         and norm not in MONTHS
@@ -243,7 +311,9 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
     name_words = {
         t.norm
         for t in tokenize(name)
-        if t.text[:1].isupper() and len(t.norm) >= 3 and t.norm not in SUPPORT_STOPWORDS
+        if (t.text[:1].isupper() or t.norm in BODY_NOUNS)
+        and len(t.norm) >= 3
+        and t.norm not in SUPPORT_STOPWORDS
     }
     claim_words = {part for t in facts.tokens for part in t.norm.replace("-", ".").split(".") if part}
     using = []
@@ -253,8 +323,10 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         at = [k for k, token in enumerate(sentence) if token.norm in forms and not _title(sentence, k)]
         if not at:
             continue
+        # each use of the verb: "I ask voters ... Wikinews asked" is one sentence where the text
+        # failed to split two
         if len(said & set(evidence.sentence_stems[index])) >= need:
-            using.append((index, sentence, at[0]))
+            using.extend((index, sentence, k) for k in at)
         elif _agents_of(sentence, at[0]) and len(said & _told_with(evidence, index)) >= need:
             # a neighbour names the event only where "by" names the doer outright: read so for any
             # verb, "Her brother was banned for playing against ..." would tell every event near it
@@ -273,15 +345,26 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         # the claim's name after the verb is what the sentence's doer acts on: the names have traded
         # places ("Al-Quaety, who contributed to Agence France-Presse" for "Agence France-Presse
         # contributed to ..."); anywhere else, it may be the doer after all
-        acted_on = bool(name_words & {t.norm for t in sentence[verb:]})
+        # ("government-held parts" holds the government, "proto-state" no state)
+        acted_on = bool(name_words & {w for t in sentence[verb:] for w in (t.norm, t.norm.split("-")[0])})
         if not acted_on and evidence.window((index,)).backs_name(name):
             return []
         doer = _doer(sentence, verb)
-        if doer is None and plural and _singular_pronoun(sentence, verb):
+        if doer is None and plural and _pronoun_doer(sentence, verb, SINGULAR):
             continue  # "Last month it recaptured the city" is not "Syrian rebel groups recaptured"
-        if doer is None or (doer & claim_words and not acted_on):
+        if doer is None and acted_on and _pronoun_doer(sentence, verb, PERSONAL):
+            continue  # "it recaptured the city ... from the government" is not "the government recaptured"
+        if doer is None or ((doer & claim_words or _same_side(doer, claim_words)) and not acted_on):
             return []
+        if not acted_on and _names_as(sentence[max(0, verb - DOER_GAP - 1) : verb], name):
+            return []  # "ISIS declared" for "The Islamic State declared"
     return [f"doer: {subject} {verb_text}"]
+
+
+def _same_side(doer: set[str], claim_words: set[str]) -> bool:
+    """Both name a state's side, or both armed militants, by what they are: "the Syrian army" may be
+    the story's "the government"; "Kurdish militias" are not."""
+    return any(doer & side and claim_words & side for side in (STATE_BODIES, MILITANTS))
 
 
 def _after_by(sentence: Sequence[Token], verb: int) -> Sequence[Token]:
@@ -297,21 +380,26 @@ def _names_as(words: Sequence[Token], name: str) -> bool:
     return bool(words) and Evidence.build([" ".join(t.text for t in words)]).backs_name(name)
 
 
-def _singular_pronoun(sentence: Sequence[Token], verb: int) -> bool:
-    """Is the doer of ``sentence[verb]`` "it", "he" or "she" (just before it, as :func:`_doer` reads)?"""
+def _pronoun_doer(sentence: Sequence[Token], verb: int, pronouns: frozenset[str]) -> bool:
+    """Is the doer of ``sentence[verb]`` one of ``pronouns`` (just before it, as :func:`_doer` reads)?"""
     for k in range(verb - 1, max(-1, verb - 1 - DOER_GAP), -1):
         token = sentence[k]
-        if token.norm in SINGULAR:
+        if token.norm in pronouns:
             return True
         if token.norm in DOER_PRONOUNS or token.clause_initial or _capital(token):
             return False
     return False
 
 
-def _plural_noun(token: Token) -> bool:
-    """A lower-case plural noun ("groups", "rebels"), which no "it", "he" or "she" stands for."""
+def _plural_noun(token: Token, any_case: bool = False) -> bool:
+    """A lower-case plural noun ("groups", "rebels"), which no "it", "he" or "she" stands for; with
+    ``any_case``, also one opening the sentence ("Jihadists")."""
+    if not (any_case or token.text.islower()):
+        return False
+    if token.norm in BODY_NOUNS:
+        return token.norm.endswith("s")  # "jihadists", which the word list lacks
     nouns = getAllLemmas(token.norm).get("NOUN", ())
-    return token.text.islower() and bool(nouns) and token.norm not in nouns
+    return bool(nouns) and token.norm not in nouns
 
 
 def _told_with(evidence: Evidence, index: int) -> set[str]:

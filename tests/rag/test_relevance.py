@@ -401,6 +401,12 @@ def test_where_someone_was_going_is_answered_by_a_destination(sentence, answerin
         ),
         # the question's own person is not the answer
         ("Who found the child after the collapse?", "The child was found alive [1].", False),
+        # a body the story names by what it is answers "who" as a person does
+        ("Who controls the harbour?", "The government has retained control of the harbour [1].", True),
+        ("Who is trying to cut off the road?", "The rebels are trying to cut off the road [1].", True),
+        ("Who controls the harbour?", "The harbour was closed in May [1].", False),
+        # an acronym is a name though it spells a word
+        ("Who pressed the offensive?", "IS fighters pressed the offensive [1].", True),
     ],
 )
 def test_a_person_the_story_does_not_name_answers_who(question, sentence, answering):

@@ -30,6 +30,16 @@ SUCCESSION = (
 )
 """The claim's verb ("became") is used of another name of the claim, in an earlier event."""
 
+HARBOUR = (
+    "IS has held most of Port Amran since 2015, but the government has retained control of the "
+    "harbour and the districts around it.\n\n"
+    "A coalition of Kurdish militias has pushed the rebels from the north of the province.\n\n"
+    "Last month it recaptured the town of Selwa from the government in a surprise advance.\n\n"
+    "The jihadists are reportedly trying to cut off the road linking the harbour and the town.\n\n"
+    "Around 90,000 people live in Selwa, which has been besieged by IS since early 2016."
+)
+"""Doers the story names by what they are ("the government", "the jihadists") or by an acronym."""
+
 
 @pytest.fixture(scope="module")
 def scorer() -> SupportScorer:
@@ -261,3 +271,23 @@ def test_the_agent_by_another_of_its_names_is_the_same_agent() -> None:
     assert misnamed_agents(extract_facts("The city is besieged by the Syrian army."), besieged) == [
         "agent: besieged by Syrian"
     ]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("claim", "backed"),
+    [
+        ("The government has retained control of the harbour.", True),
+        ("The Syrian army controls the harbour.", True),  # the state's side, by another word
+        ("Kurdish militias control the harbour.", False),  # "Kurdish" is in the next sentence
+        ("Jihadists control the harbour.", False),
+        ("The rebels have retained control of the harbour.", False),
+        ("The government recaptured the town of Selwa last month.", False),  # "it ... from the government"
+        ("The jihadists are trying to cut off the road linking the harbour and the town.", True),
+        ("Government forces are trying to cut off the road linking the harbour and the town.", False),
+        ("Government forces have besieged Selwa since early 2016.", False),  # "besieged by IS"
+    ],
+)
+def test_a_body_named_by_what_it_is_is_a_doer(claim: str, backed: bool) -> None:
+    problems = misplaced_doers(extract_facts(claim), Evidence.build([HARBOUR]))
+    assert (problems == []) is backed, problems
