@@ -24,7 +24,6 @@ from functools import lru_cache
 
 from lemminflect import getAllInflections, getAllLemmas, getInflection
 
-from rag.text.dates import MONTHS, WEEKDAYS
 from rag.text.words import (
     ARTICLES,
     BODY_NOUNS,
@@ -34,37 +33,39 @@ from rag.text.words import (
     SUPPORT_STOPWORDS,
     norm_word,
 )
-from rag.verifier.attribution import PASSIVE, speech_verb
+from rag.verifier.attribution import speech_verb
+from rag.verifier.doers import (
+    AGENT_REACH,
+    AUXILIARIES,
+    DOER_GAP,
+    DOER_PRONOUNS,
+    NOT_ACTIONS,
+    action_verb,
+    after_by,
+    agents_of,
+    doer_of,
+    name_word,
+    past_verb,
+    plain_noun,
+    plural_noun,
+    pronoun_doer,
+    title_noun,
+)
 from rag.verifier.facts import Facts, name_mentions
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, stem, tokenize
 
-DOER_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "who", "which", "that"})
-"""Words that stand for a doer named elsewhere ("He found", "the firm, which found")."""
-RELATIVES = frozenset({"who", "which"})
-"""Pronouns that, after a name and its comma, stand for it: "Al-Quaety, who contributed to ..."."""
-DOER_GAP = 3
-"""Words looked back from the verb for its doer's name ("UpGuard has also found")."""
 EVENT_SHARE = 0.5
 """Share of the claim's other words (not the doer's name, not the verb) a sentence using the verb must
 hold to be telling the claim's event: "Her brother was banned for playing against ..." is another
 event than "Dorsa Derakhshani played at the Tradewise Gibraltar Chess Festival without a hijab"."""
-AUXILIARIES = frozenset({"will", "would", "shall", "should", "can", "could", "may", "might", "must"})
-AUXILIARIES |= frozenset({"has", "have", "had", "did", "does", "also", "to"})
-"""Words read past between the claim's doer and its verb ("will head", "has also found")."""
 AUXILIARY_REACH = 2
 SINGULAR = frozenset({"it", "he", "she"})
-"""Pronouns that stand for one doer: none of them is the claim's "rebel groups" (:func:`_plural_noun`)."""
+"""Pronouns that stand for one doer: none of them is the claim's "rebel groups" (:func:`rag.verifier.doers.plural_noun`)."""
 PERSONAL = SINGULAR | frozenset({"they", "we", "i"})
 """Pronouns that stand for a doer named in another sentence, never for a name after the verb."""
-SPOKEN_OF = frozenset({"he", "she"})
-"""Pronouns that, right after a speech verb, stand for its speaker: "Alloush said on Monday he would"."""
 QUALIFIED_NOUNS = 2
 """Lower-case nouns read with the claim's opening name as its doer ("Syria rebels organised")."""
-AGENT_WORDS = 3
-"""Lower-case words read past after "by" to the name it gives ("by rebel backer Turkey")."""
-NOT_ACTIONS = frozenset({"be", "have", "do", "will", "would", "can", "could", "may", "might", "must"})
-"""Bases whose forms say what a name is or has, not what it did: left to the word overlap."""
 
 
 @lru_cache(maxsize=4096)
@@ -102,7 +103,7 @@ def _opening_doer(facts: Facts) -> tuple[str, str, str, frozenset[str]] | None:
     tokens = facts.tokens
     # a one-word name opening the sentence is not among the claim's names ("UpGuard found ...")
     opening = (
-        [tokens[0].text] if tokens and _capital(tokens[0]) and tokens[0].norm not in DOER_PRONOUNS else []
+        [tokens[0].text] if tokens and name_word(tokens[0]) and tokens[0].norm not in DOER_PRONOUNS else []
     )
     # "The United States brokered ...": the article before a name is no word of it
     lead = 1 if len(tokens) > 1 and tokens[0].norm == "the" else 0
@@ -126,7 +127,7 @@ def _opening_doer(facts: Facts) -> tuple[str, str, str, frozenset[str]] | None:
             return None
         # a plural doer's verb in the present is its base, read as a verb only before its object
         # ("Kurdish militias control the airport")
-        plural = k == at and _plural_noun(tokens[at - 1], any_case=True) and _object_follows(tokens, k)
+        plural = k == at and plural_noun(tokens[at - 1], any_case=True) and _object_follows(tokens, k)
         forms = _forms(
             verb.norm, after_auxiliary=k > at and not progressive, plural=plural, progressive=progressive
         )
@@ -141,12 +142,15 @@ def _qualified_nouns(tokens: Sequence[Token], start: int) -> int:
     ("Russia backs rebels": "rebels" is no past tense)."""
     for count in range(1, QUALIFIED_NOUNS + 1):
         nouns, after = tokens[start : start + count], start + count
-        if after >= len(tokens) or not all(_noun(t) for t in nouns):
+        if after >= len(tokens) or not all(plain_noun(t) for t in nouns):
             return 0
         verb = tokens[after]
-        present = _plural_noun(nouns[-1]) and _object_follows(tokens, after) and _verb(verb.norm)
+        present = plural_noun(nouns[-1]) and _object_follows(tokens, after) and action_verb(verb.norm)
         if (
-            _past(verb.norm) or present or _progressive(tokens, after) or verb.norm in AUXILIARIES - {"to"}
+            past_verb(verb.norm)
+            or present
+            or _progressive(tokens, after)
+            or verb.norm in AUXILIARIES - {"to"}
         ) and not verb.text[:1].isupper():
             return count
     return 0
@@ -160,142 +164,7 @@ def _progressive(tokens: Sequence[Token], k: int) -> bool:
 
 def _object_follows(tokens: Sequence[Token], k: int) -> bool:
     """An article or a name comes right after ``tokens[k]``, as after a verb before its object."""
-    return k + 1 < len(tokens) and (tokens[k + 1].norm in ARTICLES or _capital(tokens[k + 1]))
-
-
-def _title(sentence: Sequence[Token], k: int) -> bool:
-    """``sentence[k]`` is a noun before a name, not the verb: "Observatory head Rami Abdel Rahman"."""
-    token = sentence[k]
-    return k + 1 < len(sentence) and _capital(sentence[k + 1]) and _noun(token) and not _past(token.norm)
-
-
-def _noun(token: Token) -> bool:
-    return token.text.isalpha() and token.text.islower() and "NOUN" in getAllLemmas(token.norm)
-
-
-@lru_cache(maxsize=4096)
-def _verb(word: str) -> bool:
-    """``word`` is the base of a verb that says what a doer did ("control"), not "be" or "have"."""
-    lemmas = getAllLemmas(word).get("VERB", ())
-    return word in lemmas and word not in NOT_ACTIONS
-
-
-@lru_cache(maxsize=4096)
-def _past(word: str) -> bool:
-    """``word`` is a verb in the past tense ("organised", "found"), as no noun is."""
-    lemmas = getAllLemmas(word).get("VERB", ())
-    return any(word in getInflection(base, tag="VBD") for base in lemmas if base not in NOT_ACTIONS)
-
-
-def _agents_of(sentence: Sequence[Token], verb: int) -> set[str] | None:
-    """For a passive verb or a participle followed by "by" ("were found by UpGuard", "Organised by
-    rebel backer Turkey and ..."), the words of the doers "by" names (empty when none is named);
-    None for a verb in the active voice."""
-    passive = verb > 0 and sentence[verb - 1].norm in PASSIVE
-    if not passive and not (verb + 1 < len(sentence) and sentence[verb + 1].norm == "by"):
-        return None
-    # a passive verb's "by" may come first: "According to a report by UpGuard, data were found"
-    for k in range(0 if passive else verb + 1, len(sentence) - 1):
-        agents = _agents(sentence, k + 1) if sentence[k].norm == "by" else set()
-        if agents:
-            return agents
-    return set()
-
-
-def _doer(sentence: Sequence[Token], verb: int) -> set[str] | None:
-    """The words of the name the sentence makes the doer of the active verb ``sentence[verb]``: the
-    capitalised words just before it ("UpGuard found", "UpGuard has found"); None when it names none
-    or speaks of one by a pronoun."""
-    if verb > 0 and sentence[verb].clause_initial and sentence[verb].norm.endswith("ing"):
-        # "The HNC is the main umbrella group ..., negotiating on their behalf": the participle
-        # after a comma tells more of the sentence's subject
-        lead = 1 if sentence[0].norm == "the" else 0
-        if lead < verb and _capital(sentence[lead]):
-            return _run(sentence, lead, 1)
-        # "He said government forces were fighting back the jihadists ..., carrying out more than
-        # 20 air strikes": the body before the last auxiliary is the clause's subject
-        for k in range(verb - 2, 0, -1):
-            if sentence[k].norm in BODY_NOUNS and sentence[k + 1].norm in AUXILIARIES | PASSIVE:
-                return _body(sentence, k)
-        return None
-    for k in range(verb - 1, max(-1, verb - 1 - DOER_GAP), -1):
-        token = sentence[k]
-        if token.norm in RELATIVES and token.clause_initial and k > 0 and _capital(sentence[k - 1]):
-            return _run(sentence, k - 1, -1)  # "Al-Quaety, who contributed": the name before the comma
-        if token.norm in SPOKEN_OF:
-            return _speaker(sentence, k)
-        if token.norm in BODY_NOUNS and not _capital(token):
-            # "the government has retained control": a body the story names by what it is
-            return _body(sentence, k)
-        if token.norm in DOER_PRONOUNS or (token.clause_initial and not _capital(token)):
-            return None
-        if _capital(token):
-            return _run(sentence, k, -1)
-    return None
-
-
-def _body(sentence: Sequence[Token], k: int) -> set[str]:
-    """The words of a body named by what it is, ending at ``sentence[k]``: the noun and the names
-    or nouns of its kind before it ("the Syrian government", "government forces")."""
-    words = {sentence[k].norm}
-    while k > 0 and (_capital(sentence[k - 1]) or sentence[k - 1].norm in BODY_NOUNS):
-        k -= 1
-        words |= {part for part in sentence[k].norm.replace("-", ".").split(".") if part}
-    return words
-
-
-def _agents(sentence: Sequence[Token], k: int) -> set[str]:
-    """The names after "by", each with the word that describes it ("by rebel backer Turkey and regime
-    allies Russia and Iran" -> turkey, backer, russia, allies, iran): up to :data:`AGENT_WORDS`
-    lower-case words may come before each name, and "and" joins the next one."""
-    agents: set[str] = set()
-    while k < len(sentence):
-        skipped = 0
-        while k < len(sentence) and not _capital(sentence[k]) and skipped < AGENT_WORDS:
-            k, skipped = k + 1, skipped + 1
-        if k >= len(sentence) or not _capital(sentence[k]):
-            return agents
-        if skipped and sentence[k - 1].norm not in SUPPORT_STOPWORDS and sentence[k - 1].norm.isalpha():
-            agents.add(sentence[k - 1].norm)
-        run = _run(sentence, k, 1)
-        agents |= run
-        while k < len(sentence) and _capital(sentence[k]):
-            k += 1
-        if k >= len(sentence) or sentence[k].norm != "and":
-            return agents
-        k += 1
-    return agents
-
-
-def _speaker(sentence: Sequence[Token], pronoun: int) -> set[str] | None:
-    """Who "he" or "she" is right after a speech verb: its speaker ("Mohammad Alloush said on Monday
-    he would head the rebel delegation"); None where no speech verb comes just before."""
-    for k in range(pronoun - 1, max(-1, pronoun - 1 - DOER_GAP), -1):
-        if speech_verb(sentence, k):
-            return _doer(sentence, k)
-    return None
-
-
-def _capital(token: Token) -> bool:
-    """A word of a name: capitalised, and no month, weekday or sentence-opening "The"."""
-    norm = token.norm
-    if len(token.text) > 1 and token.text.isupper() and token.text.isalpha():
-        return True  # an acronym, though it spells a common word: "besieged by IS"
-    return (
-        token.text[:1].isupper()
-        and norm not in MONTHS
-        and norm not in WEEKDAYS
-        and norm not in SUPPORT_STOPWORDS
-    )
-
-
-def _run(sentence: Sequence[Token], k: int, step: int) -> set[str]:
-    """The norms of the capitalised words from ``k`` on, going ``step`` (+1 or -1)."""
-    words = set()
-    while 0 <= k < len(sentence) and _capital(sentence[k]):
-        words |= {part for part in sentence[k].norm.replace("-", ".").split(".") if part}
-        k += step
-    return words
+    return k + 1 < len(tokens) and (tokens[k + 1].norm in ARTICLES or name_word(tokens[k + 1]))
 
 
 def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
@@ -306,7 +175,7 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         return []
     name, subject, verb_text, forms = opening
     written = tokenize(subject)
-    plural = bool(written) and _plural_noun(written[-1])
+    plural = bool(written) and plural_noun(written[-1])
     # the name's own words, by which a story names it again ("Kosgei"); "the" or "of" name nobody
     name_words = {
         t.norm
@@ -320,26 +189,27 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
     said = set(content_stems(facts.tokens)) - set(content_stems(tokenize(subject))) - {stem(f) for f in forms}
     need = EVENT_SHARE * len(said)
     for index, sentence in enumerate(evidence.sentences):
-        at = [k for k, token in enumerate(sentence) if token.norm in forms and not _title(sentence, k)]
+        at = [k for k, token in enumerate(sentence) if token.norm in forms and not title_noun(sentence, k)]
         if not at:
             continue
         # each use of the verb: "I ask voters ... Wikinews asked" is one sentence where the text
         # failed to split two
         if len(said & set(evidence.sentence_stems[index])) >= need:
-            using.extend((index, sentence, k) for k in at)
-        elif _agents_of(sentence, at[0]) and len(said & _told_with(evidence, index)) >= need:
+            using.extend((index, sentence, k, agents_of(sentence, k)) for k in at)
+            continue
+        agents = agents_of(sentence, at[0])
+        if agents and len(said & _told_with(evidence, index)) >= need:
             # a neighbour names the event only where "by" names the doer outright: read so for any
             # verb, "Her brother was banned for playing against ..." would tell every event near it
-            using.append((index, sentence, at[0]))
+            using.append((index, sentence, at[0], agents))
     if not using:
         return []
-    for index, sentence, verb in using:
+    for index, sentence, verb, agents in using:
         if name_words & {t.norm for t in sentence[:verb]}:
             return []
-        agents = _agents_of(sentence, verb)
         if agents is not None:
             # "by" names the doer outright: the claim's name elsewhere in the sentence is not it
-            if not agents or agents & claim_words or _names_as(_after_by(sentence, verb), name):
+            if not agents or agents & claim_words or _names_as(after_by(sentence, verb), name):
                 return []
             continue
         # the claim's name after the verb is what the sentence's doer acts on: the names have traded
@@ -349,10 +219,10 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         acted_on = bool(name_words & {w for t in sentence[verb:] for w in (t.norm, t.norm.split("-")[0])})
         if not acted_on and evidence.window((index,)).backs_name(name):
             return []
-        doer = _doer(sentence, verb)
-        if doer is None and plural and _pronoun_doer(sentence, verb, SINGULAR):
+        doer = doer_of(sentence, verb)
+        if doer is None and plural and pronoun_doer(sentence, verb, SINGULAR):
             continue  # "Last month it recaptured the city" is not "Syrian rebel groups recaptured"
-        if doer is None and acted_on and _pronoun_doer(sentence, verb, PERSONAL):
+        if doer is None and acted_on and pronoun_doer(sentence, verb, PERSONAL):
             continue  # "it recaptured the city ... from the government" is not "the government recaptured"
         if doer is None or ((doer & claim_words or _same_side(doer, claim_words)) and not acted_on):
             return []
@@ -367,39 +237,10 @@ def _same_side(doer: set[str], claim_words: set[str]) -> bool:
     return any(doer & side and claim_words & side for side in (STATE_BODIES, MILITANTS))
 
 
-def _after_by(sentence: Sequence[Token], verb: int) -> Sequence[Token]:
-    """The words after the first "by" that follows ``sentence[verb]``, as far as :func:`_agents`
-    reads a name (empty when none follows)."""
-    at = next((k for k in range(verb + 1, len(sentence)) if sentence[k].norm == "by"), len(sentence))
-    return sentence[at + 1 : at + 1 + AGENT_WORDS + AGENT_REACH]
-
-
 def _names_as(words: Sequence[Token], name: str) -> bool:
     """Do ``words`` give ``name`` by another of its names ("besieged by Daesh" for "the Islamic State
     group"), as the passages' own name check reads aliases?"""
     return bool(words) and Evidence.build([" ".join(t.text for t in words)]).backs_name(name)
-
-
-def _pronoun_doer(sentence: Sequence[Token], verb: int, pronouns: frozenset[str]) -> bool:
-    """Is the doer of ``sentence[verb]`` one of ``pronouns`` (just before it, as :func:`_doer` reads)?"""
-    for k in range(verb - 1, max(-1, verb - 1 - DOER_GAP), -1):
-        token = sentence[k]
-        if token.norm in pronouns:
-            return True
-        if token.norm in DOER_PRONOUNS or token.clause_initial or _capital(token):
-            return False
-    return False
-
-
-def _plural_noun(token: Token, any_case: bool = False) -> bool:
-    """A lower-case plural noun ("groups", "rebels"), which no "it", "he" or "she" stands for; with
-    ``any_case``, also one opening the sentence ("Jihadists")."""
-    if not (any_case or token.text.islower()):
-        return False
-    if token.norm in BODY_NOUNS:
-        return token.norm.endswith("s")  # "jihadists", which the word list lacks
-    nouns = getAllLemmas(token.norm).get("NOUN", ())
-    return bool(nouns) and token.norm not in nouns
 
 
 def _told_with(evidence: Evidence, index: int) -> set[str]:
@@ -416,10 +257,6 @@ def _told_with(evidence: Evidence, index: int) -> set[str]:
         if 0 <= other < len(spans) and spans[other][0] == spans[index][0]:
             held |= set(evidence.sentence_stems[other])
     return held
-
-
-AGENT_REACH = 4
-"""Words after "by" (and its article) read as the name it gives: "by the Syrian Observatory for"."""
 
 
 def misnamed_agents(facts: Facts, evidence: Evidence) -> list[str]:
@@ -455,7 +292,7 @@ def misnamed_agents(facts: Facts, evidence: Evidence) -> list[str]:
                     sentence[m : m + AGENT_REACH], name
                 ):
                     return []
-                # a capital after "by" names someone: "IS" too, which _capital takes for the verb
+                # a capital after "by" names someone, whatever word it spells ("IS")
                 others = others or (m < len(sentence) and sentence[m].text[:1].isupper())
         if others:
             problems.append(f"agent: {tokens[k - 1].text} by {name}")

@@ -30,6 +30,7 @@ from rag.text.dates import MONTHS, YEAR_WORD
 from rag.text.words import wordset
 from rag.verifier.facts import Facts
 from rag.verifier.lexicon import verb_base
+from rag.verifier.negation import holds_half
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, stem
 
@@ -75,23 +76,21 @@ def misdated_events(facts: Facts, evidence: Evidence) -> list[str]:
     return problems
 
 
-EVENT_SHARE = 0.5
-"""Share of the claim's other words a passage sentence dating the claim's verb must hold to be telling
-the claim's event: "Syria's war has killed more than 380,000 people since it started in 2011" tells
-"The Syrian war started in 2014" (war, Syria), not "Protests started in 2014"."""
-
-
 def _dated_otherwise(facts: Facts, evidence: Evidence, verb: str, year: str) -> bool:
     """Do the passages date the claim's verb, in sentences telling its event, only with other years?
     "The Syrian war started in 2014" where the story says the war "started in 2011" (and 2014 is the
-    year of another event, given to no verb: "... in large parts of Syria and Iraq in 2014")."""
+    year of another event, given to no verb: "... in large parts of Syria and Iraq in 2014").
+
+    A sentence tells the claim's event when it holds half of the claim's other words: "Syria's war
+    has killed more than 380,000 people since it started in 2011" tells "The Syrian war started in
+    2014" (war, Syria), not "Protests started in 2014"."""
     said = set(content_stems(facts.tokens)) - {stem(verb)} - {year}
     if not said:
         return False
     other_years = False
     for sentence, stems in zip(evidence.sentences, evidence.sentence_stems, strict=True):
         years = {value for v, value, _ in _dated(sentence) if v == verb}
-        if not years or len(said & set(stems)) < EVENT_SHARE * len(said):
+        if not years or not holds_half(said, stems):
             continue
         if year in years:
             return False
