@@ -204,8 +204,26 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
             using.append((index, sentence, at[0], agents))
     if not using:
         return []
+    # what the claim's verb acts on: a use of the verb in another clause tells the claim's event only
+    # where it acts on some of it too ("retained control of the airport" is not "controls most of
+    # Deir al-Zor", whose doer is named in the clause before)
+    at_verb = next((k for k, t in enumerate(facts.tokens) if t.text == verb_text), len(facts.tokens))
+    acting_on = set(content_stems(facts.tokens[at_verb + 1 :]))
     for index, sentence, verb, agents in using:
-        if name_words & {t.norm for t in sentence[:verb]}:
+        # a doer named right before the verb, in its own clause, is the one: the claim's name in
+        # another clause is not ("Fighting between IS and the Syrian army has killed dozens, where
+        # the militant group has launched an assault" for "The army launched an assault")
+        doer = doer_of(sentence, verb) if agents is None else None
+        other = (
+            doer is not None
+            and not (doer & claim_words or _same_side(doer, claim_words))
+            and bool(acting_on & _object_stems(sentence, verb))
+        )
+        start = _clause_start(sentence, verb) if other else 0
+        participle = start == verb and sentence[verb].norm.endswith("ing")
+        if sentence[start].norm not in CLAUSE_OPENERS and not participle:
+            other, start = False, 0  # "Nickey Iyambo, the Vice President, died": an aside, no clause
+        if name_words & {t.norm for t in sentence[start:verb]}:
             return []
         if agents is not None:
             # "by" names the doer outright: the claim's name elsewhere in the sentence is not it
@@ -217,9 +235,8 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         # contributed to ..."); anywhere else, it may be the doer after all
         # ("government-held parts" holds the government, "proto-state" no state)
         acted_on = bool(name_words & {w for t in sentence[verb:] for w in (t.norm, t.norm.split("-")[0])})
-        if not acted_on and evidence.window((index,)).backs_name(name):
+        if not other and not acted_on and evidence.window((index,)).backs_name(name):
             return []
-        doer = doer_of(sentence, verb)
         if doer is None and plural and pronoun_doer(sentence, verb, SINGULAR):
             continue  # "Last month it recaptured the city" is not "Syrian rebel groups recaptured"
         if doer is None and acted_on and pronoun_doer(sentence, verb, PERSONAL):
@@ -229,6 +246,26 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         if not acted_on and _names_as(sentence[max(0, verb - DOER_GAP - 1) : verb], name):
             return []  # "ISIS declared" for "The Islamic State declared"
     return [f"doer: {subject} {verb_text}"]
+
+
+CLAUSE_OPENERS = frozenset(
+    {"where", "while", "whereas", "but", "and", "as", "after", "when", "although", "though", "because"}
+)
+"""Words that open a clause with a doer of its own ("..., where the militant group has launched");
+a clause after a name and its comma that opens otherwise is an aside about the name."""
+
+
+def _object_stems(sentence: Sequence[Token], verb: int) -> set[str]:
+    """The content stems after ``sentence[verb]`` up to the end of its clause."""
+    end = next((k for k in range(verb + 1, len(sentence)) if sentence[k].clause_initial), len(sentence))
+    return set(content_stems(sentence[verb + 1 : end]))
+
+
+def _clause_start(sentence: Sequence[Token], verb: int) -> int:
+    """Where the clause of ``sentence[verb]`` opens: after the last comma, semicolon or dash before
+    it (the verb itself, a participle after a comma: ", carrying out 20 air strikes"), or at the
+    sentence's start."""
+    return next((k for k in range(verb, -1, -1) if sentence[k].clause_initial), 0)
 
 
 def _same_side(doer: set[str], claim_words: set[str]) -> bool:

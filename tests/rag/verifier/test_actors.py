@@ -291,3 +291,39 @@ def test_the_agent_by_another_of_its_names_is_the_same_agent() -> None:
 def test_a_body_named_by_what_it_is_is_a_doer(claim: str, backed: bool) -> None:
     problems = misplaced_doers(extract_facts(claim), Evidence.build([HARBOUR]))
     assert (problems == []) is backed, problems
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("passage", "claim", "backed"),
+    [
+        (  # the clause after "where" has a doer of its own
+            "Fighting between IS and the army has killed dozens in Selwa, where the militant group has "
+            "launched an assault on the harbour.",
+            "The army launched an assault on the harbour.",
+            False,
+        ),
+        (
+            "Fighting between IS and the army has killed dozens in Selwa, where the militant group has "
+            "launched an assault on the harbour.",
+            "The militant group launched an assault on the harbour.",
+            True,
+        ),
+        (  # an aside about the name is no clause with a doer of its own
+            "Nadia Kerr, the former governor of Ostland, received 9% of the vote.",
+            "Nadia Kerr received 9% of the vote.",
+            True,
+        ),
+        (  # the verb's use in the other clause acts on something else: another event
+            "IS has held most of Port Amran since 2015, but the government has retained control of the "
+            "harbour.",
+            "IS controls most of Port Amran since 2015.",
+            True,
+        ),
+    ],
+)
+def test_a_doer_in_the_verbs_own_clause_outweighs_a_name_in_another(
+    passage: str, claim: str, backed: bool
+) -> None:
+    problems = misplaced_doers(extract_facts(claim), Evidence.build([passage]))
+    assert (problems == []) is backed, problems
