@@ -15,6 +15,11 @@ the claim: the name right before the verb ("UpGuard found"), or after "by" when 
 ("were found"), a pronoun ("it found") or another name of the claim leaves the claim to the other
 checks: "Qaboos became Sultan in 1970" is another event than "Haitham became Sultan after Qaboos
 died", which the story tells as "his successor, Haitham".
+
+A body the story names by what it is counts as a doer on both sides ("Kurdish militias control the
+airport" where "the government has retained control" of it; "The jihadists control ..."), and a doer
+read right before the verb in a clause of its own outweighs the claim's name in another clause of the
+sentence. How a passage sentence names its doers is :mod:`rag.verifier.doers`.
 """
 
 from __future__ import annotations
@@ -75,8 +80,7 @@ def _forms(
     """Every form of the verb ``word`` is a finite form of ("found" -> find, finds, finding, found
     ...), or after "will" or "has" its base or participle ("head" -> head, heads, headed, heading),
     or after a plural doer its base ("militias control"), or after "is" or "are" its "-ing" form
-    ("forces are trying"); empty when it is no such form ("police",
-    "data", "was", "Amazon", "been")."""
+    ("forces are trying"); empty when it is no such form ("police", "data", "was", "Amazon", "been")."""
     lemmas = getAllLemmas(word)
     if "VERB" not in lemmas or "AUX" in lemmas:
         return frozenset()
@@ -138,8 +142,10 @@ def _opening_doer(facts: Facts) -> tuple[str, str, str, frozenset[str]] | None:
 def _qualified_nouns(tokens: Sequence[Token], start: int) -> int:
     """How many lower-case nouns after the opening name it qualifies, read as part of the doer: one
     or two nouns followed by a verb in the past tense or by "will", "has" ... ("Syria rebels
-    organised", "UpGuard security researchers found", "Marnia rebels will attend"); 0 otherwise
-    ("Russia backs rebels": "rebels" is no past tense)."""
+    organised", "UpGuard security researchers found", "Marnia rebels will attend"), by "are" and an
+    "-ing" form ("Syrian rebels are trying"), or, after a plural noun, by a verb's base before its
+    object ("Kurdish militias control the airport"); 0 otherwise ("Russia backs rebels": "rebels" is
+    no past tense)."""
     for count in range(1, QUALIFIED_NOUNS + 1):
         nouns, after = tokens[start : start + count], start + count
         if after >= len(tokens) or not all(plain_noun(t) for t in nouns):
