@@ -30,7 +30,7 @@ from rag.text.dates import MONTHS, WEEKDAYS
 from rag.text.markers import CLAIM_MARKER
 from rag.text.numbers import NUMBER_WORDS
 from rag.text.places import place_keys
-from rag.text.words import ARTICLES, COPULAS, SUPPORT_STOPWORDS, norm_word, wordset
+from rag.text.words import ARTICLES, COPULAS, SUPPORT_STOPWORDS, acronym, norm_word, wordset
 from rag.verifier.lexicon import verb_base
 from rag.verifier.tokens import stem as porter_stem
 
@@ -182,7 +182,7 @@ def is_content(word: Word) -> bool:
 def is_name(word: Word) -> bool:
     """Whether ``word`` is capitalised as a name is (month and weekday names are not names here); an
     acronym is one though it spells a common word ("IS jihadists pressed their offensive")."""
-    if len(word.text) > 1 and word.text.isalpha() and word.text.isupper():
+    if acronym(word.text):
         return True
     return (
         word.capital

@@ -8,6 +8,7 @@ verifier match a number however it is written ("twelve", "12", "12th", "1.2m").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 COUNT_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -90,8 +91,10 @@ def unit_of(word: str) -> str | None:
     return UNITS.get(word.lower())
 
 
+@lru_cache(maxsize=8192)
 def attached_unit(word: str) -> str | None:
-    """The unit written against a number in one word ("185km" -> "km"), or None."""
+    """The unit written against a number in one word ("185km" -> "km"), or None. Cached: the
+    verifier asks it of every digit-led word it stems (:func:`rag.verifier.tokens.content_stems`)."""
     match = DIGIT_NUMBER.fullmatch(word)
     return unit_of(match.group("unit")) if match and match.group("unit") else None
 

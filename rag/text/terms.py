@@ -19,7 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rag.text.words import RETRIEVAL_STOPWORDS, strip_accents
+from rag.text.words import RETRIEVAL_STOPWORDS, acronym, strip_accents
 
 _STEM_EXCEPTIONS = frozenset({"news", "series", "species", "always", "perhaps", "whereas", "various", "thus"})
 
@@ -75,7 +75,7 @@ def surface(token: str) -> Surface:
         if token[-2:].lower() == "'s":
             token = token[:-2]
         token = token.replace("'", "")
-    if token.isalpha() and len(token) >= 2 and token.isupper():
+    if acronym(token):
         return Surface(token.lower(), False)
     lower = token.lower()
     if lower in RETRIEVAL_STOPWORDS:

@@ -27,6 +27,12 @@ def norm_word(word: str) -> str:
     return strip_accents(word).lower().replace(".", "").replace("’", "'")
 
 
+def acronym(word: str) -> bool:
+    """An all-capital word of two letters or more ("IS", "UN", "ISIS"): a name, even where it spells
+    a common word, so neither a stopword nor lower-case text."""
+    return len(word) >= 2 and word.isalpha() and word.isupper()
+
+
 def name_words(name: str) -> list[str]:
     """The words of a name as the verifier compares them (:func:`norm_word`), split at spaces and
     hyphens: "British-based" -> ["british", "based"], "al-Nusra Front" -> ["al", "nusra", "front"]."""

@@ -220,11 +220,8 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         # another clause is not ("Fighting between IS and the Syrian army has killed dozens, where
         # the militant group has launched an assault" for "The army launched an assault")
         doer = doer_of(sentence, verb) if agents is None else None
-        other = (
-            doer is not None
-            and not (doer & claim_words or _same_side(doer, claim_words))
-            and bool(acting_on & _object_stems(sentence, verb))
-        )
+        claims_doer = doer is not None and bool(doer & claim_words or _same_side(doer, claim_words))
+        other = doer is not None and not claims_doer and bool(acting_on & _object_stems(sentence, verb))
         start = _clause_start(sentence, verb) if other else 0
         participle = start == verb and sentence[verb].norm.endswith("ing")
         if sentence[start].norm not in CLAUSE_OPENERS and not participle:
@@ -247,7 +244,7 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
             continue  # "Last month it recaptured the city" is not "Syrian rebel groups recaptured"
         if doer is None and acted_on and pronoun_doer(sentence, verb, PERSONAL):
             continue  # "it recaptured the city ... from the government" is not "the government recaptured"
-        if doer is None or ((doer & claim_words or _same_side(doer, claim_words)) and not acted_on):
+        if doer is None or (claims_doer and not acted_on):
             return []
         if not acted_on and _names_as(sentence[max(0, verb - DOER_GAP - 1) : verb], name):
             return []  # "ISIS declared" for "The Islamic State declared"

@@ -15,7 +15,7 @@ from functools import lru_cache
 from lemminflect import getAllLemmas, getInflection
 
 from rag.text.dates import MONTHS, WEEKDAYS
-from rag.text.words import BODY_NOUNS, SUPPORT_STOPWORDS
+from rag.text.words import BODY_NOUNS, SUPPORT_STOPWORDS, acronym
 from rag.verifier.attribution import PASSIVE, speech_verb
 from rag.verifier.tokens import Token
 
@@ -160,7 +160,7 @@ def speaker_of(sentence: Sequence[Token], pronoun: int) -> set[str] | None:
 def name_word(token: Token) -> bool:
     """A word of a name: capitalised, and no month, weekday or sentence-opening "The"."""
     norm = token.norm
-    if len(token.text) > 1 and token.text.isupper() and token.text.isalpha():
+    if acronym(token.text):
         return True  # an acronym, though it spells a common word: "besieged by IS"
     return (
         token.text[:1].isupper()

@@ -28,18 +28,19 @@ def counted_numbers(tokens: Sequence[Token], text: str) -> dict[str, set[str]]:
             k += 1
             continue
         end = k
+        attached = attached_unit(tokens[end].text)
         while (
-            attached_unit(tokens[end].text) is None
+            attached is None
             and end + 1 < len(tokens)
             and numberish(tokens[end + 1].norm)
             and not tokens[end + 1].clause_initial
         ):
             end += 1
+            attached = attached_unit(tokens[end].text)
         written = text[tokens[k].start : tokens[end].start + len(tokens[end].text)]
         values = [value for value, _ in extract_facts(written).numbers]
         words: list[str] = []
         units: set[str] = set()
-        attached = attached_unit(tokens[end].text)
         if attached is not None:
             units.add(attached)
         else:
