@@ -7,7 +7,8 @@ model gets wrong are deterministic:
 
 * refusal before generation when retrieval found nothing on the question (no model call,
   so an unanswerable question costs milliseconds), when the model declines, and when no
-  sentence of its answer is backed by the sources (made-up text is not shown as an answer);
+  sentence of its answer is backed by the sources, even after it is asked once more to copy the
+  sentence that answers (made-up text is not shown as an answer);
   the reason is given in plain words naming the closest articles (:mod:`rag.refusals`);
 * citation cleaning (no citation of a missing source, ever) and verification of each
   sentence against the passages it cites (re-cited to the passage that backs it, or marked
@@ -29,12 +30,13 @@ from rag import asked, followups, prompts, refusals, relevance
 from rag.citations import CitationStreamFilter
 from rag.evidence import flagged_last, passage_range, source_document
 from rag.questions import clean_question
-from rag.reply_check import Refusal, check_reply, contested, header_echoes
+from rag.reply_check import Refusal, check_reply, contested, header_echoes, not_backed
 from rag.retrieval import HybridRetriever
 from rag.settings import Settings
 from rag.types import REFUSAL_TEXT, Answer, Filters, Sentence, StreamEvent, Timings
 from rag.verifier.checked_stream import MemoScorer, SentenceChecker, has_words
 from rag.verifier.config import SupportConfig
+from rag.verifier.copies import is_copy
 from rag.verifier.facts import needs_support
 from rag.verifier.scorer import SupportScorer
 from rag.verifier.verify import Scorer
@@ -43,6 +45,21 @@ if TYPE_CHECKING:
     from rag.components import Components
     from rag.models.llm import ChatModel, Usage
     from rag.retrieval import RetrievalResult
+
+
+ASKING_TO_QUOTE = "The draft is not backed by the sources; asking the model to quote them…"
+"""What a ``restart`` event says (:class:`~rag.types.StreamEvent`), shown while the model writes again."""
+
+
+def copies_its_sources(answer: Answer) -> bool:
+    """Is each sentence of ``answer`` that states a fact a copy of a source it cites
+    (:mod:`rag.verifier.copies`)? Asked of a reply the model was asked to copy."""
+    texts = {source.number: source_document(source) for source in answer.sources}
+    return all(
+        is_copy(sentence.text, [texts[n] for n in sentence.citations if n in texts])
+        for sentence in answer.sentences
+        if sentence.needs_citation and not sentence.reported
+    )
 
 
 class AnswerEngine:
@@ -166,6 +183,7 @@ class AnswerEngine:
         reply: list[str] = []
         usages: list[Usage] = []  # each model call's own counts: calls of other questions may interleave
         gate = relevance.StreamGate(standalone) if self.settings.answer.relevance else None
+        asked_first = messages
         yield from self._draft(messages, result, max_tokens, reply, usages, scorer, timings, started, gate)
         prompt_tokens, completion_tokens = usages[0].prompt_tokens, usages[0].completion_tokens
         if not has_words(reply[0]):
@@ -186,9 +204,24 @@ class AnswerEngine:
             model=llm.name,
             exchange=[*messages, {"role": "assistant", "content": reply[0]}],
         )
-        check_started = time.perf_counter()
         answer = self._check(reply[0], standalone, result, base, timings, scorer)
-        answer.timings.check_s += time.perf_counter() - check_started
+        if not_backed(answer) and not follow and self.settings.answer.ask_to_quote:
+            # Once more, asking for the sources' own sentence (prompts.QUOTE_PLEASE): shown only
+            # if it passes every check; otherwise the first refusal stands. A reply of bare source
+            # numbers is not checked: golden un10 (a toll the archive lacks) was answered "[2][4]",
+            # and the sources' differing tolls, reported for it, were shown as the answer.
+            yield StreamEvent(kind="restart", text=ASKING_TO_QUOTE)
+            quote = prompts.quote_messages(asked_first)
+            reply.clear()
+            gate = relevance.StreamGate(standalone) if self.settings.answer.relevance else None
+            yield from self._draft(quote, result, max_tokens, reply, usages, scorer, timings, started, gate)
+            again = {
+                "completion_tokens": completion_tokens + usages[-1].completion_tokens,
+                "exchange": [*quote, {"role": "assistant", "content": reply[0]}],
+            }
+            if has_words(reply[0]):  # bare source numbers again: the first refusal stands
+                quoted = self._check(reply[0], standalone, result, {**base, **again}, timings, scorer)
+                answer = quoted if not quoted.refused and copies_its_sources(quoted) else answer
         answer.timings.total_s = time.perf_counter() - started
         yield StreamEvent(kind="answer", answer=answer)
 
@@ -323,9 +356,12 @@ class AnswerEngine:
         scorer: Scorer | None = None,
     ) -> Answer:
         """Citations, verification, refusal and conflicts on the finished text (:mod:`rag.reply_check`)."""
-        return check_reply(
+        check_started = time.perf_counter()
+        answer = check_reply(
             raw, question, result.sources, self.settings, scorer or self._scorer(question), base, timings
         )
+        answer.timings.check_s += time.perf_counter() - check_started
+        return answer
 
     def _scorer(self, question: str) -> SupportScorer:
         """A scorer per answer: it caches analysed passages, which threads must not share, and

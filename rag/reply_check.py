@@ -30,6 +30,16 @@ class Refusal(NamedTuple):
     """The figures and the model's reply behind it, for ``--json`` and debugging."""
 
 
+NOT_BACKED = "No sentence of the model's answer is backed by the sources"
+"""How :func:`check_reply` opens the details of a reply refused because none of its sentences is
+backed (:func:`not_backed`)."""
+
+
+def not_backed(answer: Answer) -> bool:
+    """Was ``answer`` refused because no sentence of the model's reply is backed by the sources?"""
+    return answer.refused and (answer.refusal_details or "").startswith(NOT_BACKED)
+
+
 def check_reply(
     raw: str,
     question: str,
@@ -118,7 +128,7 @@ def check_reply(
     if checked.all_unsupported and not any(d.reported for d in drafts):
         return refuse(
             refusals.not_backed(sources),
-            f"No sentence of the model's answer is backed by the sources: {raw}",
+            f"{NOT_BACKED}: {raw}",
         )
     if settings.answer.conflicts and not drafts:
         return refuse(

@@ -196,6 +196,10 @@ class AnswerSettings(BaseModel):
     and 18 of 32 right (each gets others right, see :mod:`rag.followups`)."""
     relevance: bool = True
     """Refuse an answer none of whose backed sentences answers the question (:mod:`rag.relevance`)."""
+    ask_to_quote: bool = True
+    """When no sentence of a first answer is backed, ask the model once more, to copy the sentence
+    of the sources that answers the question (:data:`rag.prompts.QUOTE_PLEASE`); its reply is
+    checked like any other. Costs one more reply (~2-4 s on two cores) on those answers only."""
 
 
 class AskSettings(BaseModel):

@@ -300,11 +300,14 @@ class StreamEvent(BaseModel):
     * ``sentence``: one finished sentence of the answer, checked against the sources it cites
       (:attr:`sentence`; its text carries its final citation markers), in answer order, as soon
       as it is complete. One with ``supported=False`` is shown marked, as the final answer marks it.
+    * ``restart``: no sentence of the reply was backed, and the model is asked once more
+      (:attr:`text` says so in plain words); consumers drop the draft and the sentences they show
+      for this answer, and the events of the new reply follow.
     * ``answer``: the finished, checked :class:`Answer` (possibly a refusal); consumers replace
       whatever they showed with it, and after a refusal nothing of the draft remains as answer text.
     """
 
-    kind: Literal["token", "sentence", "answer"]
+    kind: Literal["token", "sentence", "restart", "answer"]
     text: str = ""
     sentence: Sentence | None = None
     answer: Answer | None = None

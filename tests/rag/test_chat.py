@@ -224,7 +224,7 @@ def test_a_follow_up_after_a_refused_answer_is_rewritten_and_asked_afresh(
     components: Components, tmp_path: Path
 ):
     unbacked = "Around 900,000 people live in Deir Ezzor city [1]."
-    model = ScriptedChatModel(answer=[unbacked, REPLY], rewrite=REWRITE)
+    model = ScriptedChatModel(answer=[unbacked, unbacked, REPLY], rewrite=REWRITE)  # asked twice
     service, retriever = scripted_service(components, model, tmp_path / "c.sqlite3", follow_ups="continue")
     conversation = service.new_conversation()
     first = service.ask(conversation, FIRST)

@@ -11,7 +11,8 @@ import pytest
 
 from rag import prompts
 from rag.components import Components
-from rag.engine import REFUSAL_TEXT, AnswerEngine
+from rag.engine import ASKING_TO_QUOTE, REFUSAL_TEXT, AnswerEngine, copies_its_sources
+from rag.reply_check import not_backed
 from rag.retrieval.budget import format_context
 from rag.settings import load_settings
 from rag.text.markers import strip_markers
@@ -207,6 +208,84 @@ def test_a_reply_of_bare_source_numbers_is_asked_again_and_never_shown(component
 
 
 @pytest.mark.integration
+def test_an_unbacked_reply_is_followed_by_one_asking_for_the_sources_own_sentence(components: Components):
+    """No sentence of the first reply is backed: the model is asked once more, with the same prompt
+    and the request to copy the answering sentence after the question (not after the wrong reply),
+    and the second reply, checked like any, is the answer."""
+    wrong = "Around 900,000 people live in Deir Ezzor city [1]."
+    quote = "Around 200,000 people live in Deir Ezzor city [1]."
+    scripted = ScriptedChatModel(answer=[wrong, quote])
+    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
+    engine.components.__dict__["llm"] = scripted
+    events = list(engine.stream(ANSWERABLE))
+    kinds = [e.kind for e in events]
+    assert kinds.count("restart") == 1
+    restart = kinds.index("restart")
+    assert "".join(e.text for e in events[:restart] if e.kind == "token") == wrong
+    assert "".join(e.text for e in events[restart:] if e.kind == "token") == quote
+    assert [e.text for e in events if e.kind == "restart"] == [ASKING_TO_QUOTE]
+    assert len(scripted.sent) == 2
+    first, again = scripted.sent
+    assert again == prompts.quote_messages(first)
+    assert again[:-1] == first[:-1] and again[-1]["content"].startswith(first[-1]["content"])
+    assert again[-1]["content"].endswith(prompts.QUOTE_PLEASE)
+    answer = events[-1].answer
+    assert not answer.refused, answer.refusal_details
+    assert normalized(answer.text) == normalized(quote) and answer.sentences[0].supported
+    assert answer.exchange[-1] == {"role": "assistant", "content": quote}
+    # the checked sentences streamed are the second reply's only
+    assert [e.sentence.text for e in events if e.kind == "sentence"] == [s.text for s in answer.sentences]
+
+
+@pytest.mark.integration
+def test_a_second_reply_that_is_not_backed_either_leaves_the_refusal(components: Components):
+    scripted = ScriptedChatModel(
+        answer=["Around 900,000 people live in Deir Ezzor city [1].", "About 700,000 live there [1]."]
+    )
+    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
+    engine.components.__dict__["llm"] = scripted
+    answer = engine.answer(ANSWERABLE)
+    assert len(scripted.sent) == 2
+    assert answer.refused and answer.text == UNCHECKED_TEXT
+    assert not_backed(answer) and "900,000" in answer.refusal_details  # the first reply's refusal
+
+
+@pytest.mark.integration
+def test_a_second_reply_is_shown_only_if_it_copies_its_source(components: Components):
+    """Asked to copy, the model may join a copied clause to words of its own: backed as a first
+    reply, such a sentence is no copy, and as the second reply it leaves the refusal."""
+    joined = (
+        "Around 200,000 people live in Deir Ezzor city, which is besieged by the Islamic State group [1]."
+    )
+    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
+    engine.components.__dict__["llm"] = ScriptedChatModel(answer=joined)
+    first = engine.answer(ANSWERABLE)
+    assert not first.refused and first.sentences[0].supported  # the verifier backs it
+    assert not copies_its_sources(first)
+    engine.components.__dict__["llm"] = ScriptedChatModel(
+        answer=["Around 900,000 people live in Deir Ezzor city [1].", joined]
+    )
+    second = engine.answer(ANSWERABLE)
+    assert second.refused and not_backed(second) and "900,000" in second.refusal_details
+
+
+@pytest.mark.integration
+def test_no_second_reply_when_switched_off_or_when_the_model_declines(components: Components):
+    settings = components.settings.model_copy(
+        update={"answer": components.settings.answer.model_copy(update={"ask_to_quote": False})}
+    )
+    scripted = ScriptedChatModel(answer="Around 900,000 people live in Deir Ezzor city [1].")
+    engine = AnswerEngine(settings, with_settings(components, settings))
+    engine.components.__dict__["llm"] = scripted
+    answer = engine.answer(ANSWERABLE)
+    assert answer.refused and not_backed(answer) and len(scripted.sent) == 1
+    declining = ScriptedChatModel(answer=prompts.CANNOT_ANSWER)
+    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
+    engine.components.__dict__["llm"] = declining
+    assert engine.answer(ANSWERABLE).refused and len(declining.sent) == 1
+
+
+@pytest.mark.integration
 def test_figures_the_model_gives_as_a_disagreement_are_checked_like_any_claim(components: Components):
     """ "The sources disagree: ..." once exempted a whole sentence from the check, so a made-up
     figure passed unmarked beside a backed sentence."""
@@ -239,7 +318,11 @@ class MeetingChatModel(ScriptedChatModel):
 @pytest.mark.integration
 def test_concurrent_answers_report_their_own_token_counts(components: Components):
     model = MeetingChatModel("Around 200,000 people live in Deir Ezzor city [1].", callers=2)
-    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
+    # one reply per question: the second question's is not backed, and is not asked again here
+    settings = components.settings.model_copy(
+        update={"answer": components.settings.answer.model_copy(update={"ask_to_quote": False})}
+    )
+    engine = AnswerEngine(settings, with_settings(components, settings))
     engine.components.__dict__["llm"] = model
     questions = [ANSWERABLE, "Which group said it would not attend the Astana talks?"]
     answers = {}
@@ -267,9 +350,15 @@ def test_tokens_stream_before_the_final_answer(engine: AnswerEngine):
     events = list(engine.stream(ANSWERABLE))
     kinds = [e.kind for e in events]
     assert kinds[-1] == "answer" and kinds.count("answer") == 1
-    assert kinds.count("token") >= 2 and set(kinds[:-1]) <= {"token", "sentence"}
+    assert kinds.count("token") >= 2 and set(kinds[:-1]) <= {"token", "sentence", "restart"}
+    assert kinds.count("restart") <= 1
     answer = events[-1].answer
-    streamed = "".join(e.text for e in events[:-1] if e.kind == "token")
+    # a reply that is not backed is followed by one more (test_an_unbacked_reply_is_followed_...);
+    # a refusal names the first, an answer is the second's
+    cut = kinds.index("restart") if "restart" in kinds else len(events)
+    first = "".join(e.text for e in events[:cut] if e.kind == "token")
+    last = "".join(e.text for e in events[cut % len(events) :] if e.kind == "token")
+    streamed = first if answer.refused else last
     checked = [e.sentence for e in events if e.kind == "sentence"]
     if answer.refused:
         assert checked == []
