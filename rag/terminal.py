@@ -44,6 +44,7 @@ def format_sources(answer: Answer, *, cited_only: bool = False) -> str:
 
 UNSUPPORTED_FLAG = "   <- not supported by the cited sources"
 WITHDRAWN = "Withdrawn: the sentences above are not an answer; the final check refused the reply."
+ASKED_AGAIN = "Withdrawn: the sentences above are not backed; the model was asked again."
 
 
 def format_sentence(sentence: Sentence, width: int = 100) -> str:
@@ -109,8 +110,8 @@ class AnswerPrinter:
     The model's draft is never printed. On a terminal a status ("searching the archive…",
     then "checking…" while the model writes) is shown on stderr and erased before each
     sentence; if the final check refuses a reply whose sentences were already printed (the
-    model declining after a backed sentence), they are erased from a terminal, and marked
-    withdrawn elsewhere.
+    model declining after a backed sentence), or the model is asked again (a ``restart``
+    event), they are erased from a terminal, and marked withdrawn elsewhere.
     """
 
     def __init__(self, out: TextIO, err: TextIO | None = None, *, stream: bool = True) -> None:
@@ -144,6 +145,13 @@ class AnswerPrinter:
         self.printed.append(sentence.text)
         self._lines += sum(max(1, -(-len(row) // self.width)) for row in line.split("\n"))
 
+    def _erase(self) -> None:
+        """Take back the sentences printed so far, where the terminal allows it."""
+        if self.printed and self.erasable:
+            self.out.write("\033[F\033[K" * self._lines)
+            self.printed = []
+            self._lines = 0
+
     def print(self, events: Iterable[StreamEvent]) -> Answer | None:
         answer = None
         self._show_status("searching the archive…")
@@ -153,15 +161,20 @@ class AnswerPrinter:
                     self._show_status("checking…")
                 elif event.kind == "sentence" and event.sentence is not None and self.stream:
                     self._print_sentence(event.sentence)
+                elif event.kind == "restart":
+                    if self.printed and not self.erasable:
+                        self.out.write(ASKED_AGAIN + "\n")
+                        self.printed = []
+                    self._erase()
+                    self._show_status(event.text)
                 elif event.kind == "answer" and event.answer is not None:
                     answer = event.answer
         finally:
             self._clear_status()
         if answer is None:
             return None
-        if answer.refused and self.printed and self.erasable:
-            self.out.write("\033[F\033[K" * self._lines)
-            self.printed = []
+        if answer.refused:
+            self._erase()
         self.out.write(format_answer(answer, self.printed) + "\n")
         self.out.flush()
         return answer

@@ -160,7 +160,7 @@ class ChatHandlers:
         yield messages, skip(), "", session, listing, "", gr.Button(interactive=True), self._title(cid, owner)
 
         checked: list[Sentence] = []
-        draft, last_sent, answer = "", 0.0, None
+        draft, note, last_sent, answer = "", "", 0.0, None
         try:
             events = self.chat.stream(cid, question, filters, owner=owner, cancel=run.cancel)
             for event in pump(events, run.cancel):
@@ -171,9 +171,13 @@ class ChatHandlers:
                     checked.append(event.sentence)
                 elif event.kind == "token":
                     draft += event.text
+                elif event.kind == "restart":  # the model writes again: nothing of its draft stays
+                    checked, draft, note = [], "", event.text
                 now = time.monotonic()
-                if event.kind == "sentence" or now - last_sent >= STREAM_UPDATE_S:
-                    messages[-1] = bot(render.render_progress(checked, draft_after(draft, len(checked))))
+                if event.kind in ("sentence", "restart") or now - last_sent >= STREAM_UPDATE_S:
+                    messages[-1] = bot(
+                        render.render_progress(checked, draft_after(draft, len(checked)), note)
+                    )
                     last_sent = now
                     if run.cancel.is_set():
                         break

@@ -75,17 +75,18 @@ def render_streaming(text: str) -> str:
     return render_progress([], text)
 
 
-def render_progress(checked: Sequence[Sentence], draft: str) -> str:
+def render_progress(checked: Sequence[Sentence], draft: str, note: str = "") -> str:
     """An answer being written: checked sentences as they come, then the unchecked draft.
 
-    The draft is the model's raw text: it is shown greyed under a "checking" label and is
-    always replaced by the finished answer (or the refusal), never kept as the answer.
+    The draft is the model's raw text: it is shown greyed under a "checking" label (or ``note``,
+    when the model writes a second reply) and is always replaced by the finished answer (or the
+    refusal), never kept as the answer.
     """
     parts = []
     if checked:
         sentences = " ".join(_render_checked(sentence) for sentence in checked)
         parts.append(f'<div class="answer checked">{sentences}</div>')
-    label = CHECKING if (draft.strip() or checked) else SEARCHING
+    label = escape(note) if note else CHECKING if (draft.strip() or checked) else SEARCHING
     draft_html = f'<div class="draft-text streaming">{text_to_html(draft)}</div>' if draft.strip() else ""
     parts.append(
         f'<div class="draft" title="Not yet checked against the sources">'

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from rag.engine import REFUSAL_TEXT
-from rag.terminal import UNSUPPORTED_FLAG, WITHDRAWN, format_answer, render_stream
+from rag.terminal import ASKED_AGAIN, UNSUPPORTED_FLAG, WITHDRAWN, format_answer, render_stream
 from rag.types import Answer, Conflict, ConflictSide, Passage, Sentence, Source, StreamEvent, Timings
 
 
@@ -125,3 +125,31 @@ def test_a_refusal_after_printed_sentences_is_erased_on_a_terminal_and_withdrawn
     erase = "\033[F\033[K"
     assert shown.index("Twelve soldiers") < shown.index(erase) < shown.index(REFUSAL_TEXT)
     assert WITHDRAWN not in shown
+
+
+@pytest.mark.unit
+def test_a_second_reply_takes_the_place_of_what_the_first_printed():
+    """The engine asks the model again (a ``restart`` event): the status says so, sentences printed
+    from the first reply are erased on a terminal, and elsewhere the answer is printed whole after
+    them, after a line withdrawing them."""
+    base = _answer()
+    first = base.sentences[2]  # printed, then the model is asked again
+    answer = base.model_copy(update={"sentences": base.sentences[:1]})
+    events = [
+        StreamEvent(kind="sentence", sentence=first),
+        StreamEvent(kind="restart", text="asking the model again"),
+        StreamEvent(kind="sentence", sentence=answer.sentences[0]),
+        StreamEvent(kind="answer", answer=answer),
+    ]
+    terminal, status = Terminal(), Terminal()
+    render_stream(events, terminal, err=status)
+    shown = terminal.getvalue()
+    erase = "\033[F\033[K"
+    assert shown.index("Made up") < shown.index(erase) < shown.index("Twelve soldiers")
+    assert shown.count("Twelve soldiers were killed [1].") == 1
+    assert "asking the model again" in status.getvalue()
+    piped = io.StringIO()
+    render_stream(events, piped, err=io.StringIO())
+    text = piped.getvalue()
+    assert text.index("Made up") < text.index(ASKED_AGAIN) < text.index("Twelve soldiers were killed")
+    assert text.count("Twelve soldiers were killed [1].") == 1 and "Checked answer:" not in text

@@ -16,10 +16,11 @@ import pytest
 from rag.chat import ChatService
 from rag.components import Components
 from rag.conversations import ConversationStore
-from rag.engine import AnswerEngine
+from rag.engine import ASKING_TO_QUOTE, AnswerEngine
 from tests.rag.answering import ScriptedChatModel, indexed_components, with_settings
 from ui.app import parse_filters
 from ui.chat_handlers import BUSY, ChatHandlers
+from ui.render import escape
 
 pytestmark = pytest.mark.integration
 
@@ -101,6 +102,21 @@ def test_a_refused_reply_leaves_nothing_of_its_draft(components, tmp_path):
     assert (
         "Not in the archive." not in final
     )  # the archive was not shown to lack it, only the reply to be unbacked
+
+
+def test_a_second_reply_replaces_the_first_draft_and_says_why(components, tmp_path):
+    """The first reply is not backed, so the engine asks the model again: the chat drops the first
+    draft, says the model is being asked to quote the sources, and shows the checked second reply."""
+    h = handlers(components, tmp_path, [MADE_UP, "Around 200,000 people live in Deir Ezzor city [1]."])
+    request = gr.Request(username="ann", session_hash="page-1")
+    _, shown = run(h.ask(QUESTION, "", "", [], {"conversation_id": None}, None, request))
+    writing = [html for html in shown[1:-1] if html]
+    asking = [k for k, html in enumerate(writing) if escape(ASKING_TO_QUOTE) in html]
+    assert asking, "the chat never said the model was asked again"
+    assert any("Kazakhstan" in html for html in writing[: asking[0]])
+    assert all("Kazakhstan" not in html for html in writing[asking[0] :])
+    final = shown[-1]
+    assert "200,000" in final and "Kazakhstan" not in final and "No checked answer." not in final
 
 
 def test_stop_and_a_second_question_while_answering(components, tmp_path):

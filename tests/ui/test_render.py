@@ -219,6 +219,8 @@ def test_an_answer_being_written_marks_the_draft_as_being_checked():
     answer_part, draft_part = html.split('<div class="draft"', 1)
     assert "200,000" in answer_part and "besieged" in answer_part and "The next one" in draft_part
     assert answer_part.count('class="unsupported"') == 1
+    again = render.render_progress([], "", "Asking <again>…")
+    assert "Asking &lt;again&gt;…" in again and render.CHECKING not in again and render.SEARCHING not in again
     stopped = render.render_stopped()
     assert "Stopped." in stopped and "notice-stopped" in stopped
 
