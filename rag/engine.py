@@ -207,9 +207,10 @@ class AnswerEngine:
         answer = self._check(reply[0], standalone, result, base, timings, scorer)
         if not_backed(answer) and not follow and self.settings.answer.ask_to_quote:
             # Once more, asking for the sources' own sentence (prompts.QUOTE_PLEASE): shown only
-            # if it passes every check; otherwise the first refusal stands. A reply of bare source
-            # numbers is not checked: golden un10 (a toll the archive lacks) was answered "[2][4]",
-            # and the sources' differing tolls, reported for it, were shown as the answer.
+            # if it passes every check and copies its sources; otherwise the first refusal stands,
+            # its details naming both replies. A reply of bare source numbers is not checked:
+            # golden un10 (a toll the archive lacks) drew "[1] [2]", and the sources'
+            # differing tolls, reported for them, were shown as the answer.
             yield StreamEvent(kind="restart", text=ASKING_TO_QUOTE)
             quote = prompts.quote_messages(asked_first)
             reply.clear()
@@ -219,9 +220,16 @@ class AnswerEngine:
                 "completion_tokens": completion_tokens + usages[-1].completion_tokens,
                 "exchange": [*quote, {"role": "assistant", "content": reply[0]}],
             }
+            quoted = None
             if has_words(reply[0]):  # bare source numbers again: the first refusal stands
                 quoted = self._check(reply[0], standalone, result, {**base, **again}, timings, scorer)
-                answer = quoted if not quoted.refused and copies_its_sources(quoted) else answer
+            if quoted is not None and not quoted.refused and copies_its_sources(quoted):
+                answer = quoted
+            else:
+                details = f"{answer.refusal_details} Asked to copy the sources, it wrote: {reply[0]}"
+                answer = answer.model_copy(
+                    update={"refusal_details": details, "completion_tokens": again["completion_tokens"]}
+                )
         answer.timings.total_s = time.perf_counter() - started
         yield StreamEvent(kind="answer", answer=answer)
 

@@ -2,11 +2,12 @@
 
 Used where the model was asked to copy the sentence that answers (:data:`rag.prompts.QUOTE_PLEASE`):
 such a reply is shown only if it is one. A copy can still be spliced: asked where the Syrian
-Observatory is based, the model copied "Deir al-Zour city, which is the capital of the oil-rich
-province of the same name" and put "The Syrian Observatory for Human Rights is based in" before it;
-the Observatory is named in the same passage, so the verifier, which needs half of a sentence's
-relation words in the window stating its names, passed it (injection suite q14, a wrong answer
-shown). Read as a copy, its longest run of the passage's words is 15 of its 24 words.
+Observatory is based, the model took what its source says of Deir Ezzor city ("... is the capital
+of the oil-rich province of the same name") and wrote "The Syrian Observatory for Human Rights is
+based in Deir al-Zour city, which is the capital of ..."; the Observatory is named beside it, so
+the verifier, which needs half of a sentence's relation words in the window stating its names,
+passed it (injection suite q14, a wrong answer shown). Read as a copy, its longest run of the passage's words ("is the capital of the oil-rich
+province of the same name") is 11 of its 24 words.
 
 Written here because the words must be compared as the verifier reads them (:func:`tokenize`:
 possessives, dots and accents) and :class:`difflib.SequenceMatcher` does the matching.

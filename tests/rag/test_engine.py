@@ -248,6 +248,10 @@ def test_a_second_reply_that_is_not_backed_either_leaves_the_refusal(components:
     assert len(scripted.sent) == 2
     assert answer.refused and answer.text == UNCHECKED_TEXT
     assert not_backed(answer) and "900,000" in answer.refusal_details  # the first reply's refusal
+    assert answer.refusal_details.endswith(
+        "Asked to copy the sources, it wrote: About 700,000 live there [1]."
+    )
+    assert answer.completion_tokens == 9 + 5  # both replies' words, as the scripted model counts
 
 
 @pytest.mark.integration
