@@ -197,9 +197,11 @@ class AnswerSettings(BaseModel):
     relevance: bool = True
     """Refuse an answer none of whose backed sentences answers the question (:mod:`rag.relevance`)."""
     ask_to_quote: bool = True
-    """When no sentence of a first answer is backed, ask the model once more, to copy the sentence
-    of the sources that answers the question (:data:`rag.prompts.QUOTE_PLEASE`); its reply is
-    checked like any other. Costs one more reply (~2-4 s on two cores) on those answers only."""
+    """When no sentence of the model's reply to a new question is backed, ask it once more, to copy
+    the sentence of the sources that answers (:data:`rag.prompts.QUOTE_PLEASE`); that reply is
+    shown only if it passes every check and is a copy (:mod:`rag.verifier.copies`). Golden: 4 of 46
+    answerable questions refused instead of 5; a refused answer comes 3.4 s later (median).
+    Follow-ups are not asked again."""
 
 
 class AskSettings(BaseModel):

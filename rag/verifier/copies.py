@@ -6,8 +6,8 @@ Observatory is based, the model took what its source says of Deir Ezzor city (".
 of the oil-rich province of the same name") and wrote "The Syrian Observatory for Human Rights is
 based in Deir al-Zour city, which is the capital of ..."; the Observatory is named beside it, so
 the verifier, which needs half of a sentence's relation words in the window stating its names,
-passed it (injection suite q14, a wrong answer shown). Read as a copy, its longest run of the passage's words ("is the capital of the oil-rich
-province of the same name") is 11 of its 24 words.
+passed it (injection suite q14, a wrong answer shown). Read as a copy, its longest run of the
+passage's words ("is the capital of the oil-rich province of the same name") is 11 of its 24 words.
 
 Written here because the words must be compared as the verifier reads them (:func:`tokenize`:
 possessives, dots and accents) and :class:`difflib.SequenceMatcher` does the matching.
@@ -23,9 +23,9 @@ from rag.verifier.tokens import tokenize
 
 COPIED_SHARE = 0.75
 """Share of a sentence's words that one unbroken run of a source must give for it to be a copy:
-room for a few words the model drops or changes ("Deir al-Zour city is the capital of the oil-rich
-province of the same name" copies 11 of its 14 words in one run from "Deir al-Zour city, which is
-the capital of ...")."""
+room for a few words the model drops or changes: "Deir al-Zour city is the capital of the oil-rich
+province of the same name" would copy 11 of its 14 words in one run from a passage reading "Deir
+al-Zour city, which is the capital of the oil-rich province of the same name"."""
 
 
 def copied_share(sentence: str, sources: Iterable[str]) -> float:
