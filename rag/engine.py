@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from rag import asked, followups, prompts, refusals, relevance
 from rag.citations import CitationStreamFilter
-from rag.evidence import flagged_last, passage_range, source_document
+from rag.evidence import flagged_last, passage_ranges, source_documents
 from rag.questions import clean_question
 from rag.reply_check import Refusal, check_reply, contested, header_echoes, not_backed
 from rag.retrieval import HybridRetriever
@@ -54,7 +54,7 @@ ASKING_TO_QUOTE = "The draft is not backed by the sources; asking the model to q
 def copies_its_sources(answer: Answer) -> bool:
     """Is each sentence of ``answer`` that states a fact a copy of a source it cites
     (:mod:`rag.verifier.copies`)? Asked of a reply the model was asked to copy."""
-    texts = {source.number: source_document(source) for source in answer.sources}
+    texts = source_documents(answer.sources)
     return all(
         is_copy(sentence.text, [texts[n] for n in sentence.citations if n in texts])
         for sentence in answer.sentences
@@ -251,8 +251,8 @@ class AnswerEngine:
         checked right after the reply ends instead of while it is written. With ``gate``,
         sentences wait until one of them answers the question (:class:`rag.relevance.StreamGate`).
         """
-        evidence = {source.number: source_document(source) for source in result.sources}
-        shown = {source.number: passage_range(source) for source in result.sources}
+        evidence = source_documents(result.sources)
+        shown = passage_ranges(result.sources)
         checker = SentenceChecker(
             len(result.sources),
             evidence,

@@ -57,6 +57,16 @@ def source_document(source: Source) -> str:
     return "\n\n".join(texts)
 
 
+def source_documents(sources: Sequence[Source]) -> dict[int, str]:
+    """Each source's :func:`source_document`, by its number: what a citation ``[n]`` may rest on."""
+    return {source.number: source_document(source) for source in sources}
+
+
+def passage_ranges(sources: Sequence[Source]) -> dict[int, tuple[int, int]]:
+    """Each source's :func:`passage_range`, by its number."""
+    return {source.number: passage_range(source) for source in sources}
+
+
 def passage_range(source: Source) -> tuple[int, int]:
     """Where the source's own passage text (what its card shows) lies in :func:`source_document`.
 

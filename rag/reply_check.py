@@ -16,7 +16,7 @@ from rag import conflicts as conflict_rules
 from rag import date_conflicts, prompts, refusals, relevance
 from rag.asked import read_question
 from rag.citations import DraftSentence, header_echo, parse_answer, render
-from rag.evidence import passage_range, source_document
+from rag.evidence import passage_ranges, source_documents
 from rag.settings import Settings
 from rag.types import UNCHECKED_TEXT, Answer, Source, Timings
 from rag.verifier.facts import needs_support
@@ -72,8 +72,8 @@ def check_reply(
     drafts = parse_answer(raw, len(sources), header_echoes(sources))
     if not drafts:
         return refuse(refusals.no_sentence(sources), f"The model's reply held no sentence: {raw}")
-    evidence = {source.number: source_document(source) for source in sources}
-    shown = {source.number: passage_range(source) for source in sources}
+    evidence = source_documents(sources)
+    shown = passage_ranges(sources)
     checked = verify(drafts, evidence, scorer, needs_support, shown)
     if checked.checked == 0:
         checked = check_named_answer(question, drafts, evidence, scorer, shown) or checked

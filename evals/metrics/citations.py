@@ -22,7 +22,7 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from evals.metrics.markers import citations_in, leading_markers, strip_citations
-from rag.evidence import source_document
+from rag.evidence import source_documents
 from rag.text.sentences import claim_sentences as split_sentences
 from rag.types import Answer, Sentence, Source
 from rag.verifier.facts import needs_support
@@ -86,7 +86,7 @@ class CitationQuality:
         self.scorer = scorer
 
     def run(self, sentences: Sequence[Sentence], sources: Sequence[Source]) -> CitationResult:
-        documents = {source.number: source_document(source) for source in sources}
+        documents = source_documents(sources)
         results: list[SentenceCitations] = []
         recalled = precise_total = n_citations = 0
         n_claims = 0

@@ -11,8 +11,9 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
-from evals.metrics.citations import Scorer, source_document
+from evals.metrics.citations import Scorer
 from evals.metrics.markers import strip_citations
+from rag.evidence import source_document
 from rag.types import Source
 from rag.verifier.facts import needs_support
 from rag.verifier.tokens import split_claims

@@ -1,7 +1,7 @@
 """The support scorer's verdicts on the labelled draft sentences, and how far they agree.
 
 Each labelled reply goes through exactly the engine's check (:func:`rag.reply_check.check_reply`):
-``verify(parse_answer(raw, n), {n: source_document(s)}, scorer, needs_support, {n: passage_range(s)})``
+``verify(parse_answer(raw, n), source_documents(sources), scorer, needs_support, passage_ranges(sources))``
 with the scorer the engine builds from the current settings and ``evals/support_config.toml``.
 A sentence is *flagged* when the verifier checks it and no source backs it (``supported=False``);
 a sentence it does not check (:func:`rag.verifier.facts.needs_support` says it states nothing) is
@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 
 from evals.sentences.data import AnswerRecord
 from rag.citations import parse_answer
-from rag.evidence import passage_range, source_document
+from rag.evidence import passage_ranges, source_documents
 from rag.verifier.checked_stream import MemoScorer
 from rag.verifier.facts import needs_support
 from rag.verifier.verify import Scorer, verify
@@ -170,8 +170,8 @@ def verdicts(record: AnswerRecord, scorer: Scorer) -> list[tuple[Verdict, float 
             f"{record.id}: the reply splits into {texts!r}, not the labelled sentences {labelled!r}; "
             "the sentence splitter changed since the labels were made"
         )
-    evidence = {source.number: source_document(source) for source in sources}
-    shown = {source.number: passage_range(source) for source in sources}
+    evidence = source_documents(sources)
+    shown = passage_ranges(sources)
     verify(drafts, evidence, scorer, needs_support, shown)
     out: list[tuple[Verdict, float | None]] = []
     for draft, text in zip(drafts, texts, strict=True):
