@@ -54,6 +54,9 @@ _SIGNOFF = re.compile(
     re.IGNORECASE,
 )
 _LABELLED = re.compile(r"^(?:source|credit)\s*:\s*(?P<name>.+)$", re.IGNORECASE)
+_LABELLED_TITLE = re.compile(r"^(?:title|headline)\s*:\s*(?P<title>\S.*)$", re.IGNORECASE)
+"""A headline in a labelled header block ("Title: ...", "Date: ...", "Source: ..."), as archive
+exports write them; the label is not part of the headline."""
 
 _TITLE_MAX_CHARS = 160
 _TITLE_MAX_WORDS = 25
@@ -224,6 +227,10 @@ def parse_title(text: str) -> str | None:
     with "Middle East"), so the next line is taken instead.
     """
     lines = [line.strip() for _, line in _lines(text, 5)]
+    for line in lines:
+        labelled = _LABELLED_TITLE.match(line)
+        if labelled and len(labelled.group("title")) <= _TITLE_MAX_CHARS:
+            return labelled.group("title").strip()
     # A leading date line or byline is not the headline but may sit above it.
     while lines and (date_line(lines[0]) or _is_byline(lines[0])):
         lines.pop(0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -32,6 +33,9 @@ _JUNK_TITLE = re.compile(
 def read_pdf(data: bytes) -> Read:
     from pypdf import PdfReader
 
+    # Its complaints about a damaged file ("EOF marker not found") become the skip reason, or
+    # nothing when the text reads anyway; printed, they stood alone above the progress line.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):

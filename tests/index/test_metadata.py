@@ -90,6 +90,26 @@ def test_dateline_and_credit(opening: str, dateline: str | None, source: str | N
     assert (meta.dateline, meta.source) == (dateline, source)
 
 
+def test_a_labelled_header_block_gives_title_date_and_outlet_without_its_labels() -> None:
+    text = (
+        "Source: Oslo Times\nHeadline: Harbour in Oslo reopens\nDate: 2020-05-03\n\n"
+        "The harbour in Oslo reopened on Sunday after two months of repairs, the city said."
+    )
+    meta = parse_text_metadata(text)
+    assert (meta.title, meta.date, meta.source) == (
+        "Harbour in Oslo reopens",
+        dt.date(2020, 5, 3),
+        "Oslo Times",
+    )
+    assert (
+        parse_text_metadata("Title: Harbour in Oslo reopens\n\nIt reopened.").title
+        == "Harbour in Oslo reopens"
+    )
+    # A label with nothing after it is no headline; nor is "Title:" inside a sentence.
+    assert parse_text_metadata("Title:\n\nThe harbour reopened.").title is None
+    assert parse_text_metadata("The film's title: a secret\n\nIt opens.").title != "a secret"
+
+
 def test_reuters_signoff_names_the_publisher() -> None:
     text = "Title line\n\nSomething happened.\n\n(Reporting by Tom Perry; Editing by Alison Williams)"
     assert parse_text_metadata(text).source == "Reuters"
