@@ -141,7 +141,20 @@ def run_index(args: argparse.Namespace) -> int:
         print(report.model_dump_json(indent=2))
     else:
         _print_report(report, settings)
+    if not (report.added or report.updated or report.unchanged or report.skipped):
+        print(_nothing_found(paths), file=sys.stderr)
     return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+
+def _nothing_found(paths: list[Path]) -> str:
+    """What to say when the paths held no article file at all (an empty or wrong folder)."""
+    from index.readers import SUPPORTED_SUFFIXES
+
+    where = ", ".join(str(path) for path in paths)
+    return (
+        f"note: no article files found in {where}; rag index reads {', '.join(SUPPORTED_SUFFIXES)} "
+        "files, in sub-folders too."
+    )
 
 
 class ProgressDisplay:

@@ -30,8 +30,15 @@ def test_index_exit_codes_and_reports(
 
     (corpus_copy / "broken.json").write_text("[{")
     assert main(["--profile", "test", "index", str(corpus_copy)]) == EXIT_SKIPPED
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert "unchanged" in out and "broken.json: invalid JSON at line 1" in out
+    assert "no article files found" not in err
+
+    empty = corpus_copy.parent / "empty-folder"
+    (empty / "sub").mkdir(parents=True)
+    assert main(["--profile", "test", "index", str(empty)]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert f"no article files found in {empty}" in err and ".txt" in err
 
     assert main(["--profile", "test", "index", str(corpus_copy / "missing-folder")]) == EXIT_USAGE
     assert "no such file or folder" in capsys.readouterr().err
