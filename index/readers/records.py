@@ -1,4 +1,5 @@
-"""JSON (one object or a list of objects) and JSONL (one object a line) article records.
+"""JSON (one object, a list of objects, or an object holding that list) and JSONL (one object a
+line) article records.
 
 A bad record is skipped with its number and the rest of the file is kept. Nesting deeper
 than Python's parser allows (measured: 1,000 levels raise ``RecursionError``) is a plain
@@ -20,7 +21,10 @@ def read_json(text: str) -> Read:
         text, lambda error: f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
     )
     if isinstance(data, dict):
-        return Read([record(data, None)])
+        inside = _records_inside(data)
+        if inside is None:
+            return Read([record(data, None)])
+        data = inside
     if not isinstance(data, list):
         raise LoadError(f"JSON must be an object or a list of objects, not {type(data).__name__}")
     read = Read([])
@@ -28,6 +32,22 @@ def read_json(text: str) -> Read:
     for number, item in enumerate(data, start=1):
         _add(read, seen, f"record {number}", number, item)
     return read
+
+
+def _records_inside(data: dict[str, Any]) -> list[Any] | None:
+    """The article list an export wraps in an object: ``{"status": "ok", "articles": [...]}`` (NewsAPI),
+    ``{"data": [...]}``, ``{"items": [...]}``; None when the object is itself an article (it has a
+    text field) or holds no one list of objects with text (an article's ``"authors": [{...}]`` is not one)."""
+    if first(data, TEXT_KEYS) is not None:
+        return None
+    lists = [
+        value
+        for value in data.values()
+        if isinstance(value, list)
+        and all(isinstance(item, dict) for item in value)
+        and any(first(item, TEXT_KEYS) is not None for item in value)
+    ]
+    return lists[0] if len(lists) == 1 else None
 
 
 def read_jsonl(text: str) -> Read:

@@ -116,6 +116,23 @@ def test_json_object_and_list(tmp_path: Path) -> None:
     ]
 
 
+def test_json_object_wrapping_the_article_list_is_read_as_the_list(tmp_path: Path) -> None:
+    export = tmp_path / "export.json"
+    records = [{"title": "A", "content": "First story."}, {"title": "B", "description": "no text here"}]
+    export.write_text(json.dumps({"status": "ok", "totalResults": 2, "articles": records}))
+    articles, skipped = load_one(export)
+    assert [(a.title, a.text) for a in articles] == [("A", "First story.")]
+    assert [s.reason for s in skipped] == [
+        "record 2: no text: expected one of the fields text, body, content"
+    ]
+    # An article whose text field is empty is not taken for a wrapper of its authors list.
+    article = tmp_path / "article.json"
+    article.write_text(json.dumps({"title": "T", "body": "", "authors": [{"name": "N"}]}))
+    assert [s.reason for s in load_one(article)[1]] == [
+        "no text: expected one of the fields text, body, content"
+    ]
+
+
 def test_jsonl_records_are_named_by_line(tmp_path: Path) -> None:
     path = tmp_path / "feed.jsonl"
     path.write_text(
