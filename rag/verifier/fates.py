@@ -14,11 +14,20 @@ are never set against each other.
 
 from __future__ import annotations
 
-from rag.text.figures import extract_figures, fate
+import re
+
+from rag.text.figures import CATEGORIES, extract_figures, fate, predicates
 from rag.verifier.passages import Evidence
+from rag.verifier.tokens import content_stems, tokenize
 
 NAMED_FATES = frozenset({"killed", "wounded", "live"})
 """The groups :func:`rag.text.figures.predicates` names; any other fate is the word itself."""
+MEMBERS = re.compile(
+    r",?\s+(?:including|among them|among whom)\s+(?P<members>[^.;:!?()\[\]]+)", re.IGNORECASE
+)
+"""Who a claim says was among the counted: "Dozens were killed, including Iraqi refugees"."""
+VICTIMS = re.compile(r"\bvictims?\b", re.IGNORECASE)
+"""A sentence naming the victims tells who was among the killed ("Among the victims was ...")."""
 CLAIM_REACH = 16
 """Characters between a claim's figure and its fate word ("killed 200 people", "200 people were
 killed"): farther off, the word is another figure's ("around 870 infections have been reported
@@ -46,3 +55,32 @@ def changed_fates(claim: str, evidence: Evidence) -> list[str]:
             shown = ", ".join(sorted(fates))
             problems.append(f"fate: {figure.phrase} {own} (passage: {shown})")
     return problems
+
+
+def unfated_members(claim: str, evidence: Evidence) -> list[str]:
+    """Readable problems ("fate: including Iraqi refugees (no passage sentence says they were
+    killed)") for a claim whose fate ("killed", "wounded") befalls a group it says included someone,
+    where no passage sentence names those members with that fate.
+
+    "Dozens of people were killed in Deir al-Zor, including Iraqi refugees and internally displaced
+    Syrians" was shown as an answer (a question asked in German, 6 December): the BBC passage's
+    photo caption names the refugees, who "gather near the Iraqi border", and its next sentence
+    "dozens reportedly killed"; every word was in the window. A sentence that names the members by
+    what they are counts too: "The dead comprised 28 from the army ..." backs "including soldiers".
+    """
+    match = MEMBERS.search(claim)
+    if match is None:
+        return []
+    owned = predicates(claim[: match.start()])
+    if not owned or owned[0] not in NAMED_FATES:
+        return []
+    members = match.group("members").strip()
+    stems = {stem for stem in content_stems(tokenize(members)) if not stem[0].isdigit()}
+    patterns = [pattern for _, pattern in CATEGORIES if pattern.search(members)]
+    for text, sentence_stems in zip(evidence.sentence_texts, evidence.sentence_stems, strict=False):
+        said = owned[0] in predicates(text) or (owned[0] == "killed" and VICTIMS.search(text))
+        if not said:
+            continue
+        if stems <= set(sentence_stems) or any(pattern.search(text) for pattern in patterns):
+            return []
+    return [f"fate: including {members} (no passage sentence says they were {owned[0]})"]

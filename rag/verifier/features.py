@@ -12,7 +12,7 @@ from rag.verifier.bounds import turned_bounds
 from rag.verifier.contrast import merged_across_contrast
 from rag.verifier.dated import misdated_events
 from rag.verifier.facts import Facts, extract_facts
-from rag.verifier.fates import changed_fates
+from rag.verifier.fates import changed_fates, unfated_members
 from rag.verifier.hedges import dropped_hedges
 from rag.verifier.identity import listed_twice, related_to_itself
 from rag.verifier.in_place import negated_in_place, swapped_in_place
@@ -77,6 +77,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             or swapped_numbers(claim, facts, evidence)
             or misnamed_counts(facts, evidence)
             or changed_fates(claim, evidence)
+            or unfated_members(claim, evidence)
             or misattributed(facts, evidence)
             or misplaced_doers(facts, evidence)
             or misnamed_agents(facts, evidence)

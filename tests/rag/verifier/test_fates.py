@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.verifier.config import SupportConfig
-from rag.verifier.fates import changed_fates
+from rag.verifier.fates import changed_fates, unfated_members
 from rag.verifier.passages import Evidence
 from rag.verifier.scorer import SupportScorer
 
@@ -62,3 +62,44 @@ def test_people_counted_with_the_passage_s_fate_pass_the_whole_scorer():
     scorer = SupportScorer(None, SupportConfig.load())
     assert scorer.score("The stampede in Kerman killed 56 people.", [STAMPEDE]).supported
     assert not scorer.score("The stampede in Kerman injured 56 people.", [STAMPEDE]).supported
+
+
+CAPTION = (
+    "Iraqi refugees that fled violence in Mosul and internally displaced Syrians gather near the Iraqi "
+    "border. Islamic State militants have launched a fierce assault on government-held areas in the "
+    "eastern Syrian city of Deir al-Zour, with dozens reportedly killed."
+)
+TOLL = (
+    "At least 82 people have been killed in the fighting, the Syrian Observatory said. The dead comprised "
+    "28 from the army and allied militia, at least 40 Islamic State fighters, and 14 civilians."
+)
+
+
+def members(claim: str, passage: str) -> list[str]:
+    return unfated_members(claim, Evidence.build([passage]))
+
+
+@pytest.mark.unit
+def test_members_of_the_killed_that_no_sentence_says_were_killed_fail():
+    assert members("Dozens of people were killed in Deir al-Zour, including Iraqi refugees.", CAPTION) == [
+        "fate: including Iraqi refugees (no passage sentence says they were killed)"
+    ]
+    claim = "Dozens were killed in Deir al-Zour, including Iraqi refugees and internally displaced Syrians."
+    assert not SupportScorer(None, SupportConfig.load()).score(claim, [CAPTION]).supported
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [
+        ("At least 82 people were killed in the fighting, including 14 civilians.", TOLL),
+        # named by what they are: "28 from the army"
+        ("At least 82 people were killed in the fighting, including 28 soldiers.", TOLL),
+        ("At least 82 people were killed, among them Islamic State fighters.", TOLL),
+        ("Six people were killed, including the mayor.", "Six people died. Among the victims was the mayor."),
+        # no fate before "including": another check's business
+        ("Refugees gather near the border, including Iraqi refugees.", CAPTION),
+    ],
+)
+def test_members_a_sentence_gives_the_same_fate_pass(claim: str, passage: str):
+    assert members(claim, passage) == []
