@@ -59,8 +59,8 @@ def changed_fates(claim: str, evidence: Evidence) -> list[str]:
 
 def unfated_members(claim: str, evidence: Evidence) -> list[str]:
     """Readable problems ("fate: including Iraqi refugees (no passage sentence says they were
-    killed)") for a claim whose fate ("killed", "wounded") befalls a group it says included someone,
-    where no passage sentence names those members with that fate.
+    killed)") for a claim whose fate ("killed", "wounded", "live") befalls a group it says included
+    someone, where no passage sentence names those members with that fate.
 
     "Dozens of people were killed in Deir al-Zor, including Iraqi refugees and internally displaced
     Syrians" was shown as an answer (a question asked in German, 6 December): the BBC passage's
