@@ -15,8 +15,12 @@ STAMPEDE = (
 )
 
 
-def fates(claim: str, passage: str) -> list[str]:
-    return changed_fates(claim, Evidence.build([passage]))
+def fates(claim: str, passage: str, check=changed_fates) -> list[str]:
+    return check(claim, Evidence.build([passage]))
+
+
+def members(claim: str, passage: str) -> list[str]:
+    return fates(claim, passage, unfated_members)
 
 
 @pytest.mark.unit
@@ -73,10 +77,6 @@ TOLL = (
     "At least 82 people have been killed in the fighting, the Syrian Observatory said. The dead comprised "
     "28 from the army and allied militia, at least 40 Islamic State fighters, and 14 civilians."
 )
-
-
-def members(claim: str, passage: str) -> list[str]:
-    return unfated_members(claim, Evidence.build([passage]))
 
 
 @pytest.mark.unit
