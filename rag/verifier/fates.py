@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text.figures import CATEGORIES, extract_figures, fate, predicates
+from rag.text.figures import CATEGORIES, KILLED, LIVE, WOUNDED, extract_figures, fate, predicates
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import content_stems, tokenize
 
@@ -57,6 +57,17 @@ def changed_fates(claim: str, evidence: Evidence) -> list[str]:
     return problems
 
 
+def _nearest_fate(text: str) -> str | None:
+    """The named fate whose word comes last in ``text``: in "12 were killed and 30 wounded, including
+    five children" the children are among the wounded."""
+    found = [
+        (match.end(), name)
+        for name, pattern in (("killed", KILLED), ("wounded", WOUNDED), ("live", LIVE))
+        for match in pattern.finditer(text)
+    ]
+    return max(found)[1] if found else None
+
+
 def unfated_members(claim: str, evidence: Evidence) -> list[str]:
     """Readable problems ("fate: including Iraqi refugees (no passage sentence says they were
     killed)") for a claim whose fate ("killed", "wounded", "live") befalls a group it says included
@@ -71,16 +82,16 @@ def unfated_members(claim: str, evidence: Evidence) -> list[str]:
     match = MEMBERS.search(claim)
     if match is None:
         return []
-    owned = predicates(claim[: match.start()])
-    if not owned or owned[0] not in NAMED_FATES:
+    owned = _nearest_fate(claim[: match.start()])
+    if owned is None:
         return []
     members = match.group("members").strip()
     stems = {stem for stem in content_stems(tokenize(members)) if not stem[0].isdigit()}
     patterns = [pattern for _, pattern in CATEGORIES if pattern.search(members)]
     for text, sentence_stems in zip(evidence.sentence_texts, evidence.sentence_stems, strict=False):
-        said = owned[0] in predicates(text) or (owned[0] == "killed" and VICTIMS.search(text))
+        said = owned in predicates(text) or (owned == "killed" and VICTIMS.search(text))
         if not said:
             continue
         if stems <= set(sentence_stems) or any(pattern.search(text) for pattern in patterns):
             return []
-    return [f"fate: including {members} (no passage sentence says they were {owned[0]})"]
+    return [f"fate: including {members} (no passage sentence says they were {owned})"]

@@ -84,6 +84,12 @@ def test_members_of_the_killed_that_no_sentence_says_were_killed_fail():
     assert members("Dozens of people were killed in Deir al-Zour, including Iraqi refugees.", CAPTION) == [
         "fate: including Iraqi refugees (no passage sentence says they were killed)"
     ]
+    # the fate nearest before "including" is theirs: here, the wounded
+    wounded = "Twelve people were killed and 30 wounded. Five children were among the wounded."
+    assert members("Twelve were killed and 30 wounded, including five children.", wounded) == []
+    assert members("Thirty were wounded and twelve killed, including five children.", wounded) == [
+        "fate: including five children (no passage sentence says they were killed)"
+    ]
     claim = "Dozens were killed in Deir al-Zour, including Iraqi refugees and internally displaced Syrians."
     assert not SupportScorer(None, SupportConfig.load()).score(claim, [CAPTION]).supported
 
