@@ -253,7 +253,7 @@ def _print_report(report: IndexReport, settings: Settings) -> None:
         table.add_row(name, str(value))
     console.print(table)
     if report.missing:
-        console.print("[yellow]missing[/] (files gone; `--prune` deletes them from the index):")
+        console.print("[yellow]missing[/] (no longer in their files; `--prune` deletes them from the index):")
         for article_id in report.missing:
             console.print(f"  {article_id}")
     if report.skipped:

@@ -222,6 +222,59 @@ def test_html_lists_tables_and_empty_pages(tmp_path: Path) -> None:
     assert "no article text found in the HTML page" in load_one(empty)[1][0].reason
 
 
+BRIDGE = (
+    "<p>The bridge over the Tana river will reopen to traffic in May after two years of repairs, the"
+    " roads agency said on Tuesday. Work cost 240 million crowns, twice the first estimate.</p>"
+    "<p>Engineers found corroded cables in 2019 and closed the bridge to lorries.</p>"
+)
+STRIKE = (
+    "<p>Dock workers in Halvard returned to work on Wednesday after a nine-day strike over night"
+    " shifts ended with a pay rise of 4 percent.</p><p>The port authority said 38 ships had waited"
+    " outside the harbour during the strike.</p>"
+)
+
+
+def test_html_page_with_several_stories_keeps_each(tmp_path: Path) -> None:
+    page = tmp_path / "briefing.html"
+    page.write_text(
+        "<html><head><title>Evening briefing | Halvard Gazette</title>"
+        "<meta property='article:published_time' content='2021-03-02'></head><body>"
+        "<nav><a href='/'>Home</a></nav><main>"
+        f"<article><h1>Bridge over the Tana to reopen in May</h1>"
+        f"<time datetime='2021-03-03T09:00:00Z'>3 March</time>{BRIDGE}</article>"
+        f"<article><h2>Harbour strike ends after nine days</h2>{STRIKE}</article>"
+        "<article class='teaser'><h2>Ferry timetable</h2><p>New times from June.</p></article>"
+        "</main><section class='comments'><article><p>" + "I disagree with this. " * 20 + "</p></article>"
+        "</section><footer>Subscribe to the Gazette</footer></body></html>",
+        encoding="utf-8",
+    )
+    articles, skipped = load_one(page)
+    assert skipped == []
+    assert [(a.article_id, a.title, a.date, a.source) for a in articles] == [
+        ("briefing#1", "Bridge over the Tana to reopen in May", dt.date(2021, 3, 3), "Halvard Gazette"),
+        ("briefing#2", "Harbour strike ends after nine days", dt.date(2021, 3, 2), "Halvard Gazette"),
+    ]
+    assert "240 million crowns" in articles[0].text and "38 ships" not in articles[0].text
+    assert "38 ships had waited" in articles[1].text and "Tana" not in articles[1].text
+    for article in articles:
+        for furniture in ("Home", "Subscribe", "Ferry", "disagree"):
+            assert furniture not in article.text
+
+
+def test_html_story_beside_teasers_is_one_article(tmp_path: Path) -> None:
+    page = tmp_path / "story.html"
+    page.write_text(
+        "<html><head><title>Bridge to reopen | Halvard Gazette</title></head><body>"
+        f"<article><h1>Bridge over the Tana to reopen in May</h1>{BRIDGE}</article>"
+        "<aside><article><h3>Harbour strike</h3><p>Workers back on Wednesday.</p></article></aside>"
+        "</body></html>",
+        encoding="utf-8",
+    )
+    (article,), skipped = load_one(page)
+    assert skipped == [] and article.article_id == "story" and "240 million crowns" in article.text
+    assert "Workers back" not in article.text
+
+
 def test_markdown_front_matter_aliases_tables_and_code(tmp_path: Path) -> None:
     (article,), _ = load_one(ARTICLES / "ferry-strike.md")
     assert (article.title, article.date, article.source) == (
