@@ -31,14 +31,20 @@ _DATE_LABEL = re.compile(
 # The sample corpus (a news dump) starts some articles with " date 2017-01-17 ".
 DATE_PREFIX = re.compile(r"\s*date\s+(?P<iso>\d{4}-\d{2}-\d{2})\s+")
 
-# "BEIRUT - ", "AMMAN — ", "WASHINGTON, Jan 17 (Reuters) - ", "GENEVA (AFP) -".
+# A date as datelines write it: "Jan 17", "March 3, 2019", "3 March 2019", "Mar. 3".
+_WHEN = r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,?\s+\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{4})?)"
+
+# "BEIRUT - ", "AMMAN — ", "WASHINGTON, Jan 17 (Reuters) - ", "GENEVA (AFP) -",
+# "WASHINGTON, March 3, 2019 (AP) — ", "PARIS, 3 March 2019 (AFP) - ", "NEW YORK, NY, Mar. 3, 2019 /PRNewswire/ --".
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z'.]*(?:[ -][A-Z][A-Z'.]*){0,3})"
     r"(?:,\s*(?P<region>[A-Z][A-Za-z.]*(?:\s+[A-Z][A-Za-z.]*){0,2}))?"
-    r"(?:,?\s+(?P<when>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
-    r"(?:\s*\((?P<credit>[A-Z][A-Za-z&.' -]{1,40})\))?"
+    rf"(?:,?\s+(?P<when>{_WHEN}))?"
+    r"(?:\s*(?:\((?P<credit>[A-Z][A-Za-z&.' -]{1,40})\)|/(?P<release>[A-Z][A-Za-z&.' -]{1,40})/))?"
     r"\s+[-\u2013\u2014]{1,2}\s+(?=\S)"
 )
+# A lead that opens with its date alone: "March 3, 2019 - The bridge will reopen ...".
+_DATED_LEAD = re.compile(rf"^(?P<when>{_WHEN})\s+[-\u2013\u2014]{{1,2}}\s+(?=\S)")
 # Reuters signs its stories "(Reporting by ...; Editing by ...)".
 _REUTERS_SIGNOFF = re.compile(
     r"\((?:Additional\s+)?Reporting by [^)]*?(?:Editing|Writing) by [^)]*\)\s*$", re.S
@@ -116,6 +122,23 @@ def parse_date_from_text(text: str) -> dt.date | None:
         found = date_line(line)
         if found:
             return found
+    for line in _body_lines(text, 4):
+        found = _dated_opening(line)
+        if found:
+            return found
+    return None
+
+
+def _dated_opening(line: str) -> dt.date | None:
+    """The date a dateline ("WASHINGTON, March 3, 2019 (AP) -"), a dated lead ("March 3, 2019 -")
+    or a byline ("By Jane Doe | March 3, 2019") gives with its year; a bare "Jan 17" gives none."""
+    opening = _dateline(line) or _DATED_LEAD.match(line)
+    if opening and opening.group("when"):
+        return parse_date(opening.group("when")) if re.search(r"\d{4}", opening.group("when")) else None
+    if _is_byline(line):
+        parts = re.split(r"\s[|\u00b7\u2022\u2013\u2014-]\s|,\s(?=\S+\s+\d)", line, maxsplit=1)
+        if len(parts) == 2 and re.search(r"\d{4}", parts[1]):
+            return date_line(parts[1])
     return None
 
 
@@ -173,7 +196,7 @@ def parse_dateline(text: str) -> tuple[str | None, str | None]:
     for line in _body_lines(text):
         match = _dateline(line)
         if match:
-            credit = match.group("credit")
+            credit = match.group("credit") or match.group("release")
             return match.group("place").strip(), outlet_name(credit, strict=False) if credit else None
     return None, None
 

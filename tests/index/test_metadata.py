@@ -83,6 +83,8 @@ def test_text_alone_gives_no_publisher_for_the_sidecar_articles() -> None:
         ("An official told AFP that talks would resume.", None, None),
         ("=== RESTRICTED TO EDITORIAL USE - MANDATORY CREDIT AFP", None, None),
         ("Mohammad Alloush said (Reuters) - nothing", None, None),
+        ("WASHINGTON, March 3, 2019 (AP) \u2014 Lawmakers met.", "WASHINGTON", "AP"),
+        ("PARIS, 3 March 2019 (AFP) - Talks resumed.", "PARIS", "AFP"),
     ],
 )
 def test_dateline_and_credit(opening: str, dateline: str | None, source: str | None) -> None:
@@ -126,6 +128,13 @@ def test_reuters_signoff_names_the_publisher() -> None:
         # A date inside a sentence (a caption, an event) is not the publication date.
         ("Headline\n\nRefugees gathered on 23 October 2016 near the border.", None),
         ("The talks begin on January 23, 2017 in Astana.", None),
+        # A dateline, a dated lead or a byline gives the date when it carries the year.
+        ("Headline\n\nWASHINGTON, March 3, 2019 (AP) \u2014 Lawmakers met.", dt.date(2019, 3, 3)),
+        ("Headline\n\nPARIS, 3 March 2019 (AFP) - Talks resumed.", dt.date(2019, 3, 3)),
+        ("Headline\n\nMarch 3, 2019 - Talks resumed on Monday.", dt.date(2019, 3, 3)),
+        ("Headline\nBy Jane Doe | March 3, 2019\n\nTalks resumed.", dt.date(2019, 3, 3)),
+        ("Headline\n\nLONDON, Jan 17 (Reuters) - The pound fell.", None),
+        ("Headline\n\nIn 2019 - a bad year - the bridge closed.", None),
     ],
 )
 def test_publication_date(text: str, date: dt.date | None) -> None:
