@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from rag.text.figures import CATEGORIES, KILLED, LIVE, WOUNDED, extract_figures, fate, predicates
+from rag.text.figures import CATEGORIES, extract_figures, fate, predicates
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import content_stems, tokenize
 
@@ -57,17 +57,6 @@ def changed_fates(claim: str, evidence: Evidence) -> list[str]:
     return problems
 
 
-def _nearest_fate(text: str) -> str | None:
-    """The named fate whose word comes last in ``text``: in "12 were killed and 30 wounded, including
-    five children" the children are among the wounded."""
-    found = [
-        (match.end(), name)
-        for name, pattern in (("killed", KILLED), ("wounded", WOUNDED), ("live", LIVE))
-        for match in pattern.finditer(text)
-    ]
-    return max(found)[1] if found else None
-
-
 def unfated_members(claim: str, evidence: Evidence) -> list[str]:
     """Readable problems ("fate: including Iraqi refugees (no passage sentence says they were
     killed)") for a claim whose fate ("killed", "wounded", "live") befalls a group it says included
@@ -82,8 +71,12 @@ def unfated_members(claim: str, evidence: Evidence) -> list[str]:
     match = MEMBERS.search(claim)
     if match is None:
         return []
-    owned = _nearest_fate(claim[: match.start()])
-    if owned is None:
+    before = claim[: match.start()]
+    # The fate written nearest before "including": in "12 were killed and 30 wounded, including five
+    # children" the children are among the wounded; after "arrested" they are among the arrested,
+    # which no rule here checks.
+    owned = fate(before, len(before), len(before))
+    if owned not in ("killed", "wounded", "live"):
         return []
     members = match.group("members").strip()
     stems = {stem for stem in content_stems(tokenize(members)) if not stem[0].isdigit()}

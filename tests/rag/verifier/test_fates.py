@@ -90,6 +90,9 @@ def test_members_of_the_killed_that_no_sentence_says_were_killed_fail():
     assert members("Thirty were wounded and twelve killed, including five children.", wounded) == [
         "fate: including five children (no passage sentence says they were killed)"
     ]
+    # among the arrested, which this check does not judge: no "killed" asked of them
+    arrested = "Twelve people were killed and 30 arrested. Five children were among the arrested."
+    assert members("Twelve were killed and 30 arrested, including five children.", arrested) == []
     claim = "Dozens were killed in Deir al-Zour, including Iraqi refugees and internally displaced Syrians."
     assert not SupportScorer(None, SupportConfig.load()).score(claim, [CAPTION]).supported
 
