@@ -231,7 +231,7 @@ class AnswerEngine:
                     update={"refusal_details": details, "completion_tokens": again["completion_tokens"]}
                 )
         answer.timings.total_s = time.perf_counter() - started
-        yield StreamEvent(kind="answer", answer=answer)
+        yield StreamEvent(kind="answer", answer=_noted(answer))
 
     def _draft(
         self,
@@ -352,7 +352,7 @@ class AnswerEngine:
             refusal_details=refusal.details,
             timings=timings,
         )
-        return StreamEvent(kind="answer", answer=answer)
+        return StreamEvent(kind="answer", answer=_noted(answer))
 
     def _check(
         self,
@@ -377,3 +377,11 @@ class AnswerEngine:
         if self._support_config is None:
             self._support_config = SupportConfig.load()
         return SupportScorer(self.llm if self.settings.answer.judge else None, self._support_config, question)
+
+
+def _noted(answer: Answer) -> Answer:
+    """A refusal of a question asked in another language than the articles says so (:mod:`rag.refusals`)."""
+    note = refusals.other_language(answer.question, answer.sources) if answer.refused else None
+    if note is None:
+        return answer
+    return answer.model_copy(update={"refusal_reason": f"{answer.refusal_reason} {note}"})

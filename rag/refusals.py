@@ -24,6 +24,7 @@ from rag.asked import (
     Asked,
     is_participle,
 )
+from rag.text.languages import language_of
 from rag.text.words import norm_word
 from rag.types import Filters, Source
 
@@ -82,6 +83,20 @@ def _with_closest(sentence: str, sources: Sequence[Source], lead: str = "The clo
     return f"{sentence} {lead}: {'; '.join(named)}."
 
 
+def other_language(question: str, sources: Sequence[Source]) -> str | None:
+    """A note for a refusal of a question asked in another language than the closest articles':
+    the search's keywords and the checks match words, so such a question finds and passes less
+    (a German question about the Syrian Observatory was told no article covers it)."""
+    asked = language_of(question)
+    written = next((language_of(source.passage.text) for source in sources), None)
+    if asked is None or written is None or asked == written:
+        return None
+    return (
+        f"The question looks like {asked} and the articles are in {written}; search and checks match "
+        f"words, so asking in {written} may find what they hold."
+    )
+
+
 def nothing_matched(filters: Filters | None) -> str:
     """Retrieval returned no passage at all."""
     if filters and (filters.since or filters.until or filters.sources or filters.article_ids):
@@ -93,8 +108,10 @@ def nothing_matched(filters: Filters | None) -> str:
 
 
 def not_covered(question: str, sources: Sequence[Source]) -> str:
-    """Retrieval found only articles about other things."""
-    return _with_closest(f"No article in the archive covers “{question.strip()}”.", sources)
+    """Retrieval found only articles about other things, or (asked in another language than the
+    articles, :func:`other_language`) none that shares the question's words."""
+    verb = "matches" if other_language(question, sources) else "covers"
+    return _with_closest(f"No article in the archive {verb} “{question.strip()}”.", sources)
 
 
 def model_declined(sources: Sequence[Source]) -> str:

@@ -135,6 +135,20 @@ def test_unanswerable_question_is_refused_without_calling_the_model(engine: Answ
 
 
 @pytest.mark.integration
+def test_a_question_in_another_language_is_told_why_it_found_little(engine: AnswerEngine):
+    question = "Wer leitet die Syrische Beobachtungsstelle für Menschenrechte?"
+    answer = engine.answer(question)
+    assert answer.refused  # its words are not the articles' words
+    assert answer.refusal_reason.startswith(f"No article in the archive matches “{question}”.")
+    assert answer.refusal_reason.endswith(
+        "The question looks like German and the articles are in English; search and checks match "
+        "words, so asking in English may find what they hold."
+    )
+    english = engine.answer(UNANSWERABLE)
+    assert "looks like" not in english.refusal_reason
+
+
+@pytest.mark.integration
 def test_filters_that_exclude_everything_refuse_without_the_model(engine: AnswerEngine, monkeypatch):
     calls = model_calls(monkeypatch, engine.llm)
     answer = engine.answer(ANSWERABLE, filters=Filters(since=dt.date(2030, 1, 1)))

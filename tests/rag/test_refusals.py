@@ -55,6 +55,34 @@ def test_each_reason_is_a_sentence_naming_the_closest_articles():
 
 
 @pytest.mark.unit
+def test_a_question_in_another_language_than_the_articles_gets_a_note():
+    english = [
+        source(
+            1,
+            "a",
+            text="Fighting between Islamic State and the Syrian army has killed dozens of people in the city.",
+        )
+    ]
+    german = "Wie viele Menschen wurden bei den Kämpfen in Deir al-Zor getötet?"
+    assert refusals.other_language(german, english) == (
+        "The question looks like German and the articles are in English; search and checks match words, "
+        "so asking in English may find what they hold."
+    )
+    assert refusals.not_covered(german, english).startswith(f"No article in the archive matches “{german}”.")
+    assert refusals.other_language("How many people were killed in Deir al-Zor?", english) is None
+    assert refusals.other_language("Palmyra?", english) is None  # too short to tell
+    assert refusals.other_language(german, []) is None
+    deutsch = [
+        source(
+            1,
+            "a",
+            text="Bei den Kämpfen in der Stadt wurden Dutzende Menschen getötet, wie die Beobachter sagten.",
+        )
+    ]
+    assert refusals.other_language(german, deutsch) is None  # an archive in German, asked in German
+
+
+@pytest.mark.unit
 def test_nothing_matched_says_to_widen_the_filters_when_there_are_some():
     assert refusals.nothing_matched(None) == "No article in the archive matches the question."
     assert refusals.nothing_matched(Filters()) == "No article in the archive matches the question."
