@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rag.verifier.actors import misnamed_agents, misplaced_doers
 from rag.verifier.alignment import misnamed_counts, swapped_numbers, unaligned
 from rag.verifier.attribution import misattributed, unknown_speakers
+from rag.verifier.bonds import unbacked_bonds
 from rag.verifier.bounds import turned_bounds
 from rag.verifier.contrast import merged_across_contrast
 from rag.verifier.dated import misdated_events
@@ -78,6 +79,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             or misnamed_counts(facts, evidence)
             or changed_fates(claim, evidence)
             or unfated_members(claim, evidence)
+            or unbacked_bonds(claim, evidence.sentence_texts)
             or misattributed(facts, evidence)
             or misplaced_doers(facts, evidence)
             or misnamed_agents(facts, evidence)
