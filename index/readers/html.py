@@ -123,13 +123,18 @@ def _extract(tree: Any) -> tuple[Any, list[str]]:
 
 def _stories(tree: Any) -> list[tuple[Any, str]]:
     """Each top-level ``<article>`` outside a comment thread with enough text to be a story."""
-    found = []
-    for element in tree.xpath("//article[not(ancestor::article)]"):
-        if any(
+    candidates = [
+        element
+        for element in tree.xpath("//article[not(ancestor::article)]")
+        if not any(
             _COMMENTS.search(f"{node.get('class', '')} {node.get('id', '')}")
             for node in element.xpath("ancestor-or-self::*")
-        ):
-            continue
+        )
+    ]
+    if len(candidates) < 2:
+        return []  # one story or none: the page's own extraction reads it
+    found = []
+    for element in candidates:
         page = tree.makeelement("html", {})
         head = tree.find(".//head")
         if head is not None:
@@ -146,14 +151,16 @@ def _stories(tree: Any) -> list[tuple[Any, str]]:
 
 def _head_date(tree: Any) -> dt.date | None:
     """The date the page's ``<head>`` gives (its meta tags), not one read from a story's ``<time>``."""
-    from htmldate import find_date
+    from trafilatura import extract_metadata
 
     head = tree.find(".//head")
     if head is None:
         return None
     page = tree.makeelement("html", {})
     page.append(copy.deepcopy(head))
-    return parse_date(find_date(page, **_DATE_SEARCH) or "")
+    page.append(page.makeelement("body", {}))
+    metadata = extract_metadata(page, date_config=_DATE_SEARCH, extensive=False)
+    return parse_date(str(getattr(metadata, "date", None) or ""))
 
 
 def _story_doc(
