@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rag.verifier.actors import misnamed_agents, misplaced_doers
 from rag.verifier.alignment import misnamed_counts, swapped_numbers, unaligned
+from rag.verifier.appeals import unbacked_appeals
 from rag.verifier.attribution import misattributed, unknown_speakers
 from rag.verifier.bonds import unbacked_bonds
 from rag.verifier.bounds import turned_bounds
@@ -80,6 +81,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             or changed_fates(claim, evidence)
             or unfated_members(claim, evidence)
             or unbacked_bonds(claim, evidence.sentence_texts)
+            or unbacked_appeals(claim, evidence.sentence_texts)
             or misattributed(facts, evidence)
             or misplaced_doers(facts, evidence)
             or misnamed_agents(facts, evidence)
