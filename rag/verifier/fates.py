@@ -76,7 +76,7 @@ def unfated_members(claim: str, evidence: Evidence) -> list[str]:
     # children" the children are among the wounded; after "arrested" they are among the arrested,
     # which no rule here checks.
     owned = fate(before, len(before), len(before))
-    if owned not in ("killed", "wounded", "live"):
+    if owned not in NAMED_FATES:
         return []
     members = match.group("members").strip()
     stems = {stem for stem in content_stems(tokenize(members)) if not stem[0].isdigit()}
