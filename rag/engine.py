@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from rag import asked, followups, prompts, refusals, relevance
+from rag import asked, followups, prompts, quoted, refusals, relevance
 from rag.citations import CitationStreamFilter
 from rag.evidence import flagged_last, passage_ranges, source_documents
 from rag.questions import clean_question
@@ -36,7 +36,6 @@ from rag.settings import Settings
 from rag.types import REFUSAL_TEXT, Answer, Filters, Sentence, StreamEvent, Timings
 from rag.verifier.checked_stream import MemoScorer, SentenceChecker, has_words
 from rag.verifier.config import SupportConfig
-from rag.verifier.copies import is_copy
 from rag.verifier.facts import needs_support
 from rag.verifier.scorer import SupportScorer
 from rag.verifier.verify import Scorer
@@ -49,17 +48,6 @@ if TYPE_CHECKING:
 
 ASKING_TO_QUOTE = "The draft is not backed by the sources; asking the model to quote them…"
 """What a ``restart`` event says (:class:`~rag.types.StreamEvent`), shown while the model writes again."""
-
-
-def copies_its_sources(answer: Answer) -> bool:
-    """Is each sentence of ``answer`` that states a fact a copy of a source it cites
-    (:mod:`rag.verifier.copies`)? Asked of a reply the model was asked to copy."""
-    texts = source_documents(answer.sources)
-    return all(
-        is_copy(sentence.text, [texts[n] for n in sentence.citations if n in texts])
-        for sentence in answer.sentences
-        if sentence.needs_citation and not sentence.reported
-    )
 
 
 class AnswerEngine:
@@ -212,24 +200,41 @@ class AnswerEngine:
             # golden un10 (a toll the archive lacks) drew "[1] [2]", and the sources'
             # differing tolls, reported for them, were shown as the answer.
             yield StreamEvent(kind="restart", text=ASKING_TO_QUOTE)
-            quote = prompts.quote_messages(asked_first)
+            copy_please = prompts.quote_messages(asked_first)
             reply.clear()
             gate = relevance.StreamGate(standalone) if self.settings.answer.relevance else None
-            yield from self._draft(quote, result, max_tokens, reply, usages, scorer, timings, started, gate)
+            yield from self._draft(
+                copy_please, result, max_tokens, reply, usages, scorer, timings, started, gate
+            )
             again = {
                 "completion_tokens": completion_tokens + usages[-1].completion_tokens,
-                "exchange": [*quote, {"role": "assistant", "content": reply[0]}],
+                "exchange": [*copy_please, {"role": "assistant", "content": reply[0]}],
             }
-            quoted = None
+            copied = None
             if has_words(reply[0]):  # bare source numbers again: the first refusal stands
-                quoted = self._check(reply[0], standalone, result, {**base, **again}, timings, scorer)
-            if quoted is not None and not quoted.refused and copies_its_sources(quoted):
-                answer = quoted
+                copied = self._check(reply[0], standalone, result, {**base, **again}, timings, scorer)
+            if copied is not None and not copied.refused and quoted.copies_its_sources(copied):
+                answer = copied
             else:
                 details = f"{answer.refusal_details} Asked to copy the sources, it wrote: {reply[0]}"
                 answer = answer.model_copy(
                     update={"refusal_details": details, "completion_tokens": again["completion_tokens"]}
                 )
+        cfg = self.settings.answer
+        found = None
+        if answer.refused and not follow and cfg.quote_sources:
+            found = quoted.answering_sentence(standalone, shown, cfg.quote_min_share)
+        if found is not None:
+            # The model's replies failed the checks, and a sentence of the sources plainly answers:
+            # it is checked like any reply and shown instead, in its own words (rag.quoted).
+            exchange = [*asked_first, {"role": "assistant", "content": found.reply}]
+            checked = self._check(
+                found.reply, standalone, result, {**base, "exchange": exchange}, timings, scorer
+            )
+            if not checked.refused:
+                yield StreamEvent(kind="restart", text=quoted.QUOTING)
+                yield from (StreamEvent(kind="sentence", sentence=s) for s in checked.sentences)
+                answer = checked
         answer.timings.total_s = time.perf_counter() - started
         yield StreamEvent(kind="answer", answer=_noted(answer))
 

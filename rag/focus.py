@@ -108,8 +108,7 @@ def _scores(question: str, pool: Sequence[_Sentence]) -> dict[_Sentence, float]:
     """Each sentence's share of the question: the inverse sentence frequency of the question terms
     it holds, plus :data:`KIND_BONUS` when it holds the asked kind, minus a little per rank."""
     wanted = set(tokenize(question))
-    n = len(pool)
-    weight = {term: math.log(1 + n / (1 + sum(term in s.terms for s in pool))) for term in wanted}
+    weight = term_weights(wanted, [s.terms for s in pool])
     mean = sum(weight.values()) / len(weight) if weight else 0.0
     asked = read_question(question)
     scores = {}
@@ -119,6 +118,13 @@ def _scores(question: str, pool: Sequence[_Sentence]) -> dict[_Sentence, float]:
             score += KIND_BONUS * mean
         scores[sentence] = score - RANK_PENALTY * sentence.source if score > 0 else 0.0
     return scores
+
+
+def term_weights(wanted: set[str], sentences: Sequence[frozenset[str]]) -> dict[str, float]:
+    """Each question term's weight among ``sentences`` (their term sets): the rarer, the heavier
+    (inverse sentence frequency, smoothed so a term no sentence holds still weighs)."""
+    n = len(sentences)
+    return {term: math.log(1 + n / (1 + sum(term in terms for terms in sentences))) for term in wanted}
 
 
 def _join(sentences: Sequence[_Sentence], chosen: set[tuple[int, int]]) -> str:

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from rag import prompts
+from rag import prompts, relevance
+from rag.asked import read_question
 from rag.components import Components
-from rag.engine import ASKING_TO_QUOTE, REFUSAL_TEXT, AnswerEngine, copies_its_sources
+from rag.engine import ASKING_TO_QUOTE, REFUSAL_TEXT, AnswerEngine
+from rag.quoted import QUOTING, answering_sentence, copies_its_sources
 from rag.reply_check import not_backed
 from rag.retrieval.budget import format_context
 from rag.settings import load_settings
@@ -176,9 +178,8 @@ def test_date_and_source_filters_reach_retrieval(components: Components):
 
 @pytest.mark.integration
 def test_a_model_that_declines_gives_a_refusal(components: Components):
-    scripted = ScriptedChatModel(answer=prompts.CANNOT_ANSWER)
-    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
-    engine.components.__dict__["llm"] = scripted
+    engine = replying(components, prompts.CANNOT_ANSWER, quote_sources=False)
+    scripted = engine.llm
     answer = engine.answer(ANSWERABLE)
     assert answer.refused and answer.text == UNCHECKED_TEXT
     assert answer.refusal_reason.startswith(
@@ -192,8 +193,7 @@ def test_a_model_that_declines_gives_a_refusal(components: Components):
 @pytest.mark.integration
 def test_made_up_answer_is_refused_and_kept_for_debugging(components: Components):
     made_up = "Kazakhstan has 19 million inhabitants [1]. Its capital is Nur-Sultan [2]."
-    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
-    engine.components.__dict__["llm"] = ScriptedChatModel(answer=made_up)
+    engine = replying(components, made_up, quote_sources=False)
     events = list(engine.stream(ANSWERABLE))
     answer = events[-1].answer
     assert answer.refused and answer.text == UNCHECKED_TEXT
@@ -253,10 +253,10 @@ def test_an_unbacked_reply_is_followed_by_one_asking_for_the_sources_own_sentenc
 
 @pytest.mark.integration
 def test_a_second_reply_that_is_not_backed_either_leaves_the_refusal(components: Components):
+    engine = replying(components, "", quote_sources=False)
     scripted = ScriptedChatModel(
         answer=["Around 900,000 people live in Deir Ezzor city [1].", "About 700,000 live there [1]."]
     )
-    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
     engine.components.__dict__["llm"] = scripted
     answer = engine.answer(ANSWERABLE)
     assert len(scripted.sent) == 2
@@ -280,6 +280,7 @@ def test_a_second_reply_is_shown_only_if_it_copies_its_source(components: Compon
     first = engine.answer(ANSWERABLE)
     assert not first.refused and first.sentences[0].supported  # the verifier backs it
     assert not copies_its_sources(first)
+    engine = replying(components, "", quote_sources=False)
     engine.components.__dict__["llm"] = ScriptedChatModel(
         answer=["Around 900,000 people live in Deir Ezzor city [1].", joined]
     )
@@ -289,18 +290,66 @@ def test_a_second_reply_is_shown_only_if_it_copies_its_source(components: Compon
 
 @pytest.mark.integration
 def test_no_second_reply_when_switched_off_or_when_the_model_declines(components: Components):
-    settings = components.settings.model_copy(
-        update={"answer": components.settings.answer.model_copy(update={"ask_to_quote": False})}
+    engine = replying(
+        components,
+        "Around 900,000 people live in Deir Ezzor city [1].",
+        ask_to_quote=False,
+        quote_sources=False,
     )
-    scripted = ScriptedChatModel(answer="Around 900,000 people live in Deir Ezzor city [1].")
-    engine = AnswerEngine(settings, with_settings(components, settings))
-    engine.components.__dict__["llm"] = scripted
+    scripted = engine.llm
     answer = engine.answer(ANSWERABLE)
     assert answer.refused and not_backed(answer) and len(scripted.sent) == 1
-    declining = ScriptedChatModel(answer=prompts.CANNOT_ANSWER)
-    engine = AnswerEngine(components.settings, with_settings(components, components.settings))
-    engine.components.__dict__["llm"] = declining
+    engine = replying(components, prompts.CANNOT_ANSWER, quote_sources=False)
+    declining = engine.llm
     assert engine.answer(ANSWERABLE).refused and len(declining.sent) == 1
+
+
+@pytest.mark.integration
+def test_when_the_replies_are_refused_the_sources_own_answering_sentence_is_shown(components: Components):
+    """Both replies are refused (a wrong toll, then a reply that is no copy); a sentence of the
+    sources covers the question and answers it, so it is shown, word for word with its citation,
+    checked like any reply, without another model call."""
+    scripted = ScriptedChatModel(
+        answer=["Around 900,000 people live in Deir Ezzor city [1].", "About 700,000 live there [1]."]
+    )
+    engine = replying(components, "")
+    engine.components.__dict__["llm"] = scripted
+    events = list(engine.stream(ANSWERABLE))
+    answer = events[-1].answer
+    assert not answer.refused, answer.refusal_details
+    assert len(scripted.sent) == 2
+    assert [e.text for e in events if e.kind == "restart"] == [ASKING_TO_QUOTE, QUOTING]
+    holding = source_holding(engine, ANSWERABLE, "Around 200,000 people live in Deir Ezzor city")
+    [sentence] = answer.sentences
+    assert sentence.supported and sentence.citations == [holding]
+    assert normalized(sentence.text).startswith("Around 200,000 people live in Deir Ezzor city")
+    assert "900,000" not in answer.text and "700,000" not in answer.text
+    last = len(events) - 1 - [e.kind for e in events][::-1].index("restart")
+    assert [e.sentence for e in events[last:] if e.kind == "sentence"] == answer.sentences
+    # a follow-up continues the chat as if the model had written the quote
+    assert answer.exchange[:2] == scripted.sent[0][:2]
+    assert answer.exchange[-1]["content"] == f"{strip_markers(sentence.text).strip()} [{holding}]"
+
+
+@pytest.mark.integration
+def test_a_declining_model_is_answered_by_the_sources_sentence_and_nothing_weaker_is_quoted(
+    components: Components,
+):
+    """The model declines while a source says how many live in the city: that sentence is the
+    answer. Asked what no sentence covers, or "how many" where the sources give only "dozens", the
+    refusal stands."""
+    answer = replying(components, prompts.CANNOT_ANSWER).answer(ANSWERABLE)
+    assert not answer.refused and "200,000" in answer.text
+    hospitals = "How many hospitals still operate in Deir al-Zor city?"
+    assert (
+        answering_sentence(hospitals, replying(components, "").retriever.run(hospitals).sources, 0.6) is None
+    )
+    assert replying(components, prompts.CANNOT_ANSWER).answer(hospitals).refused
+    tolls = "How many people did the fighting between Islamic State and the Syrian army kill in Deir al-Zor?"
+    sources = replying(components, "").retriever.run(tolls).sources
+    dozens = next(s.passage.text for s in sources if "has killed dozens" in s.passage.text)
+    assert relevance.answers(dozens.split(", where")[0], read_question(tolls))  # on topic, but no count
+    assert answering_sentence(tolls, sources, 0.6) is None
 
 
 @pytest.mark.integration
@@ -364,7 +413,12 @@ def test_concurrent_answers_report_their_own_token_counts(components: Components
 
 
 @pytest.mark.integration
-def test_tokens_stream_before_the_final_answer(engine: AnswerEngine):
+def test_tokens_stream_before_the_final_answer(components: Components):
+    settings = components.settings
+    settings = settings.model_copy(
+        update={"answer": settings.answer.model_copy(update={"quote_sources": False})}
+    )
+    engine = AnswerEngine(settings, with_settings(components, settings))
     events = list(engine.stream(ANSWERABLE))
     kinds = [e.kind for e in events]
     assert kinds[-1] == "answer" and kinds.count("answer") == 1
@@ -698,7 +752,9 @@ def test_a_reply_that_only_names_the_answer_is_checked_as_the_question_completed
     remark = engine.answer(question)
     assert not remark.refused and [s.supported for s in remark.sentences] == [True, True]
     assert [s.needs_citation for s in remark.sentences] == [True, False]
-    engine.components.__dict__["llm"] = ScriptedChatModel(answer="Moscow [1].")
-    wrong = engine.answer(question)
+    wrong = replying(components, "Moscow [1].", quote_sources=False).answer(question)
     assert wrong.refused and wrong.text == UNCHECKED_TEXT
+    # with quoting on, the source's sentence that names the city is shown instead
+    quoted = replying(components, "Moscow [1].").answer(question)
+    assert not quoted.refused and "Geneva" in quoted.text and "Moscow" not in quoted.text
     assert wrong.refusal_reason.startswith("The reply the model wrote is not backed by the articles")
