@@ -228,13 +228,13 @@ class AnswerEngine:
             # The model's replies failed the checks, and a sentence of the sources plainly answers:
             # it is checked like any reply and shown instead, in its own words (rag.quoted).
             exchange = [*asked_first, {"role": "assistant", "content": found.reply}]
-            checked = self._check(
-                found.reply, standalone, result, {**base, "exchange": exchange}, timings, scorer
-            )
+            spent = {"exchange": exchange, "completion_tokens": answer.completion_tokens}
+            checked = self._check(found.reply, standalone, result, {**base, **spent}, timings, scorer)
             if not checked.refused:
                 yield StreamEvent(kind="restart", text=quoted.QUOTING)
                 yield from (StreamEvent(kind="sentence", sentence=s) for s in checked.sentences)
-                answer = checked
+                withdrawn = f"Quoted instead of the model's reply. {answer.refusal_details}"
+                answer = checked.model_copy(update={"quoted": True, "refusal_details": withdrawn})
         answer.timings.total_s = time.perf_counter() - started
         yield StreamEvent(kind="answer", answer=_noted(answer))
 

@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
-from rag.types import Answer, Sentence, StreamEvent
+from rag.types import QUOTED_NOTE, Answer, Sentence, StreamEvent
 
 
 def _wrap(text: str, indent: str, width: int = 100) -> str:
@@ -69,6 +69,8 @@ def format_answer(answer: Answer, printed: Sequence[str] = ()) -> str:
             out.append("Checked answer:")
             rest = answer.sentences
         out.extend(format_sentence(sentence) for sentence in rest)
+        if answer.quoted:
+            out.append(QUOTED_NOTE)
         for conflict in answer.conflicts:
             sides = "; ".join(
                 f"{s.value} [{s.source_number}] ({s.source or 'unknown source'}"

@@ -259,6 +259,8 @@ class Timings(BaseModel):
 REFUSAL_TEXT = "The archive does not hold the answer to this question."
 """A refusal before any model call: nothing in the archive matches the question, or only articles
 flagged as reading like instructions to an AI do (they never back an answer)."""
+QUOTED_NOTE = "Quoted word for word from the sources: the model's own reply was not backed by them."
+"""Shown beside an answer that is a quote of the sources (:attr:`Answer.quoted`, :mod:`rag.quoted`)."""
 UNCHECKED_TEXT = "No answer backed by the archive was found for this question."
 """A refusal of the model's reply (declined, unbacked, or not answering the question). The
 articles found do not back an answer; another article may, so the archive is not said to lack
@@ -280,15 +282,19 @@ class Answer(BaseModel):
     """Why, in plain words for the reader, naming the closest articles where it helps."""
     refusal_details: str | None = None
     """The technical side of a refusal (retrieval figures, the model's withdrawn reply): for
-    ``--json`` and debugging, never shown as the answer."""
+    ``--json`` and debugging, never shown as the answer. A :attr:`quoted` answer keeps here why the
+    model's replies were withdrawn."""
     conflicts: list[Conflict] = Field(default_factory=list)
     timings: Timings = Field(default_factory=Timings)
     prompt_tokens: int = 0
     completion_tokens: int = 0
     model: str = ""
+    quoted: bool = False
+    """The answer is a sentence of the sources, word for word: the model's own replies were not
+    backed by them (:mod:`rag.quoted`); readers are told so (:data:`QUOTED_NOTE`)."""
     exchange: list[dict[str, str]] = Field(default_factory=list)
-    """The chat this answer was written in, ending with the model's own reply (empty when no
-    model was asked). A follow-up continues it (:mod:`rag.followups`); kept with the
+    """The chat this answer was written in, ending with the model's own reply, or the quote that
+    replaced it (empty when no model was asked). A follow-up continues it (:mod:`rag.followups`); kept with the
     conversation, left out of what ``rag ask --json`` and the HTTP API return."""
 
 

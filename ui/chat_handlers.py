@@ -376,6 +376,7 @@ def answer_payload(answer: Answer, conversation_id: str) -> dict[str, Any]:
         "answer": answer.text,
         "refused": answer.refused,
         "refusal_reason": answer.refusal_reason,
+        "quoted": answer.quoted,
         "sources": [
             {
                 "number": source.number,

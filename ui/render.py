@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from rag.text.markers import DISPLAY_MARKER
-from rag.types import REFUSAL_TEXT, Answer, Conflict, Passage, Sentence, Source
+from rag.types import QUOTED_NOTE, REFUSAL_TEXT, Answer, Conflict, Passage, Sentence, Source
 
 SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 
@@ -196,7 +196,10 @@ def render_answer(answer: Answer, turn: int) -> str:
             f'<div class="notice notice-refusal">{ICON_INFO}<b>{heading}</b> '
             f"{text_to_html(answer.text)}{reason}</div>"
         )
-    return f'<div class="answer">{render_answer_body(answer, turn)}</div>{render_conflicts(answer, turn)}'
+    quoted = (
+        f'<div class="notice notice-quoted">{ICON_INFO}{escape(QUOTED_NOTE)}</div>' if answer.quoted else ""
+    )
+    return f'<div class="answer">{render_answer_body(answer, turn)}</div>{quoted}{render_conflicts(answer, turn)}'
 
 
 def render_error(message: str) -> str:

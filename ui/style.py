@@ -14,14 +14,14 @@ CSS = """
 .notice-reason { margin-top: 0.35em; }
 .notice-refusal, .notice-stopped { border-color: #6b7280; background: rgba(107, 114, 128, 0.12); }
 .notice-conflict { border-color: #dc2626; background: rgba(220, 38, 38, 0.08); }
-.notice-update { border-color: #2563eb; background: rgba(37, 99, 235, 0.08); }
+.notice-update, .notice-quoted { border-color: #2563eb; background: rgba(37, 99, 235, 0.08); }
 .notice-error, .notice-skipped { border-color: #b45309; background: rgba(245, 158, 11, 0.10); }
 /* Icons drawn around a plain letter: emoji signs have no glyph in a stock Debian browser. */
 .icon { display: inline-flex; align-items: center; justify-content: center; width: 1.15em; height: 1.15em;
   border-radius: 50%; font: italic 700 0.8em Georgia, serif; margin-right: 0.4em; vertical-align: 0.1em;
   color: #fff; background: #4b5563; }
 .icon-warn { font-style: normal; font-family: inherit; background: #b45309; }
-.notice-update .icon { background: #2563eb; }
+.notice-update .icon, .notice-quoted .icon { background: #2563eb; }
 .notice-conflict .icon { background: #dc2626; }
 /* An answer being written: checked sentences as they come, the unchecked draft greyed below. */
 .draft { margin-top: 0.3em; }

@@ -29,11 +29,17 @@ def components(tmp_path_factory: pytest.TempPathFactory, model_cache_dir: Path) 
 
 
 def scripted_service(
-    components: Components, model: ScriptedChatModel, store_path: Path, follow_ups: str = "rewrite"
+    components: Components,
+    model: ScriptedChatModel,
+    store_path: Path,
+    follow_ups: str = "rewrite",
+    quote_sources: bool = True,
 ) -> tuple[ChatService, RecordingRetriever]:
     """A chat service over the real store and retriever with a scripted model; follow-ups are
     rewritten (the older way, still the fallback) unless ``follow_ups`` is "continue"."""
-    settings = components.settings.with_overrides(**{"answer.follow_ups": follow_ups})
+    settings = components.settings.with_overrides(
+        **{"answer.follow_ups": follow_ups, "answer.quote_sources": quote_sources}
+    )
     shared = with_settings(components, settings)
     shared.__dict__["llm"] = model
     retriever = RecordingRetriever(shared.settings, shared.store, shared.embedding)
@@ -225,7 +231,9 @@ def test_a_follow_up_after_a_refused_answer_is_rewritten_and_asked_afresh(
 ):
     unbacked = "Around 900,000 people live in Deir Ezzor city [1]."
     model = ScriptedChatModel(answer=[unbacked, unbacked, REPLY], rewrite=REWRITE)  # asked twice
-    service, retriever = scripted_service(components, model, tmp_path / "c.sqlite3", follow_ups="continue")
+    service, retriever = scripted_service(
+        components, model, tmp_path / "c.sqlite3", follow_ups="continue", quote_sources=False
+    )
     conversation = service.new_conversation()
     first = service.ask(conversation, FIRST)
     assert first.refused and first.exchange  # the model wrote it, the verifier withdrew it

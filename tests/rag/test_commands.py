@@ -16,7 +16,7 @@ import pytest
 from rag.commands import EXIT_REFUSED, ask_command, chat_command, register
 from rag.engine import REFUSAL_TEXT, AnswerEngine
 from rag.terminal import UNSUPPORTED_FLAG, render_stream
-from rag.types import UNCHECKED_TEXT, Answer
+from rag.types import QUOTED_NOTE, UNCHECKED_TEXT, Answer
 from tests.rag.answering import ScriptedChatModel, indexed_components, with_settings
 from tests.rag.test_terminal import Terminal
 
@@ -90,7 +90,8 @@ def test_since_after_until_is_a_usage_error(capsys: pytest.CaptureFixture[str]):
 def test_an_invented_answer_is_never_printed(indexed):
     """The reported case: a made-up reply was streamed, then withdrawn, with exit code 0."""
     invented = "The restaurant opened in 2016 [1]. Its chef is Amira Holt [2]."
-    engine = AnswerEngine(indexed.settings, with_settings(indexed, indexed.settings))
+    settings = indexed.settings.with_overrides(**{"answer.quote_sources": False})
+    engine = AnswerEngine(settings, with_settings(indexed, settings))
     engine.components.__dict__["llm"] = ScriptedChatModel(answer=invented)
     out, err = Terminal(), Terminal()
     answer = render_stream(engine.stream("How many people live in Deir al-Zor city?"), out, err=err)
@@ -101,6 +102,20 @@ def test_an_invented_answer_is_never_printed(indexed):
         UNCHECKED_TEXT + "\n  The reply the model wrote is not backed by the articles"
     )
     assert "closest articles are" in " ".join(out.getvalue().split())
+
+
+@pytest.mark.integration
+def test_in_place_of_an_invented_answer_the_sources_own_sentence_is_printed_as_a_quote(indexed):
+    invented = "The restaurant opened in 2016 [1]. Its chef is Amira Holt [2]."
+    engine = AnswerEngine(indexed.settings, with_settings(indexed, indexed.settings))
+    engine.components.__dict__["llm"] = ScriptedChatModel(answer=invented)
+    out, err = Terminal(), Terminal()
+    answer = render_stream(engine.stream("How many people live in Deir al-Zor city?"), out, err=err)
+    assert not answer.refused and answer.quoted
+    shown = out.getvalue() + err.getvalue()
+    assert "Amira Holt" not in shown and "restaurant" not in shown
+    printed = out.getvalue()
+    assert "200,000 people live in Deir Ezzor city" in printed and QUOTED_NOTE in printed
 
 
 @pytest.mark.integration

@@ -317,13 +317,15 @@ def test_when_the_replies_are_refused_the_sources_own_answering_sentence_is_show
     events = list(engine.stream(ANSWERABLE))
     answer = events[-1].answer
     assert not answer.refused, answer.refusal_details
-    assert len(scripted.sent) == 2
+    assert answer.quoted and len(scripted.sent) == 2
     assert [e.text for e in events if e.kind == "restart"] == [ASKING_TO_QUOTE, QUOTING]
     holding = source_holding(engine, ANSWERABLE, "Around 200,000 people live in Deir Ezzor city")
     [sentence] = answer.sentences
     assert sentence.supported and sentence.citations == [holding]
     assert normalized(sentence.text).startswith("Around 200,000 people live in Deir Ezzor city")
     assert "900,000" not in answer.text and "700,000" not in answer.text
+    assert "900,000" in answer.refusal_details and "700,000" in answer.refusal_details  # for debugging
+    assert answer.completion_tokens == 9 + 5  # both replies' words, as the scripted model counts
     last = len(events) - 1 - [e.kind for e in events][::-1].index("restart")
     assert [e.sentence for e in events[last:] if e.kind == "sentence"] == answer.sentences
     # a follow-up continues the chat as if the model had written the quote
@@ -746,6 +748,7 @@ def test_a_reply_that_only_names_the_answer_is_checked_as_the_question_completed
     right = engine.answer(question)
     assert not right.refused, right.refusal_details
     assert strip_markers(right.text).strip() == "Geneva." and right.sentences[0].supported
+    assert not right.quoted  # the model's own reply
     assert right.sentences[0].evidence  # the passage span that backs it
     # a remark beside the name stays a remark: it is not checked as the question completed
     engine.components.__dict__["llm"] = ScriptedChatModel(answer="Geneva [1]. The sources differ.")
@@ -756,5 +759,5 @@ def test_a_reply_that_only_names_the_answer_is_checked_as_the_question_completed
     assert wrong.refused and wrong.text == UNCHECKED_TEXT
     # with quoting on, the source's sentence that names the city is shown instead
     quoted = replying(components, "Moscow [1].").answer(question)
-    assert not quoted.refused and "Geneva" in quoted.text and "Moscow" not in quoted.text
+    assert not quoted.refused and quoted.quoted and "Geneva" in quoted.text and "Moscow" not in quoted.text
     assert wrong.refusal_reason.startswith("The reply the model wrote is not backed by the articles")

@@ -32,8 +32,8 @@ def components(tmp_path_factory: pytest.TempPathFactory, model_cache_dir: Path) 
     return indexed_components(tmp_path_factory.mktemp("llama_index"), model_cache_dir)
 
 
-def scripted_engine(components: Components, model: ScriptedChatModel) -> AnswerEngine:
-    shared = with_settings(components, components.settings)
+def scripted_engine(components: Components, model: ScriptedChatModel, **overrides) -> AnswerEngine:
+    shared = with_settings(components, components.settings.with_overrides(**overrides))
     shared.__dict__["llm"] = model
     return AnswerEngine(shared.settings, shared)
 
@@ -99,7 +99,9 @@ def test_query_response_carries_the_cited_passages_and_the_answer(components: Co
 @pytest.mark.integration
 def test_a_refusal_is_a_response_with_its_reason_and_no_sources(components: Components):
     invented = "Its chef is Amira Holt [1]. The restaurant opened in 2016 [2]."
-    engine = scripted_engine(components, ScriptedChatModel(answer=invented))
+    engine = scripted_engine(
+        components, ScriptedChatModel(answer=invented), **{"answer.quote_sources": False}
+    )
     response = NewsQueryEngine(engine=engine).query(QUESTION)
     answer = response.metadata["answer"]
     assert answer.refused and response.source_nodes == []

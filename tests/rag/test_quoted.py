@@ -68,6 +68,9 @@ def test_below_the_share_nothing_is_quoted():
 
 def test_a_question_that_cannot_be_checked_for_an_answer_gets_no_quote():
     assert answering_sentence("Did Iran, Russia and Turkey hold talks?", SOURCES, 0.1) is None  # yes/no
+    # "what N" asks for no kind a sentence can be seen to hold: naming the ship and its fate is no cargo
+    ship = [make(1, ["In late December, Indonesian cargo ship MV Namse Bangdzod vanished in local waters."])]
+    assert answering_sentence("What cargo was the vanished Indonesian ship carrying?", ship, 0.1) is None
     assert answering_sentence("Who?", SOURCES, 0.1) is None  # no term to cover
     assert answering_sentence("How many people live in Deir Ezzor city?", [], 0.6) is None
 

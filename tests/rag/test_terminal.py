@@ -9,7 +9,17 @@ import pytest
 
 from rag.engine import REFUSAL_TEXT
 from rag.terminal import ASKED_AGAIN, UNSUPPORTED_FLAG, WITHDRAWN, format_answer, render_stream
-from rag.types import Answer, Conflict, ConflictSide, Passage, Sentence, Source, StreamEvent, Timings
+from rag.types import (
+    QUOTED_NOTE,
+    Answer,
+    Conflict,
+    ConflictSide,
+    Passage,
+    Sentence,
+    Source,
+    StreamEvent,
+    Timings,
+)
 
 
 def _answer() -> Answer:
@@ -46,6 +56,15 @@ def test_printed_answer_marks_unsupported_sentences_and_shows_sources_conflicts_
     assert "[1] Syria war — BBC News, 2017-01-15" in printed
     assert "Twelve government soldiers were killed." in printed  # the cited passage
     assert "first token 1.5 s" in printed and "500 prompt" in printed
+    assert QUOTED_NOTE not in printed
+
+
+@pytest.mark.unit
+def test_a_quote_of_the_sources_is_said_to_be_one():
+    printed = format_answer(_answer().model_copy(update={"quoted": True}))
+    assert QUOTED_NOTE in printed
+    # after the sentences, before the sources
+    assert printed.index("Made up [1].") < printed.index(QUOTED_NOTE) < printed.index("Sources:")
 
 
 class Terminal(io.StringIO):

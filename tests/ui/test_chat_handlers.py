@@ -17,6 +17,8 @@ from rag.chat import ChatService
 from rag.components import Components
 from rag.conversations import ConversationStore
 from rag.engine import ASKING_TO_QUOTE, AnswerEngine
+from rag.quoted import QUOTING
+from rag.types import QUOTED_NOTE
 from tests.rag.answering import ScriptedChatModel, indexed_components, with_settings
 from ui.app import parse_filters
 from ui.chat_handlers import BUSY, ChatHandlers
@@ -46,9 +48,9 @@ class SlowModel(ScriptedChatModel):
 
 
 def handlers(
-    components: Components, tmp_path: Path, reply: str, model_class=ScriptedChatModel
+    components: Components, tmp_path: Path, reply: str, model_class=ScriptedChatModel, **overrides
 ) -> ChatHandlers:
-    shared = with_settings(components, components.settings)
+    shared = with_settings(components, components.settings.with_overrides(**overrides))
     shared.__dict__["llm"] = model_class(answer=reply)
     engine = AnswerEngine(shared.settings, shared)
     chat = ChatService(
@@ -91,7 +93,7 @@ def test_checked_sentences_appear_as_they_come_and_the_answer_replaces_the_draft
 
 
 def test_a_refused_reply_leaves_nothing_of_its_draft(components, tmp_path):
-    h = handlers(components, tmp_path, MADE_UP)
+    h = handlers(components, tmp_path, MADE_UP, **{"answer.quote_sources": False})
     request = gr.Request(username="ann", session_hash="page-1")
     _, shown = run(h.ask(QUESTION, "", "", [], {"conversation_id": None}, None, request))
     drafts = [html for html in shown[1:-1] if html]
@@ -102,6 +104,21 @@ def test_a_refused_reply_leaves_nothing_of_its_draft(components, tmp_path):
     assert (
         "Not in the archive." not in final
     )  # the archive was not shown to lack it, only the reply to be unbacked
+
+
+def test_when_both_replies_are_refused_the_sources_answering_sentence_is_shown_as_a_quote(
+    components, tmp_path
+):
+    h = handlers(components, tmp_path, MADE_UP)
+    request = gr.Request(username="ann", session_hash="page-1")
+    _, shown = run(h.ask(QUESTION, "", "", [], {"conversation_id": None}, None, request))
+    writing = [html for html in shown[1:-1] if html]
+    assert any(escape(QUOTING) in html for html in writing)  # said while the quote is checked
+    final = shown[-1]
+    assert "200,000" in final and escape(QUOTED_NOTE) in final and "notice-quoted" in final
+    assert "Kazakhstan" not in final and "No checked answer." not in final
+    quoted = handlers(components, tmp_path, MADE_UP).api_ask(QUESTION, "", request)
+    assert quoted["quoted"] is True and not quoted["refused"] and "200,000" in quoted["answer"]
 
 
 def test_a_second_reply_replaces_the_first_draft_and_says_why(components, tmp_path):
@@ -139,7 +156,7 @@ def test_the_api_answers_and_follows_up_in_the_callers_conversations(components,
     h = handlers(components, tmp_path, BACKED)
     ann = gr.Request(username="ann", session_hash="client")
     first = h.api_ask(QUESTION, "", ann)
-    assert not first["refused"] and "200,000" in first["answer"]
+    assert not first["refused"] and "200,000" in first["answer"] and first["quoted"] is False
     assert any(s["cited"] and s["title"] for s in first["sources"])
     second = h.api_ask("Who besieges it?", first["conversation_id"], ann)
     assert second["conversation_id"] == first["conversation_id"]

@@ -12,7 +12,17 @@ import pytest
 from rag.citations import parse_answer
 from rag.citations import render as render_drafts
 from rag.evidence import passage_range, source_document
-from rag.types import UNCHECKED_TEXT, Answer, Conflict, ConflictSide, EvidenceSpan, Passage, Sentence, Source
+from rag.types import (
+    QUOTED_NOTE,
+    UNCHECKED_TEXT,
+    Answer,
+    Conflict,
+    ConflictSide,
+    EvidenceSpan,
+    Passage,
+    Sentence,
+    Source,
+)
 from rag.verifier.facts import needs_support
 from rag.verifier.scorer import SupportScorer
 from rag.verifier.verify import verify
@@ -248,6 +258,9 @@ def test_refusal_and_conflict_are_distinct_notices():
     html = render.render_answer(conflict, 1)
     assert "notice-conflict" in html and "notice-refusal" not in html
     assert "82" in html and "12" in html and "2017-01-17" in html and 'href="#src-1-2"' in html
+    assert "notice-quoted" not in html
+    quoted = render.render_answer(conflict.model_copy(update={"quoted": True, "conflicts": []}), 1)
+    assert "notice-quoted" in quoted and html_lib.escape(QUOTED_NOTE) in quoted
 
 
 def test_source_card_highlights_the_cited_sentence_and_lists_copies():
