@@ -8,8 +8,10 @@ model gets wrong are deterministic:
 * refusal before generation when retrieval found nothing on the question (no model call,
   so an unanswerable question costs milliseconds), when the model declines, and when no
   sentence of its answer is backed by the sources, even after it is asked once more to copy the
-  sentence that answers (made-up text is not shown as an answer);
-  the reason is given in plain words naming the closest articles (:mod:`rag.refusals`);
+  sentence that answers (made-up text is not shown as an answer), unless a sentence of the
+  sources plainly answers: it is shown instead, word for word and said to be a quote
+  (:mod:`rag.quoted`); the reason is given in plain words naming the closest articles
+  (:mod:`rag.refusals`);
 * citation cleaning (no citation of a missing source, ever) and verification of each
   sentence against the passages it cites (re-cited to the passage that backs it, or marked
   unsupported);
