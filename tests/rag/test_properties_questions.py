@@ -106,9 +106,13 @@ def test_the_citation_parser_and_support_checks_return_on_any_reply(reply: str) 
             assert all(1 <= n <= len(EVIDENCE) for n in draft.citations)
         return verify(drafts, EVIDENCE, scorer, needs_support)
 
-    bounded(3.0, check, reply)
-    bounded(3.0, split_claims, reply)
-    bounded(3.0, extract_facts, reply)
+    # A bound against runaway backtracking, not a speed target: the worst reply found so far (the
+    # pattern "\\d{1,3}" 183 times) takes about 1 s on an idle machine; in one CI run its first call
+    # took 3.2 s and the repeat passed. So the bound is wide and the scorer is warmed first, untimed.
+    check(EVIDENCE[1] + " [1]")
+    bounded(10.0, check, reply)
+    bounded(10.0, split_claims, reply)
+    bounded(10.0, extract_facts, reply)
 
 
 @pytest.mark.unit
