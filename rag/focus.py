@@ -96,12 +96,21 @@ def excerpts(question: str, sources: Sequence[Source], budget: int) -> list[str]
     return [_join(sentences, chosen) for sentences in split]
 
 
-def _sentences(source: int, text: str) -> list[_Sentence]:
+def sentence_terms(text: str) -> list[tuple[str, frozenset[str]]]:
+    """Each sentence of ``text`` as written, with its terms (:func:`rag.text.terms.tokenize`): what
+    the prompt's selection here and the quote of the sources (:mod:`rag.quoted`) weigh."""
     out = []
-    for index, span in enumerate(sentence_spans(text)):
+    for span in sentence_spans(text):
         piece = text[span.start : span.end]
-        out.append(_Sentence(source, index, piece, count_tokens(piece) + 1, frozenset(tokenize(piece))))
+        out.append((piece, frozenset(tokenize(piece))))
     return out
+
+
+def _sentences(source: int, text: str) -> list[_Sentence]:
+    return [
+        _Sentence(source, index, piece, count_tokens(piece) + 1, terms)
+        for index, (piece, terms) in enumerate(sentence_terms(text))
+    ]
 
 
 def _scores(question: str, pool: Sequence[_Sentence]) -> dict[_Sentence, float]:

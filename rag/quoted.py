@@ -35,11 +35,10 @@ from dataclasses import dataclass
 
 from rag.asked import read_question, words_of
 from rag.evidence import source_documents
-from rag.focus import term_weights
+from rag.focus import sentence_terms, term_weights
 from rag.relevance import answers
 from rag.text.dates import YEAR_WORD
 from rag.text.numbers import COUNT_WORDS, DIGIT_NUMBER
-from rag.text.sentences import sentence_spans
 from rag.text.terms import tokenize
 from rag.types import Answer, Source
 from rag.verifier.copies import is_copy
@@ -74,10 +73,8 @@ def answering_sentence(question: str, sources: Sequence[Source], min_share: floa
         return None
     pool: list[tuple[int, str, frozenset[str]]] = []
     for source in sources:
-        text = source.passage.text
-        for span in sentence_spans(text):
-            sentence = " ".join(text[span.start : span.end].split())
-            pool.append((source.number, sentence, frozenset(tokenize(sentence))))
+        for piece, terms in sentence_terms(source.passage.text):
+            pool.append((source.number, " ".join(piece.split()), terms))
     weight = term_weights(wanted, [terms for _, _, terms in pool])
     total = sum(weight.values())
     best: Quote | None = None
