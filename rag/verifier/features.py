@@ -25,6 +25,7 @@ from rag.verifier.roles import swapped_roles
 from rag.verifier.scope import unscoped
 from rag.verifier.titles import unbacked_titles
 from rag.verifier.tokens import content_stems, tokenize
+from rag.verifier.undergone import unmet_patients
 
 
 @dataclass
@@ -88,6 +89,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             or unknown_speakers(facts, evidence)
             or merged_across_contrast(claim, facts, evidence)
             or joined_events(facts, evidence)
+            or unmet_patients(facts, evidence)
             or misdated_events(facts, evidence)
             or swapped_roles(facts, evidence)
             or related_to_itself(facts)
