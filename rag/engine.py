@@ -10,8 +10,9 @@ model gets wrong are deterministic:
   sentence of its answer is backed by the sources, even after it is asked once more to copy the
   sentence that answers (made-up text is not shown as an answer), unless a sentence of the
   sources plainly answers: it is shown instead, word for word and said to be a quote
-  (:mod:`rag.quoted`); the reason is given in plain words naming the closest articles
-  (:mod:`rag.refusals`);
+  (:mod:`rag.quoted`; for "Who reported that?", the sentence that backed the previous answer
+  when it names its speaker, :mod:`rag.provenance`); the reason is given in plain words naming
+  the closest articles (:mod:`rag.refusals`);
 * citation cleaning (no citation of a missing source, ever) and verification of each
   sentence against the passages it cites (re-cited to the passage that backs it, or marked
   unsupported);
@@ -28,7 +29,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from rag import asked, followups, prompts, quoted, refusals, relevance
+from rag import asked, followups, prompts, provenance, quoted, refusals, relevance
 from rag.citations import CitationStreamFilter
 from rag.evidence import flagged_last, passage_ranges, source_documents
 from rag.questions import clean_question
@@ -224,14 +225,28 @@ class AnswerEngine:
                 )
         cfg = self.settings.answer
         found = None
-        if answer.refused and not follow and cfg.quote_sources:
-            found = quoted.answering_sentence(standalone, shown, cfg.quote_min_share)
+        reporter = follow is not None and provenance.asks_who_reported(question, follow.previous)
+        if answer.refused and cfg.quote_sources:
+            if reporter and follow is not None:
+                # "Who reported that?": the sentence that backed the previous answer names its
+                # speaker (rag.provenance); its sources keep their numbers in this chat. If none
+                # does, the refusal says which articles the answer comes from.
+                found = provenance.reporting_sentence(follow.previous)
+                if found is None:
+                    cited = provenance.cited_sources(follow.previous)
+                    answer = answer.model_copy(update={"refusal_reason": refusals.reported_in(cited)})
+            elif not follow:
+                found = quoted.answering_sentence(standalone, shown, cfg.quote_min_share)
         if found is not None:
             # The model's replies failed the checks, and a sentence of the sources plainly answers:
             # it is checked like any reply and shown instead, in its own words (rag.quoted).
             exchange = [*asked_first, {"role": "assistant", "content": found.reply}]
             spent = {"exchange": exchange, "completion_tokens": answer.completion_tokens}
-            checked = self._check(found.reply, standalone, result, {**base, **spent}, timings, scorer)
+            # A quote naming the speaker answers "Who reported that?" by construction, whatever
+            # the question's words ("Which group ...?" for the Syrian Observatory).
+            checked = self._check(
+                found.reply, standalone, result, {**base, **spent}, timings, scorer, relevance=not reporter
+            )
             if not checked.refused:
                 yield StreamEvent(kind="restart", text=quoted.QUOTING)
                 yield from (StreamEvent(kind="sentence", sentence=s) for s in checked.sentences)
@@ -369,11 +384,14 @@ class AnswerEngine:
         base: dict,
         timings: Timings,
         scorer: Scorer | None = None,
+        relevance: bool = True,
     ) -> Answer:
-        """Citations, verification, refusal and conflicts on the finished text (:mod:`rag.reply_check`)."""
+        """Citations, verification, refusal and conflicts on the finished text (:mod:`rag.reply_check`);
+        ``relevance=False`` leaves out the check that a sentence answers the question."""
         check_started = time.perf_counter()
+        settings = self.settings if relevance else self.settings.with_overrides(**{"answer.relevance": False})
         answer = check_reply(
-            raw, question, result.sources, self.settings, scorer or self._scorer(question), base, timings
+            raw, question, result.sources, settings, scorer or self._scorer(question), base, timings
         )
         answer.timings.check_s += time.perf_counter() - check_started
         return answer

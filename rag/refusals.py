@@ -57,6 +57,23 @@ def describe_article(source: Source) -> str:
     return f"{title} ({', '.join(details)})" if details else title
 
 
+def reported_in(cited: Sequence[Source]) -> str:
+    """A follow-up asked who reported the previous answer, and no sentence backing it names anyone:
+    where that answer comes from, as the sources' own records give it (title, outlet, date, and
+    the other outlets that carry the same text). Asked "Who reported that?" after "Around 200,000
+    live in Deir Ezzor city [2]", the reader learns it is from an article of 17 January 2017 that
+    AFP also carries, rather than only that nothing answers."""
+    named = []
+    for source in cited:
+        if source.passage.suspicious:
+            continue
+        copies = [p.source for p in source.corroborating if p.source and not p.suspicious]
+        carried = f", also carried by {', '.join(dict.fromkeys(copies))}" if copies else ""
+        named.append(f"[{source.number}] {describe_article(source)}{carried}")
+    sentence = "No sentence of the articles says who reported the answer above."
+    return f"{sentence} It comes from {'; '.join(named)}." if named else sentence
+
+
 def closest_articles(sources: Sequence[Source], limit: int = CLOSEST_LIMIT) -> list[str]:
     """The first ``limit`` distinct articles among the retrieved sources, best first.
 

@@ -206,7 +206,9 @@ class AnswerSettings(BaseModel):
     """When the model's replies to a new question are refused, show instead the sentence of the
     sources that answers it, word for word with its citation, if one covers at least
     ``quote_min_share`` of the question's term weight; checked like any reply (:mod:`rag.quoted`).
-    Golden: 3 of 46 answerable questions refused instead of 5, both new answers right."""
+    Golden: 3 of 46 answerable questions refused instead of 5, both new answers right. A
+    follow-up asking who reported the previous answer gets the sentence that backed it, when it
+    names its speaker (:mod:`rag.provenance`)."""
     quote_min_share: float = Field(default=0.6, gt=0, le=1)
 
 

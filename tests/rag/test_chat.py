@@ -280,3 +280,61 @@ def test_the_small_model_reads_only_the_follow_up_turn(
     earlier = shared.llm.count_prompt_tokens(exchange)
     assert streams[0].usage.prompt_tokens > earlier
     assert streams[0].usage.cached_tokens >= earlier - 8, (streams[0].usage, earlier)
+
+
+EXPLOSIONS = "How many explosions hit Deir al-Zour after IS launched its assault?"
+SOHR = "The Syrian Observatory for Human Rights (SOHR) said the city of Deir al-Zour had been hit by at least six"
+
+
+def holding(service: ChatService, question: str, text: str) -> int:
+    """The number the chat's engine gives the retrieved passage that holds ``text``."""
+    return next(s.number for s in service.engine.retriever.run(question).sources if text in s.passage.text)
+
+
+@pytest.mark.integration
+def test_asked_who_reported_it_the_sentence_that_backed_the_answer_is_quoted(
+    components: Components, tmp_path: Path
+):
+    """The model names the wrong group; the sentence that backed the previous answer names the
+    right one, so it is shown word for word, checked, with the source's number in this chat."""
+    probe, _ = scripted_service(components, ScriptedChatModel(answer=""), tmp_path / "p.sqlite3")
+    number = holding(probe, EXPLOSIONS, SOHR)
+    model = ScriptedChatModel(
+        answer=[
+            f"At least six explosions hit Deir al-Zour [{number}].",
+            f"The Free Syrian Army reported that [{number}].",
+        ]
+    )
+    service, _ = scripted_service(components, model, tmp_path / "c.sqlite3", follow_ups="continue")
+    conversation = service.new_conversation()
+    assert not service.ask(conversation, EXPLOSIONS).refused
+    answer = service.ask(conversation, "Which group reported that?")
+    assert not answer.refused and answer.quoted, answer.refusal_details
+    [sentence] = answer.sentences
+    assert sentence.text.startswith(SOHR) and sentence.citations == [number] and sentence.supported
+    assert "Free Syrian Army" not in answer.text and "Free Syrian Army" in answer.refusal_details
+    assert len(model.sent) == 2  # no further model call
+
+
+@pytest.mark.integration
+def test_asked_who_reported_it_with_no_speaker_in_the_text_the_refusal_names_its_article(
+    components: Components, tmp_path: Path
+):
+    probe, _ = scripted_service(components, ScriptedChatModel(answer=""), tmp_path / "p.sqlite3")
+    number = holding(probe, FIRST, "Around 200,000 people live in Deir Ezzor city")
+    model = ScriptedChatModel(
+        answer=[
+            f"Around 200,000 people live in Deir Ezzor city [{number}].",
+            "The monitoring group reported that [1].",
+        ]
+    )
+    service, _ = scripted_service(components, model, tmp_path / "c.sqlite3", follow_ups="continue")
+    conversation = service.new_conversation()
+    first = service.ask(conversation, FIRST)
+    assert not first.refused
+    answer = service.ask(conversation, "Who reported that?")
+    assert answer.refused and not answer.quoted
+    cited = next(s for s in first.sources if s.number == number)
+    assert answer.refusal_reason.startswith(
+        f"No sentence of the articles says who reported the answer above. It comes from [{number}] “{cited.passage.title}”"
+    )

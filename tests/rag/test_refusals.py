@@ -134,3 +134,22 @@ def test_a_reply_that_answers_nothing_is_not_said_to_be_missing_from_the_article
         "No checked answer from the articles found says who recaptured the city of Palmyra from the Syrian "
         "government in December 2016."
     )
+
+
+@pytest.mark.unit
+def test_asked_who_reported_an_answer_no_sentence_attributes_the_reason_names_its_articles():
+    copy = Passage(
+        chunk_id="e-c", article_id="e", start=0, end=1, text="same", title="Rebels go", source="AFP"
+    )
+    cited = [SOURCES[3].model_copy(update={"corroborating": [copy, copy]}), SOURCES[0]]
+    assert refusals.reported_in(cited) == (
+        "No sentence of the articles says who reported the answer above. It comes from "
+        "[4] “Astana talks” (23 January 2017), also carried by AFP; "
+        "[1] “Syria war: Dozens dead” (BBC News, 16 January 2017)."
+    )
+    flagged = SOURCES[4].model_copy(
+        update={"passage": SOURCES[4].passage.model_copy(update={"suspicious": "x"})}
+    )
+    assert (
+        refusals.reported_in([flagged]) == "No sentence of the articles says who reported the answer above."
+    )
