@@ -226,17 +226,13 @@ class AnswerEngine:
         cfg = self.settings.answer
         found = None
         reporter = follow is not None and provenance.asks_who_reported(question, follow.previous)
-        if answer.refused and cfg.quote_sources:
-            if reporter and follow is not None:
-                # "Who reported that?": the sentence that backed the previous answer names its
-                # speaker (rag.provenance); its sources keep their numbers in this chat. If none
-                # does, the refusal says which articles the answer comes from.
-                found = provenance.reporting_sentence(follow.previous)
-                if found is None:
-                    cited = provenance.cited_sources(follow.previous)
-                    answer = answer.model_copy(update={"refusal_reason": refusals.reported_in(cited)})
-            elif not follow:
-                found = quoted.answering_sentence(standalone, shown, cfg.quote_min_share)
+        if reporter and follow is not None:
+            # "Who reported that?": a reply naming no speaker is no answer; the sentence that backed
+            # the previous answer is quoted if it names one (its source keeps its number in this chat).
+            answer, found = provenance.in_reply(answer, follow.previous)
+            found = found if cfg.quote_sources else None
+        elif answer.refused and not follow and cfg.quote_sources:
+            found = quoted.answering_sentence(standalone, shown, cfg.quote_min_share)
         if found is not None:
             # The model's replies failed the checks, and a sentence of the sources plainly answers:
             # it is checked like any reply and shown instead, in its own words (rag.quoted).

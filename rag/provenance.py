@@ -12,8 +12,9 @@ reported that [1]" (the figure is not the monitoring group's); both are rightly 
 So when the model's reply to such a follow-up is refused, the engine quotes the backing sentence
 that names its speaker, checked like any reply (:func:`rag.reply_check.check_reply`), as it quotes
 an answering sentence for a new question (:mod:`rag.quoted`). A backing sentence that names no one
-("Around 200,000 people live in Deir Ezzor city") leaves the refusal standing: who published the
-article is on the source card, not in the text.
+("Around 200,000 people live in Deir Ezzor city") leaves the refusal standing, and the refusal
+says which article the answer comes from (:func:`rag.refusals.reported_in`). A reply to such a
+follow-up that names no one who said anything is no answer to it (:func:`unattributed`).
 
 Read as such a follow-up: "who" or "which <noun>" with a verb of reporting and "that", "this",
 "it", "so", or words the previous answer holds ("Who reported the strikes?" after an answer about
@@ -24,9 +25,11 @@ from __future__ import annotations
 
 import re
 
+from rag import refusals
 from rag.quoted import Quote
+from rag.relevance import terse
 from rag.text.terms import tokenize
-from rag.types import Answer, Source
+from rag.types import UNCHECKED_TEXT, Answer, Source
 from rag.verifier.attribution import speakers
 from rag.verifier.facts import extract_facts
 
@@ -56,6 +59,39 @@ def asks_who_reported(question: str, previous: Answer) -> bool:
     said = set(tokenize(previous.text))
     wanted = set(tokenize(what))
     return bool(wanted) and wanted <= said
+
+
+def in_reply(answer: Answer, previous: Answer) -> tuple[Answer, Quote | None]:
+    """The checked ``answer`` to a follow-up asking who reported ``previous``, refused when it names
+    no speaker (:func:`unattributed`), and, when it is refused, the backing sentence to quote in its
+    place (:func:`reporting_sentence`); without one, the refusal says which articles ``previous``
+    comes from (:func:`rag.refusals.reported_in`)."""
+    answer = unattributed(answer)
+    if not answer.refused:
+        return answer, None
+    found = reporting_sentence(previous)
+    if found is None:
+        answer = answer.model_copy(update={"refusal_reason": refusals.reported_in(cited_sources(previous))})
+    return answer, found
+
+
+def unattributed(answer: Answer) -> Answer:
+    """``answer`` to a follow-up asking who reported the previous one, refused when none of its
+    sentences names who said it or is a bare name: asked "Who reported the strikes?", the model
+    restated the previous answer, "Government forces carried out more than 20 air strikes on IS
+    positions on Monday [1]", backed and on topic, and it was shown as the answer."""
+    if answer.refused or any(names_its_speaker(s.text) or terse(s.text) for s in answer.sentences):
+        return answer
+    return answer.model_copy(
+        update={
+            "text": UNCHECKED_TEXT,
+            "sentences": [],
+            "conflicts": [],
+            "refused": True,
+            "refusal_reason": "No checked sentence of the reply says who reported the answer above.",
+            "refusal_details": f"No sentence of the reply says who reported the answer: {answer.text}",
+        }
+    )
 
 
 def reporting_sentence(previous: Answer) -> Quote | None:

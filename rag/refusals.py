@@ -70,7 +70,7 @@ def reported_in(cited: Sequence[Source]) -> str:
         copies = [p.source for p in source.corroborating if p.source and not p.suspicious]
         carried = f", also carried by {', '.join(dict.fromkeys(copies))}" if copies else ""
         named.append(f"[{source.number}] {describe_article(source)}{carried}")
-    sentence = "No sentence of the articles says who reported the answer above."
+    sentence = "The sentence that backs the answer above does not name who reported it."
     return f"{sentence} It comes from {'; '.join(named)}." if named else sentence
 
 

@@ -336,5 +336,25 @@ def test_asked_who_reported_it_with_no_speaker_in_the_text_the_refusal_names_its
     assert answer.refused and not answer.quoted
     cited = next(s for s in first.sources if s.number == number)
     assert answer.refusal_reason.startswith(
-        f"No sentence of the articles says who reported the answer above. It comes from [{number}] “{cited.passage.title}”"
+        f"The sentence that backs the answer above does not name who reported it. It comes from [{number}] “{cited.passage.title}”"
+    )
+
+
+@pytest.mark.integration
+def test_asked_who_reported_it_a_restated_answer_is_not_shown(components: Components, tmp_path: Path):
+    """Asked "Who reported the strikes?", the model restates the previous answer: backed and on
+    topic, but it names no one who reported anything, so it is refused; the backing sentence
+    ("He said ...") names no one either, so the refusal says where the answer comes from."""
+    strikes = "How many air strikes did government forces carry out around Deir Ezzor on Monday?"
+    probe, _ = scripted_service(components, ScriptedChatModel(answer=""), tmp_path / "p.sqlite3")
+    number = holding(probe, strikes, "carrying out more than 20 air strikes")
+    restated = f"Government forces carried out more than 20 air strikes on IS positions on Monday [{number}]."
+    model = ScriptedChatModel(answer=[restated, restated])
+    service, _ = scripted_service(components, model, tmp_path / "c.sqlite3", follow_ups="continue")
+    conversation = service.new_conversation()
+    assert not service.ask(conversation, strikes).refused
+    answer = service.ask(conversation, "Who reported the strikes?")
+    assert answer.refused and answer.sentences == [] and "20 air strikes" not in answer.text
+    assert answer.refusal_reason.startswith(
+        f"The sentence that backs the answer above does not name who reported it. It comes from [{number}]"
     )

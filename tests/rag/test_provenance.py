@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from rag.provenance import asks_who_reported, cited_sources, names_its_speaker, reporting_sentence
-from rag.types import Answer, EvidenceSpan, Passage, Sentence, Source
+from rag.provenance import (
+    asks_who_reported,
+    cited_sources,
+    names_its_speaker,
+    reporting_sentence,
+    unattributed,
+)
+from rag.types import UNCHECKED_TEXT, Answer, EvidenceSpan, Passage, Sentence, Source
 
 pytestmark = pytest.mark.unit
 
@@ -32,14 +38,13 @@ def answered(text: str, backing: tuple[int, str], sources: list[Source]) -> Answ
     return Answer(question="q", standalone_question="q", text=text, sentences=[checked], sources=sources)
 
 
+SIX_BACKING = (
+    2,
+    "The Syrian Observatory for Human Rights (SOHR) said the city had been hit by at least six explosions "
+    "since Saturday morning.",
+)
 SIX = answered(
-    "At least six explosions hit Deir al-Zour [2].",
-    (
-        2,
-        "The Syrian Observatory for Human Rights (SOHR) said the city had been hit by at least six explosions "
-        "since Saturday morning.",
-    ),
-    [source(1, LIVE), source(2, STORY)],
+    "At least six explosions hit Deir al-Zour [2].", SIX_BACKING, [source(1, LIVE), source(2, STORY)]
 )
 
 
@@ -112,3 +117,20 @@ def test_cited_sources_in_the_order_first_cited():
         sentences=[Sentence(text="a [2].", start=0, end=6, citations=[2]), two],
     )
     assert [s.number for s in cited_sources(answer)] == [2, 3, 1]
+
+
+def test_a_reply_naming_no_speaker_is_no_answer_to_who_reported_it():
+    restated = answered(
+        "Government forces carried out more than 20 air strikes on IS positions on Monday [1].",
+        (1, LIVE),
+        [source(1, LIVE)],
+    )
+    refused = unattributed(restated)
+    assert refused.refused and refused.sentences == [] and refused.text == UNCHECKED_TEXT
+    assert "Government forces carried out" in refused.refusal_details
+    named = answered(
+        "The Syrian Observatory for Human Rights (SOHR) reported that [2].", SIX_BACKING, SIX.sources
+    )
+    assert unattributed(named) == named
+    bare = answered("The Syrian Observatory [2].", SIX_BACKING, SIX.sources)
+    assert unattributed(bare) == bare

@@ -143,7 +143,7 @@ def test_asked_who_reported_an_answer_no_sentence_attributes_the_reason_names_it
     )
     cited = [SOURCES[3].model_copy(update={"corroborating": [copy, copy]}), SOURCES[0]]
     assert refusals.reported_in(cited) == (
-        "No sentence of the articles says who reported the answer above. It comes from "
+        "The sentence that backs the answer above does not name who reported it. It comes from "
         "[4] “Astana talks” (23 January 2017), also carried by AFP; "
         "[1] “Syria war: Dozens dead” (BBC News, 16 January 2017)."
     )
@@ -151,5 +151,5 @@ def test_asked_who_reported_an_answer_no_sentence_attributes_the_reason_names_it
         update={"passage": SOURCES[4].passage.model_copy(update={"suspicious": "x"})}
     )
     assert (
-        refusals.reported_in([flagged]) == "No sentence of the articles says who reported the answer above."
+        refusals.reported_in([flagged]) == "The sentence that backs the answer above does not name who reported it."
     )
