@@ -46,6 +46,11 @@ _UNNAMED_SPEAKER = re.compile(
     re.IGNORECASE,
 )
 """A speaker a sentence names by what it is: "a military source said", "the war monitor reported"."""
+_APPOSED_SPEAKER = re.compile(
+    r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*,\s[^,]{1,80},\s(?:said|says|told|reported|added)\b"
+)
+"""A name with what it is between commas before its speech verb: "Abu Zeid, a legal adviser to rebel
+groups, said so"."""
 
 
 def asks_who_reported(question: str, previous: Answer) -> bool:
@@ -110,7 +115,11 @@ def names_its_speaker(sentence: str) -> bool:
     """Does ``sentence`` say who says it: a name that speaks ("..., the Syrian Observatory for
     Human Rights said"; "According to Reuters") or a speaker named by what it is ("a military source
     said")? "..., it added" does not."""
-    return bool(speakers(extract_facts(sentence))) or bool(_UNNAMED_SPEAKER.search(sentence))
+    return (
+        bool(speakers(extract_facts(sentence)))
+        or bool(_UNNAMED_SPEAKER.search(sentence))
+        or bool(_APPOSED_SPEAKER.search(sentence))
+    )
 
 
 def cited_sources(answer: Answer) -> list[Source]:

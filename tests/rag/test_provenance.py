@@ -98,7 +98,9 @@ def test_a_backing_sentence_that_names_no_one_gives_no_quote():
         ("Twelve soldiers were killed, the Syrian Observatory for Human Rights said on Monday.", True),
         ("According to Reuters, around 200,000 people live there.", True),
         ("A military source said government forces carried out more than 20 air strikes.", True),
+        ("Abu Zeid, a legal adviser to rebel groups, said so.", True),
         ("At least two civilians were also killed in IS rocket fire, it added.", False),
+        ("In Deir al-Zour, where 200,000 people live, IS said nothing.", True),
         (LIVE, False),
     ],
 )

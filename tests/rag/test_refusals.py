@@ -151,5 +151,6 @@ def test_asked_who_reported_an_answer_no_sentence_attributes_the_reason_names_it
         update={"passage": SOURCES[4].passage.model_copy(update={"suspicious": "x"})}
     )
     assert (
-        refusals.reported_in([flagged]) == "The sentence that backs the answer above does not name who reported it."
+        refusals.reported_in([flagged])
+        == "The sentence that backs the answer above does not name who reported it."
     )
