@@ -30,7 +30,6 @@ from collections.abc import Sequence
 
 from lemminflect import getAllLemmas, getInflection
 
-from rag.text.words import SUPPORT_STOPWORDS
 from rag.verifier.doers import AUXILIARIES, NOT_ACTIONS
 from rag.verifier.facts import Facts
 from rag.verifier.passages import Evidence
@@ -90,7 +89,7 @@ def unmet_patients(facts: Facts, evidence: Evidence) -> list[str]:
         if verb + 1 >= len(tokens) or tokens[verb + 1].norm != "by" or tokens[k - 1].norm in RELATIVE:
             continue
         subject = _subject(tokens, k)
-        own = set(content_stems(subject)) - {stem(w) for w in SUPPORT_STOPWORDS}
+        own = set(content_stems(subject))
         if not own:
             continue
         verb_stem = stem(tokens[verb].norm)
