@@ -59,3 +59,11 @@ def test_a_pronoun_subject_and_active_claims_are_not_read():
 def test_the_subject_is_read_within_its_own_clause():
     claim = "The refugees gathered near the border, and Deir al-Zour was attacked by IS."
     assert unmet(claim) == []
+
+
+def test_who_heads_a_body_is_left_to_the_heads_check():
+    story = "Observatory head Rami Abdel Rahman said the fighting started on Thursday."
+    assert unmet("The British-based monitoring group is headed by Rami Abdel Rahman.", story) == []
+    assert unmet(
+        "The British-based monitoring group was attacked by Rami Abdel Rahman.", story + " He attacked IS."
+    ) == ["done to: The British-based monitoring group attacked"]
