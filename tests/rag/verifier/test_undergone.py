@@ -6,6 +6,7 @@ import pytest
 
 from rag.verifier.facts import extract_facts
 from rag.verifier.passages import Evidence
+from rag.verifier.scorer import SupportScorer
 from rag.verifier.undergone import unmet_patients
 
 pytestmark = pytest.mark.unit
@@ -26,6 +27,8 @@ def unmet(claim: str, passage: str = BBC) -> list[str]:
 def test_a_subject_the_passages_never_put_with_the_verb_fails():
     claim = "Iraqi refugees that fled violence in Mosul were attacked by IS fighters."
     assert unmet(claim) == ["done to: Iraqi refugees attacked"]
+    assert not SupportScorer().score(claim, [BBC]).supported
+    assert SupportScorer().score("Deir al-Zour was attacked by IS.", [BBC]).supported
 
 
 def test_a_subject_the_verb_befalls_in_a_passage_sentence_passes():
