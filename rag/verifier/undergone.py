@@ -33,14 +33,13 @@ from collections.abc import Sequence
 
 from lemminflect import getAllLemmas, getInflection
 
+from rag.verifier.attribution import PASSIVE
 from rag.verifier.doers import AUXILIARIES, NOT_ACTIONS
 from rag.verifier.facts import Facts
 from rag.verifier.lexicon import LEADING
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, stem
 
-BE = frozenset({"was", "were", "is", "are", "been", "be", "being"})
-"""Auxiliaries of the passive."""
 RELATIVE = frozenset({"that", "who", "which", "whose", "whom", "where"})
 """Where the subject's own words end: "refugees that fled violence in Mosul were attacked"."""
 REFERRING = frozenset({"it", "they", "them", "its", "their", "he", "she", "him", "her", "the"})
@@ -78,7 +77,7 @@ def unmet_patients(facts: Facts, evidence: Evidence) -> list[str]:
     never with a word of its subject (see the module docstring)."""
     tokens = facts.tokens
     for k, token in enumerate(tokens[:-1]):
-        if token.norm not in BE or k == 0:
+        if token.norm not in PASSIVE or k == 0:
             continue
         verb = next(
             (
