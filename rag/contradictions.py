@@ -19,15 +19,20 @@ Names are left to the score's name check (spellings of one name vary too much fo
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
 from rag.text.dates import month_day_name, month_days
 from rag.text.figures import extract_figures
 from rag.text.numbers import digit_values
 
 
-def contradictions(claim: str, passages: str) -> list[str]:
-    """What in ``passages`` contradicts ``claim``, in words; empty when nothing does."""
+def contradictions(claim: str, passages: str, told: Iterable[dt.date] = ()) -> list[str]:
+    """What in ``passages`` contradicts ``claim``, in words; empty when nothing does. ``told``: the
+    days the passages name by weekday or "yesterday" (:func:`rag.text.dates.told_days`), which they
+    state as surely as a written date."""
     problems: list[str] = []
-    stated = month_days(passages)
+    stated = month_days(passages) | {(day.month, day.day) for day in told}
     for month, day in sorted(month_days(claim) - stated):
         others = sorted(d for m, d in stated if m == month)
         if others:

@@ -265,3 +265,77 @@ def _counted_back(match: re.Match[str], today: dt.date) -> tuple[dt.date, dt.dat
     if which == "past":
         return today - dt.timedelta(days=365), today
     return dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)
+
+
+# --- days a story tells by their name ----------------------------------------------------------
+
+_WEEKDAY_NAMES = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_TOLD_DAY = re.compile(
+    r"\b(?:(?P<today>(?i:today|tonight|this (?:morning|afternoon|evening)))"
+    r"|(?P<yesterday>(?i:yesterday|last night))|(?P<tomorrow>(?i:tomorrow))"
+    rf"|(?:(?P<which>(?i:last|next|this|on|late|early))\s+)?(?P<weekday>{_WEEKDAY_NAMES})"
+    rf"(?!s\b|,?\s+(?:\d|(?i:{MONTH_ALTERNATION})\b)))"
+)
+""""yesterday", "today", "on Wednesday", "last Friday", "Sunday's vote"; a weekday followed by its
+date ("Monday, January 3") is left to the date, and "Mondays" names no one day."""
+_COMING = re.compile(
+    r"\b(?:will|shall|would|is to|are to|to be|scheduled|expected|due|set to|plans? to|planned|upcoming)\b",
+    re.I,
+)
+"""Words that put a sentence's weekday in the coming days ("the Senate will vote on Friday")."""
+
+
+def told_days(text: str, published: dt.date) -> frozenset[dt.date]:
+    """The days ``text`` names by "today", "yesterday", "tomorrow" or a weekday, counted from
+    ``published``, the day the story was published. News writes the day of an event this way ("On
+    Wednesday, the House impeached President Trump" in a story of Saturday 21 December 2019 tells
+    18 December). A weekday is the past one (up to six days back, or that day itself), and also the
+    coming one where the text speaks of what is to come ("will vote on Friday"); "last" keeps the
+    past one, "next" the coming one."""
+    coming = bool(_COMING.search(text))
+    return frozenset(day for match in _TOLD_DAY.finditer(text) for day in _told(match, published, coming))
+
+
+def _told(match: re.Match[str], published: dt.date, coming: bool) -> set[dt.date]:
+    if match["today"]:
+        return {published}
+    if match["yesterday"]:
+        return {published - dt.timedelta(days=1)}
+    if match["tomorrow"]:
+        return {published + dt.timedelta(days=1)}
+    which = (match["which"] or "").lower()
+    weekday = WEEKDAYS[match["weekday"].lower()]
+    back = (published.isoweekday() - weekday) % 7
+    ahead = (weekday - published.isoweekday()) % 7 or 7
+    days = set()
+    if which != "next":
+        days.add(published - dt.timedelta(days=back or (7 if which == "last" else 0)))
+    if which == "next" or (coming and which != "last"):
+        days.add(published + dt.timedelta(days=ahead))
+    return days
+
+
+_SENTENCE_EDGE = re.compile(r"[.!?]\s|\n")
+
+
+def with_told_days(text: str, published: dt.date) -> str:
+    """``text`` with each day it names by "yesterday", "today" or a weekday followed by its date,
+    counted from ``published``: "Yesterday (11 August 2020), Joe Biden ... announced". Where the
+    weekday may be the past or the coming one (its sentence speaks of what is to come), it is left
+    as written. The model reads sources this way: given "Yesterday, Joe Biden ... announced ..." under
+    "Published 12 August 2020", it answered that Biden announced Harris "on August 12, 2020"."""
+    out: list[str] = []
+    last = 0
+    for match in _TOLD_DAY.finditer(text):
+        edges = [m.end() for m in _SENTENCE_EDGE.finditer(text, 0, match.start())]
+        following = _SENTENCE_EDGE.search(text, match.end())
+        sentence = text[edges[-1] if edges else 0 : following.start() if following else len(text)]
+        days = _told(match, published, bool(_COMING.search(sentence)))
+        if len(days) != 1:
+            continue
+        (day,) = days
+        end = match.end() + (2 if text.startswith("'s", match.end()) else 0)
+        out.append(f"{text[last:end]} ({day.day} {MONTH_NAMES[day.month - 1]} {day.year})")
+        last = end
+    out.append(text[last:])
+    return "".join(out)

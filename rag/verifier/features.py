@@ -13,6 +13,7 @@ from rag.verifier.bonds import unbacked_bonds
 from rag.verifier.bounds import turned_bounds
 from rag.verifier.contrast import merged_across_contrast
 from rag.verifier.dated import misdated_events
+from rag.verifier.days import misdated_days
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.fates import changed_fates, unfated_members
 from rag.verifier.hedges import dropped_hedges
@@ -91,6 +92,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             or joined_events(facts, evidence)
             or unmet_patients(facts, evidence)
             or misdated_events(facts, evidence)
+            or misdated_days(facts, evidence)
             or swapped_roles(facts, evidence)
             or related_to_itself(facts)
             or listed_twice(facts, evidence)
@@ -117,8 +119,8 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
 def role_problems(claim: str, evidence: Evidence) -> list[str]:
     """What the passages say of the claim's roles, read whether or not they back its other words:
     the speaker of its words, the doer of its verb, the agent after its "by", names traded places, a
-    name the passage sets apart with "but" or "while" (the checks :func:`analyse` runs once every
-    fact is found)."""
+    name the passage sets apart with "but" or "while", the day of the event that the story tells
+    otherwise than its header date (the checks :func:`analyse` runs once every fact is found)."""
     facts = extract_facts(claim)
     return (
         misattributed(facts, evidence)
@@ -126,4 +128,5 @@ def role_problems(claim: str, evidence: Evidence) -> list[str]:
         or misplaced_doers(facts, evidence)
         or misnamed_agents(facts, evidence)
         or swapped_roles(facts, evidence)
+        or misdated_days(facts, evidence)
     )

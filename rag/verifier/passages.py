@@ -8,11 +8,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rag.text.dates import MONTHS, relative_periods
+from rag.text.dates import MONTHS, relative_periods, told_days
 from rag.text.figures import Figure, extract_figures
 from rag.text.sentences import claim_sentences_at
 from rag.text.words import SUPPORT_STOPWORDS, name_words, norm_word, wordset
-from rag.verifier.facts import Facts, extract_facts
+from rag.verifier.facts import Facts, canonical, extract_facts
 from rag.verifier.heads import heading
 from rag.verifier.lexicon import NAME_CONNECTORS
 from rag.verifier.numbers import counted_numbers, figures, number_backed, remainders
@@ -100,6 +100,11 @@ class Evidence:
     """The sentence that is each passage's header line (title, publisher, date), by the index of the
     passage; a passage without one is left out."""
     counts: set[str] = field(default_factory=set)
+    published: list[dt.date | None] = field(default_factory=list)
+    """The date in each passage's header line, by the index of the passage (None: undated)."""
+    told: list[frozenset[dt.date]] = field(default_factory=list)
+    """The days each sentence names by "yesterday", "today" or a weekday, counted from its passage's
+    date (:func:`rag.text.dates.told_days`); empty for an undated passage."""
     """The ``numbers`` written somewhere other than as the day of a date (:meth:`backs_number`)."""
     _figures: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _windows: dict[tuple[int, ...], Evidence] = field(default_factory=dict, repr=False)
@@ -109,10 +114,19 @@ class Evidence:
     _heads: bool | None = field(default=None, repr=False)
 
     @classmethod
-    def build(cls, passages: Sequence[str]) -> Evidence:
+    def build(cls, passages: Sequence[str], days: frozenset[dt.date] = frozenset()) -> Evidence:
+        """``days``: days the text names by weekday or "yesterday", counted from a date it does not
+        hold itself (a window of a dated passage, :meth:`window`)."""
         text = "\n\n".join(p for p in passages if p)
         facts = extract_facts(text)
         located = claim_sentences_at(text)
+        spans = _in_passages(passages, located)
+        published = [published_on(passage) for passage in passages]
+        told = [
+            told_days(sentence, day) if (day := published[index]) else frozenset()
+            for (sentence, _, _), (index, _, _) in zip(located, spans, strict=True)
+        ]
+        days = days.union(*told)
         sentences = [tokenize(s) for s, _, _ in located]
         sentence_stems = [content_stems(s) for s in sentences]
         stems: set[str] = set()
@@ -131,9 +145,11 @@ class Evidence:
                     if len(key) == 2:
                         short_keys.setdefault(key, set()).add(len(form))
         dates = {value for value, _ in facts.dates} | _relative_dates(passages)
+        # "On Wednesday" in a story of Saturday 21 December 2019 states 18 December 2019
+        dates |= {f"year:{day.year}" for day in days} | {f"month:{day.month}" for day in days}
         # a year is also a plain number, and a number word the passage spells out may be written in digits
         years = {value.split(":")[1] for value, _ in facts.dates if value.startswith("year:")}
-        numbers = {value for value, _ in facts.numbers} | years
+        numbers = {value for value, _ in facts.numbers} | years | {canonical(float(day.day)) for day in days}
         # a number written only as the day of a date ("Published 2 May 2024") counts nothing
         written = Counter(value for value, _ in facts.numbers)
         written.subtract(facts.days)
@@ -143,7 +159,6 @@ class Evidence:
         name_keys = {_name_key(n) for n in names} | {_name_key(w) for w in words if len(w) > 2}
         norms = [t.norm for t in facts.tokens]
         phrases = {" ".join(norms[i : i + n]) for n in (1, 2, 3) for i in range(len(norms) - n + 1)}
-        spans = _in_passages(passages, located)
         headed = {i for i, passage in enumerate(passages) if _HEADER.search(passage.split("\n", 1)[0])}
         headlines: dict[int, int] = {}
         for k, (index, _start, _end) in enumerate(spans):
@@ -158,6 +173,8 @@ class Evidence:
             stem_bigrams=bigrams,
             numbers=numbers,
             counts=counts,
+            published=published,
+            told=told,
             dates=dates,
             words=words,
             name_keys=name_keys,
@@ -216,7 +233,10 @@ class Evidence:
     def window(self, indexes: tuple[int, ...]) -> Evidence:
         """The sentences at ``indexes`` analysed on their own, kept for the next claim."""
         if indexes not in self._windows:
-            self._windows[indexes] = Evidence.build([" ".join(self.sentence_texts[k] for k in indexes)])
+            self._windows[indexes] = Evidence.build(
+                [" ".join(self.sentence_texts[k] for k in indexes)],
+                days=frozenset().union(*(self.told[k] for k in indexes)),
+            )
         return self._windows[indexes]
 
     def counted(self) -> list[dict[str, set[str]]]:
@@ -344,19 +364,26 @@ RELATIVE_MONTHS = 62
 names its year only."""
 
 
+def published_on(passage: str) -> dt.date | None:
+    """The date in a passage's header line, None when it has none."""
+    match = _PUBLISHED.search(passage)
+    month = MONTHS.get(match.group(2).lower()) if match else None
+    if match is None or month is None:
+        return None
+    try:
+        return dt.date(int(match.group(3)), month, int(match.group(1)))
+    except ValueError:
+        return None
+
+
 def _relative_dates(passages: Sequence[str]) -> set[str]:
     """Dates ("year:2020", "month:8") that a dated passage's "last month", "yesterday" or "last year"
     names: "Last month, Alexei Navalny was airlifted from Omsk to Berlin" in a story published on 5
     September 2020 backs "in August 2020" (a right Wikinews answer refused, wn-129)."""
     out: set[str] = set()
     for passage in passages:
-        match = _PUBLISHED.search(passage)
-        month = MONTHS.get(match.group(2).lower()) if match else None
-        if match is None or month is None:
-            continue
-        try:
-            published = dt.date(int(match.group(3)), month, int(match.group(1)))
-        except ValueError:
+        published = published_on(passage)
+        if published is None:
             continue
         for start, end in relative_periods(passage, published):
             out.update(f"year:{year}" for year in range(start.year, end.year + 1))

@@ -214,7 +214,7 @@ class SupportScorer:
             "deterministic": min(r.deterministic for r in results),
             "backing": sorted({span for r in results for span in r.backing}),
         }
-        contradicted = contradictions(claim, evidence.text)
+        contradicted = contradictions(claim, evidence.text, frozenset().union(*evidence.told))
         if not any(item.startswith("number:") for item in unbacked):
             # The support checks read number formats ("310 000", "three hundred ten thousand")
             # better: a figure they find stated in the passages is no contradiction.

@@ -1,0 +1,71 @@
+"""The day of an event, not the day the story was published.
+
+News writes the day of an event by its name: "On Wednesday, the United States House of
+Representatives impeached President Donald Trump", in a Wikinews story published on Saturday 21
+December 2019. Asked "Was Trump impeached?", the model answered "Yes, Trump was impeached ... on
+December 21, 2019": the day of the story's header, which every stretch of the passage is read
+with, so it was shown as checked; the right "December 18" failed, since no passage writes it.
+Likewise "Biden announced Harris on August 12, 2020" (the story: "Yesterday, Joe Biden ...
+announced", published 12 August) and "Notre Dame caught fire on April 16" ("caught fire
+yesterday", published 16 April).
+
+The days a passage names by "yesterday", "today", "tomorrow" or a weekday are counted from its
+header date (:func:`rag.text.dates.told_days`, kept per sentence in :attr:`Evidence.told`), so they
+back a claim's day as a written date does (and a claim's other day of that month contradicts
+them, :mod:`rag.contradictions`); the prompt shows the model the same dates
+(:func:`rag.text.dates.with_told_days`). And a claim's day that is a passage's header date fails
+where that passage's sentences telling the claim's event (half of the claim's other words, the
+header line aside) name other days, by date or by weekday, and no passage sentence telling it
+names the claim's day: the header's date is the day the story appeared, not the day it tells of.
+A story whose sentences name no day leaves the claim alone: it may have happened the day it was
+published. The check reads every source given to the model, not only the cited one
+(:func:`rag.verifier.features.role_problems`): "Biden announced Harris on August 12, 2020 [2]"
+cited a later passage of the story, which names no day, while its lead says "Yesterday".
+"""
+
+from __future__ import annotations
+
+from rag.text.dates import MONTHS, WEEKDAYS, month_day_name, month_days
+from rag.verifier.facts import Facts
+from rag.verifier.negation import holds_half
+from rag.verifier.passages import Evidence
+from rag.verifier.tokens import content_stems
+
+
+def misdated_days(facts: Facts, evidence: Evidence) -> list[str]:
+    """``["day: December 21 (the story tells December 18)"]`` for each day of the claim ("December
+    21", "21 Dec") that is the date of a passage's header while the sentences of that passage
+    telling the claim's event name other days, and no passage sentence telling it names the
+    claim's day; empty otherwise."""
+    claimed = month_days(facts.text)
+    dated = {(day.month, day.day): index for index, day in enumerate(evidence.published) if day}
+    if not claimed & dated.keys():
+        return []
+    said = set(content_stems([t for t in facts.tokens if not _dating(t.norm)]))
+    if not said:
+        return []
+    headers = set(evidence.headlines.values())
+    told: dict[int, set[tuple[int, int]]] = {}
+    for k, stems in enumerate(evidence.sentence_stems):
+        if k in headers or not holds_half(said, stems):
+            continue
+        days = month_days(evidence.sentence_texts[k]) | {(d.month, d.day) for d in evidence.told[k]}
+        told.setdefault(evidence.spans[k][0], set()).update(days)
+    anywhere = set().union(*told.values())
+    problems = []
+    for month, day in sorted(claimed & dated.keys() - anywhere):
+        header_days = {
+            other
+            for index, published in enumerate(evidence.published)
+            if published and (published.month, published.day) == (month, day)
+            for other in told.get(index, ())
+        }
+        if header_days:
+            others = ", ".join(month_day_name(m, d) for m, d in sorted(header_days))
+            problems.append(f"day: {month_day_name(month, day)} (the story tells {others})")
+    return problems
+
+
+def _dating(word: str) -> bool:
+    """A word that says when, not what: a month, a weekday, a number."""
+    return word in MONTHS or word in WEEKDAYS or word.isdigit()
