@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.fencing import fence
+from rag.text.dates import with_told_days
 from rag.text.sentences import CUT_SENTENCE_END
 from rag.tokens import count_tokens
 from rag.types import Source
@@ -37,8 +38,15 @@ def format_source(source: Source, text: str | None = None) -> str:
 
     Fenced (:func:`rag.fencing.fence`): text inside an article cannot pose as a system turn,
     a role label or one of the prompt's citation markers. Readers see the original text.
+
+    A day the story names by "yesterday" or a weekday is followed by its date, counted from the
+    story's (:func:`rag.text.dates.with_told_days`): the model gave the header's date, the day the
+    story appeared, as the day of its event.
     """
-    return f"{source_header(source)}\n{fence(source.passage.text if text is None else text)}"
+    shown = source.passage.text if text is None else text
+    if source.passage.date is not None:
+        shown = with_told_days(shown, source.passage.date)
+    return f"{source_header(source)}\n{fence(shown)}"
 
 
 def format_context(sources: Sequence[Source]) -> str:
