@@ -38,6 +38,18 @@ def test_format_shows_number_title_source_date_and_the_exact_text() -> None:
     assert format_context([s, bare]) == format_source(s) + "\n\n" + format_source(bare)
 
 
+def test_a_day_the_passage_names_by_weekday_is_shown_with_its_date() -> None:
+    dated = Source(
+        number=1,
+        passage=passage(
+            "001:0", text="Yesterday, Joe Biden announced Kamala Harris.", date=dt.date(2020, 8, 12)
+        ),
+    )
+    assert format_source(dated).endswith("\nYesterday (11 August 2020), Joe Biden announced Kamala Harris.")
+    undated = Source(number=1, passage=passage("001:0", text="Yesterday, Joe Biden announced Kamala Harris."))
+    assert format_source(undated).endswith("\nYesterday, Joe Biden announced Kamala Harris.")
+
+
 def test_sources_added_in_order_within_tokens_and_count() -> None:
     ranked = [source(f"a{i}:0", " ".join(SENTENCES[: i + 1])) for i in range(4)]
     result = fit_budget(ranked, context_tokens=10_000, max_sources=3)

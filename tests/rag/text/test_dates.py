@@ -19,8 +19,10 @@ from rag.text.dates import (
     question_period,
     relative_periods,
     shifts_time,
+    told_days,
     typed_day,
     typed_range,
+    with_told_days,
 )
 
 pytestmark = pytest.mark.unit
@@ -187,3 +189,41 @@ def test_relative_times_count_back_from_the_day_of_publication() -> None:
 )
 def test_a_sentence_that_moves_its_story_in_time(text: str, shifted: bool) -> None:
     assert shifts_time(text) is shifted
+
+
+SATURDAY = dt.date(2019, 12, 21)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("On Wednesday, the House impeached President Trump.", {dt.date(2019, 12, 18)}),
+        ("Wednesday's vote was close.", {dt.date(2019, 12, 18)}),
+        ("The roof caught fire yesterday.", {dt.date(2019, 12, 20)}),
+        ("Police said last night that two men were held.", {dt.date(2019, 12, 20)}),
+        ("The results are expected today.", {SATURDAY}),
+        ("It happened on Saturday.", {SATURDAY}),
+        ("Last Saturday it rained.", {dt.date(2019, 12, 14)}),
+        ("The talks resume next Monday.", {dt.date(2019, 12, 23)}),
+        ("The rally is due tomorrow.", {dt.date(2019, 12, 22)}),
+        # a sentence about what is to come may mean the coming weekday as well as the past one
+        ("The Senate will vote on Monday.", {dt.date(2019, 12, 16), dt.date(2019, 12, 23)}),
+        ("Markets are closed on Mondays.", set()),
+        ("On Monday, January 3 the court sat.", set()),
+        ("The wednesday market is open.", set()),
+    ],
+)
+def test_days_named_by_weekday_or_yesterday_count_from_the_day_of_publication(text: str, days) -> None:
+    assert told_days(text, SATURDAY) == days
+
+
+def test_the_prompt_text_gives_each_told_day_its_date() -> None:
+    text = (
+        "On Wednesday, the House impeached Trump. The Senate will vote on Monday. "
+        "Wednesday's vote passed. The fire started yesterday."
+    )
+    assert with_told_days(text, SATURDAY) == (
+        "On Wednesday (18 December 2019), the House impeached Trump. The Senate will vote on Monday. "
+        "Wednesday's (18 December 2019) vote passed. The fire started yesterday (20 December 2019)."
+    )
+    assert with_told_days("No day is named here.", SATURDAY) == "No day is named here."
