@@ -9,7 +9,14 @@ import tempfile
 from pathlib import Path
 
 from evals.wikinews.answers import answers_main, render_answers
-from evals.wikinews.data import DATA_ENV, DataError, default_data_path, load_questions, missing_message
+from evals.wikinews.data import (
+    DATA_ENV,
+    QUESTIONS_PATH,
+    DataError,
+    default_data_path,
+    load_questions,
+    missing_message,
+)
 from evals.wikinews.report import render_markdown
 from evals.wikinews.run import run_benchmark
 
@@ -41,9 +48,18 @@ def main(argv: list[str] | None = None) -> int:
         "gets by the article's words: right, refused, refused while the reply was right, other",
     )
     parser.add_argument("--limit", type=int, default=None, help="with --answers: only the first N questions")
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        default=None,
+        help="with --answers: another questions file of the same form, e.g. evals/data/wikinews_days.jsonl "
+        "(the day of an event that its story names by weekday or 'yesterday'); default: the 132 questions",
+    )
     args = parser.parse_args(argv)
     if args.limit is not None and not args.answers:
         parser.error("--limit applies to --answers only; retrieval is measured on every question")
+    if args.questions is not None and not args.answers:
+        parser.error("--questions applies to --answers only")
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be 1 or more")
     articles_path = args.articles or default_data_path()
@@ -52,7 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     out = args.out or Path(tempfile.mkdtemp(prefix="wikinews-bench-"))
     try:
-        questions = load_questions()[: args.limit] if args.answers else load_questions()
+        if args.answers:
+            questions = load_questions(args.questions or QUESTIONS_PATH)[: args.limit]
+        else:
+            questions = load_questions()
         with tempfile.TemporaryDirectory(prefix="wikinews-store-") as work:
             if args.answers:
                 report = answers_main(questions, Path(work), articles_path)

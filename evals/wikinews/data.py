@@ -12,6 +12,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS_PATH = Path(__file__).resolve().parents[1] / "data" / "wikinews_questions.jsonl"
+DAYS_PATH = QUESTIONS_PATH.with_name("wikinews_days.jsonl")
+"""Questions asking the day of an event that its story names only by weekday, "yesterday" or
+"today" (``python -m evals.wikinews --answers --questions``): the story's date is when it appeared."""
 DATA_ENV = "RAG_WIKINEWS_PATH"
 SOURCE_REPO = "vanatteveldt/wikinews"
 SOURCE_COMMIT = "347254178bf343f3801aac1d03c41cc09c35decb"

@@ -19,6 +19,7 @@ import pytest
 
 from evals.wikinews.__main__ import main
 from evals.wikinews.data import (
+    DAYS_PATH,
     SOURCE_COMMIT,
     DataError,
     WikinewsArticle,
@@ -168,6 +169,23 @@ def test_each_answer_is_in_its_article_with_the_articles_date(
         article = wikinews_articles[q.article_id]
         assert q.date == article.date, q.id
         assert answer_found(q, article.text), f"{q.id}: {q.answer!r} not found in {q.article_id}"
+
+
+@pytest.mark.unit
+def test_each_day_question_asks_a_day_its_story_names_only_by_weekday_or_yesterday(
+    wikinews_articles: dict[str, WikinewsArticle],
+) -> None:
+    questions = load_questions(DAYS_PATH)
+    assert len(questions) >= 30 and len({q.article_id for q in questions}) == len(questions)
+    for q in questions:
+        article = wikinews_articles[q.article_id]
+        assert q.date == article.date and q.kind == "date", q.id
+        assert not answer_found(q, q.question), q.id
+        # the day asked for is nowhere written as a date: the story tells it by its name
+        assert not answer_found(q, article.text), q.id
+        assert answer_found(q, f"It happened on {q.answer}."), q.id
+    assert any(q.answer == f"{q.date.day} {q.date:%B %Y}" for q in questions)  # "today" too
+    assert sum(q.answer != f"{q.date.day} {q.date:%B %Y}" for q in questions) >= 25
 
 
 @pytest.mark.unit
