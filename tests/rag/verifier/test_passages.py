@@ -77,9 +77,10 @@ def test_last_month_in_a_dated_passage_names_the_month_before():
 
 FERRY = (
     "Ferry strike ends (Example News) Published 2 May 2024.\n\n"
-    "The ferry workers ended their strike on Tuesday after nine days, the union said. About 3 ferries were idle."
+    "The ferry workers ended their strike on Thursday after nine days, the union said. About 3 ferries were idle."
 )
-"""The header's day (2) is no count of the story: only 9 and 3 count something."""
+"""The header's day (2) is no count of the story: only 9 and 3 count something. (2 May 2024 was a
+Thursday: the strike ended that day.)"""
 
 
 def test_a_day_of_a_date_backs_a_day_and_no_count() -> None:
