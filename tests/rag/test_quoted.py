@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from rag.quoted import answering_sentence, gives_a_count
-from rag.types import Source
+from rag.quoted import answering_sentence, copies_its_sources, gives_a_count
+from rag.types import Answer, Sentence, Source
 from tests.rag.retrieval.helpers import passage
 
 pytestmark = pytest.mark.unit
@@ -93,3 +93,27 @@ def test_between_equal_sentences_the_better_ranked_source_is_quoted():
 )
 def test_a_count_is_a_figure_not_an_order_of_magnitude(sentence, count):
     assert gives_a_count(sentence) is count
+
+
+def test_a_copy_may_carry_the_date_the_model_was_shown_for_a_weekday():
+    """2 July 2020 was a Thursday: the AFP source's "on Wednesday" was shown as "on Wednesday (1
+    July 2020)", and a reply copying it so is a copy; a reply joining other words to it is not."""
+
+    def reply(text: str) -> Answer:
+        return Answer(
+            question="When were the talks held?",
+            standalone_question="When were the talks held?",
+            text=text,
+            sentences=[Sentence(text=text, start=0, end=len(text), citations=[2])],
+            sources=SOURCES,
+        )
+
+    shown = (
+        "Diplomatically, Iran, Russia and Turkey held talks on Wednesday (1 July 2020) to bring peace to the "
+        "country, whose conflict has entered its 10th year [2]."
+    )
+    assert copies_its_sources(reply(shown))
+    assert copies_its_sources(reply(shown.replace(" (1 July 2020)", "")))
+    assert not copies_its_sources(
+        reply("Iran, Russia and Turkey held talks on 1 July 2020 in Geneva to end the war [2].")
+    )
