@@ -13,14 +13,17 @@ The days a passage names by "yesterday", "today", "tomorrow" or a weekday are co
 header date (:func:`rag.text.dates.told_days`, kept per sentence in :attr:`Evidence.told`), so they
 back a claim's day as a written date does (and a claim's other day of that month contradicts
 them, :mod:`rag.contradictions`); the prompt shows the model the same dates
-(:func:`rag.text.dates.with_told_days`). And a claim's day that is a passage's header date fails
-where that passage's sentences telling the claim's event (half of the claim's other words, the
-header line aside) name other days, by date or by weekday, and no passage sentence telling it
-names the claim's day: the header's date is the day the story appeared, not the day it tells of.
-A story whose sentences name no day leaves the claim alone: it may have happened the day it was
-published. The check reads every source given to the model, not only the cited one
-(:func:`rag.verifier.features.role_problems`): "Biden announced Harris on August 12, 2020 [2]"
-cited a later passage of the story, which names no day, while its lead says "Yesterday".
+(:func:`rag.text.dates.with_told_days`). And a claim's day fails where the passage sentences
+telling its event (half of the claim's other words, header lines aside) name days, by date or by
+weekday, and none of them names the claim's: the header's date is the day the story appeared, not
+the day it tells of, and a day another sentence names is another event's ("On March 2, 2019, the
+SpaceX Crew Dragon capsule successfully docked with the International Space Station", from "On
+Sunday, the SpaceX Crew Dragon capsule successfully docked ..." and "... on Saturday morning, the
+Crew Dragon was launched", in a story of Tuesday 5 March). Sentences that name no day leave the
+claim alone: the story may have happened the day it was published. The check reads every source
+given to the model, not only the cited one (:func:`rag.verifier.features.role_problems`): "Biden
+announced Harris on August 12, 2020 [2]" cited a later passage of the story, which names no day,
+while its lead says "Yesterday".
 """
 
 from __future__ import annotations
@@ -34,36 +37,27 @@ from rag.verifier.tokens import content_stems
 
 def misdated_days(facts: Facts, evidence: Evidence) -> list[str]:
     """``["day: December 21 (the story tells December 18)"]`` for each day of the claim ("December
-    21", "21 Dec") that is the date of a passage's header while the sentences of that passage
-    telling the claim's event name other days, and no passage sentence telling it names the
-    claim's day; empty otherwise."""
+    21", "21 Dec") that no passage sentence telling the claim's event names, while some of them name
+    other days; empty otherwise."""
     claimed = month_days(facts.text)
-    dated = {(day.month, day.day): index for index, day in enumerate(evidence.published) if day}
-    if not claimed & dated.keys():
+    if not claimed:
         return []
     said = set(content_stems([t for t in facts.tokens if not _dating(t.norm)]))
     if not said:
         return []
     headers = set(evidence.headlines.values())
-    told: dict[int, set[tuple[int, int]]] = {}
+    told: set[tuple[int, int]] = set()
     for k, stems in enumerate(evidence.sentence_stems):
         if k in headers or not holds_half(said, stems):
             continue
-        days = month_days(evidence.sentence_texts[k]) | {(d.month, d.day) for d in evidence.told[k]}
-        told.setdefault(evidence.spans[k][0], set()).update(days)
-    anywhere = set().union(*told.values())
-    problems = []
-    for month, day in sorted(claimed & dated.keys() - anywhere):
-        header_days = {
-            other
-            for index, published in enumerate(evidence.published)
-            if published and (published.month, published.day) == (month, day)
-            for other in told.get(index, ())
-        }
-        if header_days:
-            others = ", ".join(month_day_name(m, d) for m, d in sorted(header_days))
-            problems.append(f"day: {month_day_name(month, day)} (the story tells {others})")
-    return problems
+        told |= month_days(evidence.sentence_texts[k]) | {(d.month, d.day) for d in evidence.told[k]}
+    if not told:
+        return []
+    others = ", ".join(month_day_name(m, d) for m, d in sorted(told))
+    return [
+        f"day: {month_day_name(month, day)} (the story tells {others})"
+        for month, day in sorted(claimed - told)
+    ]
 
 
 def _dating(word: str) -> bool:

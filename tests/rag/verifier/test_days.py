@@ -78,3 +78,16 @@ def test_a_told_day_is_stated_as_surely_as_a_written_one():
     assert contradictions("The House voted on December 20.", evidence.text, told) == [
         "date: December 20 (passage: December 18, December 21)"
     ]
+
+
+def test_a_day_another_sentence_names_is_another_events():
+    docked = (
+        "SpaceX Crew Dragon capsule docks with International Space Station (Wikinews) Published 5 March 2019.\n\n"
+        "On Sunday, the SpaceX Crew Dragon capsule successfully docked with the International Space "
+        "Station. At 2:49 a.m. local time on Saturday morning, the Crew Dragon was launched via a Falcon 9 "
+        "rocket from the Kennedy Space Center."
+    )
+    claim = "On March 2, 2019, the SpaceX Crew Dragon capsule successfully docked with the International Space Station."
+    assert not supported(claim, docked)
+    assert supported(claim.replace("March 2", "March 3"), docked)
+    assert supported("The Crew Dragon was launched via a Falcon 9 rocket on March 2, 2019.", docked)
