@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rag.text.dates import MONTHS, relative_periods, told_days
+from rag.text.dates import told_days
 from rag.text.figures import Figure, extract_figures
 from rag.text.sentences import claim_sentences_at
 from rag.text.words import SUPPORT_STOPWORDS, name_words, norm_word, wordset
@@ -16,6 +16,7 @@ from rag.verifier.facts import Facts, canonical, extract_facts
 from rag.verifier.heads import heading
 from rag.verifier.lexicon import NAME_CONNECTORS
 from rag.verifier.numbers import counted_numbers, figures, number_backed, remainders
+from rag.verifier.published import published_on, relative_dates
 from rag.verifier.tokens import Token, content_stems, tokenize
 
 ALIASES: tuple[frozenset[str], ...] = (
@@ -144,7 +145,7 @@ class Evidence:
                     key = _name_key(form) if len(form) > 2 else ""
                     if len(key) == 2:
                         short_keys.setdefault(key, set()).add(len(form))
-        dates = {value for value, _ in facts.dates} | _relative_dates(passages)
+        dates = {value for value, _ in facts.dates} | relative_dates(passages)
         # "On Wednesday" in a story of Saturday 21 December 2019 states 18 December 2019
         dates |= {f"year:{day.year}" for day in days} | {f"month:{day.month}" for day in days}
         # a year is also a plain number, and a number word the passage spells out may be written in digits
@@ -355,44 +356,6 @@ def padded(tokens: Sequence[Token]) -> list[str]:
     """The words of a sentence with its edges marked, so that "the Senate did." ends where "the
     Senate did not." does not."""
     return [EDGES[0], *(t.norm for t in tokens), EDGES[1]]
-
-
-_PUBLISHED = re.compile(r"Published (\d{1,2}) ([A-Z][a-z]+) (\d{4})\.")
-"""The date in a passage's header line (:func:`rag.evidence.passage_document`)."""
-RELATIVE_MONTHS = 62
-"""Longest span of days whose months a relative time names: "last month", "this week"; "this year"
-names its year only."""
-
-
-def published_on(passage: str) -> dt.date | None:
-    """The date in a passage's header line, None when it has none."""
-    match = _PUBLISHED.search(passage)
-    month = MONTHS.get(match.group(2).lower()) if match else None
-    if match is None or month is None:
-        return None
-    try:
-        return dt.date(int(match.group(3)), month, int(match.group(1)))
-    except ValueError:
-        return None
-
-
-def _relative_dates(passages: Sequence[str]) -> set[str]:
-    """Dates ("year:2020", "month:8") that a dated passage's "last month", "yesterday" or "last year"
-    names: "Last month, Alexei Navalny was airlifted from Omsk to Berlin" in a story published on 5
-    September 2020 backs "in August 2020" (a right Wikinews answer refused, wn-129)."""
-    out: set[str] = set()
-    for passage in passages:
-        published = published_on(passage)
-        if published is None:
-            continue
-        for start, end in relative_periods(passage, published):
-            out.update(f"year:{year}" for year in range(start.year, end.year + 1))
-            if (end - start).days <= RELATIVE_MONTHS:
-                day = start.replace(day=1)
-                while day <= end:
-                    out.add(f"month:{day.month}")
-                    day = (day + dt.timedelta(days=32)).replace(day=1)
-    return out
 
 
 def _in_passages(passages: Sequence[str], located: list[tuple[str, int, int]]) -> list[tuple[int, int, int]]:
