@@ -119,8 +119,8 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
 def role_problems(claim: str, evidence: Evidence) -> list[str]:
     """What the passages say of the claim's roles, read whether or not they back its other words:
     the speaker of its words, the doer of its verb, the agent after its "by", names traded places, a
-    name the passage sets apart with "but" or "while", the day of the event that the story tells
-    otherwise than its header date (the checks :func:`analyse` runs once every fact is found)."""
+    name the passage sets apart with "but" or "while", a day no sentence telling the event names
+    while they name others (the checks :func:`analyse` runs once every fact is found)."""
     facts = extract_facts(claim)
     return (
         misattributed(facts, evidence)

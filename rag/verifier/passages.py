@@ -101,12 +101,12 @@ class Evidence:
     """The sentence that is each passage's header line (title, publisher, date), by the index of the
     passage; a passage without one is left out."""
     counts: set[str] = field(default_factory=set)
+    """The ``numbers`` written somewhere other than as the day of a date (:meth:`backs_number`)."""
     published: list[dt.date | None] = field(default_factory=list)
     """The date in each passage's header line, by the index of the passage (None: undated)."""
     told: list[frozenset[dt.date]] = field(default_factory=list)
     """The days each sentence names by "yesterday", "today" or a weekday, counted from its passage's
     date (:func:`rag.text.dates.told_days`); empty for an undated passage."""
-    """The ``numbers`` written somewhere other than as the day of a date (:meth:`backs_number`)."""
     _figures: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _windows: dict[tuple[int, ...], Evidence] = field(default_factory=dict, repr=False)
     _counted: list[dict[str, set[str]]] | None = field(default=None, repr=False)
