@@ -15,6 +15,9 @@ verifier too:
 * ``other``: an answer shown without the expected words: wrong, or worded so that the string does
   not match ("16" for "sixteen"); ``report.md`` lists them to read.
 
+Beside the outcomes, how many of the shown sentences that cite a source have a backing sentence
+highlighted on a cited source's card (:func:`pointed`): what a reader who opens the citation sees.
+
 About 5 s a question on two cores (13 minutes for the 132 questions).
 """
 
@@ -47,6 +50,16 @@ def grade(question: WikinewsQuestion, answer: Answer) -> str:
     return "right" if holds_answer(question, answer.text) else "other"
 
 
+def pointed(answer: Answer) -> tuple[int, int]:
+    """(sentences with a highlight on a cited source's card, sentences citing a source) of a shown
+    answer: the card highlights the spans the verifier kept (:attr:`rag.types.Sentence.evidence`)."""
+    if answer.refused:
+        return 0, 0
+    citing = [s for s in answer.sentences if s.supported and s.citations]
+    lit = [s for s in citing if any(span.source in s.citations for span in s.evidence)]
+    return len(lit), len(citing)
+
+
 def run_answers(questions: Sequence[WikinewsQuestion], progress: Callable[[str], None] = print) -> dict:
     """Answer every question over the store the environment names; the graded rows and totals."""
     settings = load_settings()
@@ -57,6 +70,7 @@ def run_answers(questions: Sequence[WikinewsQuestion], progress: Callable[[str],
         mark = time.perf_counter()
         answer = engine.answer(question.question)
         outcome = grade(question, answer)
+        lit, citing = pointed(answer)
         rows.append(
             {
                 "id": question.id,
@@ -65,6 +79,8 @@ def run_answers(questions: Sequence[WikinewsQuestion], progress: Callable[[str],
                 "outcome": outcome,
                 "shown": answer.text,
                 "refusal_details": answer.refusal_details,
+                "highlighted": lit,
+                "citing": citing,
                 "seconds": round(time.perf_counter() - mark, 2),
             }
         )
@@ -75,6 +91,8 @@ def run_answers(questions: Sequence[WikinewsQuestion], progress: Callable[[str],
         "model": engine.llm.name,
         "backend": settings.llm.backend,
         "counts": {outcome: counts.get(outcome, 0) for outcome in OUTCOMES},
+        "highlighted": sum(row["highlighted"] for row in rows),
+        "citing": sum(row["citing"] for row in rows),
         "seconds": round(time.perf_counter() - started, 1),
         "rows": rows,
     }
@@ -93,6 +111,12 @@ def render_answers(report: dict) -> str:
         "|---|---:|---:|",
     ]
     lines += [f"| {outcome} | {counts[outcome]} | {counts[outcome] / total:.3f} |" for outcome in OUTCOMES]
+    if "citing" in report:
+        lines += [
+            "",
+            f"Shown sentences citing a source: {report['citing']}; with a backing sentence highlighted"
+            f" on a cited source's card: {report['highlighted']}.",
+        ]
     for outcome, heading in (("refused_right", "Right replies refused"), ("other", "Other answers shown")):
         rows = [row for row in report["rows"] if row["outcome"] == outcome]
         if not rows:

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from evals.wikinews.answers import grade, render_answers
+from evals.wikinews.answers import grade, pointed, render_answers
 from evals.wikinews.data import WikinewsQuestion
-from rag.types import UNCHECKED_TEXT, Answer
+from rag.types import UNCHECKED_TEXT, Answer, EvidenceSpan, Sentence
 
 pytestmark = pytest.mark.unit
 
@@ -71,6 +71,24 @@ def test_the_report_names_the_model():
     report = {"questions": 0, "seconds": 0.0, "model": "qwen2.5-1.5b-instruct-q4_k_m", "backend": "local",
               "counts": dict.fromkeys(("right", "refused_right", "refused", "other"), 0), "rows": []}  # fmt: skip
     assert "model qwen2.5-1.5b-instruct-q4_k_m" in render_answers(report)
+
+
+def test_pointed_counts_citing_sentences_with_a_highlight_on_a_cited_card():
+    lit = Sentence(text="a", start=0, end=1, citations=[1], evidence=[EvidenceSpan(source=1, start=0, end=9)])
+    elsewhere = Sentence(
+        text="b", start=2, end=3, citations=[2], evidence=[EvidenceSpan(source=1, start=0, end=9)]
+    )
+    bare = Sentence(text="c", start=4, end=5, citations=[1])
+    uncited = Sentence(text="d", start=6, end=7, needs_citation=False)
+    shown = answer("a b c d").model_copy(update={"sentences": [lit, elsewhere, bare, uncited]})
+    assert pointed(shown) == (1, 3)
+    assert pointed(answer("", refused=True)) == (0, 0)
+    report = {"questions": 1, "seconds": 1.0, "counts": dict.fromkeys(("right", "refused_right", "refused", "other"), 0),
+              "rows": [], "highlighted": 1, "citing": 3}  # fmt: skip
+    assert (
+        "citing a source: 3; with a backing sentence highlighted on a cited source's card: 1"
+        in render_answers(report)
+    )
 
 
 @pytest.mark.parametrize("argv", [["--limit", "3"], ["--answers", "--limit", "0"]])
