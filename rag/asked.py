@@ -194,6 +194,26 @@ def is_name(word: Word) -> bool:
     )
 
 
+_TIME_ASKED = re.compile(
+    r"\b(?:(?:on|in|at|by|from|until)\s+)?(?:what|which)\s+(?:exact\s+)?(?:"
+    + "|".join(sorted(TIME_NOUNS))
+    + r")\b|\bwhen\b",
+    re.IGNORECASE,
+)
+"""The words that ask for a day or a time: "On what date", "In which year", "When"."""
+
+
+def completed(question: str, answer: str) -> str:
+    """``question`` as the statement ``answer`` completes: "Which journal published the study
+    Nature." A day or time takes the place of the words that ask for it: "did Samoa's state of
+    emergency ... end January 4." is read by the checks of a day (:mod:`rag.verifier.days`), where
+    "On what date did ..." added "date" to the event's words that the story's sentences must hold."""
+    stated = question.strip().rstrip("?").strip()
+    if read_question(question).kind == "time":
+        stated = " ".join(_TIME_ASKED.sub(" ", stated).split()) or stated
+    return f"{stated} {answer.rstrip('.')}"
+
+
 # --- reading the question ------------------------------------------------------------------------
 
 

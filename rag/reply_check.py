@@ -14,12 +14,15 @@ from typing import NamedTuple
 
 from rag import conflicts as conflict_rules
 from rag import date_conflicts, prompts, refusals, relevance
-from rag.asked import read_question
+from rag.asked import completed, read_question
 from rag.citations import DraftSentence, header_echo, parse_answer, render
 from rag.evidence import passage_ranges, source_documents
 from rag.settings import Settings
+from rag.text.dates import MONTHS, WEEKDAYS
+from rag.text.numbers import COUNT_WORDS, NUMBER_WORDS, ORDINALS, SCALES
 from rag.types import UNCHECKED_TEXT, Answer, Source, Timings
 from rag.verifier.facts import needs_support
+from rag.verifier.tokens import content_stems, stem, tokenize
 from rag.verifier.verify import Scorer, Shown, Verification, locate, verify
 
 
@@ -159,14 +162,18 @@ def check_named_answer(
     ("Nature", "Cream", "Nike"), while a name the passage does not give with the question's words
     ("Science") fails. Only the sentences holding the kind asked for are checked so ("The sources
     differ." beside the name stays a remark). None when the question asks for no type, no sentence
-    holds that kind, or a sentence already states a fact."""
+    holds that kind, or a sentence already states a fact.
+
+    A bare day or figure ("December 15 [3]" to "On what date did Samoa's state of emergency over
+    the measles outbreak end?") is such a reply too: checked alone, any passage holding that day
+    backed it, and this one was shown from "The state of emergency was expected to end on December
+    15, but on December 14 it was extended" (Wikinews day question wd-025)."""
     kind = read_question(question).kind
     named = [d for d in drafts if relevance.has_kind(d.plain, kind, question)]
-    if kind is None or not named or any(needs_support(d.plain) for d in drafts):
+    if kind is None or not named or any(needs_support(d.plain) and not bare(d.plain) for d in drafts):
         return None
-    stated = question.strip().rstrip("?").strip()
     probes = [
-        DraftSentence(parts=[f"{stated} {d.plain.rstrip('.')}"], trailing=list(d.citations), end=".")
+        DraftSentence(parts=[completed(question, d.plain)], trailing=list(d.citations), end=".")
         for d in named
     ]
     checked = verify(probes, evidence, scorer, needs_support, shown)
@@ -177,6 +184,21 @@ def check_named_answer(
         draft.needs_citation, draft.evidence = probe.needs_citation, probe.evidence
     checked.drafts = drafts
     return checked
+
+
+_ANSWER_WORDS = frozenset(
+    stem(word)
+    for word in (*MONTHS, *WEEKDAYS, *NUMBER_WORDS, *COUNT_WORDS, *ORDINALS, *SCALES)
+    if word.isalpha()
+) | frozenset(stem(word) for word in ("least", "about", "nearly", "almost", "around", "some", "more", "than"))
+"""Words of a day or a figure given alone ("December 15", "at least six"), as stems."""
+
+
+def bare(sentence: str) -> bool:
+    """``sentence`` gives only a day or a figure ("December 15, 2019.", "In July.", "At least six."),
+    no word of what it is the day or figure of."""
+    stems = content_stems(tokenize(sentence))
+    return all(s in _ANSWER_WORDS or any(c.isdigit() for c in s) for s in stems)
 
 
 def contested(settings: Settings, sources: Sequence[Source]) -> Callable[[str], bool] | None:
