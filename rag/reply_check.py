@@ -78,7 +78,8 @@ def check_reply(
     evidence = source_documents(sources)
     shown = passage_ranges(sources)
     checked = verify(drafts, evidence, scorer, needs_support, shown)
-    if checked.checked == 0:
+    if all(bare(d.plain) for d in drafts if needs_support(d.plain)):
+        # nothing checked, or only a bare day or figure, checked alone: "December 15 [3]"
         checked = check_named_answer(question, drafts, evidence, scorer, shown) or checked
     if checked.checked == 0:
         return refuse(
@@ -201,12 +202,16 @@ def bare(sentence: str) -> bool:
     return all(s in _ANSWER_WORDS or any(c.isdigit() for c in s) for s in stems)
 
 
-def contested(settings: Settings, sources: Sequence[Source]) -> Callable[[str], bool] | None:
-    """Sentences the final check may withdraw (a disputed figure or day): streamed only with it."""
+def contested(settings: Settings, sources: Sequence[Source]) -> Callable[[str], bool]:
+    """Sentences the final check may withdraw, streamed only with it: a figure or day the sources
+    dispute, and a bare day or figure, which it checks as the question completed
+    (:func:`check_named_answer`) where the stream checked it alone."""
     if not settings.answer.conflicts:
-        return None
+        return bare
 
     def disputed(sentence: str) -> bool:
+        if bare(sentence):
+            return True
         dated = date_conflicts.find([sentence], sources)
         return conflict_rules.disputed(sentence, sources) or any(f.withdraw for f in dated)
 

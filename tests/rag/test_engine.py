@@ -20,6 +20,7 @@ from rag.settings import load_settings
 from rag.text.markers import strip_markers
 from rag.tokens import count_tokens
 from rag.types import UNCHECKED_TEXT, Filters
+from rag.verifier.scorer import SupportScorer
 from tests.rag.answering import RecordingRetriever, ScriptedChatModel, indexed_components, with_settings
 
 ANSWERABLE = "How many people live in Deir al-Zor city?"
@@ -761,3 +762,25 @@ def test_a_reply_that_only_names_the_answer_is_checked_as_the_question_completed
     quoted = replying(components, "Moscow [1].").answer(question)
     assert not quoted.refused and quoted.quoted and "Geneva" in quoted.text and "Moscow" not in quoted.text
     assert wrong.refusal_reason.startswith("The reply the model wrote is not backed by the articles")
+
+
+@pytest.mark.integration
+def test_a_bare_day_is_checked_as_the_question_it_answers_and_never_streamed_before(components: Components):
+    """ "In 2011 [n]" alone is backed by a passage holding that year (protests erupted "in the spring
+    of 2011"); as the month a group broke off its ties, it is not."""
+    question = "In which month did Jabhat Fateh al-Sham break off its formal ties with al-Qaeda?"
+    right = replying(components, "In July [1].", quote_sources=False).answer(question)
+    assert not right.refused, right.refusal_details
+    assert right.sentences[0].evidence  # the sentence telling the break is highlighted
+    engine = replying(components, "", quote_sources=False)
+    number = source_holding(engine, question, "spring of 2011")
+    reply = f"In 2011 [{number}]."
+    engine.components.__dict__["llm"] = ScriptedChatModel(answer=reply)
+    assert (
+        SupportScorer()
+        .score("In 2011.", [engine.retriever.run(question).sources[number - 1].passage.text])
+        .supported
+    )
+    events = list(engine.stream(question))
+    assert events[-1].answer.refused
+    assert [e for e in events if e.kind == "sentence"] == []  # not shown as checked, even briefly
