@@ -77,10 +77,7 @@ def check_reply(
         return refuse(refusals.no_sentence(sources), f"The model's reply held no sentence: {raw}")
     evidence = source_documents(sources)
     shown = passage_ranges(sources)
-    checked = verify(drafts, evidence, scorer, needs_support, shown)
-    if all(bare(d.plain) for d in drafts if needs_support(d.plain)):
-        # nothing checked, or only a bare day or figure, checked alone: "December 15 [3]"
-        checked = check_named_answer(question, drafts, evidence, scorer, shown) or checked
+    checked = verify_reply(question, drafts, evidence, scorer, shown)
     if checked.checked == 0:
         return refuse(
             refusals.nothing_checkable(sources),
@@ -152,6 +149,19 @@ def check_reply(
     return Answer(**base, text=text, sentences=sentences, conflicts=conflicts, timings=timings)
 
 
+def verify_reply(
+    question: str, drafts: list[DraftSentence], evidence: dict[int, str], scorer: Scorer, shown: Shown
+) -> Verification:
+    """Each draft sentence checked against the passages it cites (:func:`verify`), and a reply that
+    only names its answer, or gives only a day or a figure, checked as the question it completes
+    (:func:`check_named_answer`). The engine's check and the labelled-sentence suite both call it."""
+    checked = verify(drafts, evidence, scorer, needs_support, shown)
+    if all(bare(d.plain) for d in drafts if needs_support(d.plain)):
+        # nothing checked, or only a bare day or figure, checked alone: "December 15 [3]"
+        checked = check_named_answer(question, drafts, evidence, scorer, shown) or checked
+    return checked
+
+
 def check_named_answer(
     question: str, drafts: list[DraftSentence], evidence: dict[int, str], scorer: Scorer, shown: Shown
 ) -> Verification | None:
@@ -197,8 +207,11 @@ _ANSWER_WORDS = frozenset(
 
 def bare(sentence: str) -> bool:
     """``sentence`` gives only a day or a figure ("December 15, 2019.", "In July.", "At least six."),
-    no word of what it is the day or figure of."""
+    no word of what it is the day or figure of. A sentence with neither a content word nor a digit
+    ("Yes.") gives neither."""
     stems = content_stems(tokenize(sentence))
+    if not stems:
+        return any(c.isdigit() for c in sentence)  # "39."
     return all(s in _ANSWER_WORDS or any(c.isdigit() for c in s) for s in stems)
 
 

@@ -1,11 +1,14 @@
 """The support scorer's verdicts on the labelled draft sentences, and how far they agree.
 
-Each labelled reply goes through exactly the engine's check (:func:`rag.reply_check.check_reply`):
-``verify(parse_answer(raw, n), source_documents(sources), scorer, needs_support, passage_ranges(sources))``
-with the scorer the engine builds from the current settings and ``evals/support_config.toml``.
+Each labelled reply's sentences go through the engine's verification
+(:func:`rag.reply_check.verify_reply`, which :func:`rag.reply_check.check_reply` calls): each sentence
+against the passages it cites, and a reply that only names its answer or gives a bare day or figure
+checked as the question it completes, with the scorer the engine builds from the current settings and
+``evals/support_config.toml``. The engine's later steps (headers the model copied, the sources'
+disagreements, the relevance refusal) are not part of these figures.
 A sentence is *flagged* when the verifier checks it and no source backs it (``supported=False``);
-a sentence it does not check (:func:`rag.verifier.facts.needs_support` says it states nothing) is
-shown as it is, so it counts as accepted.
+a sentence it does not check (:func:`rag.verifier.facts.needs_support` says it states nothing, and it
+is no bare answer) is shown as it is, so it counts as accepted.
 
 The positive class is ``unsupported``: precision is the share of flagged sentences that a reader
 finds unsupported, recall the share of unsupported sentences the scorer flags. Sentences labelled
@@ -21,9 +24,9 @@ from dataclasses import asdict, dataclass, field
 from evals.sentences.data import AnswerRecord
 from rag.citations import parse_answer
 from rag.evidence import passage_ranges, source_documents
+from rag.reply_check import verify_reply
 from rag.verifier.checked_stream import MemoScorer
-from rag.verifier.facts import needs_support
-from rag.verifier.verify import Scorer, verify
+from rag.verifier.verify import Scorer
 
 Verdict = str
 """``supported`` (backed), ``unsupported`` (flagged) or ``unchecked`` (states nothing to the verifier)."""
@@ -172,10 +175,10 @@ def verdicts(record: AnswerRecord, scorer: Scorer) -> list[tuple[Verdict, float 
         )
     evidence = source_documents(sources)
     shown = passage_ranges(sources)
-    verify(drafts, evidence, scorer, needs_support, shown)
+    verify_reply(record.question, drafts, evidence, scorer, shown)
     out: list[tuple[Verdict, float | None]] = []
-    for draft, text in zip(drafts, texts, strict=True):
-        if not needs_support(text):
+    for draft in drafts:
+        if draft.support is None:  # states nothing to check, and is no bare answer checked as one
             out.append(("unchecked", None))
         else:
             out.append(("supported" if draft.supported else "unsupported", draft.support))

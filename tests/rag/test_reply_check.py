@@ -7,7 +7,7 @@ import pytest
 
 from rag.asked import completed
 from rag.citations import parse_answer
-from rag.reply_check import bare, check_named_answer
+from rag.reply_check import bare, check_named_answer, verify_reply
 from rag.verifier.scorer import SupportScorer
 
 pytestmark = pytest.mark.unit
@@ -32,6 +32,8 @@ def checked(reply: str) -> bool:
 def test_a_day_alone_is_a_bare_answer_and_a_sentence_is_not():
     assert bare("December 15, 2019.") and bare("In July.") and bare("At least six.") and bare("39.")
     assert not bare("39 are confirmed dead.") and not bare("Three people.") and not bare("16 years old.")
+    # no content word at all gives no day or figure either: the stream shows "Yes." as it comes
+    assert not bare("Yes.") and not bare("No.") and not bare("")
 
 
 def test_the_words_asking_for_a_day_give_way_to_the_day():
@@ -56,3 +58,13 @@ def test_a_right_bare_day_is_backed():
     drafts = parse_answer("December 29 [1].", 1)
     outcome = check_named_answer(QUESTION, drafts, {1: story}, SupportScorer(question=QUESTION), {})
     assert outcome is not None and outcome.drafts[0].supported
+
+
+def test_the_reply_check_reads_a_bare_day_as_the_question_completed():
+    # the path the engine and the labelled-sentence suite share: alone, "January 4." is backed
+    drafts = parse_answer("January 4 [1].", 1)
+    outcome = verify_reply(QUESTION, drafts, {1: STORY}, SupportScorer(question=QUESTION), {})
+    assert outcome.checked == 1 and not outcome.drafts[0].supported
+    drafts = parse_answer("The medical mission is to remain on the islands until January 4 [1].", 1)
+    outcome = verify_reply(QUESTION, drafts, {1: STORY}, SupportScorer(question=QUESTION), {})
+    assert outcome.drafts[0].supported  # a sentence saying what the day is of is checked as written
