@@ -109,6 +109,7 @@ def measure(settings: Settings, questions: list[str], talks: list[Conversation],
     load_s = time.perf_counter() - started
     engine = AnswerEngine(settings, components)
     engine.retriever.run("warm-up")  # builds the keyword index once, as a running service would have
+    rate_before = prompt_rate(engine)
     firsts: list[Answer] = []
     follows: list[Answer] = []
     fresh(engine)
@@ -124,12 +125,14 @@ def measure(settings: Settings, questions: list[str], talks: list[Conversation],
         _show(verbose, "first", talk.question, opening)
         follows.append(engine.answer(talk.follow_up, history=[opening]))
         _show(verbose, "follow-up", talk.follow_up, follows[-1])
+    rate_after = prompt_rate(engine)
     follow_ups = _figures(follows)  # first turns are graded by the golden report
     follow_ups["right"] = sum(right(talk, answer) for talk, answer in zip(talks, follows, strict=True))
     return {
         "variant": settings_label(settings),
         "model": llm.name,
         "model_load_s": load_s,
+        "prompt_rate": [rate_before, rate_after],
         "first_turns": _figures(firsts),
         "follow_ups": follow_ups,
         "answers": [
@@ -143,6 +146,36 @@ def measure(settings: Settings, questions: list[str], talks: list[Conversation],
             for a in firsts + follows
         ],
     }
+
+
+def prompt_rate(engine: AnswerEngine) -> float | None:
+    """Prompt tokens the model evaluates per second on this machine now, read from one fresh answer
+    prompt (the instructions and a bundled passage, nothing cached); None for a model this process
+    cannot reset (a server). The default model read about 90 prompt tokens/s on two cores when it was
+    chosen and 42-56 on 7 December on the same kind of machine, so latency figures of different days
+    compare only beside this."""
+    forget = getattr(engine.llm, "forget", None)
+    if forget is None:
+        return None
+    forget()
+    passage = min(BUNDLED_CORPUS.glob("*.txt")).read_text(encoding="utf-8")[:CALIBRATION_CHARS]
+    stream = engine.llm.stream_chat(
+        [
+            {"role": "system", "content": prompts.SYSTEM_PROMPT},
+            {"role": "user", "content": f"Sources:\n[1] {passage}\n\nQuestion: What happened?"},
+        ],
+        max_tokens=1,
+    )
+    for _ in stream:
+        pass
+    usage = stream.usage
+    evaluated = usage.prompt_tokens - usage.cached_tokens
+    forget()
+    return evaluated / usage.first_piece_s if usage.first_piece_s else None
+
+
+CALIBRATION_CHARS = 1_500
+"""About 300 tokens of a bundled article: the size of the sources part of an answer prompt."""
 
 
 def fresh(engine: AnswerEngine) -> None:
@@ -217,6 +250,15 @@ def results(variants: list[Variant], runs: list[dict], loads: list[str]) -> Resu
                 variants[0].label,
             )
         )
+        # the machine's own speed before and after the questions: in the first run "after" stands
+        # beside "before" (did the machine slow down?), in the others each beside the first run's
+        rates = run["prompt_rate"]
+        if None not in rates:
+            name = f"{variant.label}: model prompt rate"
+            first = against["prompt_rate"] if against else [None, rates[0]]
+            label = variants[0].label if against else "before the questions"
+            rows.append(Figure(f"{name}, before the questions", rates[0], "tokens/s", first[0], label))
+            rows.append(Figure(f"{name}, after them", rates[1], "tokens/s", first[1], label))
         for turn in ("first_turns", "follow_ups"):
             if not run[turn]["questions"]:
                 continue

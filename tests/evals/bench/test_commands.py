@@ -171,6 +171,10 @@ def test_answers_benchmark_times_first_turns_and_follow_ups_and_sets_a_change_be
     assert beside and all(f["baseline_name"] == "as set" for f in beside)
     assert any("follow-up: first text p50" in f["name"] for f in beside)
     assert any("follow-up: retrieval p50" in f["name"] and f["ratio"] for f in beside)
+    # the machine's prompt rate, measured in the run, so figures of different days can be compared
+    rates = [f for f in data["figures"] if "model prompt rate" in f["name"]]
+    assert len(rates) == 4 and all(f["value"] > 0 and f["unit"] == "tokens/s" for f in rates)
+    assert all(f["baseline"] > 0 for f in rates[1:])
     assert (tmp_path / "answers.md").exists() and (tmp_path / "answers.png").exists()
 
 
