@@ -130,6 +130,8 @@ class AnswerEngine:
         """
         started = time.perf_counter()
         question = clean_question(question)  # QuestionError (a ValueError) says what to do
+        if history and followups.stands_apart(question, history):
+            history = None  # another subject asked in the same chat: a first turn (rag.followups)
         follow = followups.plan(history, question, self.settings, self.llm) if history else None
         standalone = question if follow else self.standalone_question(question, history)
         retrieval_started = time.perf_counter()

@@ -39,15 +39,24 @@ chat (15 of 32, 4.94 s), and showing a held passage again for sentences the chat
 It falls back to a fresh prompt (after the rewrite, ``answer.condense``) when there is nothing to
 build on: the answer before was refused (a withdrawn reply is no ground for the next one) or was
 not written by the model, or the chat would grow past :data:`MAX_CHAT_TOKENS`.
+
+A question on another subject asked in the same chat is no follow-up (:func:`stands_apart`): it is
+answered as a first turn, neither continued nor rewritten. In the chat UI, "Did Samoa extend its
+state of emergency over measles?" asked after "Was Trump impeached by the House?" (the 293 Wikinews
+articles indexed) was searched with the impeachment question's words, and refused naming three
+impeachment stories.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rag.text.words import SUPPORT_STOPWORDS, acronym
 from rag.types import Answer, Source
+from rag.verifier.facts import extract_facts
 
 if TYPE_CHECKING:
     from rag.models.llm import ChatModel
@@ -83,6 +92,37 @@ def plan(
     if llm.count_prompt_tokens(previous.exchange) + sources_tokens + TURN_TOKENS > limit:
         return None
     return Continuation(previous, f"{_opening(history).standalone_question} {question.strip()}".strip())
+
+
+def stands_apart(question: str, history: Sequence[Answer]) -> bool:
+    """Does ``question`` ask about something the chat never mentioned? It does when it names something
+    ("Samoa", "Greta Thunberg") and no word of any of its names is in the chat so far (its questions,
+    the sources it was shown and its answers). A question that names nothing ("Which group reported
+    that?", "And how many civilians?") leans on the chat, as does one naming what the chat holds
+    ("Where is Astana?", "Was the United States invited?" after the Astana talks' organisers): on the
+    32 conversations of ``evals/data/followups.jsonl`` every follow-up still continues its chat."""
+    names = extract_facts(question).names
+    if not names or not history:
+        return False
+    chat = " ".join(
+        message.get("content", "")
+        for answer in history
+        for message in answer.exchange
+        if message.get("role") != "system"
+    )
+    chat += " " + " ".join(f"{answer.question} {answer.text}" for answer in history)
+    words = [w for name in names for w in re.split(r"[\s\-]+", name) if w]
+    checkable = [w for w in words if acronym(w) or (len(w) > 1 and w.lower() not in SUPPORT_STOPWORDS)]
+    if not checkable:
+        return False
+    lowered = chat.lower()
+    for word in checkable:
+        if acronym(word):
+            if re.search(rf"\b{re.escape(word)}\b", chat):  # "IS" as written, not the verb "is"
+                return False
+        elif re.search(rf"\b{re.escape(word.lower())}\b", lowered):
+            return False
+    return True
 
 
 def _opening(history: Sequence[Answer]) -> Answer:

@@ -226,6 +226,22 @@ def test_a_follow_up_continues_the_chat_with_only_the_sources_it_lacks(
 
 
 @pytest.mark.integration
+def test_a_question_on_another_subject_in_the_same_chat_is_a_first_turn(
+    components: Components, tmp_path: Path
+):
+    model = ScriptedChatModel(answer=[REPLY, REPLY], rewrite=REWRITE)
+    service, retriever = scripted_service(components, model, tmp_path / "c.sqlite3", follow_ups="continue")
+    conversation = service.new_conversation()
+    assert not service.ask(conversation, FIRST).refused
+    other = "Did Samoa extend its state of emergency over measles?"
+    second = service.ask(conversation, other)
+    # searched with its own words, neither rewritten nor joined to the chat's first question
+    assert retriever.calls[-1][0] == other and rewrite_requests(model) == []
+    assert second.standalone_question == other
+    assert all(len(sent) == 2 for sent in model.sent)  # every prompt a fresh one
+
+
+@pytest.mark.integration
 def test_a_follow_up_after_a_refused_answer_is_rewritten_and_asked_afresh(
     components: Components, tmp_path: Path
 ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.followups import _opening, added_sources
+from rag.followups import _opening, added_sources, stands_apart
 from rag.types import Answer, Passage, Source
 
 
@@ -57,3 +57,54 @@ def test_the_opening_answer_is_where_the_last_chat_began() -> None:
     history += [answer("Q3", fresh), answer("Q4", four)]
     assert _opening(history).question == "Q3"  # a turn asked afresh opens a new chat
     assert _opening([answer("Q0", []), answer("Q1", one)]).question == "Q1"
+
+
+TRUMP_CHAT = [
+    {"role": "system", "content": "Answer only from the sources. Samoa is no word of the sources."},
+    {
+        "role": "user",
+        "content": "Sources:\n[1] US House of Representatives impeaches President Trump (Wikinews)\n"
+        "On Wednesday, the United States House of Representatives impeached President Donald Trump "
+        "over complaints arising from an alleged abuse of power.\n\nQuestion: Was Trump impeached?",
+    },
+    {"role": "assistant", "content": "Yes, Trump was impeached by the House [1]."},
+]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did Samoa extend its state of emergency over measles?",
+        "What did Greta Thunberg say at the UN?",  # "UN" as written is not in the chat
+        "Who won the Hong Kong local elections?",
+    ],
+)
+def test_a_question_naming_only_what_the_chat_never_mentioned_stands_apart(question: str) -> None:
+    assert stands_apart(question, [answer("Was Trump impeached?", TRUMP_CHAT)])
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which group reported that?",  # names nothing: it leans on the chat
+        "And how many votes did it get?",
+        "Was Donald Trump the third President to be impeached?",  # named in the sources shown
+        "Will the Senate hold a trial, as the House of Representatives wants?",  # one name is enough
+        "What did Pelosi say about Trump?",
+    ],
+)
+def test_a_question_that_names_nothing_new_or_something_the_chat_holds_is_a_follow_up(
+    question: str,
+) -> None:
+    assert not stands_apart(question, [answer("Was Trump impeached?", TRUMP_CHAT)])
+
+
+@pytest.mark.unit
+def test_the_instructions_are_not_the_chat_and_no_chat_is_no_subject() -> None:
+    # "Samoa" is only in the system message, which every chat shares
+    assert stands_apart("Is Samoa an island?", [answer("Was Trump impeached?", TRUMP_CHAT)])
+    assert not stands_apart("Is Samoa an island?", [])
+    # a chat kept before its exchange was stored: its question and answer text still count
+    assert not stands_apart("Where is Samoa?", [answer("Did Samoa end its emergency?", [])])
