@@ -94,15 +94,21 @@ def plan(
     return Continuation(previous, f"{_opening(history).standalone_question} {question.strip()}".strip())
 
 
+SEQUEL = re.compile(r"\s*(?:and|but|also|so|then|what about|how about|what of)\b", re.IGNORECASE)
+"""Openings of a question asked as a sequel to the one before it."""
+
+
 def stands_apart(question: str, history: Sequence[Answer]) -> bool:
     """Does ``question`` ask about something the chat never mentioned? It does when it names something
     ("Samoa", "Greta Thunberg") and no word of any of its names is in the chat so far (its questions,
     the sources it was shown and its answers). A question that names nothing ("Which group reported
     that?", "And how many civilians?") leans on the chat, as does one naming what the chat holds
     ("Where is Astana?", "Was the United States invited?" after the Astana talks' organisers): on the
-    32 conversations of ``evals/data/followups.jsonl`` every follow-up still continues its chat."""
+    32 conversations of ``evals/data/followups.jsonl`` every follow-up still continues its chat.
+    A question that opens as a sequel ("And Iran?", "What about Turkey?") leans on the chat whatever
+    it names: it asks the chat's question again of another name."""
     names = extract_facts(question).names
-    if not names or not history:
+    if not names or not history or SEQUEL.match(question):
         return False
     chat = " ".join(
         message.get("content", "")

@@ -93,6 +93,8 @@ def test_a_question_naming_only_what_the_chat_never_mentioned_stands_apart(quest
         "Was Donald Trump the third President to be impeached?",  # named in the sources shown
         "Will the Senate hold a trial, as the House of Representatives wants?",  # one name is enough
         "What did Pelosi say about Trump?",
+        "And Nancy Pelosi?",  # a sequel asks the chat's question of another name
+        "What about Greta Thunberg?",
     ],
 )
 def test_a_question_that_names_nothing_new_or_something_the_chat_holds_is_a_follow_up(
