@@ -25,15 +25,12 @@ from rag.asked import (
     is_participle,
 )
 from rag.text.languages import language_of
-from rag.text.words import norm_word
+from rag.text.words import DEMONYM_ENDINGS, norm_word
 from rag.types import Filters, Source
 
 CLOSEST_LIMIT = 3
 """Articles named in a refusal: enough to show what the archive holds near the question."""
 
-
-DEMONYM_ENDINGS = ("ian", "ish", "ese", "ean")
-"""A one-word name ending so ("Syrian", "Turkish") qualifies a thing rather than naming one."""
 
 OPENING_WORDS = 8
 """Words quoted from an untitled article's passage: its file name means nothing to a reader."""

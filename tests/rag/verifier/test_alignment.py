@@ -208,6 +208,31 @@ def test_a_number_given_a_name_the_passage_does_not_give_it_fails() -> None:
     assert misnamed_counts(extract_facts("12 Russian fighters died near Palmyra."), backed) == []
 
 
+@pytest.mark.unit
+def test_a_day_of_the_month_before_a_name_counts_nothing() -> None:
+    """ "On December 14, Samoa's state of emergency was extended" was refused as "counts: 14 Samoa"
+    (a right answer to a Wikinews question); a count right before a name still fails."""
+    from rag.verifier.alignment import misnamed_counts
+    from rag.verifier.facts import extract_facts
+    from rag.verifier.passages import Evidence
+
+    evidence = Evidence.build(
+        [
+            "The state of emergency was expected to end on December 15, but on December 14 it was extended "
+            "by two weeks. Officials counted 14 Australian doctors on the islands."
+        ]
+    )
+    for claim in (
+        "On December 14, Samoa's state of emergency was extended by two weeks.",
+        "On December 14 Samoa's state of emergency was extended by two weeks.",
+        "On 14 December Samoa's state of emergency was extended.",
+    ):
+        assert misnamed_counts(extract_facts(claim), evidence) == [], claim
+    assert misnamed_counts(extract_facts("Officials counted 14 Samoan doctors."), evidence) == [
+        "counts: 14 Samoan"
+    ]
+
+
 MUNK = (
     "Pioneering oceanographer Walter Munk dies of pneumonia in California (Wikinews (English)) "
     "Published 10 February 2019.\n\n"
@@ -247,6 +272,26 @@ def test_a_title_lends_no_name_to_a_sentence_whose_relation_the_window_lacks(sco
     # every word relating the facts is in the window: the title's "Syria" is the story's subject
     said = "Ahmad Ramadan of the National Coalition said the Syria talks would aim to reinforce the truce."
     assert scorer.score(said, [passage]).supported
+
+
+@pytest.mark.unit
+def test_a_title_naming_a_places_government_by_its_adjective_names_the_place(scorer: SupportScorer) -> None:
+    """ "Samoa extended its state of emergency by two weeks on December 14" was refused as "apart:
+    Samoa" under the title "Samoan government ends state of emergency over measles outbreak": the
+    window says "it was extended" and names no place. Under "Samoan doctors ..." the story may be
+    about Samoans anywhere, so the window must name Samoa itself."""
+    window = (
+        "Hospitals returned to normal operation on Sunday. Teams began to take down the tents. "
+        "The state of emergency was expected to end on December 15, but on December 14 it was extended "
+        "by two weeks to allow the immunization campaign to continue."
+    )
+    claim = "Samoa extended its state of emergency by two weeks on December 14."
+    header = (
+        "Samoan {} ends state of emergency over measles outbreak (Wikinews) Published 1 January 2020.\n\n"
+    )
+    assert scorer.score(claim, [header.format("government") + window]).supported
+    assert not scorer.score(claim, [header.format("doctors") + window]).supported
+    assert not scorer.score(claim.replace("Samoa", "Tonga"), [header.format("government") + window]).supported
 
 
 KILLER = (
