@@ -208,6 +208,13 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
             # a neighbour names the event only where "by" names the doer outright: read so for any
             # verb, "Her brother was banned for playing against ..." would tell every event near it
             using.append((index, sentence, at[0], agents))
+            continue
+        acting = [k for k in at if _acts_before_nominal(sentence, k, name_words)]
+        if acting and len(said & _told_with(evidence, index)) >= need:
+            # so does one naming the event as a thing after the claim's name did something else:
+            # whom it befell may be in the next sentence ("Chetwynd also praised the quality of
+            # al-Quaety's work" after "... the senseless killing of a courageous journalist")
+            using.extend((index, sentence, k, None) for k in acting)
     if not using:
         return []
     # what the claim's verb acts on: a use of the verb in another clause tells the claim's event only
@@ -226,6 +233,8 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         participle = start == verb and sentence[verb].norm.endswith("ing")
         if sentence[start].norm not in CLAUSE_OPENERS and not participle:
             other, start = False, 0  # "Nickey Iyambo, the Vice President, died": an aside, no clause
+        if agents is None and _acts_before_nominal(sentence, verb, name_words):
+            continue
         if name_words & {t.norm for t in sentence[start:verb]}:
             return []
         if agents is not None:
@@ -249,6 +258,28 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         if not acted_on and _names_as(sentence[max(0, verb - DOER_GAP - 1) : verb], name):
             return []  # "ISIS declared" for "The Islamic State declared"
     return [f"doer: {subject} {verb_text}"]
+
+
+def _acts_before_nominal(sentence: Sequence[Token], verb: int, name_words: set[str]) -> bool:
+    """Does the sentence name the event as a thing ("the senseless killing of a courageous
+    journalist") after the claim's name has done something else? "Phil Chetwynd, director of global
+    news for AFP, called the death the senseless killing of a courageous journalist" names no killer:
+    AFP and Chetwynd call it, and "AFP killed a courageous journalist" passed on it (a Wikinews
+    story). Only "by" (read before this) or the name right before the thing ("Houthi shelling of")
+    would make the name its doer."""
+    if not (
+        sentence[verb].norm.endswith("ing")
+        and verb + 1 < len(sentence)
+        and sentence[verb + 1].norm == "of"
+        and verb > 0
+        and sentence[verb - 1].norm not in COPULAS | AUXILIARIES
+    ):
+        return False
+    named = [k for k in range(verb) if sentence[k].norm in name_words]
+    return bool(named) and any(
+        past_verb(token.norm) and not token.text[:1].isupper() and sentence[k - 1].norm not in ARTICLES
+        for k, token in enumerate(sentence[named[-1] + 1 : verb], start=named[-1] + 1)
+    )
 
 
 CLAUSE_OPENERS = frozenset(

@@ -327,3 +327,47 @@ def test_a_doer_in_the_verbs_own_clause_outweighs_a_name_in_another(
 ) -> None:
     problems = misplaced_doers(extract_facts(claim), Evidence.build([passage]))
     assert (problems == []) is backed, problems
+
+
+CONDEMNED = (
+    "Reporter shot dead in Port Amran (Example News) Published 5 June 2020.\n\n"
+    "Lena Ortiz, director of news for the Harbour Press Agency, called the death the senseless killing "
+    "of a courageous journalist. Ortiz also praised the quality of Tomas Verhoeven's work.\n\n"
+    "Rights groups condemned the coalition's bombing of a school bus in Selwa."
+)
+"""A story naming an event as a thing ("the killing of") after a name that does something else."""
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The Harbour Press Agency killed a courageous journalist.",
+        "Lena Ortiz killed Tomas Verhoeven.",
+        "Rights groups bombed a school bus in Selwa.",
+    ],
+)
+def test_a_name_that_speaks_of_an_event_named_as_a_thing_is_not_its_doer(
+    scorer: SupportScorer, claim: str
+) -> None:
+    """ "AFP killed a courageous journalist" passed on "Phil Chetwynd, director of global news for AFP,
+    called the death 'the senseless killing of a courageous journalist'" (a Wikinews story)."""
+    result = scorer.score(claim, [CONDEMNED])
+    assert not result.supported
+    assert any(item.startswith("doer: ") for item in result.unbacked), result.unbacked
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Lena Ortiz called the death the senseless killing of a courageous journalist.",
+        "The coalition bombed a school bus in Selwa.",
+        "Ortiz praised the quality of Tomas Verhoeven's work.",
+    ],
+)
+def test_what_the_name_does_and_a_doer_named_with_the_thing_still_pass(
+    scorer: SupportScorer, claim: str
+) -> None:
+    assert misplaced_doers(extract_facts(claim), Evidence.build([CONDEMNED])) == []
+    assert scorer.score(claim, [CONDEMNED]).supported
