@@ -110,11 +110,14 @@ def stands_apart(question: str, history: Sequence[Answer]) -> bool:
     names = extract_facts(question).names
     if not names or not history or SEQUEL.match(question):
         return False
+    # each turn's exchange repeats the chat before it: every message is read once
     chat = " ".join(
-        message.get("content", "")
-        for answer in history
-        for message in answer.exchange
-        if message.get("role") != "system"
+        dict.fromkeys(
+            message.get("content", "")
+            for answer in history
+            for message in answer.exchange
+            if message.get("role") != "system"
+        )
     )
     chat += " " + " ".join(f"{answer.question} {answer.text}" for answer in history)
     words = [w for name in names for w in re.split(r"[\s\-]+", name) if w]
