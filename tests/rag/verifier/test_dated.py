@@ -62,3 +62,32 @@ def test_a_verb_the_story_dates_with_another_year_fails() -> None:
     assert misdated_events(extract_facts("The Marnian war started in 2009."), story) == []
     # another event with the same verb is no date of this one
     assert misdated_events(extract_facts("The Velmar Front's campaign started in 2012."), story) == []
+
+
+TALKS = (
+    "Rebels say they will attend Veldra talks (Example News) Published 17 January 2017.\n\n"
+    "The talks, beginning on January 23 in the Kazakh capital Astana, are set to build on a nationwide "
+    "truce. Organised by Turkey and Russia, the meetings are the latest bid to end the war raging in "
+    "Veldra since March 2011."
+)
+"""The talks' day in one sentence, the war's month in the next: every word of "The Astana talks
+began in March 2011" is in one stretch (the golden Astana articles)."""
+
+
+def test_a_day_given_to_the_verb_in_its_ing_form_dates_the_event() -> None:
+    assert problems("The Astana talks began in March 2011.", TALKS) == ["dated: begin march 2011"]
+    assert not SupportScorer().score("The Astana talks began in March 2011.", [TALKS]).supported
+    assert problems("The Astana talks began on January 11.", TALKS) == ["dated: begin january 11"]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The Astana talks began on January 23.",
+        "The talks began on 23 January 2017.",
+        "The talks began in January.",
+    ],
+)
+def test_a_date_that_can_be_the_storys_passes(claim: str) -> None:
+    assert problems(claim, TALKS) == []
+    assert SupportScorer().score(claim, [TALKS]).supported, claim
