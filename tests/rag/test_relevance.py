@@ -411,3 +411,32 @@ def test_where_someone_was_going_is_answered_by_a_destination(sentence, answerin
 )
 def test_a_person_the_story_does_not_name_answers_who(question, sentence, answering):
     assert check(question, [sentence]).answered is answering
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "answering"),
+    [
+        # Wikinews wn-069: the stores the sale leaves out, shown as the answer
+        (
+            "How many stores are included in the sale of the Polish business?",
+            "The company continues to run 19 stores, which were not included in this package [1].",
+            False,
+        ),
+        (
+            "How many stores are included in the sale of the Polish business?",
+            "The sale includes 301 stores [1].",
+            True,
+        ),
+        (
+            "Who attended the talks in Astana?",
+            "Washington hasn't been invited and did not attend [1].",
+            False,
+        ),
+        ("Who attended the talks in Astana?", "Russia attended, but the US did not attend [1].", True),
+        # a count of none is an answer, and so is any reply to a question that denies the verb itself
+        ("How many people were killed in the blast?", "No one was killed in the blast [1].", True),
+        ("Which countries did not attend the talks?", "The United States did not attend [1].", True),
+    ],
+)
+def test_a_sentence_denying_the_questions_verb_does_not_answer_it(question, sentence, answering):
+    assert check(question, [sentence]).answered is answering
