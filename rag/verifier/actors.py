@@ -20,6 +20,12 @@ A body the story names by what it is counts as a doer on both sides ("Kurdish mi
 airport" where "the government has retained control" of it; "The jihadists control ..."), and a doer
 read right before the verb in a clause of its own outweighs the claim's name in another clause of the
 sentence. How a passage sentence names its doers is :mod:`rag.verifier.doers`.
+
+A story that names the event as a thing ("the senseless killing of a courageous journalist") after
+the claim's name has done something else in the sentence ("Phil Chetwynd, director of global news
+for AFP, called the death ...") names no doer for it, and the claim's name is not one: "AFP killed a
+courageous journalist" passed on that Wikinews sentence. Labelled sentences, SummEdits, the
+Wikinews edits and the golden answers unchanged (``evals/results_wikinews.md``, 7 December).
 """
 
 from __future__ import annotations
