@@ -30,7 +30,7 @@ from rag.text.dates import MONTHS, WEEKDAYS
 from rag.text.markers import CLAIM_MARKER
 from rag.text.numbers import NUMBER_WORDS
 from rag.text.places import place_keys
-from rag.text.words import ARTICLES, COPULAS, SUPPORT_STOPWORDS, acronym, norm_word, wordset
+from rag.text.words import ARTICLES, COPULAS, DENIALS, SUPPORT_STOPWORDS, acronym, denies, norm_word, wordset
 from rag.verifier.lexicon import verb_base
 from rag.verifier.tokens import stem as porter_stem
 
@@ -71,10 +71,13 @@ and the focus is what is named (the lodge; at birth). Read as the noun asked abo
 focus, and right answers on the Wikinews questions ("... was Mahala View Lion Lodge") were refused
 for not saying "name"."""
 
-GENERIC_WORDS = wordset(
-    "say said says tell told describe described report reported reports reportedly according archive "
-    "mention mentioned state stated news article articles source sources happen happened take place "
-    "exactly not no never"
+GENERIC_WORDS = (
+    wordset(
+        "say said says tell told describe described report reported reports reportedly according archive "
+        "mention mentioned state stated news article articles source sources happen happened take place "
+        "exactly no"
+    )
+    | DENIALS
 )
 """Words that say how a question is put, not what it asks (and negations): never its focus."""
 
@@ -133,6 +136,9 @@ class Asked:
     """The noun a "what/which N" question asks about ("cargo"), lower-case; empty for other questions."""
     verbs: tuple[str, ...] = ()
     """The base forms of the question's words after the wh-phrase that may be verbs ("carry")."""
+    denied: bool = False
+    """The question denies a verb ("Which countries did not attend?"): a sentence denying that verb
+    may answer it."""
 
     @property
     def checkable(self) -> bool:
@@ -272,6 +278,7 @@ def read_question(question: str) -> Asked:
         owned,
         slot=nouns[-1] if nouns else "",
         verbs=tuple(dict.fromkeys(verb_base(w.low) for w in clause if is_verb(w))),
+        denied=any(denies(w.low) for w in words),
     )
 
 

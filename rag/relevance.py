@@ -72,7 +72,7 @@ from rag.text.dates import MONTHS, WEEKDAYS, YEAR_WORD, month_days
 from rag.text.markers import CLAIM_MARKER
 from rag.text.numbers import COUNT_WORDS, DIGIT_NUMBER, NUMBER_WORDS, ORDINALS, VAGUE_QUANTITIES
 from rag.text.places import placed_elsewhere
-from rag.text.words import BODY_NOUNS, norm_word, wordset
+from rag.text.words import BODY_NOUNS, denies, norm_word, wordset
 from rag.types import Sentence
 
 TERSE_CONTENT_WORDS = 2
@@ -232,10 +232,10 @@ def names_slot_as_answer(sentence: str, asked: Asked) -> bool:
     return False
 
 
-NOT_WORDS = wordset("not never")
-"""Words that deny the verb right after them ("were not included"), as "n't" does."""
 NEGATION_REACH = 2
 """Auxiliaries read past between a verb and its negation ("hasn't been included")."""
+PASSIVE_AUXILIARIES = wordset("be been being")
+"""Words between a denial and its verb: "has not *been* included"."""
 
 
 def negates_asked(sentence: str, asked: Asked) -> bool:
@@ -245,15 +245,11 @@ def negates_asked(sentence: str, asked: Asked) -> bool:
     (Wikinews wn-069; the story's answer is 301): it counts what the question does not ask about.
     Only a question asking for a figure, name, day or place is read so: "What did Cavusoglu say,
     and did the United States accept?" is answered by "The United States did not accept"."""
-    if asked.kind is None or not asked.verbs or any(_denies(w.low) for w in words_of(asked.question)):
+    if asked.kind is None or not asked.verbs or asked.denied:
         return False
     words = words_of(sentence)
     uses = [k for k, w in enumerate(words) if not w.capital and verb_base(w.low) in asked.verbs]
     return bool(uses) and all(_denied(words, k) for k in uses)
-
-
-def _denies(word: str) -> bool:
-    return word in NOT_WORDS or word.endswith(("n't", "n’t"))
 
 
 def _denied(words: Sequence[Word], k: int) -> bool:
@@ -261,11 +257,7 @@ def _denied(words: Sequence[Word], k: int) -> bool:
     j = k - 1
     while j >= 0 and k - j <= NEGATION_REACH and words[j].low in PASSIVE_AUXILIARIES:
         j -= 1
-    return j >= 0 and _denies(words[j].low)
-
-
-PASSIVE_AUXILIARIES = wordset("be been being")
-"""Words between a denial and its verb: "has not *been* included"."""
+    return j >= 0 and denies(words[j].low)
 
 
 def terse(sentence: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -173,6 +173,50 @@ def check_order(start: dt.date | None, end: dt.date | None, labels: tuple[str, s
 
 YEAR_WORD = re.compile(r"\b(?:1[5-9]|2[01])\d\d\b")
 """A year written as a word ("2011"), 1500-2199: what a four-digit number is read as in a sentence."""
+
+
+# --- dates written in a sentence's words -------------------------------------------------------
+
+WrittenDate = tuple[int | None, int | None, int | None]
+"""A date as a sentence writes it: (month, day, year), each None where the text leaves it out."""
+
+NO_DATE: WrittenDate = (None, None, None)
+
+
+def date_in_words(words: Sequence[str], k: int) -> tuple[WrittenDate, int]:
+    """The date written from ``words[k]`` on and the index after it, for a sentence's lower-case
+    words with the punctuation left out: "march 2011", "january 23 2017", "23 january", "2011".
+    :data:`NO_DATE` and ``k`` where no date starts there."""
+    month = day = year = None
+    at = k
+    if _day_number(words, at) and at + 1 < len(words) and words[at + 1] in MONTHS:
+        day, at = int(words[at]), at + 1  # "23 January"
+    if at < len(words) and words[at] in MONTHS:
+        month, at = MONTHS[words[at]], at + 1
+        if day is None and _day_number(words, at):
+            day, at = int(words[at]), at + 1  # "January 23"
+    elif day is not None:
+        return NO_DATE, k
+    if at < len(words) and YEAR_WORD.fullmatch(words[at]):
+        year, at = int(words[at]), at + 1
+    return (month, day, year), at
+
+
+def _day_number(words: Sequence[str], k: int) -> bool:
+    """Is ``words[k]`` a day of the month (1 to 31)?"""
+    return k < len(words) and words[k].isdigit() and 1 <= int(words[k]) <= 31
+
+
+def beside_month(words: Sequence[str], k: int) -> bool:
+    """Is ``words[k]`` written beside a month name, as the day of a date is ("December 14", "14
+    December")? A number there names a day, not a count."""
+    return (k + 1 < len(words) and words[k + 1] in MONTHS) or (k > 0 and words[k - 1] in MONTHS)
+
+
+def may_be_one_date(one: WrittenDate, other: WrittenDate) -> bool:
+    """Can both be the same date: no part that both give differs ("January 23" and "January 23,
+    2017" can, "March 2011" and "January 23" cannot)."""
+    return all(a is None or b is None or a == b for a, b in zip(one, other, strict=True))
 
 
 # -- the time a question names ---------------------------------------------------------------

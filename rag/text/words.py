@@ -99,6 +99,16 @@ BODY_NOUNS = STATE_BODIES | MILITANTS | wordset(
 )  # fmt: skip
 """Bodies a story may name by what they are, as the doer of what it tells."""
 COPULAS = wordset("is are was were")
+
+DENIALS = wordset("not never")
+"""Words that deny the verb right after them ("were not included"), as "n't" does."""
+
+
+def denies(word: str) -> bool:
+    """Does the lower-case ``word`` deny the verb after it: "not", "never", "didn't"?"""
+    return word in DENIALS or word.endswith(("n't", "n’t"))
+
+
 """The forms of "to be" that link a subject to what it is said to be."""
 QUESTION_WORDS = wordset("how what which who whom whose when where why did does do is are was were")
 """Capitalised words that open a question without naming anything in it."""

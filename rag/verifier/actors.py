@@ -207,20 +207,23 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         # each use of the verb: "I ask voters ... Wikinews asked" is one sentence where the text
         # failed to split two
         if len(said & set(evidence.sentence_stems[index])) >= need:
-            using.extend((index, sentence, k, agents_of(sentence, k)) for k in at)
+            for k in at:
+                agents = agents_of(sentence, k)
+                nominal = agents is None and _acts_before_nominal(sentence, k, name_words)
+                using.append((index, sentence, k, agents, nominal))
             continue
         agents = agents_of(sentence, at[0])
         if agents and len(said & _told_with(evidence, index)) >= need:
             # a neighbour names the event only where "by" names the doer outright: read so for any
             # verb, "Her brother was banned for playing against ..." would tell every event near it
-            using.append((index, sentence, at[0], agents))
+            using.append((index, sentence, at[0], agents, False))
             continue
         acting = [k for k in at if _acts_before_nominal(sentence, k, name_words)]
         if acting and len(said & _told_with(evidence, index)) >= need:
             # so does one naming the event as a thing after the claim's name did something else:
             # whom it befell may be in the next sentence ("Chetwynd also praised the quality of
             # al-Quaety's work" after "... the senseless killing of a courageous journalist")
-            using.extend((index, sentence, k, None) for k in acting)
+            using.extend((index, sentence, k, None, True) for k in acting)
     if not using:
         return []
     # what the claim's verb acts on: a use of the verb in another clause tells the claim's event only
@@ -228,7 +231,7 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
     # Deir al-Zor", whose doer is named in the clause before)
     at_verb = next((k for k, t in enumerate(facts.tokens) if t.text == verb_text), len(facts.tokens))
     acting_on = set(content_stems(facts.tokens[at_verb + 1 :]))
-    for index, sentence, verb, agents in using:
+    for index, sentence, verb, agents, nominal in using:
         # a doer named right before the verb, in its own clause, is the one: the claim's name in
         # another clause is not ("Fighting between IS and the Syrian army has killed dozens, where
         # the militant group has launched an assault" for "The army launched an assault")
@@ -239,8 +242,8 @@ def misplaced_doers(facts: Facts, evidence: Evidence) -> list[str]:
         participle = start == verb and sentence[verb].norm.endswith("ing")
         if sentence[start].norm not in CLAUSE_OPENERS and not participle:
             other, start = False, 0  # "Nickey Iyambo, the Vice President, died": an aside, no clause
-        if agents is None and _acts_before_nominal(sentence, verb, name_words):
-            continue
+        if nominal:
+            continue  # the sentence names the event as a thing after the claim's name did something else
         if name_words & {t.norm for t in sentence[start:verb]}:
             return []
         if agents is not None:

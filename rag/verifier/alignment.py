@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rag.text.dates import MONTHS
+from rag.text.dates import beside_month
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.heads import claimed
 from rag.verifier.lexicon import LEADING
@@ -353,6 +353,7 @@ def misnamed_counts(facts: Facts, evidence: Evidence) -> list[str]:
     The number and the name are both in the sentence, so the alignment passes it; but wherever the
     passages state the number, the name is not among the words right after it."""
     tokens = facts.tokens
+    words = [t.norm for t in tokens]
     problems = []
     for k, token in enumerate(tokens[:-1]):
         following = tokens[k + 1]
@@ -361,9 +362,7 @@ def misnamed_counts(facts: Facts, evidence: Evidence) -> list[str]:
         if not numberish(token.norm) or not following.text[:1].isupper() or following.clause_initial:
             continue
         values = {value for value, _ in extract_facts(token.text).numbers}
-        if not values or following.norm in MONTHS or numberish(following.norm):
-            continue
-        if k and tokens[k - 1].norm in MONTHS:
+        if not values or numberish(following.norm) or beside_month(words, k):
             continue  # a day of the month ("December 14 Samoa extended ..."), no count
         stated = [
             sentence

@@ -11,10 +11,10 @@ from functools import lru_cache
 
 from lemminflect import getAllLemmas, getLemma
 
-from rag.text.words import wordset
+from rag.text.words import DENIALS, wordset
 
-NEGATION_WORDS = wordset(
-    "not no never without denied deny denies none nobody nothing neither nor cannot nowhere"
+NEGATION_WORDS = DENIALS | wordset(
+    "no without denied deny denies none nobody nothing neither nor cannot nowhere"
 )
 
 SENTENCE_STARTERS = wordset(

@@ -82,3 +82,16 @@ def test_which_species_asks_for_a_sort_of_thing_not_a_name():
     )
     assert asked.kind is None and "shark" in asked.focus
     assert read_question("Which company ran the tourist bus?").kind == "name"
+
+
+@pytest.mark.parametrize(
+    ("question", "denied"),
+    [
+        ("Which countries did not attend the talks?", True),
+        ("Who has never been charged?", True),
+        ("How many stores are included in Tesco's sale?", False),
+        ("Why was nobody charged?", False),
+    ],
+)
+def test_a_question_that_denies_its_verb_is_read_once(question: str, denied: bool) -> None:
+    assert read_question(question).denied is denied

@@ -9,10 +9,14 @@ import pytest
 from rag.text.dates import (
     MONTH_ALTERNATION,
     MONTHS,
+    NO_DATE,
     TypedDateError,
+    beside_month,
     check_order,
+    date_in_words,
     day_starts,
     iso_days,
+    may_be_one_date,
     month_day_name,
     month_days,
     parse_date,
@@ -227,3 +231,34 @@ def test_the_prompt_text_gives_each_told_day_its_date() -> None:
         "Wednesday's (18 December 2019) vote passed. The fire started yesterday (20 December 2019)."
     )
     assert with_told_days("No day is named here.", SATURDAY) == "No day is named here."
+
+
+@pytest.mark.parametrize(
+    ("words", "date", "end"),
+    [
+        ("march 2011 the war", (3, None, 2011), 2),
+        ("january 23 2017 in", (1, 23, 2017), 3),
+        ("23 january the talks", (1, 23, None), 2),
+        ("2011 and", (None, None, 2011), 1),
+        ("may 5", (5, 5, None), 2),
+    ],
+)
+def test_a_date_written_in_a_sentences_words(words: str, date: tuple, end: int) -> None:
+    assert date_in_words(["began", "in", *words.split()], 2) == (date, 2 + end)
+
+
+@pytest.mark.parametrize("words", ["the capital", "23 people", "40 2011", "9000"])
+def test_words_that_write_no_date(words: str) -> None:
+    assert date_in_words(words.split(), 0) == (NO_DATE, 0)
+
+
+def test_a_number_beside_a_month_is_the_day_of_a_date() -> None:
+    words = ["on", "december", "14", "samoa", "extended", "it", "by", "14", "days", "from", "15", "january"]
+    assert [k for k, w in enumerate(words) if w.isdigit() and beside_month(words, k)] == [2, 10]
+
+
+def test_two_dates_may_be_one_where_no_part_both_give_differs() -> None:
+    assert may_be_one_date((1, 23, None), (1, 23, 2017))
+    assert may_be_one_date((None, None, 2011), (3, None, 2011))
+    assert not may_be_one_date((3, None, 2011), (1, 23, None))
+    assert not may_be_one_date((None, None, 2014), (None, None, 2011))

@@ -10,6 +10,7 @@ from rag.text.words import (
     RETRIEVAL_STOPWORDS,
     SUPPORT_STOPWORDS,
     content_words,
+    denies,
     norm_word,
     strip_accents,
     word_prefixes,
@@ -32,3 +33,8 @@ def test_word_helpers() -> None:
     assert norm_word("U.S.") == "us" and norm_word("Zürich’s") == "zurich's"
     assert word_prefixes("Deir al-Zor province") == {"deir", "prov"}
     assert content_words("The talks in Astana begin on Monday, January 23") == {"talks", "astana", "begin"}
+
+
+def test_words_that_deny_the_verb_after_them() -> None:
+    assert all(denies(word) for word in ("not", "never", "didn't", "hasn’t", "wasn't"))
+    assert not any(denies(word) for word in ("no", "nothing", "note", "knot", "n"))
