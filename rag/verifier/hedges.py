@@ -15,10 +15,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rag.text.words import wordset
 from rag.verifier.facts import Facts
 from rag.verifier.lexicon import CLAUSE_JOINERS, HEDGES
 from rag.verifier.passages import Evidence
-from rag.verifier.tokens import Token, content_stems
+from rag.verifier.tokens import Token, content_stems, stem
+
+EXPECTATIONS = wordset("expected scheduled set supposed planned slated")
+"""Words that put what follows "to" in the future as it was foreseen ("was expected to end on December
+15"). Not hedges by themselves (:data:`rag.verifier.lexicon.HEDGES` says why); a hedge where the
+sentence then says it went otherwise (:data:`OVERTURNING`)."""
+OVERTURNING = wordset("but however instead")
+"""Words opening a clause that says the foreseen did not happen: "..., *but* on December 14 it was
+extended"."""
 
 MATCH = 0.5
 """Share of the claim's content words a passage sentence must hold to be taken as stating it."""
@@ -41,7 +50,7 @@ def dropped_hedges(claim: Facts, evidence: Evidence) -> list[str]:
     """``["hedge: probably"]`` when the claim states flatly what its best-matching passage sentences
     hedge, the claim whole or one of its clauses joined by ", and": in "The talks were face-to-face,
     and several rounds of UN talks have failed", the second clause's sentence matches the whole best."""
-    if any(t.norm in HEDGES for t in claim.tokens):
+    if any(t.norm in HEDGES or t.norm in EXPECTATIONS for t in claim.tokens):
         return []
     for clause in _clauses(claim.tokens):
         found = _dropped(clause, evidence)
@@ -79,10 +88,27 @@ def _dropped(tokens: Sequence[Token], evidence: Evidence) -> list[str]:
     for index in carriers:
         sentence = evidence.sentences[index]
         cue = next(
-            (t.text for k, t in enumerate(sentence) if t.norm in HEDGES and stems & set(_scope(sentence, k))),
+            (
+                t.text
+                for k, t in enumerate(sentence)
+                if (t.norm in HEDGES and stems & set(_scope(sentence, k))) or _overturned(sentence, k, stems)
+            ),
             None,
         )
         if cue is None:
             return []
         cues.append(cue)
     return [f"hedge: {cues[0]}"] if cues else []
+
+
+def _overturned(sentence: Sequence[Token], k: int, stems: set[str]) -> bool:
+    """Is ``sentence[k]`` an expectation its own sentence overturns, of the verb the claim states:
+    "The state of emergency was *expected* to end on December 15, but on December 14 it was extended
+    by two weeks" for "The state of emergency ended on December 15"? What was expected did not
+    happen; "expected" alone is no hedge (:data:`EXPECTATIONS`). The claim that tells what happened
+    instead ("... was extended on December 14") states another verb and is left alone."""
+    if sentence[k].norm not in EXPECTATIONS or k + 2 >= len(sentence) or sentence[k + 1].norm != "to":
+        return False
+    if stem(sentence[k + 2].norm) not in stems:
+        return False
+    return any(t.clause_initial and t.norm in OVERTURNING for t in sentence[k + 3 :])

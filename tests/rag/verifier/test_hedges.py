@@ -80,3 +80,32 @@ def test_the_sentence_with_the_claim_s_rare_word_states_it_not_one_with_as_many_
     assert dropped_hedges(extract_facts(kept), Evidence.build([passage])) == []
     flat = passage + " The Astana talks will be held face-to-face, a rebel source said."
     assert dropped_hedges(extract_facts(claim), Evidence.build([flat])) == []
+
+
+EXPECTED = (
+    "Hospitals returned to normal operation on Sunday. The state of emergency was expected to end on "
+    "December 15, but on December 14 it was extended by two weeks to allow the immunization campaign "
+    "to continue."
+)
+"""Wikinews, Samoa's measles emergency: what was expected did not happen."""
+
+
+@pytest.mark.parametrize(
+    "claim",
+    ["The state of emergency ended on December 15.", "The state of emergency will end on December 15."],
+)
+def test_an_expectation_its_own_sentence_overturns_is_not_what_happened(claim: str) -> None:
+    assert dropped_hedges(extract_facts(claim), Evidence.build([EXPECTED])) == ["hedge: expected"]
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [
+        ("The state of emergency was extended on December 14.", EXPECTED),
+        ("The state of emergency was expected to end on December 15.", EXPECTED),
+        # an expectation nothing overturns is left to the other checks, as "expected" alone hedges nothing
+        ("The state of emergency ended on December 15.", EXPECTED.split(", but")[0] + "."),
+    ],
+)
+def test_what_happened_instead_and_a_kept_expectation_pass(claim: str, passage: str) -> None:
+    assert dropped_hedges(extract_facts(claim), Evidence.build([passage])) == []
