@@ -118,6 +118,17 @@ LATIN_WORD = re.compile(r"[A-Za-z]{4,}")
 
 DEMONYM_ENDINGS = ("ian", "ish", "ese", "ean")
 """A one-word name ending so ("Syrian", "Turkish") qualifies a thing rather than naming one."""
+DEMONYM_SUFFIXES = ("n", "an", "ian", "i", "ese")
+"""Endings that make a place's adjective from its name, after its last letter or in place of it:
+"Samoa" -> "Samoan", "Iran" -> "Iranian", "Iraq" -> "Iraqi", "China" -> "Chinese", "Mexico" ->
+"Mexican". Irregular ones ("Turkish", "British") are aliases of their own."""
+
+
+def demonym_of(word: str, place: str) -> bool:
+    """Is ``word`` the adjective of ``place`` by a regular ending (both normalised, lower case)?"""
+    if len(place) < 4 or len(word) <= len(place):
+        return False
+    return any(word in (place + end, place[:-1] + end) for end in DEMONYM_SUFFIXES)
 
 
 def word_prefixes(text: str, length: int = 4) -> set[str]:

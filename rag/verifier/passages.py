@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from rag.text.dates import told_days
 from rag.text.figures import Figure, extract_figures
 from rag.text.sentences import claim_sentences_at
-from rag.text.words import SUPPORT_STOPWORDS, name_words, norm_word, wordset
+from rag.text.words import STATE_BODIES, SUPPORT_STOPWORDS, demonym_of, name_words, norm_word, wordset
 from rag.verifier.facts import Facts, canonical, extract_facts
 from rag.verifier.heads import heading
 from rag.verifier.lexicon import NAME_CONNECTORS
@@ -216,9 +216,17 @@ class Evidence:
         header = self._headline(sentence)
         if header is None:
             return False
-        # word for word: a spelling variant ("Syrian" for "Syria") is not the story's subject
-        words = {t.norm for t in self.sentences[header]}
+        # word for word: a spelling variant ("Syrian refugees" for "Syria") is not the story's
+        # subject; a place's own state body is ("Samoan government ends state of emergency" is about
+        # Samoa: "Samoa extended its state of emergency" was refused, no window naming Samoa)
+        title = self.sentences[header]
+        words = {t.norm for t in title}
         parts = [t.norm for t in tokenize(name) if t.norm not in SUPPORT_STOPWORDS | NAME_CONNECTORS]
+        if len(parts) == 1 and parts[0] not in words:
+            return any(
+                title[k + 1].norm in STATE_BODIES and demonym_of(word.norm, parts[0])
+                for k, word in enumerate(title[:-1])
+            )
         return bool(parts) and all(part in words for part in parts)
 
     def headline_stems(self, sentence: int) -> set[str]:

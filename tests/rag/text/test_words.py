@@ -38,3 +38,29 @@ def test_word_helpers() -> None:
 def test_words_that_deny_the_verb_after_them() -> None:
     assert all(denies(word) for word in ("not", "never", "didn't", "hasn’t", "wasn't"))
     assert not any(denies(word) for word in ("no", "nothing", "note", "knot", "n"))
+
+
+@pytest.mark.unit
+def test_a_place_adjective_by_its_regular_endings() -> None:
+    from rag.text.words import demonym_of
+
+    for word, place in (
+        ("samoan", "samoa"),
+        ("syrian", "syria"),
+        ("iranian", "iran"),
+        ("iraqi", "iraq"),
+        ("chinese", "china"),
+        ("mexican", "mexico"),
+        ("canadian", "canada"),
+        ("nigerian", "nigeria"),
+    ):
+        assert demonym_of(word, place), (word, place)
+    # the name itself, another place, or a short word that happens to start the same are not
+    for word, place in (
+        ("samoa", "samoa"),
+        ("tongan", "samoa"),
+        ("iran", "iraq"),
+        ("man", "ma"),
+        ("sam", "samoa"),
+    ):
+        assert not demonym_of(word, place), (word, place)

@@ -274,6 +274,26 @@ def test_a_title_lends_no_name_to_a_sentence_whose_relation_the_window_lacks(sco
     assert scorer.score(said, [passage]).supported
 
 
+@pytest.mark.unit
+def test_a_title_naming_a_places_government_by_its_adjective_names_the_place(scorer: SupportScorer) -> None:
+    """ "Samoa extended its state of emergency by two weeks on December 14" was refused as "apart:
+    Samoa" under the title "Samoan government ends state of emergency over measles outbreak": the
+    window says "it was extended" and names no place. Under "Samoan doctors ..." the story may be
+    about Samoans anywhere, so the window must name Samoa itself."""
+    window = (
+        "Hospitals returned to normal operation on Sunday. Teams began to take down the tents. "
+        "The state of emergency was expected to end on December 15, but on December 14 it was extended "
+        "by two weeks to allow the immunization campaign to continue."
+    )
+    claim = "Samoa extended its state of emergency by two weeks on December 14."
+    header = (
+        "Samoan {} ends state of emergency over measles outbreak (Wikinews) Published 1 January 2020.\n\n"
+    )
+    assert scorer.score(claim, [header.format("government") + window]).supported
+    assert not scorer.score(claim, [header.format("doctors") + window]).supported
+    assert not scorer.score(claim.replace("Samoa", "Tonga"), [header.format("government") + window]).supported
+
+
 KILLER = (
     "Harbourton serial killer Dale Fenwick pleads guilty to eight murders (Example News) Published 29 January 2019.\n\n"
     "Dale Fenwick, from Harbourton, on Tuesday admitted his guilt in eight murders. Fenwick pleaded guilty "
