@@ -76,3 +76,15 @@ def verb_base(word: str) -> str:
     dates a verb (:mod:`rag.verifier.dated`)."""
     bases = getLemma(word, upos="VERB", lemmatize_oov=False)
     return word if not bases or word in bases else bases[0]
+
+
+EVENT_VERB_KIN = (wordset("start begin commence"), wordset("end finish conclude"))
+"""Verbs that tell the same moment of an event: a date given to "began" in a story is the date of
+"started" in a claim ("The Astana talks started in March 2011" beside "The talks, beginning on January
+23", :mod:`rag.verifier.dated`). Only these: "open" and "launch" also tell other events ("a shop
+opened", "a rocket launched")."""
+
+
+def event_kin(verb: str) -> frozenset[str]:
+    """The base forms that tell the same moment of an event as ``verb`` (a base form), itself included."""
+    return next((kin for kin in EVENT_VERB_KIN if verb in kin), frozenset({verb}))

@@ -35,9 +35,12 @@ def test_the_verb_the_story_dates_passes():
     assert SupportScorer().score("The war started in 2011.", [WAR]).supported
 
 
-def test_a_paraphrase_of_the_verb_is_left_to_the_other_checks():
-    # "began" is nowhere in the story: nothing says the year is another event's
+def test_a_verb_telling_the_same_moment_is_dated_as_the_storys_own():
+    # "began" is nowhere in the story; "started" tells the same moment of the war
     assert problems("The war began in 2011.") == []
+    assert problems("The war began in 2014.") == ["dated: begin 2014"]
+    # a verb of another moment is left to the other checks
+    assert problems("The war ended in 2014.") == []
 
 
 def test_a_year_the_story_gives_no_verb_may_be_the_claims():
@@ -91,3 +94,10 @@ def test_a_day_given_to_the_verb_in_its_ing_form_dates_the_event() -> None:
 def test_a_date_that_can_be_the_storys_passes(claim: str) -> None:
     assert problems(claim, TALKS) == []
     assert SupportScorer().score(claim, [TALKS]).supported, claim
+
+
+def test_a_day_given_to_a_verb_of_the_same_moment_dates_the_event() -> None:
+    # "The Astana talks started in March 2011" passed: the story's talks are "beginning on January 23"
+    assert problems("The Astana talks started in March 2011.", TALKS) == ["dated: start march 2011"]
+    assert not SupportScorer().score("The Astana talks started in March 2011.", [TALKS]).supported
+    assert problems("The Astana talks commenced on January 23.", TALKS) == []
