@@ -158,9 +158,26 @@ def age_words(tokens: Sequence[Token]) -> set[str]:
         after = [t.norm for t in tokens[k + 1 : k + 3]]
         if numberish(token.norm) and after in (["years", "old"], ["year", "old"]):
             words |= set(content_stems(tokens[k + 1 : k + 3]))
+        elif numberish(token.norm) and token.norm.endswith("-old"):
+            words |= set(content_stems([token]))  # "a 28-year-old"
         elif token.norm == "aged" and after[:1] and numberish(after[0]):
             words |= set(content_stems([token]))
     return words
+
+
+def stated_ages(tokens: Sequence[Token]) -> set[str]:
+    """The numbers a sentence writes as ages, in any of the ways news writes one ("28 years old",
+    "a 28-year-old", "aged 28")."""
+    ages: set[str] = set()
+    for k, token in enumerate(tokens):
+        after = [t.norm for t in tokens[k + 1 : k + 3]]
+        if numberish(token.norm) and (
+            after in (["years", "old"], ["year", "old"]) or token.norm.endswith("-old")
+        ):
+            ages |= {value for value, _ in extract_facts(token.text).numbers}
+        elif token.norm == "aged" and after[:1] and numberish(after[0]):
+            ages |= {value for value, _ in extract_facts(tokens[k + 1].text).numbers}
+    return ages
 
 
 def _descriptors(facts: Facts) -> list[tuple[str, str]]:
@@ -364,6 +381,8 @@ def misnamed_counts(facts: Facts, evidence: Evidence) -> list[str]:
         values = {value for value, _ in extract_facts(token.text).numbers}
         if not values or numberish(following.norm) or beside_month(words, k):
             continue  # a day of the month ("December 14 Samoa extended ..."), no count
+        if token.norm.endswith("-old"):
+            continue  # an age ("a 28-year-old Australian"), no count
         stated = [
             sentence
             for index, sentence in enumerate(evidence.sentences)

@@ -395,3 +395,33 @@ def test_the_head_of_a_body_written_another_way_still_needs_the_right_person(sco
     assert not result.supported
     result = scorer.score("The Syrian Observatory for Human Rights was founded by Rami Abdel Rahman.", [HOMS])
     assert not result.supported, "founding is another relation than heading"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("sentence", "ages"),
+    [
+        ("He was 28 years old.", {"28"}),
+        ("A 28-year-old Australian appeared in court.", {"28"}),
+        ("Brenton Tarrant, aged 28, appeared in court.", {"28"}),
+        ("A bus crash killed 28 people; the 40 passengers were 10 years in service.", set()),
+    ],
+)
+def test_the_numbers_a_sentence_writes_as_ages(sentence: str, ages: set[str]) -> None:
+    from rag.verifier.alignment import stated_ages
+    from rag.verifier.tokens import tokenize
+
+    assert stated_ages(tokenize(sentence)) == ages
+
+
+@pytest.mark.unit
+def test_an_age_written_otherwise_than_the_story_passes(scorer: SupportScorer) -> None:
+    """Wikinews wn-101: "Brenton Tarrant was 28 years old" was refused beside "Brenton Tarrant, aged
+    28", and "a 28-year-old Australian" as a count of Australians; the number must be an age there."""
+    story = "An Australian, Brenton Tarrant, aged 28, appeared in Christchurch District Court yesterday."
+    assert scorer.score("Brenton Tarrant was 28 years old.", [story]).supported
+    assert scorer.score("Brenton Tarrant is a 28-year-old Australian.", [story]).supported
+    assert not scorer.score("Brenton Tarrant was 29 years old.", [story]).supported
+    crash = "A bus crash killed 28 people on Monday. The driver, Tom Reed, survived."
+    assert not scorer.score("The driver was 28 years old.", [crash]).supported
+    assert not scorer.score("Tom Reed was 28 years old.", [crash]).supported
