@@ -24,12 +24,18 @@ claim alone: the story may have happened the day it was published. The check rea
 given to the model, not only the cited one (:func:`rag.verifier.features.role_problems`): "Biden
 announced Harris on August 12, 2020 [2]" cited a later passage of the story, which names no day,
 while its lead says "Yesterday".
+
+A day the story gives only to what was expected and did not happen is not told either: "did Samoa's
+state of emergency ... end December 15" (wd-025) passed beside "The state of emergency was expected
+to end on December 15, but on December 14 it was extended by two weeks"
+(:func:`rag.verifier.hedges.overturned_spans`).
 """
 
 from __future__ import annotations
 
 from rag.text.dates import MONTHS, WEEKDAYS, month_day_name, month_days
 from rag.verifier.facts import Facts
+from rag.verifier.hedges import overturned_spans
 from rag.verifier.negation import holds_half
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import content_stems
@@ -50,7 +56,10 @@ def misdated_days(facts: Facts, evidence: Evidence) -> list[str]:
     for k, stems in enumerate(evidence.sentence_stems):
         if k in headers or not holds_half(said, stems):
             continue
-        told |= month_days(evidence.sentence_texts[k]) | {(d.month, d.day) for d in evidence.told[k]}
+        text = evidence.sentence_texts[k]
+        for start, end in overturned_spans(evidence.sentences[k]):
+            text = text[:start] + " " * (end - start) + text[end:]  # what was expected and did not happen
+        told |= month_days(text) | {(d.month, d.day) for d in evidence.told[k]}
     if not told:
         return []
     others = ", ".join(month_day_name(m, d) for m, d in sorted(told))

@@ -107,8 +107,31 @@ def _overturned(sentence: Sequence[Token], k: int, stems: set[str]) -> bool:
     by two weeks" for "The state of emergency ended on December 15"? What was expected did not
     happen; "expected" alone is no hedge (:data:`EXPECTATIONS`). The claim that tells what happened
     instead ("... was extended on December 14") states another verb and is left alone."""
+    return _overturning(sentence, k) is not None and stem(sentence[k + 2].norm) in stems
+
+
+def _overturning(sentence: Sequence[Token], k: int) -> int | None:
+    """Where the clause overturning the expectation ``sentence[k]`` opens ("..., *but* on December
+    14 it was extended"), or None when ``sentence[k]`` is no expectation so overturned."""
     if sentence[k].norm not in EXPECTATIONS or k + 2 >= len(sentence) or sentence[k + 1].norm != "to":
-        return False
-    if stem(sentence[k + 2].norm) not in stems:
-        return False
-    return any(t.clause_initial and t.norm in OVERTURNING for t in sentence[k + 3 :])
+        return None
+    return next(
+        (
+            j
+            for j in range(k + 3, len(sentence))
+            if sentence[j].clause_initial and sentence[j].norm in OVERTURNING
+        ),
+        None,
+    )
+
+
+def overturned_spans(sentence: Sequence[Token]) -> list[tuple[int, int]]:
+    """Where ``sentence`` tells what was expected and did not happen, as offsets in its text: from
+    "expected" up to the "but" that overturns it. A day written there ("expected to end on December
+    15") is no day the event happened on (:mod:`rag.verifier.days`)."""
+    spans = []
+    for k in range(len(sentence)):
+        end = _overturning(sentence, k)
+        if end is not None:
+            spans.append((sentence[k].start, sentence[end].start))
+    return spans

@@ -91,3 +91,22 @@ def test_a_day_another_sentence_names_is_another_events():
     assert not supported(claim, docked)
     assert supported(claim.replace("March 2", "March 3"), docked)
     assert supported("The Crew Dragon was launched via a Falcon 9 rocket on March 2, 2019.", docked)
+
+
+ENDED = (
+    "Samoan government ends state of emergency over measles outbreak (Wikinews) Published 1 January 2020.\n\n"
+    "On Sunday, the state of emergency begun on November 15 over a measles outbreak ended in Samoa. "
+    "The state of emergency was expected to end on December 15, but on December 14 it was extended by "
+    "two weeks to allow the immunization campaign to continue."
+)
+"""Wikinews wd-025: the emergency ended on Sunday 29 December; 15 December was only expected."""
+
+
+def test_a_day_given_only_to_what_was_expected_and_did_not_happen_is_not_told():
+    claim = "did Samoa's state of emergency over the measles outbreak end December {}."
+    assert misdated_days(extract_facts(claim.format(15)), Evidence.build([ENDED])) == [
+        "day: December 15 (the story tells November 15, December 14, December 29)"
+    ]
+    assert not supported(claim.format(15), ENDED)
+    assert supported(claim.format(29), ENDED)
+    assert supported("The state of emergency was extended on December 14.", ENDED)
