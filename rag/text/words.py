@@ -99,6 +99,7 @@ BODY_NOUNS = STATE_BODIES | MILITANTS | wordset(
 )  # fmt: skip
 """Bodies a story may name by what they are, as the doer of what it tells."""
 COPULAS = wordset("is are was were")
+"""The forms of "to be" that link a subject to what it is said to be."""
 
 DENIALS = wordset("not never")
 """Words that deny the verb right after them ("were not included"), as "n't" does."""
@@ -109,7 +110,6 @@ def denies(word: str) -> bool:
     return word in DENIALS or word.endswith(("n't", "n’t"))
 
 
-"""The forms of "to be" that link a subject to what it is said to be."""
 QUESTION_WORDS = wordset("how what which who whom whose when where why did does do is are was were")
 """Capitalised words that open a question without naming anything in it."""
 

@@ -24,7 +24,7 @@ real news (``python -m evals.edits``) and SummEdits (evaluation 73.0, test 68.1)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rag.text.dates import beside_month
@@ -153,31 +153,26 @@ def age_words(tokens: Sequence[Token]) -> set[str]:
     with the number, so in a window that states the number they count as stated: "Walter Munk was
     101 years old when he died" is backed by "He was 101 and died of pneumonia" (a right answer
     refused on the Wikinews questions). Kept in the word overlap, which weighs them lightly."""
-    words: set[str] = set()
-    for k, token in enumerate(tokens):
-        after = [t.norm for t in tokens[k + 1 : k + 3]]
-        if numberish(token.norm) and after in (["years", "old"], ["year", "old"]):
-            words |= set(content_stems(tokens[k + 1 : k + 3]))
-        elif numberish(token.norm) and token.norm.endswith("-old"):
-            words |= set(content_stems([token]))  # "a 28-year-old"
-        elif token.norm == "aged" and after[:1] and numberish(after[0]):
-            words |= set(content_stems([token]))
-    return words
+    return {s for _, words in _ages(tokens) for s in content_stems(words)}
 
 
 def stated_ages(tokens: Sequence[Token]) -> set[str]:
     """The numbers a sentence writes as ages, in any of the ways news writes one ("28 years old",
     "a 28-year-old", "aged 28")."""
-    ages: set[str] = set()
+    return {value for number, _ in _ages(tokens) for value, _ in extract_facts(number.text).numbers}
+
+
+def _ages(tokens: Sequence[Token]) -> Iterator[tuple[Token, list[Token]]]:
+    """Each number written as an age, with the words that say so: ("28", "years old"), ("28-year-old",
+    itself), ("28", "aged")."""
     for k, token in enumerate(tokens):
-        after = [t.norm for t in tokens[k + 1 : k + 3]]
-        if numberish(token.norm) and (
-            after in (["years", "old"], ["year", "old"]) or token.norm.endswith("-old")
-        ):
-            ages |= {value for value, _ in extract_facts(token.text).numbers}
-        elif token.norm == "aged" and after[:1] and numberish(after[0]):
-            ages |= {value for value, _ in extract_facts(tokens[k + 1].text).numbers}
-    return ages
+        after = list(tokens[k + 1 : k + 3])
+        if numberish(token.norm) and [t.norm for t in after] in (["years", "old"], ["year", "old"]):
+            yield token, after
+        elif numberish(token.norm) and token.norm.endswith("-old"):
+            yield token, [token]
+        elif token.norm == "aged" and after and numberish(after[0].norm):
+            yield after[0], [token]
 
 
 def _descriptors(facts: Facts) -> list[tuple[str, str]]:
