@@ -33,19 +33,21 @@ to end on December 15, but on December 14 it was extended by two weeks"
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rag.text.dates import MONTHS, WEEKDAYS, month_day_name, month_days
 from rag.verifier.facts import Facts
 from rag.verifier.hedges import overturned_spans
 from rag.verifier.negation import holds_half
 from rag.verifier.passages import Evidence
-from rag.verifier.tokens import content_stems
+from rag.verifier.tokens import Token, content_stems
 
 
 def misdated_days(facts: Facts, evidence: Evidence) -> list[str]:
     """``["day: December 21 (the story tells December 18)"]`` for each day of the claim ("December
     21", "21 Dec") that no passage sentence telling the claim's event names, while some of them name
     other days; empty otherwise."""
-    claimed = month_days(facts.text)
+    claimed = month_days(_happened(facts.text, facts.tokens))
     if not claimed:
         return []
     said = set(content_stems([t for t in facts.tokens if not _dating(t.norm)]))
@@ -56,10 +58,8 @@ def misdated_days(facts: Facts, evidence: Evidence) -> list[str]:
     for k, stems in enumerate(evidence.sentence_stems):
         if k in headers or not holds_half(said, stems):
             continue
-        text = evidence.sentence_texts[k]
-        for start, end in overturned_spans(evidence.sentences[k]):
-            text = text[:start] + " " * (end - start) + text[end:]  # what was expected and did not happen
-        told |= month_days(text) | {(d.month, d.day) for d in evidence.told[k]}
+        told |= month_days(_happened(evidence.sentence_texts[k], evidence.sentences[k]))
+        told |= {(d.month, d.day) for d in evidence.told[k]}
     if not told:
         return []
     others = ", ".join(month_day_name(m, d) for m, d in sorted(told))
@@ -67,6 +67,15 @@ def misdated_days(facts: Facts, evidence: Evidence) -> list[str]:
         f"day: {month_day_name(month, day)} (the story tells {others})"
         for month, day in sorted(claimed - told)
     ]
+
+
+def _happened(text: str, tokens: Sequence[Token]) -> str:
+    """``text`` without what it says was expected and did not happen ("expected to end on December
+    15, but ..."): a day written there is no day of the event, in a passage or in the claim that
+    quotes it."""
+    for start, end in overturned_spans(tokens):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def _dating(word: str) -> bool:

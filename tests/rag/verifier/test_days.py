@@ -110,3 +110,5 @@ def test_a_day_given_only_to_what_was_expected_and_did_not_happen_is_not_told():
     assert not supported(claim.format(15), ENDED)
     assert supported(claim.format(29), ENDED)
     assert supported("The state of emergency was extended on December 14.", ENDED)
+    # the sentence itself, quoted: the day it says was expected is not claimed to be the day it ended
+    assert supported(ENDED.split("Samoa. ")[1], ENDED)
