@@ -101,8 +101,9 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
     unbacked.extend(negation_problems)
 
     stems = content_stems(facts.tokens)
-    present = evidence.stems | backed_name_stems | _ages_as_written(facts, evidence)
-    overlap = sum(s in present for s in stems) / len(stems) if stems else 1.0
+    ages = _ages_as_written(facts, evidence)
+    present = [s in evidence.stems or s in backed_name_stems or s in ages for s in stems]
+    overlap = sum(present) / len(stems) if stems else 1.0
     pairs = list(zip(stems, stems[1:], strict=False))
     bigrams = sum(p in evidence.stem_bigrams for p in pairs) / len(pairs) if pairs else overlap
     features = {

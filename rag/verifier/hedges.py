@@ -9,6 +9,12 @@ the scorer passed on the hand-labelled answer sentences (``rag eval --suite sent
 A claim with a hedge of its own is left alone (it may hedge differently, which the overlap judges);
 a plain one fails when every passage sentence that states it best hedges the words it states, as
 :func:`rag.verifier.negation.check_negation` treats a negation.
+
+An expectation its own sentence overturns is such a hedge of the verb it expects: "The state of
+emergency was expected to end on December 15, but on December 14 it was extended" does not back
+"The state of emergency ended on December 15" (a Wikinews story; the day question's wrong "December
+15" passed on that sentence, see :mod:`rag.verifier.days`). Labelled sentences, SummEdits and the
+Wikinews edits unchanged (``evals/results_wikinews.md``, 7 December, later).
 """
 
 from __future__ import annotations
