@@ -21,19 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.text.words import wordset
 from rag.verifier.facts import Facts
-from rag.verifier.lexicon import CLAUSE_JOINERS, HEDGES
+from rag.verifier.lexicon import CLAUSE_JOINERS, EXPECTATIONS, HEDGES, OVERTURNING
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, stem
-
-EXPECTATIONS = wordset("expected scheduled set supposed planned slated")
-"""Words that put what follows "to" in the future as it was foreseen ("was expected to end on December
-15"). Not hedges by themselves (:data:`rag.verifier.lexicon.HEDGES` says why); a hedge where the
-sentence then says it went otherwise (:data:`OVERTURNING`)."""
-OVERTURNING = wordset("but however instead")
-"""Words opening a clause that says the foreseen did not happen: "..., *but* on December 14 it was
-extended"."""
 
 MATCH = 0.5
 """Share of the claim's content words a passage sentence must hold to be taken as stating it."""
@@ -111,7 +102,7 @@ def _overturned(sentence: Sequence[Token], k: int, stems: set[str]) -> bool:
     """Is ``sentence[k]`` an expectation its own sentence overturns, of the verb the claim states:
     "The state of emergency was *expected* to end on December 15, but on December 14 it was extended
     by two weeks" for "The state of emergency ended on December 15"? What was expected did not
-    happen; "expected" alone is no hedge (:data:`EXPECTATIONS`). The claim that tells what happened
+    happen; "expected" alone is no hedge (:data:`rag.verifier.lexicon.EXPECTATIONS`). The claim that tells what happened
     instead ("... was extended on December 14") states another verb and is left alone."""
     return _overturning(sentence, k) is not None and stem(sentence[k + 2].norm) in stems
 

@@ -47,6 +47,13 @@ face-to-face", "expressed hope that the meeting would reinforce the truce"). Onl
 "could", "might", "may", "likely", "expected" and "plans" as well, SummEdits news test balanced
 accuracy fell from 0.661 to 0.646 (paraphrases that drop them) and no more labelled answer
 sentences were caught."""
+EXPECTATIONS = wordset("expected scheduled set supposed planned slated")
+"""Words that put what follows "to" in the future as it was foreseen ("was expected to end on December
+15"). Not hedges by themselves (:data:`HEDGES` says why); a hedge where the
+sentence then says it went otherwise (:data:`OVERTURNING`; :mod:`rag.verifier.hedges`)."""
+OVERTURNING = wordset("but however instead")
+"""Words opening a clause that says the foreseen did not happen: "..., *but* on December 14 it was
+extended"."""
 
 
 @lru_cache(maxsize=8192)
