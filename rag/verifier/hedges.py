@@ -47,13 +47,22 @@ def dropped_hedges(claim: Facts, evidence: Evidence) -> list[str]:
     """``["hedge: probably"]`` when the claim states flatly what its best-matching passage sentences
     hedge, the claim whole or one of its clauses joined by ", and": in "The talks were face-to-face,
     and several rounds of UN talks have failed", the second clause's sentence matches the whole best."""
-    if any(t.norm in HEDGES or t.norm in EXPECTATIONS for t in claim.tokens):
+    if _hedged(claim.tokens):
         return []
     for clause in _clauses(claim.tokens):
         found = _dropped(clause, evidence)
         if found:
             return found
     return []
+
+
+def _hedged(tokens: Sequence[Token]) -> bool:
+    """Does the claim hedge of its own: a hedge word, or an expectation ("expected to", "set to")?
+    An expectation word governing no verb hedges nothing: "set fire to the building" states a deed."""
+    return any(
+        t.norm in HEDGES or (t.norm in EXPECTATIONS and k + 1 < len(tokens) and tokens[k + 1].norm == "to")
+        for k, t in enumerate(tokens)
+    )
 
 
 _JOINS = frozenset({"and", "but", "while"})

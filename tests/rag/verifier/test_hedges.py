@@ -109,3 +109,12 @@ def test_an_expectation_its_own_sentence_overturns_is_not_what_happened(claim: s
 )
 def test_what_happened_instead_and_a_kept_expectation_pass(claim: str, passage: str) -> None:
     assert dropped_hedges(extract_facts(claim), Evidence.build([passage])) == []
+
+
+def test_an_expectation_word_governing_no_verb_leaves_the_hedge_check_on() -> None:
+    # "set fire" states a deed: the claim hedges nothing of its own, so the passage's "probably" counts
+    passage = "Protesters would probably set fire to the ministry building, police said."
+    claim = "Protesters set fire to the ministry building, police said."
+    assert dropped_hedges(extract_facts(claim), Evidence.build([passage])) == ["hedge: probably"]
+    hedged = "Protesters were expected to set fire to the ministry building, police said."
+    assert dropped_hedges(extract_facts(hedged), Evidence.build([passage])) == []
