@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rag.verifier.facts import Facts
-from rag.verifier.lexicon import CLAUSE_JOINERS, EXPECTATIONS, HEDGES, OVERTURNING
+from rag.verifier.lexicon import AIMS, CLAUSE_JOINERS, EXPECTATIONS, HEDGES, OVERTURNING
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, stem
 
@@ -141,3 +141,21 @@ def overturned_spans(sentence: Sequence[Token]) -> list[tuple[int, int]]:
         if end is not None:
             spans.append((sentence[k].start, sentence[end].start))
     return spans
+
+
+AIM_REACH = 6
+"""Words between an aim and the "to" it governs: "efforts by rivals Turkey and Russia to put an end"."""
+AIMED_WORDS = 3
+"""Words after that "to" that say what is sought: "to put an end"."""
+
+
+def sought_words(tokens: Sequence[Token]) -> list[Token]:
+    """The words saying what an aim (:data:`rag.verifier.lexicon.AIMS`) seeks: "end" in "the latest
+    bid to put an end to the war", "in a boost to efforts by rivals Turkey and Russia to put an end to
+    the conflict"."""
+    aimed: list[Token] = []
+    for k, token in enumerate(tokens):
+        if token.norm != "to" or not any(t.norm in AIMS for t in tokens[max(0, k - AIM_REACH) : k]):
+            continue
+        aimed.extend(tokens[k + 1 : k + 1 + AIMED_WORDS])
+    return aimed

@@ -54,6 +54,13 @@ sentence then says it went otherwise (:data:`OVERTURNING`; :mod:`rag.verifier.he
 OVERTURNING = wordset("but however instead")
 """Words opening a clause that says the foreseen did not happen: "..., *but* on December 14 it was
 extended"."""
+AIMS = wordset(
+    """bid bids effort efforts attempt attempts aim aims aimed aiming seek seeks seeking sought try tries
+    tried trying campaign vow vows vowed pledge pledges pledged promise
+    promises promised intend intends intended want wants wanted"""
+)
+"""Words that say what follows "to" is sought, not done: "the latest bid to put an end to the war
+raging in Syria since March 2011" says nothing of the war's end (:mod:`rag.verifier.negation`)."""
 
 
 @lru_cache(maxsize=8192)

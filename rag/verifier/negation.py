@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from rag.text.words import SUPPORT_STOPWORDS, wordset
 from rag.verifier.facts import Facts
+from rag.verifier.hedges import sought_words
 from rag.verifier.lexicon import CLAUSE_JOINERS, NEGATION_WORDS
 from rag.verifier.numbers import counted_numbers, figures
 from rag.verifier.passages import Evidence
@@ -194,7 +195,16 @@ def check_antonyms(claim: Facts, evidence: Evidence) -> list[str]:
     for i in ranked:
         context.update(evidence.sentence_stems[i])
     # An opposite inside a name is no opposite: "New" in "New Zealand" does not deny "28 years old".
-    plain = {stem(t.norm) for i in ranked for t in _outside_names(evidence.sentences[i])}
+    # An opposite only sought is not said: "the latest bid to put an end to the war" does not deny
+    # "The war in Syria started in March 2011", unless the claim too speaks of what was sought.
+    sought = (
+        set()
+        if sought_words(claim.tokens)
+        else {id(t) for i in ranked for t in sought_words(evidence.sentences[i])}
+    )
+    plain = {
+        stem(t.norm) for i in ranked for t in _outside_names(evidence.sentences[i]) if id(t) not in sought
+    }
     problems = []
     for token in _outside_names(claim.tokens):
         if token.norm in SUPPORT_STOPWORDS:

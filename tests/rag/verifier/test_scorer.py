@@ -209,6 +209,21 @@ def test_an_opposite_inside_a_name_is_no_opposite(scorer: SupportScorer) -> None
     assert reversed_.unbacked == ["antonym: old (passage: new)"] and not reversed_.supported
 
 
+@pytest.mark.unit
+def test_an_opposite_only_sought_is_no_opposite(scorer: SupportScorer) -> None:
+    """ "the latest bid to put an end to the war raging in Syria since March 2011" says nothing of the
+    war's end: the right "started in March 2011" was refused as "antonym: started (passage: end)".
+    A claim that speaks of what was sought is still held to the opposite."""
+    passage = (
+        "The meetings are the latest bid to put an end to the internecine war raging in Syria since "
+        "March 2011, organisers said."
+    )
+    started = score(scorer, "The war in Syria started in March 2011.", passage)
+    assert not any(problem.startswith("antonym") for problem in started.unbacked), started.unbacked
+    sought = score(scorer, "The meetings are the latest bid to start the war in Syria.", passage)
+    assert "antonym: start (passage: end)" in sought.unbacked and not sought.supported
+
+
 # ---------------------------------------------------------------- overlap and combination
 
 
