@@ -15,6 +15,11 @@ emergency was expected to end on December 15, but on December 14 it was extended
 "The state of emergency ended on December 15" (a Wikinews story; the day question's wrong "December
 15" passed on that sentence, see :mod:`rag.verifier.days`). Labelled sentences, SummEdits and the
 Wikinews edits unchanged (``evals/results_wikinews.md``, 7 December, later).
+
+So are a condition and an aim: "*If* the Astana meetings are successful, they could augur well ..."
+does not back "The Astana meetings were successful", nor "the latest *bid* to put an end to the war"
+"The war in Syria ended" (:data:`rag.verifier.lexicon.AIMS`). A claim with an "if" or an aim of its
+own, and what a claim says something is for ("to prevent ..."), are left alone.
 """
 
 from __future__ import annotations
@@ -59,8 +64,10 @@ def dropped_hedges(claim: Facts, evidence: Evidence) -> list[str]:
 def _hedged(tokens: Sequence[Token]) -> bool:
     """Does the claim hedge of its own: a hedge word, or an expectation ("expected to", "set to")?
     An expectation word governing no verb hedges nothing: "set fire to the building" states a deed."""
-    return any(
-        t.norm in HEDGES or (t.norm in EXPECTATIONS and k + 1 < len(tokens) and tokens[k + 1].norm == "to")
+    return bool(sought_words(tokens)) or any(
+        t.norm in HEDGES
+        or t.norm == "if"
+        or (t.norm in EXPECTATIONS and k + 1 < len(tokens) and tokens[k + 1].norm == "to")
         for k, t in enumerate(tokens)
     )
 
@@ -81,6 +88,9 @@ def _clauses(tokens: Sequence[Token]) -> list[Sequence[Token]]:
 
 def _dropped(tokens: Sequence[Token], evidence: Evidence) -> list[str]:
     stems = set(content_stems(tokens))
+    # What the claim states as done, not what it says something is for: "set at 13 ... to prevent
+    # future Court packing" states no prevention (a quote of its own Wikinews passage failed).
+    done = set(content_stems([t for j, t in enumerate(tokens) if not _purpose(tokens, j)]))
     if len(stems) < 2:
         return []
     share, _ = evidence.best_sentences(stems)
@@ -97,7 +107,10 @@ def _dropped(tokens: Sequence[Token], evidence: Evidence) -> list[str]:
             (
                 t.text
                 for k, t in enumerate(sentence)
-                if (t.norm in HEDGES and stems & set(_scope(sentence, k))) or _overturned(sentence, k, stems)
+                if (t.norm in HEDGES and stems & set(_scope(sentence, k)))
+                or _overturned(sentence, k, stems)
+                or _conditioned(sentence, k, stems)
+                or _sought(sentence, k, done)
             ),
             None,
         )
@@ -105,6 +118,32 @@ def _dropped(tokens: Sequence[Token], evidence: Evidence) -> list[str]:
             return []
         cues.append(cue)
     return [f"hedge: {cues[0]}"] if cues else []
+
+
+def _conditioned(sentence: Sequence[Token], k: int, stems: set[str]) -> bool:
+    """Is ``sentence[k]`` an "if" whose condition holds the claim's words: "*If* the Astana meetings
+    are successful, they could augur well for fresh negotiations" does not say they were successful.
+    The condition runs to the end of its clause; a claim holding more of the rest of the sentence than
+    of the condition states what follows it ("they could augur well ..."), left to the other checks."""
+    if sentence[k].norm != "if":
+        return False
+    end = next((j for j in range(k + 1, len(sentence)) if sentence[j].clause_initial), len(sentence))
+    condition = stems & set(content_stems(sentence[k + 1 : end]))
+    rest = stems & set(content_stems([*sentence[:k], *sentence[end:]]))
+    return len(condition) >= 2 and len(condition) > len(rest)
+
+
+def _purpose(tokens: Sequence[Token], j: int) -> bool:
+    """Is ``tokens[j]`` among the few words after a "to" ("to prevent future Court packing")?"""
+    return any(t.norm == "to" for t in tokens[max(0, j - AIMED_WORDS) : j])
+
+
+def _sought(sentence: Sequence[Token], k: int, stems: set[str]) -> bool:
+    """Is ``sentence[k]`` an aim whose sought deed the claim states as done: "the latest *bid* to put
+    an end to the war" for "The war in Syria ended in March 2011"?"""
+    if sentence[k].norm not in AIMS:
+        return False
+    return bool(stems & set(content_stems(sought_words(sentence[k : k + 2 + AIM_REACH + AIMED_WORDS]))))
 
 
 def _overturned(sentence: Sequence[Token], k: int, stems: set[str]) -> bool:
@@ -150,12 +189,16 @@ AIMED_WORDS = 3
 
 
 def sought_words(tokens: Sequence[Token]) -> list[Token]:
-    """The words saying what an aim (:data:`rag.verifier.lexicon.AIMS`) seeks: "end" in "the latest
-    bid to put an end to the war", "in a boost to efforts by rivals Turkey and Russia to put an end to
-    the conflict"."""
+    """The words saying what an aim (:data:`rag.verifier.lexicon.AIMS`) seeks, after the first "to"
+    that follows it: "put an end" in "the latest bid to put an end to the war", and in "a boost to
+    efforts by rivals Turkey and Russia to put an end to the conflict"."""
     aimed: list[Token] = []
     for k, token in enumerate(tokens):
-        if token.norm != "to" or not any(t.norm in AIMS for t in tokens[max(0, k - AIM_REACH) : k]):
+        if token.norm not in AIMS:
             continue
-        aimed.extend(tokens[k + 1 : k + 1 + AIMED_WORDS])
+        to = next(
+            (j for j in range(k + 1, min(len(tokens), k + 2 + AIM_REACH)) if tokens[j].norm == "to"), None
+        )
+        if to is not None:
+            aimed.extend(tokens[to + 1 : to + 1 + AIMED_WORDS])
     return aimed

@@ -118,3 +118,39 @@ def test_an_expectation_word_governing_no_verb_leaves_the_hedge_check_on() -> No
     assert dropped_hedges(extract_facts(claim), Evidence.build([passage])) == ["hedge: probably"]
     hedged = "Protesters were expected to set fire to the ministry building, police said."
     assert dropped_hedges(extract_facts(hedged), Evidence.build([passage])) == []
+
+
+ASTANA = (
+    "Organised by rebel backer Turkey and regime allies Russia and Iran, the meetings are the latest bid "
+    "to put an end to the internecine war raging in Syria since March 2011. If the Astana meetings are "
+    "successful, they could augur well for fresh UN-hosted negotiations on the conflict next month in Geneva."
+)
+"""AFP, January 2017: an aim and a condition, neither of which says what came of them."""
+
+
+@pytest.mark.parametrize(
+    ("claim", "cue"),
+    [
+        ("The Astana meetings were successful.", "hedge: If"),
+        ("The internecine war in Syria ended in March 2011.", "hedge: bid"),
+    ],
+)
+def test_what_a_passage_only_sets_as_a_condition_or_an_aim_is_not_what_happened(claim: str, cue: str) -> None:
+    assert dropped_hedges(extract_facts(claim), Evidence.build([ASTANA])) == [cue]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # what follows the condition is left to the other checks, and so is a claim that keeps the "if"
+        "The Astana meetings could augur well for fresh UN-hosted negotiations on the conflict in Geneva.",
+        "If the Astana meetings are successful, fresh negotiations could follow in Geneva.",
+        # the aim kept, or the deed told as a purpose of the claim's own
+        "The meetings are the latest bid to put an end to the war in Syria.",
+        "Turkey, Russia and Iran organised the meetings to put an end to the war in Syria.",
+        # what the sentence states outright around the aim
+        "The internecine war has been raging in Syria since March 2011.",
+    ],
+)
+def test_a_kept_condition_or_aim_and_what_is_stated_beside_it_pass(claim: str) -> None:
+    assert dropped_hedges(extract_facts(claim), Evidence.build([ASTANA])) == []
