@@ -50,7 +50,7 @@ def misdated_days(facts: Facts, evidence: Evidence) -> list[str]:
     claimed = month_days(_happened(facts.text, facts.tokens))
     if not claimed:
         return []
-    said = set(content_stems([t for t in facts.tokens if not _dating(t.norm)]))
+    said = set(content_stems([t for t in facts.tokens if not dating_word(t.norm)]))
     if not said:
         return []
     headers = set(evidence.headlines.values())
@@ -78,6 +78,6 @@ def _happened(text: str, tokens: Sequence[Token]) -> str:
     return text
 
 
-def _dating(word: str) -> bool:
+def dating_word(word: str) -> bool:
     """A word that says when, not what: a month, a weekday, a number."""
     return word in MONTHS or word in WEEKDAYS or word.isdigit()

@@ -16,6 +16,7 @@ from rag.verifier.dated import misdated_events
 from rag.verifier.days import misdated_days
 from rag.verifier.facts import Facts, extract_facts
 from rag.verifier.fates import changed_fates, unfated_members
+from rag.verifier.foretold import foretold
 from rag.verifier.hedges import dropped_hedges
 from rag.verifier.identity import listed_twice, related_to_itself
 from rag.verifier.in_place import negated_in_place, swapped_in_place
@@ -70,7 +71,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
     negation_problems = (
         (check_negation(facts, evidence) or negated_in_place(facts, evidence))
         + (check_antonyms(facts, evidence) or swapped_in_place(facts, evidence))
-        + dropped_hedges(facts, evidence)
+        + (dropped_hedges(facts, evidence) or foretold(facts, evidence))
         + turned_bounds(claim, evidence)
         + unscoped(facts, evidence)
     )

@@ -54,6 +54,9 @@ sentence then says it went otherwise (:data:`OVERTURNING`; :mod:`rag.verifier.he
 OVERTURNING = wordset("but however instead")
 """Words opening a clause that says the foreseen did not happen: "..., *but* on December 14 it was
 extended"."""
+FUTURE = wordset("will would shall")
+"""Words that put the verb after them in the future: "will assume", "would head"
+(:mod:`rag.verifier.foretold`)."""
 AIMS = wordset(
     """bid bids effort efforts attempt attempts aim aims aimed aiming seek seeks seeking sought try tries
     tried trying campaign vow vows vowed pledge pledges pledged promise
