@@ -28,6 +28,7 @@ from rag.verifier.scope import unscoped
 from rag.verifier.titles import unbacked_titles
 from rag.verifier.tokens import content_stems, tokenize
 from rag.verifier.undergone import unmet_patients
+from rag.verifier.venues import misplaced_venues
 
 
 @dataclass
@@ -98,6 +99,7 @@ def analyse(claim: str, evidence: Evidence) -> Analysis:
             or related_to_itself(facts)
             or listed_twice(facts, evidence)
             or unbacked_titles(facts, evidence)
+            or misplaced_venues(claim, evidence)
         )
     unbacked.extend(negation_problems)
 

@@ -1,0 +1,67 @@
+"""An event named for its place is backed elsewhere only where a passage puts it there."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.verifier.passages import Evidence
+from rag.verifier.venues import misplaced_venues
+
+pytestmark = pytest.mark.unit
+
+ASTANA = (
+    "The talks, beginning on January 23 in the Kazakh capital Astana, are set to build on a truce. "
+    "If the Astana meetings are successful, they could augur well for fresh UN-hosted negotiations on "
+    "the conflict next month in Geneva."
+)
+"""AFP, January 2017: the Astana meetings and, in the same sentence, other negotiations in Geneva."""
+
+
+def _misplaced(claim: str, passage: str = ASTANA) -> list[str]:
+    return misplaced_venues(claim, Evidence.build([passage]))
+
+
+def test_an_event_named_for_a_place_put_where_another_meeting_is_fails() -> None:
+    assert _misplaced("Yes, the Astana meetings were held in Geneva.") == [
+        "venue: Geneva (no passage puts the Astana meetings there)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The Astana meetings were held in the Kazakh capital Astana.",
+        # the place named for is in the country where a passage puts it
+        "The Astana meetings were held in Kazakhstan.",
+        # no place of its own, or no event named for a place
+        "The Astana meetings could augur well for negotiations.",
+        "The negotiations will be held in Geneva next month.",
+    ],
+)
+def test_an_event_where_its_name_or_a_passage_puts_it_passes(claim: str) -> None:
+    assert _misplaced(claim) == []
+
+
+def test_a_passage_putting_the_event_there_backs_it() -> None:
+    moved = "The Astana-format talks held in Sochi on Friday ended without a statement."
+    assert _misplaced("The Astana-format talks were held in Sochi.", moved) == []
+    assert _misplaced("The Astana-format talks were held in Geneva.", moved) == [
+        "venue: Geneva (no passage puts the Astana-format talks there)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # the place belongs to another gathering, or to no gathering at all
+        "The Astana meetings will pave the way for negotiations in Geneva.",
+        "The talks are the first in the so-called Astana format, three-way talks between the powers in the Syrian conflict.",
+    ],
+)
+def test_a_place_of_another_clause_or_gathering_is_not_the_event_s(claim: str) -> None:
+    assert _misplaced(claim) == []
+
+
+def test_a_passage_is_read_past_the_commas_of_an_aside() -> None:
+    aside = "The Astana-format talks, held in Sochi on Friday, ended without a statement."
+    assert _misplaced("The Astana-format talks were held in Sochi.", aside) == []
