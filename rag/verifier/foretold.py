@@ -10,9 +10,11 @@ after the event must not be told it happened on the word of its announcement.
 
 A claim fails here when it states a deed in the past (a past verb other than a speech verb, with no
 "will", "would" or expectation of its own), some passage sentence telling its event (half of the
-claim's words) says it in the future, and none of those sentences tells anything in the past: a
-sentence that does ("The talks were held on Monday; the next round will be in Geneva") may tell the
-deed in other words, and is left to the other checks.
+claim's words) puts that very verb in the future ("will attend" for "attended", "will be held" for
+"were held"), and none of those sentences tells anything in the past: a sentence that does ("The
+talks were held on Monday; the next round will be in Geneva") may tell the deed in other words, and
+is left to the other checks. A future governing another verb ("The talks, beginning on January 23,
+are set to build on a truce") says nothing of the claim's.
 """
 
 from __future__ import annotations
@@ -24,13 +26,13 @@ from rag.text.words import COPULAS
 from rag.verifier.attribution import SPEECH_VERBS
 from rag.verifier.days import dating_word
 from rag.verifier.facts import Facts
-from rag.verifier.lexicon import EXPECTATIONS, FUTURE
+from rag.verifier.lexicon import EXPECTATIONS, FUTURE, verb_base
 from rag.verifier.negation import holds_half
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems
 
 FUTURE_REACH = 3
-"""Words after a future word that it governs: "will be held", "would not be"."""
+"""Words after a future word that it governs: "will be held", "would not be able"."""
 
 
 def foretold(facts: Facts, evidence: Evidence) -> list[str]:
@@ -38,7 +40,8 @@ def foretold(facts: Facts, evidence: Evidence) -> list[str]:
     the past what every passage sentence telling its event that has a tense tells in the future."""
     tokens = facts.tokens
     past = [t for k, t in enumerate(tokens) if _done(tokens, k)]
-    if not past or any(_future(tokens, k) for k in range(len(tokens))):
+    verbs = {verb_base(t.norm) for t in past if t.norm not in COPULAS}
+    if not verbs or any(_future(tokens, k) for k in range(len(tokens))):
         return []
     said = set(content_stems([t for t in tokens if not dating_word(t.norm)]))
     headers = set(evidence.headlines.values())
@@ -50,11 +53,18 @@ def foretold(facts: Facts, evidence: Evidence) -> list[str]:
         if any(_done(sentence, j) for j in range(len(sentence))):
             return []
         if cue is None:
-            cue = next((t.text for j, t in enumerate(sentence) if _future(sentence, j)), None)
+            cue = next((t.text for j, t in enumerate(sentence) if _foretells(sentence, j, verbs)), None)
     if cue is None:
         return []
     verb = next((t for t in past if t.norm not in COPULAS), past[0])
     return [f"tense: {verb.text} (the passage tells it as still to come: {cue})"]
+
+
+def _foretells(sentence: Sequence[Token], k: int, verbs: set[str]) -> bool:
+    """Is ``sentence[k]`` a future word governing one of the claim's ``verbs``: "they *will* attend
+    peace talks" for "attended", but not "are *set* to build on a truce" for "began"?"""
+    reach = sentence[k + 1 : k + 1 + FUTURE_REACH]
+    return _future(sentence, k) and any(verb_base(t.norm) in verbs for t in reach)
 
 
 def _future(tokens: Sequence[Token], k: int) -> bool:
@@ -69,7 +79,8 @@ def _done(tokens: Sequence[Token], k: int) -> bool:
     """Is ``tokens[k]`` a past verb telling a deed as done: not a speech verb ("said"), not a name
     ("United Nations"), not after a future word or a "to" ("will be held", "to be held")?"""
     word = tokens[k].norm
-    if word in SPEECH_VERBS or not tokens[k].text[:1].islower() or not is_past(word):
+    token = tokens[k]
+    if word in SPEECH_VERBS or not (token.text[:1].islower() or token.sentence_initial) or not is_past(word):
         return False
     before = tokens[max(0, k - FUTURE_REACH) : k]
     return not any(

@@ -74,3 +74,19 @@ def test_a_name_that_looks_like_a_past_verb_tells_nothing() -> None:
     assert _foretold("Talks under the United Nations were held in Geneva.", passage) == [
         "tense: held (the passage tells it as still to come: will)"
     ]
+
+
+def test_a_future_governing_another_verb_says_nothing_of_the_claim_s() -> None:
+    passage = "The talks, beginning on January 23 in the Kazakh capital Astana, are set to build on a truce."
+    assert _foretold("The talks began on January 23.", passage) == []
+    assert _foretold("The talks built on a truce.", passage) == [
+        "tense: built (the passage tells it as still to come: set)"
+    ]
+
+
+def test_a_past_verb_opening_a_sentence_tells_the_past() -> None:
+    passage = (
+        "Organised by Turkey, Russia and Iran, the Astana talks are the latest bid to end the war. "
+        "Washington will be asked to attend the Astana talks, Turkey said."
+    )
+    assert _foretold("Turkey, Russia and Iran organised the Astana talks.", passage) == []
