@@ -36,6 +36,10 @@ MATCH = 0.5
 BEFORE, AFTER = 3, 8
 """Words a hedge governs: a few before it ("would probably be"), more after it ("hope, that the
 meeting would reinforce the truce"), across commas but not past "but", "while" and the like."""
+AIM_REACH = 6
+"""Words between an aim and the "to" it governs: "efforts by rivals Turkey and Russia to put an end"."""
+AIMED_WORDS = 3
+"""Words after that "to" that say what is sought: "to put an end"."""
 
 
 def _scope(tokens: Sequence[Token], k: int) -> list[str]:
@@ -88,11 +92,11 @@ def _clauses(tokens: Sequence[Token]) -> list[Sequence[Token]]:
 
 def _dropped(tokens: Sequence[Token], evidence: Evidence) -> list[str]:
     stems = set(content_stems(tokens))
+    if len(stems) < 2:
+        return []
     # What the claim states as done, not what it says something is for: "set at 13 ... to prevent
     # future Court packing" states no prevention (a quote of its own Wikinews passage failed).
     done = set(content_stems([t for j, t in enumerate(tokens) if not _purpose(tokens, j)]))
-    if len(stems) < 2:
-        return []
     share, _ = evidence.best_sentences(stems)
     if share < MATCH:
         return []
@@ -180,12 +184,6 @@ def overturned_spans(sentence: Sequence[Token]) -> list[tuple[int, int]]:
         if end is not None:
             spans.append((sentence[k].start, sentence[end].start))
     return spans
-
-
-AIM_REACH = 6
-"""Words between an aim and the "to" it governs: "efforts by rivals Turkey and Russia to put an end"."""
-AIMED_WORDS = 3
-"""Words after that "to" that say what is sought: "to put an end"."""
 
 
 def sought_words(tokens: Sequence[Token]) -> list[Token]:

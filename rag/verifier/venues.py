@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 
 from rag.text.places import place_keys, place_names
+from rag.verifier.lexicon import dictionary_word
 from rag.verifier.passages import Evidence
 
 EVENTS = r"talks|meetings?|negotiations|summit|conference|process|accords?|agreement|format|forum"
@@ -43,13 +44,19 @@ def _claimed(claim: str) -> Iterator[tuple[str, str, frozenset[str], str]]:
     """(the event as written, the key of the place it is named for, the keys of the other places the
     claim puts it in, those places as written) for each event of the claim named for a place and
     placed elsewhere."""
-    for match in _NAMED_EVENT.finditer(claim):
+    for match in _named_events(claim):
         named = match.group("place").lower()[:4]
         rest = _own(claim[match.end() :])
         venues = place_keys(rest) - {named}
         if venues and named not in place_keys(rest):
             written = [name for name in place_names(rest) if place_keys(f"in {name}") & venues]
             yield match.group(0), named, venues, ", ".join(written)
+
+
+def _named_events(text: str) -> Iterator[re.Match[str]]:
+    """The gatherings ``text`` names for a place: a capitalised word that is no English word, so
+    neither "These talks" nor a sentence's "Peace talks" names a place."""
+    return (m for m in _NAMED_EVENT.finditer(text) if not dictionary_word(m.group("place").lower()))
 
 
 def _own(after: str) -> str:
@@ -67,7 +74,7 @@ def _puts(sentence: str, named: str, venues: frozenset[str]) -> bool:
     Astana" for "the Astana talks in Kazakhstan")?"""
     if venues | {named} <= place_keys(sentence):
         return True
-    for match in _NAMED_EVENT.finditer(sentence):
+    for match in _named_events(sentence):
         if match.group("place").lower()[:4] != named:
             continue
         after = sentence[match.end() :]

@@ -65,3 +65,10 @@ def test_a_place_of_another_clause_or_gathering_is_not_the_event_s(claim: str) -
 def test_a_passage_is_read_past_the_commas_of_an_aside() -> None:
     aside = "The Astana-format talks, held in Sochi on Friday, ended without a statement."
     assert _misplaced("The Astana-format talks were held in Sochi.", aside) == []
+
+
+@pytest.mark.parametrize(
+    "claim", ["These talks were held in Geneva.", "Peace talks were held in Geneva next month."]
+)
+def test_a_capitalised_english_word_names_no_place(claim: str) -> None:
+    assert _misplaced(claim) == []
