@@ -26,8 +26,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rag.text.words import ARTICLES, wordset
 from rag.verifier.facts import Facts
-from rag.verifier.lexicon import AIMS, CLAUSE_JOINERS, EXPECTATIONS, HEDGES, OVERTURNING
+from rag.verifier.lexicon import AIMS, CLAUSE_JOINERS, EXPECTATIONS, FUTURE, HEDGES, OVERTURNING
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, stem
 
@@ -39,7 +40,10 @@ meeting would reinforce the truce"), across commas but not past "but", "while" a
 AIM_REACH = 6
 """Words between an aim and the "to" it governs: "efforts by rivals Turkey and Russia to put an end"."""
 AIMED_WORDS = 3
-"""Words after that "to" that say what is sought: "to put an end"."""
+"""Words after a claim's own "to" or "will" that say what it is for or foresees: "to prevent future
+Court packing", "would isolate"."""
+LIGHT_VERBS = wordset("put bring make take give")
+"""Verbs whose noun says the deed: "to put an end", "to bring an end", "to make peace"."""
 
 
 def _scope(tokens: Sequence[Token], k: int) -> list[str]:
@@ -138,8 +142,9 @@ def _conditioned(sentence: Sequence[Token], k: int, stems: set[str]) -> bool:
 
 
 def _purpose(tokens: Sequence[Token], j: int) -> bool:
-    """Is ``tokens[j]`` among the few words after a "to" ("to prevent future Court packing")?"""
-    return any(t.norm == "to" for t in tokens[max(0, j - AIMED_WORDS) : j])
+    """Is ``tokens[j]`` among the few words after a "to" or a "will" ("to prevent future Court
+    packing", "said he would isolate for ten days")?"""
+    return any(t.norm == "to" or t.norm in FUTURE for t in tokens[max(0, j - AIMED_WORDS) : j])
 
 
 def _sought(sentence: Sequence[Token], k: int, stems: set[str]) -> bool:
@@ -147,7 +152,7 @@ def _sought(sentence: Sequence[Token], k: int, stems: set[str]) -> bool:
     an end to the war" for "The war in Syria ended in March 2011"?"""
     if sentence[k].norm not in AIMS:
         return False
-    return bool(stems & set(content_stems(sought_words(sentence[k : k + 2 + AIM_REACH + AIMED_WORDS]))))
+    return bool(stems & set(content_stems(sought_words(sentence[k : k + 4 + AIM_REACH]))))
 
 
 def _overturned(sentence: Sequence[Token], k: int, stems: set[str]) -> bool:
@@ -187,16 +192,24 @@ def overturned_spans(sentence: Sequence[Token]) -> list[tuple[int, int]]:
 
 
 def sought_words(tokens: Sequence[Token]) -> list[Token]:
-    """The words saying what an aim (:data:`rag.verifier.lexicon.AIMS`) seeks, after the first "to"
-    that follows it: "put an end" in "the latest bid to put an end to the war", and in "a boost to
-    efforts by rivals Turkey and Russia to put an end to the conflict"."""
-    aimed: list[Token] = []
+    """The deed an aim (:data:`rag.verifier.lexicon.AIMS`) seeks: the verb after the first "to"
+    that follows it, or the noun a light verb takes ("end" in "the latest bid to put an end to the
+    war", and in "a boost to efforts by rivals Turkey and Russia to put an end to the conflict").
+    The deed only: "a jackal died trying to eat a bomb" seeks no bomb."""
+    deeds: list[Token] = []
     for k, token in enumerate(tokens):
         if token.norm not in AIMS:
             continue
         to = next(
             (j for j in range(k + 1, min(len(tokens), k + 2 + AIM_REACH)) if tokens[j].norm == "to"), None
         )
-        if to is not None:
-            aimed.extend(tokens[to + 1 : to + 1 + AIMED_WORDS])
-    return aimed
+        if to is None or to + 1 >= len(tokens):
+            continue
+        deed = to + 1
+        if tokens[deed].norm in LIGHT_VERBS:
+            deed = next(
+                (j for j in range(deed + 1, min(len(tokens), deed + 3)) if tokens[j].norm not in ARTICLES),
+                deed,
+            )
+        deeds.append(tokens[deed])
+    return deeds

@@ -154,3 +154,22 @@ def test_what_a_passage_only_sets_as_a_condition_or_an_aim_is_not_what_happened(
 )
 def test_a_kept_condition_or_aim_and_what_is_stated_beside_it_pass(claim: str) -> None:
     assert dropped_hedges(extract_facts(claim), Evidence.build([ASTANA])) == []
+
+
+@pytest.mark.parametrize(
+    ("claim", "passage"),
+    [
+        # the aim sought the eating, not the bomb (Wikinews wn-126 was refused as "hedge: trying")
+        (
+            "A jackal died biting a bomb hidden in meat in southern India.",
+            "A jackal died trying to eat a bomb embedded in meat that subsequently exploded in India.",
+        ),
+        # the claim foresees the deed as the passage intends it (Wikinews wn-132 was refused)
+        (
+            "Prime Minister Igor Matovic said he would isolate for ten days after testing positive.",
+            "Igor Matovic posted on Friday that he had tested positive, and intended to isolate for ten days.",
+        ),
+    ],
+)
+def test_an_aim_s_object_and_a_deed_the_claim_foresees_are_not_told_as_done(claim: str, passage: str) -> None:
+    assert dropped_hedges(extract_facts(claim), Evidence.build([passage])) == []
