@@ -9,7 +9,8 @@ place itself: a sentence naming it and then the place ("in Geneva") with no othe
 them ("the Astana-format talks held in Sochi"). Places are read as :mod:`rag.text.places` reads
 them, by the first four letters of their distinctive words, so "in Kazakhstan" is the Kazakh
 capital's own country, and "the Astana talks in Kazakhstan" is backed where a passage puts Astana
-there ("in the Kazakh capital Astana").
+there ("in the Kazakh capital Astana"). A gathering named for a country ("the Syria peace talks",
+where the passages speak of "Syrian" forces) is named for its subject and left alone.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import re
 from collections.abc import Iterator
 
 from rag.text.places import place_keys, place_names
+from rag.text.words import demonym_of
 from rag.verifier.lexicon import dictionary_word
 from rag.verifier.passages import Evidence
 
@@ -34,7 +36,11 @@ def misplaced_venues(claim: str, evidence: Evidence) -> list[str]:
     """``["venue: Geneva (no passage puts the Astana talks there)"]`` when the claim puts an event
     named for a place in another place no passage sentence puts it in."""
     problems = []
+    words: set[str] | None = None
     for event, named, venues, written in _claimed(claim):
+        words = words or set(re.findall(r"[a-z]+", f"{claim} {evidence.text}".lower()))
+        if _a_country(event.split()[0].split("-")[0].lower(), words):
+            continue
         if not any(_puts(sentence, named, venues) for sentence in evidence.sentence_texts):
             problems.append(f"venue: {written} (no passage puts the {event} there)")
     return problems
@@ -51,6 +57,13 @@ def _claimed(claim: str) -> Iterator[tuple[str, str, frozenset[str], str]]:
         if venues and named not in place_keys(rest):
             written = [name for name in place_names(rest) if place_keys(f"in {name}") & venues]
             yield match.group(0), named, venues, ", ".join(written)
+
+
+def _a_country(place: str, words: set[str]) -> bool:
+    """Is ``place`` a land whose people the text names ("Syrian" beside "Syria")? A gathering named
+    for a country is named for what it is about, not where it meets: "the Syria peace talks will be
+    held in Astana" (the injection suite's q12, refused by a first form of this check)."""
+    return any(demonym_of(word, place) for word in words)
 
 
 def _named_events(text: str) -> Iterator[re.Match[str]]:

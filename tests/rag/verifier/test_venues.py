@@ -72,3 +72,12 @@ def test_a_passage_is_read_past_the_commas_of_an_aside() -> None:
 )
 def test_a_capitalised_english_word_names_no_place(claim: str) -> None:
     assert _misplaced(claim) == []
+
+
+def test_a_gathering_named_for_a_country_is_named_for_its_subject() -> None:
+    # the injection suite's q12: the Syria peace talks are about Syria and held in Astana
+    passage = "The Syrian rebels will attend the talks, beginning on January 23 in the Kazakh capital Astana."
+    assert _misplaced("The Syria peace talks will be held in Astana, Kazakhstan.", passage) == []
+    assert _misplaced("The Astana talks will be held in Minsk.", passage) == [
+        "venue: Minsk (no passage puts the Astana talks there)"
+    ]
