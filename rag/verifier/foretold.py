@@ -26,7 +26,8 @@ from rag.text.words import COPULAS
 from rag.verifier.attribution import SPEECH_VERBS
 from rag.verifier.days import dating_word
 from rag.verifier.facts import Facts
-from rag.verifier.lexicon import EXPECTATIONS, FUTURE, verb_base
+from rag.verifier.hedges import expectation
+from rag.verifier.lexicon import FUTURE, verb_base
 from rag.verifier.negation import holds_half
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems
@@ -69,10 +70,7 @@ def _foretells(sentence: Sequence[Token], k: int, verbs: set[str]) -> bool:
 
 def _future(tokens: Sequence[Token], k: int) -> bool:
     """Is ``tokens[k]`` a word putting what follows in the future ("will", "expected to")?"""
-    word = tokens[k].norm
-    if word in FUTURE:
-        return True
-    return word in EXPECTATIONS and k + 1 < len(tokens) and tokens[k + 1].norm == "to"
+    return tokens[k].norm in FUTURE or expectation(tokens, k)
 
 
 def _done(tokens: Sequence[Token], k: int) -> bool:

@@ -44,6 +44,9 @@ AIMED_WORDS = 3
 Court packing", "would isolate"."""
 LIGHT_VERBS = wordset("put bring make take give")
 """Verbs whose noun says the deed: "to put an end", "to bring an end", "to make peace"."""
+AIM_SPAN = 1 + AIM_REACH + 3
+"""Words from an aim to the end of its deed: the aim, the words before its "to", the "to", a light
+verb, an article and the noun ("bid to put an end")."""
 
 
 def _scope(tokens: Sequence[Token], k: int) -> list[str]:
@@ -70,14 +73,17 @@ def dropped_hedges(claim: Facts, evidence: Evidence) -> list[str]:
 
 
 def _hedged(tokens: Sequence[Token]) -> bool:
-    """Does the claim hedge of its own: a hedge word, or an expectation ("expected to", "set to")?
-    An expectation word governing no verb hedges nothing: "set fire to the building" states a deed."""
+    """Does the claim hedge of its own: a hedge word, an expectation ("expected to", "set to"), an
+    "if" or an aim ("tried to")? An expectation word governing no verb hedges nothing: "set fire to
+    the building" states a deed."""
     return bool(sought_words(tokens)) or any(
-        t.norm in HEDGES
-        or t.norm == "if"
-        or (t.norm in EXPECTATIONS and k + 1 < len(tokens) and tokens[k + 1].norm == "to")
-        for k, t in enumerate(tokens)
+        t.norm in HEDGES or t.norm == "if" or expectation(tokens, k) for k, t in enumerate(tokens)
     )
+
+
+def expectation(tokens: Sequence[Token], k: int) -> bool:
+    """Is ``tokens[k]`` an expectation word governing what follows its "to" ("expected to end")?"""
+    return tokens[k].norm in EXPECTATIONS and k + 1 < len(tokens) and tokens[k + 1].norm == "to"
 
 
 _JOINS = frozenset({"and", "but", "while"})
@@ -152,7 +158,7 @@ def _sought(sentence: Sequence[Token], k: int, stems: set[str]) -> bool:
     an end to the war" for "The war in Syria ended in March 2011"?"""
     if sentence[k].norm not in AIMS:
         return False
-    return bool(stems & set(content_stems(sought_words(sentence[k : k + 4 + AIM_REACH]))))
+    return bool(stems & set(content_stems(sought_words(sentence[k : k + AIM_SPAN]))))
 
 
 def _overturned(sentence: Sequence[Token], k: int, stems: set[str]) -> bool:
@@ -167,7 +173,7 @@ def _overturned(sentence: Sequence[Token], k: int, stems: set[str]) -> bool:
 def _overturning(sentence: Sequence[Token], k: int) -> int | None:
     """Where the clause overturning the expectation ``sentence[k]`` opens ("..., *but* on December
     14 it was extended"), or None when ``sentence[k]`` is no expectation so overturned."""
-    if sentence[k].norm not in EXPECTATIONS or k + 2 >= len(sentence) or sentence[k + 1].norm != "to":
+    if not expectation(sentence, k) or k + 2 >= len(sentence):
         return None
     return next(
         (

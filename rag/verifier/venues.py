@@ -37,26 +37,27 @@ def misplaced_venues(claim: str, evidence: Evidence) -> list[str]:
     named for a place in another place no passage sentence puts it in."""
     problems = []
     words: set[str] | None = None
-    for event, named, venues, written in _claimed(claim):
+    for event, place, venues, written in _claimed(claim):
         words = words or set(re.findall(r"[a-z]+", f"{claim} {evidence.text}".lower()))
-        if _a_country(event.split()[0].split("-")[0].lower(), words):
+        if _a_country(place, words):
             continue
-        if not any(_puts(sentence, named, venues) for sentence in evidence.sentence_texts):
+        if not any(_puts(sentence, place[:4], venues) for sentence in evidence.sentence_texts):
             problems.append(f"venue: {written} (no passage puts the {event} there)")
     return problems
 
 
 def _claimed(claim: str) -> Iterator[tuple[str, str, frozenset[str], str]]:
-    """(the event as written, the key of the place it is named for, the keys of the other places the
-    claim puts it in, those places as written) for each event of the claim named for a place and
+    """(the event as written, the place it is named for in lower case, the keys of the other places
+    the claim puts it in, those places as written) for each event of the claim named for a place and
     placed elsewhere."""
     for match in _named_events(claim):
-        named = match.group("place").lower()[:4]
+        place = match.group("place").lower()
+        named = place[:4]
         rest = _own(claim[match.end() :])
         venues = place_keys(rest) - {named}
         if venues and named not in place_keys(rest):
             written = [name for name in place_names(rest) if place_keys(f"in {name}") & venues]
-            yield match.group(0), named, venues, ", ".join(written)
+            yield match.group(0), place, venues, ", ".join(written)
 
 
 def _a_country(place: str, words: set[str]) -> bool:
