@@ -19,16 +19,11 @@ from collections.abc import Sequence
 
 from rag.text.words import ARTICLES, COPULAS, norm_word, wordset
 from rag.verifier.facts import Facts, extract_facts
-from rag.verifier.lexicon import CLAUSE_JOINERS
+from rag.verifier.lexicon import CLAUSE_JOINERS, SPEECH_VERBS
 from rag.verifier.numbers import figures, numberish
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems, tokenize
 
-SPEECH_VERBS = wordset(
-    "said says say told tells stated states reported reports announced announces added adds "
-    "claimed claims warned warns insisted insists confirmed confirms denied denies"
-)
-"""Verbs that put the words of a sentence in someone's mouth."""
 PASSIVE = COPULAS | wordset("be been being")
 """Before a speech verb, these make it passive: in "the Taliban was reported to be behind the bomb"
 the Taliban says nothing."""

@@ -23,11 +23,10 @@ from collections.abc import Sequence
 
 from rag.asked import is_past
 from rag.text.words import COPULAS
-from rag.verifier.attribution import SPEECH_VERBS
 from rag.verifier.days import dating_word
 from rag.verifier.facts import Facts
 from rag.verifier.hedges import expectation
-from rag.verifier.lexicon import FUTURE, verb_base
+from rag.verifier.lexicon import FUTURE, SPEECH_VERBS, verb_base
 from rag.verifier.negation import holds_half
 from rag.verifier.passages import Evidence
 from rag.verifier.tokens import Token, content_stems

@@ -57,6 +57,12 @@ extended"."""
 FUTURE = wordset("will would shall")
 """Words that put the verb after them in the future: "will assume", "would head"
 (:mod:`rag.verifier.foretold`)."""
+SPEECH_VERBS = wordset(
+    "said says say told tells stated states reported reports announced announces added adds "
+    "claimed claims warned warns insisted insists confirmed confirms denied denies"
+)
+"""Verbs that put the words of a sentence in someone's mouth (:mod:`rag.verifier.attribution`); a
+speech verb is not the event a claim tells (:mod:`rag.verifier.foretold`)."""
 AIMS = wordset(
     """bid bids effort efforts attempt attempts aim aims aimed aiming seek seeks seeking sought try tries
     tried trying campaign vow vows vowed pledge pledges pledged promise
