@@ -19,7 +19,8 @@ Wikinews edits unchanged (``evals/results_wikinews.md``, 7 December, later).
 So are a condition and an aim: "*If* the Astana meetings are successful, they could augur well ..."
 does not back "The Astana meetings were successful", nor "the latest *bid* to put an end to the war"
 "The war in Syria ended" (:data:`rag.verifier.lexicon.AIMS`). A claim with an "if" or an aim of its
-own, and what a claim says something is for ("to prevent ..."), are left alone.
+own makes the passage's condition or aim no cue, and what a claim says something is for ("to
+prevent ...") is left alone.
 """
 
 from __future__ import annotations
@@ -63,22 +64,31 @@ def dropped_hedges(claim: Facts, evidence: Evidence) -> list[str]:
     """``["hedge: probably"]`` when the claim states flatly what its best-matching passage sentences
     hedge, the claim whole or one of its clauses joined by ", and": in "The talks were face-to-face,
     and several rounds of UN talks have failed", the second clause's sentence matches the whole best."""
-    if _hedged(claim.tokens):
+    own = _own_hedges(claim.tokens)
+    if "hedge" in own:
         return []
     for clause in _clauses(claim.tokens):
-        found = _dropped(clause, evidence)
+        found = _dropped(clause, evidence, own)
         if found:
             return found
     return []
 
 
-def _hedged(tokens: Sequence[Token]) -> bool:
-    """Does the claim hedge of its own: a hedge word, an expectation ("expected to", "set to"), an
-    "if" or an aim ("tried to")? An expectation word governing no verb hedges nothing: "set fire to
-    the building" states a deed."""
-    return bool(sought_words(tokens)) or any(
-        t.norm in HEDGES or t.norm == "if" or expectation(tokens, k) for k, t in enumerate(tokens)
-    )
+def _own_hedges(tokens: Sequence[Token]) -> set[str]:
+    """The hedges the claim makes of its own: ``"hedge"`` for a hedge word or an expectation
+    ("probably", "expected to"), which may hedge otherwise than its passage, so the check leaves the
+    claim to the overlap; ``"if"`` and ``"aim"`` ("tried to") for a condition or an aim, which only
+    make the passage's own condition or aim no cue: "If the talks succeed, the truce will hold" is
+    still held to a passage that says it "will probably hold". An expectation word governing no verb
+    hedges nothing: "set fire to the building" states a deed."""
+    own = set()
+    if any(t.norm in HEDGES or expectation(tokens, k) for k, t in enumerate(tokens)):
+        own.add("hedge")
+    if any(t.norm == "if" for t in tokens):
+        own.add("if")
+    if sought_words(tokens):
+        own.add("aim")
+    return own
 
 
 def expectation(tokens: Sequence[Token], k: int) -> bool:
@@ -100,7 +110,7 @@ def _clauses(tokens: Sequence[Token]) -> list[Sequence[Token]]:
     return [tokens, *(tokens[a:b] for a, b in zip(bounds, bounds[1:], strict=False))]
 
 
-def _dropped(tokens: Sequence[Token], evidence: Evidence) -> list[str]:
+def _dropped(tokens: Sequence[Token], evidence: Evidence, own: set[str]) -> list[str]:
     stems = set(content_stems(tokens))
     if len(stems) < 2:
         return []
@@ -123,8 +133,8 @@ def _dropped(tokens: Sequence[Token], evidence: Evidence) -> list[str]:
                 for k, t in enumerate(sentence)
                 if (t.norm in HEDGES and stems & set(_scope(sentence, k)))
                 or _overturned(sentence, k, stems)
-                or _conditioned(sentence, k, stems)
-                or _sought(sentence, k, done)
+                or ("if" not in own and _conditioned(sentence, k, stems))
+                or ("aim" not in own and _sought(sentence, k, done))
             ),
             None,
         )
