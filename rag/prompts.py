@@ -3,7 +3,7 @@
 The system message is byte-identical on every call, so llama.cpp keeps its evaluated
 prefix and each question pays only for its sources and its own words (prompt processing
 runs at ~90 tokens/s on two cores: the prompt budget is the speed budget). Sources are
-rendered with :func:`rag.retrieval.budget.format_source`, the same function the retrieval
+rendered with :func:`rag.retrieval.budget.format_context`, the same function the retrieval
 budget counts with, so the budget matches what the model reads.
 
 Variants tried with Qwen2.5-Coder-1.5B on the hybrid retriever's real sources for the bundled
@@ -46,7 +46,7 @@ from collections.abc import Sequence
 from llama_index.core.chat_engine.condense_plus_context import DEFAULT_CONDENSE_PROMPT_TEMPLATE
 
 from rag import focus
-from rag.retrieval.budget import format_source
+from rag.retrieval.budget import format_context
 from rag.text.markers import SINGLE_MARKER
 from rag.text.sentences import FIRST_SENTENCE_END
 from rag.types import Source
@@ -143,10 +143,8 @@ def follow_up_messages(
 
 
 def _context(question: str, sources: Sequence[Source], focus_tokens: int) -> str:
-    if focus_tokens > 0:
-        texts = focus.excerpts(question, sources, focus_tokens)
-        return "\n\n".join(format_source(s, t) for s, t in zip(sources, texts, strict=True))
-    return "\n\n".join(format_source(source) for source in sources)
+    texts = focus.excerpts(question, sources, focus_tokens) if focus_tokens > 0 else None
+    return format_context(sources, texts)
 
 
 def says_cannot_answer(text: str) -> bool:

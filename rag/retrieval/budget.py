@@ -49,9 +49,12 @@ def format_source(source: Source, text: str | None = None) -> str:
     return f"{source_header(source)}\n{fence(shown)}"
 
 
-def format_context(sources: Sequence[Source]) -> str:
-    """All sources as the prompt shows them, in order, separated by blank lines."""
-    return SEPARATOR.join(format_source(source) for source in sources)
+def format_context(sources: Sequence[Source], texts: Sequence[str] | None = None) -> str:
+    """All sources as the prompt shows them, in order, separated by blank lines; ``texts``: the
+    excerpt of each to show instead of its passage (:mod:`rag.focus`)."""
+    if texts is None:
+        return SEPARATOR.join(format_source(source) for source in sources)
+    return SEPARATOR.join(format_source(s, t) for s, t in zip(sources, texts, strict=True))
 
 
 @dataclass(frozen=True)

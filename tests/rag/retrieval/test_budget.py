@@ -36,6 +36,11 @@ def test_format_shows_number_title_source_date_and_the_exact_text() -> None:
     bare = Source(number=1, passage=passage("004:0", text="Body."))
     assert format_source(bare) == "[1] 004\nBody."
     assert format_context([s, bare]) == format_source(s) + "\n\n" + format_source(bare)
+    # The prompt's excerpts (rag.focus) are shown under the same headers.
+    assert (
+        format_context([s, bare], ["Body.", "Bo"])
+        == "[2] Dozens dead (BBC, 2017-01-15)\nBody.\n\n[1] 004\nBo"
+    )
 
 
 def test_a_day_the_passage_names_by_weekday_is_shown_with_its_date() -> None:
