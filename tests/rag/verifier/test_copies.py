@@ -44,3 +44,38 @@ def test_the_best_of_several_sources_counts_and_no_source_or_no_words_is_no_copy
     )
     assert not is_copy(sentence, [])
     assert copied_share("[1][2]", [PASSAGE]) == 0.0
+
+
+BIDEN = (
+    "Yesterday (11 August 2020), Joe Biden, the Democratic Party's presumptive nominee for President of the "
+    "United States, announced Kamala Harris as his choice for running mate in the 2020 United States "
+    "presidential election."
+)
+"""Wikinews, 12 August 2020, as the prompt shows it (the day "Yesterday" names after it)."""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "source"),
+    [
+        # wd-029: asked to copy, the model left out the aside between the name and its verb
+        (
+            "On 11 August 2020, Joe Biden announced Kamala Harris as his choice for running mate in the "
+            "2020 United States presidential election [1].",
+            BIDEN,
+        ),
+        # the relative clause after the name left out
+        ("Deir al-Zour city has been besieged by IS since early 2015 [2].", PASSAGE),
+    ],
+)
+def test_a_copy_that_leaves_out_an_aside_of_its_sentence_is_one(sentence: str, source: str) -> None:
+    assert is_copy(sentence, [source])
+
+
+def test_words_of_another_sentence_do_not_continue_a_copy_past_an_aside() -> None:
+    # "Deir al-Zour city" ends one sentence's aside-free run; the rest is the next sentence's
+    passage = (
+        "Fighting went on in Deir al-Zour city, the monitor said. Has been besieged by IS since early 2015, "
+        "officials say."
+    )
+    sentence = "Deir al-Zour city has been besieged by IS since early 2015 [2]."
+    assert copied_share(sentence, [passage]) == 8 / 11 and not is_copy(sentence, [passage])
