@@ -74,6 +74,7 @@ class LlamaCppChatModel(ChatModel):
         cache_bytes: int = CACHE_BYTES,
         timeout_s: float = 120.0,
         prompt_lookup: int = 0,
+        flash_attn: bool = True,
     ) -> None:
         # Lazy: llama_cpp loads its native library on import, which only this backend needs.
         from llama_cpp import LlamaRAMCache
@@ -103,10 +104,12 @@ class LlamaCppChatModel(ChatModel):
                 # 1.99 GB mapped after a 421-token prompt, the same tokens out, the same speed
                 # (157-169 against 165-167 prompt tokens/s), loading 1.1 s against 0.8 s.
                 use_mmap=False,
+                flash_attn=flash_attn,
                 verbose=False,
             )
         except ValueError as exc:  # llama_cpp reports an unreadable model as ValueError
             raise LLMUnavailableError(f"llama.cpp could not load the model file {model_path}: {exc}") from exc
+        self.flash_attn = flash_attn
         self.load_seconds = time.perf_counter() - started
         if prompt_lookup > 0:
             llama_private.enable_prompt_lookup(self._llm, prompt_lookup)
@@ -155,6 +158,7 @@ class LlamaCppChatModel(ChatModel):
             timeout_s=cfg.request_timeout_s,
             cache_bytes=cfg.state_cache_mb * 1024 * 1024,
             prompt_lookup=cfg.prompt_lookup,
+            flash_attn=cfg.flash_attn,
         )
 
     def _acquire(self) -> None:
@@ -209,7 +213,14 @@ class LlamaCppChatModel(ChatModel):
         stat = self.model_path.stat()
         key = hashlib.sha256(
             json.dumps(
-                [self.model_path.name, stat.st_size, self.context_window, llama_cpp.__version__, tokens]
+                [
+                    self.model_path.name,
+                    stat.st_size,
+                    self.context_window,
+                    llama_cpp.__version__,
+                    self.flash_attn,
+                    tokens,
+                ]
             ).encode()
         ).hexdigest()[:32]
         path = folder / f"prefix-{key}.state"

@@ -134,6 +134,31 @@ def test_a_saved_prefix_state_is_read_back_by_a_fresh_model(
     assert saved.stat().st_size > 100
 
 
+def test_a_model_with_flash_attention_keeps_prefix_states_of_its_own(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    """Flash attention lays out the attention cache differently, so a state saved without it is
+    never read into a model with it: each saves its own file, and both then answer from it."""
+    from rag.models.backends import build_llm
+    from rag.settings import load_settings
+
+    settings = load_settings("test", data_dir=tmp_path_factory.mktemp("data"))
+    system = {"role": "system", "content": "You answer questions about news in one sentence."}
+    openings = [[system, {"role": "user", "content": q}] for q in ("When?", "Who?")]
+    question = [system, {"role": "user", "content": "Say the word 'archive'."}]
+    plain = build_llm(settings.with_overrides(**{"llm.flash_attn": False}))
+    assert isinstance(plain, LlamaCppChatModel) and not plain.flash_attn
+    evaluated = plain.restore_prefix(openings, tmp_path)
+    (saved,) = tmp_path.glob("prefix-*.state")
+    flash = build_llm(settings.with_overrides(**{"llm.flash_attn": True}))
+    assert isinstance(flash, LlamaCppChatModel) and flash.flash_attn
+    assert flash.restore_prefix(openings, tmp_path) == evaluated
+    assert len(list(tmp_path.glob("prefix-*.state"))) == 2 and saved.exists()
+    stream = flash.stream_chat(question, max_tokens=12, temperature=0.0)
+    assert "".join(stream).strip()
+    assert stream.usage.cached_tokens >= evaluated - 1
+
+
 LOAD_WHILE_PRINTING = """
 import sys, threading
 from rag.models.backends import build_llm

@@ -137,9 +137,16 @@ def test_interleaved_conversations_restore_their_prefix_from_the_ram_cache(small
 
 
 @pytest.mark.integration
+@pytest.mark.parametrize(("flash_attn", "tolerance"), [(False, 2e-3), (True, 2e-2)])
 def test_yes_probability_reuses_the_document_prefix_without_changing_the_result(
-    small: LlamaCppChatModel,
+    tmp_path_factory: pytest.TempPathFactory, flash_attn: bool, tolerance: float
 ) -> None:
+    """Within rounding: without flash attention a judgement read after a reused prefix is the
+    fresh one to 2e-3; with it (the default) llama.cpp sums the attention otherwise, and
+    the two differed by up to 0.013 on the small model."""
+    settings = load_settings("test", data_dir=tmp_path_factory.mktemp("data"))
+    small = build_llm(settings.with_overrides(**{"llm.flash_attn": flash_attn}))
+    assert isinstance(small, LlamaCppChatModel)
     claims = ["Twelve people died in the fire.", "The fire was in Beirut's airport."]
     fresh = [small.yes_probability(_judge(DOCUMENT, c), reuse_prefix=False) for c in claims]
     assert all(0.0 <= p <= 1.0 for p in fresh)
@@ -150,7 +157,7 @@ def test_yes_probability_reuses_the_document_prefix_without_changing_the_result(
         reused.append(judged.probability)
         # Everything up to the claim is shared with the previous judgement.
         assert judged.usage.cached_tokens > small.count_prompt_tokens(_judge(DOCUMENT, "")) * 0.6
-    assert reused == pytest.approx(fresh, abs=2e-3)
+    assert reused == pytest.approx(fresh, abs=tolerance)
 
 
 @pytest.mark.integration
