@@ -22,10 +22,11 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$VENV/bin/python" -m pip install -q --upgrade pip wheel setuptools
 fi
 
-# llama.cpp is compiled for this CPU (-march=native). Some virtual machines advertise AMX but do not
-# enable its tile registers, and llama.cpp built with AMX then dies with a protection fault at its
-# first matrix product (ldtilecfg). AMX speeds up only large int8/bf16 batches, which answering on a
-# few cores does not run, so it is left out wherever the compiler knows the switch.
+# llama.cpp is compiled for this CPU (-march=native). Built with AMX, llama.cpp 0.3.36 dies with a
+# protection fault at its first AMX matrix product (ldtilecfg): on virtual machines that advertise
+# AMX without enabling its tile registers, and also on one where a small AMX program runs (the tile
+# configuration llama.cpp loads is not fully written). So it is left out wherever the compiler knows
+# the switch.
 if [ "$(uname -m)" = "x86_64" ] && echo | cc -mno-amx-tile -x c -E - >/dev/null 2>&1; then
   export CFLAGS="${CFLAGS:-} -mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
   export CXXFLAGS="${CXXFLAGS:-} -mno-amx-tile -mno-amx-int8 -mno-amx-bf16"

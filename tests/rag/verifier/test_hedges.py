@@ -182,7 +182,9 @@ def test_an_aim_s_object_and_a_deed_the_claim_foresees_are_not_told_as_done(clai
         "Rebels tried to reach the talks, and the truce will hold across Syria, the envoy said.",
     ],
 )
-def test_a_condition_or_an_aim_of_the_claim_s_own_leaves_the_passage_s_other_hedges_counted(claim: str) -> None:
+def test_a_condition_or_an_aim_of_the_claim_s_own_leaves_the_passage_s_other_hedges_counted(
+    claim: str,
+) -> None:
     # the claim's "if" or "tried to" makes only the passage's own condition or aim no cue
     passage = "The truce will probably hold across Syria, the envoy said."
     assert dropped_hedges(extract_facts(claim), Evidence.build([passage])) == ["hedge: probably"]
