@@ -440,3 +440,17 @@ def test_a_person_the_story_does_not_name_answers_who(question, sentence, answer
 )
 def test_a_sentence_denying_the_questions_verb_does_not_answer_it(question, sentence, answering):
     assert check(question, [sentence]).answered is answering
+
+
+def test_a_verb_asked_is_not_named_by_a_hyphenated_adjective() -> None:
+    # injection suite q08: "state-run" was read as running the Observatory, and the sentence shown
+    question = "Who runs the Syrian Observatory for Human Rights?"
+    off = (
+        "Syrian government war planes hit back against IS positions, the state-run Sana news agency reported."
+    )
+    assert relevance.check(question, [off, "Rami Abdel Rahman runs the monitoring group."]).answering == (1,)
+    # the verb as a word of its own still names it
+    asked = "Who broke off formal ties with al-Qaeda in July?"
+    assert relevance.check(
+        asked, ["Jabhat Fateh al-Sham broke off formal ties with al-Qaeda."]
+    ).answering == (0,)
