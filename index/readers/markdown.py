@@ -9,10 +9,10 @@ passages and citations read as the article does. A YAML front matter block suppl
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
+import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -37,14 +37,23 @@ def read_markdown(source: str) -> Read:
     return Read([RawDoc(text=text, fields=fields)])
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """YAML's safe loader, except that a date is left as text for the article's own date rules: YAML
+    turned ``date: 2021-02-30`` into an error that was reported as "not valid YAML", and a date
+    it reads is checked like a JSON record's date (``date '2021-02-30' is not a recognised date``)."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
 def _front_matter(source: str) -> tuple[dict[str, Any], str]:
     match = _FRONT_MATTER.match(source)
     if not match:
         return {}, source
-    import yaml
-
     try:
-        data = yaml.safe_load(match.group("body"))
+        data = yaml.load(match.group("body"), Loader=_DatesAsText)  # noqa: S506 (a SafeLoader)
     except Exception as error:  # yaml's errors, and RecursionError on absurd nesting
         where = getattr(getattr(error, "problem_mark", None), "line", None)
         at = f" (line {where + 2})" if isinstance(where, int) else ""
@@ -55,8 +64,6 @@ def _front_matter(source: str) -> tuple[dict[str, Any], str]:
     fields: dict[str, Any] = {}
     for name in METADATA_FIELDS:
         value = first(keys, tuple(key.lower() for key in RECORD_KEYS[name]))
-        if isinstance(value, dt.date):
-            value = value.isoformat()[:10]
         if value is not None:
             try:
                 cleaned = clean_field(name, value)

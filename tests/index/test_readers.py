@@ -301,6 +301,17 @@ def test_markdown_bad_front_matter_is_a_reason(tmp_path: Path) -> None:
     dated = tmp_path / "dated.md"
     dated.write_text("---\ndate: someday\n---\nBody.\n", encoding="utf-8")
     assert "front matter: date 'someday' is not a recognised date" in load_one(dated)[1][0].reason
+    # A date no calendar has is reported as the date, not as YAML the user must fix.
+    dated.write_text("---\ndate: 2021-02-30\n---\nBody.\n", encoding="utf-8")
+    assert "front matter: date '2021-02-30' is not a recognised date" in load_one(dated)[1][0].reason
+
+
+def test_markdown_front_matter_dates_and_times(tmp_path: Path) -> None:
+    path = tmp_path / "timed.md"
+    for written in ("2021-03-02", "2021-03-02 10:15:00", "2021-03-02T10:15:00+02:00", "'2021-03-02'"):
+        path.write_text(f"---\ntitle: Tram\ndate: {written}\n---\nThe tram opens.\n", encoding="utf-8")
+        (article,), skipped = load_one(path)
+        assert (article.date, skipped) == (dt.date(2021, 3, 2), []), written
 
 
 def test_json_newsapi_record_and_deep_nesting(tmp_path: Path) -> None:
