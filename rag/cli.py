@@ -48,11 +48,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _settings_problem(profile: str | None) -> str | None:
+    """Why the settings from the environment and ``profile`` cannot be used (None when they can),
+    checked once before any command so that none of them stops in a traceback."""
+    from pydantic import ValidationError
+
+    from rag.settings import load_settings, settings_problem
+
+    try:
+        load_settings(profile)
+    except ValidationError as error:
+        return f"{settings_problem(error)}. Correct or unset it; `rag --help` names the common variables"
+    except ValueError as error:  # an unknown profile
+        return str(error)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
+        return 2
+    problem = _settings_problem(getattr(args, "profile", None))
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     try:
         return int(args.func(args) or 0)

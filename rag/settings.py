@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, Field, SecretStr, TypeAdapter
+from pydantic import BaseModel, Field, SecretStr, TypeAdapter, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 APP_NAME = "news-rag"
@@ -34,15 +34,15 @@ class LLMSettings(BaseModel):
     backend: Literal["local", "small", "openai"] = "local"
     """local: Qwen2.5-Coder-1.5B (default); small: SmolLM2-135M for fast plumbing tests;
     openai: any OpenAI-compatible server (Ollama, vLLM, llama.cpp server)."""
-    n_threads: int = Field(default_factory=default_threads)
-    n_ctx: int = 4096
-    temperature: float = 0.0
-    max_tokens: int = 256
+    n_threads: int = Field(default_factory=default_threads, ge=1)
+    n_ctx: int = Field(default=4096, ge=512)
+    temperature: float = Field(default=0.0, ge=0)
+    max_tokens: int = Field(default=256, ge=1)
     seed: int = 0
     openai_base_url: str = "http://127.0.0.1:8080/v1"
     openai_model: str = "qwen2.5-coder-1.5b-instruct"
     openai_api_key: SecretStr | None = None
-    request_timeout_s: float = 120.0
+    request_timeout_s: float = Field(default=120.0, gt=0)
     prompt_lookup: int = Field(default=0, ge=0)
     """Prompt-lookup decoding (local backend): guess this many next tokens by copying what followed
     the last two tokens in the prompt, and keep those the model agrees with; 0 decodes one token
@@ -74,18 +74,18 @@ class EmbeddingSettings(BaseModel):
     embeddings API (llama.cpp server, vLLM, text-embeddings-inference, Ollama), shared by every
     process that indexes or asks. An index is searched with the model it was built with: changing
     the backend or the model asks for ``rag index --rebuild``."""
-    batch_size: int = 8
+    batch_size: int = Field(default=8, ge=1)
     """Texts per onnxruntime call. onnxruntime's memory arena keeps the largest batch's buffers for
     the life of the process: embedding 64 passages of ~250 tokens grew the process by 1.1 GB at 32
     per call and by 0.2 GB at 8, at the same speed (1.50 s against 1.42 s; attention buffers grow
     with the batch, the matrix work does not get faster past 8 on 2 cores). In ``rag serve`` that
     arena stayed for good after an upload, which put the server over 3 GB."""
-    n_threads: int = Field(default_factory=default_threads)
+    n_threads: int = Field(default_factory=default_threads, ge=1)
     openai_base_url: str = "http://127.0.0.1:8081/v1"
     openai_model: str = ""
     """The model name the embedding server serves (required with backend openai)."""
     openai_api_key: SecretStr | None = None
-    request_timeout_s: float = 120.0
+    request_timeout_s: float = Field(default=120.0, gt=0)
     query_prefix: str = ""
     """Put before each question (backend openai): e5 models expect "query: ", nomic-embed
     "search_query: "."""
@@ -99,7 +99,7 @@ class StoreSettings(BaseModel):
     path: Path | None = None
     """Folder of the embedded store; defaults to ``<data_dir>/chroma``."""
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(default=8000, ge=1, le=65535)
     collection: str = "news"
     texts_in_chroma: bool | None = None
     """Whether Chroma keeps a copy of each chunk's and article's text (None: with a Chroma server
@@ -119,22 +119,22 @@ class StoreSettings(BaseModel):
 
 
 class ChunkingSettings(BaseModel):
-    chunk_tokens: int = 160
-    overlap_tokens: int = 32
+    chunk_tokens: int = Field(default=160, ge=16)
+    overlap_tokens: int = Field(default=32, ge=0)
     encoding: str = "cl100k_base"
 
 
 class IngestSettings(BaseModel):
-    max_file_mb: float = 20.0
-    dedup_threshold: float = 0.6
+    max_file_mb: float = Field(default=20.0, gt=0)
+    dedup_threshold: float = Field(default=0.6, gt=0, le=1)
     """Share of a chunk's word shingles that must reappear in another chunk for both to be
     treated as copies of the same wire text."""
 
 
 class RetrievalSettings(BaseModel):
-    dense_top_k: int = 12
-    keyword_top_k: int = 12
-    rrf_k: int = 60
+    dense_top_k: int = Field(default=12, ge=1)
+    keyword_top_k: int = Field(default=12, ge=1)
+    rrf_k: int = Field(default=60, ge=1)
     question_dates: bool = True
     """When a question names a time ("in March 2022", "on 14 May 2020", "in 2019", "last week"
     counted back from the newest article) and no date filter is set, the dense and keyword
@@ -142,18 +142,18 @@ class RetrievalSettings(BaseModel):
     all four are fused: stories from then rank higher, older ones still compete. Measured on
     the Wikinews benchmark (``python -m evals.wikinews``, same run): on the 26 questions naming
     a time, article hit@1 0.962 against 0.923 without (``evals/results_wikinews.md``)."""
-    max_sources: int = 4
-    per_article: int = 0
+    max_sources: int = Field(default=4, ge=1)
+    per_article: int = Field(default=0, ge=0)
     """Prompt sources from one article before every other article's candidates have been
     tried (0: no limit). Off, measured: on the golden set (``rag eval --suite golden``, titles
     and question dates on) a limit of 2 raised passage recall@4 from 0.933 to 0.975 and
     faithfulness from 0.923 to 0.960, but answered fewer questions right (0.652 against 0.696)
     and refused 11 of 46 answerable ones against 8; on Wikinews the answering article was
     among the sources either way. For archives where one story's chunks crowd out the rest."""
-    context_tokens: int = 700
+    context_tokens: int = Field(default=700, ge=1)
     """Token budget for the passages in the prompt; the 1.5B model degrades past ~1,300
     prompt tokens and prompt processing runs at ~90 tokens/s on two cores."""
-    focus_tokens: int = 300
+    focus_tokens: int = Field(default=300, ge=0)
     """Token budget for what the model reads of the sources: the sentences of each passage that
     bear on the question (:mod:`rag.focus`); 0 shows whole passages. Measured on the golden set
     (``rag eval --suite golden``, 56 questions, default model): whole passages answered 0.674 with
@@ -172,7 +172,7 @@ class RetrievalSettings(BaseModel):
 
 
 class AnswerSettings(BaseModel):
-    max_tokens: int = 200
+    max_tokens: int = Field(default=200, ge=1)
     """Cap on generated tokens per answer: answers are 1-3 sentences, and a runaway answer costs
     ~40 ms per token on two cores."""
     judge: bool = False
@@ -180,12 +180,12 @@ class AnswerSettings(BaseModel):
     with the shipped veto rule a sentence then needs both. Off by default because it doubles the
     answer time: ``rag bench answers --questions 20 --judge on`` gave p50 15.8 s / p95
     30.2 s against 8.4 / 10.3 s without it, with 3 of 20 answers refused against 1."""
-    refuse_below_dense: float = 0.40
+    refuse_below_dense: float = Field(default=0.40, ge=-1, le=1)
     """Skip generation when the best dense similarity is below this and fewer than
     ``min_keyword_hits`` passages share a word with the question. On the bundled corpus the
     unanswerable "population of Kazakhstan / of Palmyra / French election" questions score
     0.21-0.38 with 1-4 keyword hits; the answerable golden questions 0.41-0.75 with 4-28."""
-    min_keyword_hits: int = 5
+    min_keyword_hits: int = Field(default=5, ge=0)
     """Passages with a BM25 match that count as "the archive has something on this"."""
     conflicts: bool = True
     """Report disagreeing figures between the answer's sources."""
@@ -285,7 +285,9 @@ def _replace(model: BaseModel, path: list[str], value: Any) -> BaseModel:
     if rest:
         new_value: Any = _replace(getattr(model, head), rest, value)
     else:
-        new_value = TypeAdapter(field.annotation).validate_python(value)
+        # The field's bounds too (``ge=1`` ...): the bare annotation would take a negative count.
+        kind = Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+        new_value = TypeAdapter(kind).validate_python(value)
     return model.model_copy(update={head: new_value})
 
 
@@ -298,6 +300,21 @@ PROFILES: dict[str, dict[str, Any]] = {
         "ask": {"keep_warm_minutes": 0},  # no server left behind by a test's rag ask
     },
 }
+
+
+def settings_problem(error: ValidationError) -> str:
+    """What is wrong with the settings, in plain words: each wrong setting named with the environment
+    variable that set it and its value, without pydantic's type codes and web links (a user saw
+    ``llm.n_ctx ... [type=int_parsing, ...] For further information visit https://errors.pydantic.dev``
+    under a traceback)."""
+    problems = []
+    for item in error.errors(include_url=False):
+        path = [str(part) for part in item["loc"]]
+        variable = "RAG_" + "__".join(path).upper()
+        given = os.environ.get(variable)
+        where = f"{'.'.join(path)} ({variable}={given!r})" if given is not None else ".".join(path)
+        problems.append(f"{where}: {item['msg']}" if path else item["msg"])
+    return ("invalid setting " if len(problems) == 1 else "invalid settings: ") + "; ".join(problems)
 
 
 def load_settings(profile: str | None = None, **init: Any) -> Settings:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from rag.settings import load_settings
+from rag.settings import load_settings, settings_problem
 
 pytestmark = pytest.mark.unit
 
@@ -37,3 +38,57 @@ def test_a_bad_override_names_the_setting() -> None:
         settings.with_overrides(**{"llm.backnd": "small"})
     with pytest.raises(ValueError):
         settings.with_overrides(**{"llm.backend": "gpt-9"})
+
+
+def test_counts_out_of_range_are_refused_from_the_environment_and_from_flags(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A negative source count was taken as given; every count and share now has its range."""
+    monkeypatch.setenv("RAG_RETRIEVAL__MAX_SOURCES", "-3")
+    with pytest.raises(ValidationError) as raised:
+        load_settings("default")
+    assert settings_problem(raised.value) == (
+        "invalid setting retrieval.max_sources (RAG_RETRIEVAL__MAX_SOURCES='-3'): "
+        "Input should be greater than or equal to 1"
+    )
+    monkeypatch.delenv("RAG_RETRIEVAL__MAX_SOURCES")
+    settings = load_settings("default")
+    for dotted, value in {
+        "retrieval.max_sources": 0,
+        "retrieval.focus_tokens": -1,
+        "llm.n_ctx": 100,
+        "store.port": 70_000,
+        "ingest.dedup_threshold": 1.5,
+    }.items():
+        with pytest.raises(ValueError):
+            settings.with_overrides(**{dotted: value})
+    assert settings.with_overrides(**{"retrieval.max_sources": "3"}).retrieval.max_sources == 3
+
+
+def test_several_bad_settings_are_named_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAG_LLM__N_CTX", "abc")
+    monkeypatch.setenv("RAG_LLM__BACKEND", "gpt-9")
+    with pytest.raises(ValidationError) as raised:
+        load_settings("default")
+    problem = settings_problem(raised.value)
+    assert problem.startswith("invalid settings: ")
+    assert "llm.n_ctx (RAG_LLM__N_CTX='abc'): Input should be a valid integer" in problem
+    assert "llm.backend (RAG_LLM__BACKEND='gpt-9')" in problem
+    assert "errors.pydantic.dev" not in problem and "type=" not in problem
+
+
+def test_every_command_stops_on_a_bad_setting_with_the_variable_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``rag ask`` with ``RAG_LLM__N_CTX=abc`` in the shell ended in a traceback."""
+    from rag.cli import main
+
+    monkeypatch.setenv("RAG_LLM__N_CTX", "abc")
+    for command in (["ask", "Who runs the monitoring group?"], ["status"], ["serve"], ["chat"]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: invalid setting llm.n_ctx (RAG_LLM__N_CTX='abc')"), err
+    monkeypatch.setenv("RAG_PROFILE", "fast")
+    monkeypatch.delenv("RAG_LLM__N_CTX")
+    assert main(["status"]) == 2
+    assert "Unknown settings profile 'fast'" in capsys.readouterr().err
