@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -53,8 +54,10 @@ def _settings_problem(profile: str | None) -> str | None:
     checked once before any command so that none of them stops in a traceback."""
     from pydantic import ValidationError
 
-    from rag.settings import load_settings, settings_problem
+    from rag.settings import load_settings, settings_problem, unknown_variables
 
+    for warning in unknown_variables(os.environ):
+        print(f"warning: {warning}", file=sys.stderr)
     try:
         load_settings(profile)
     except ValidationError as error:

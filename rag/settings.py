@@ -7,7 +7,9 @@ Command-line flags are applied last by the CLI with :meth:`Settings.with_overrid
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -300,6 +302,49 @@ PROFILES: dict[str, dict[str, Any]] = {
         "ask": {"keep_warm_minutes": 0},  # no server left behind by a test's rag ask
     },
 }
+
+
+OTHER_VARIABLES = frozenset(
+    {
+        "RAG_PROFILE",  # the settings profile (load_settings)
+        "RAG_SERVE_AUTH",  # rag serve's logins
+        "RAG_URL",
+        "RAG_USER",
+        "RAG_PASSWORD",  # docs/http_api_example.py
+        "RAG_WIKINEWS_PATH",
+        "RAG_SUMMEDITS_PATH",
+        "RAG_REQUIRE_EVALDATA",  # the evaluations' public data
+        "RAG_TEST_CHROMIUM",  # the browser of the UI tests
+    }
+)
+"""Variables starting ``RAG_`` that are read outside the settings tree."""
+
+
+def setting_variables(model: type[BaseModel] | None = None, prefix: str = "RAG_") -> set[str]:
+    """Every environment variable that sets a value of the tree (``RAG_LLM__BACKEND``), and each
+    group's own (``RAG_LLM``, which takes JSON)."""
+    names = set()
+    for name, field in (model or Settings).model_fields.items():
+        variable = f"{prefix}{name.upper()}"
+        names.add(variable)
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            names |= setting_variables(field.annotation, f"{variable}__")
+    return names
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """A warning for each ``RAG_`` variable that no setting reads, with the setting it was perhaps
+    meant for: ``RAG_STORE_MODE=server`` (one underscore) was ignored without a word, and the
+    archive was searched on this machine instead of on the server."""
+    known = setting_variables() | OTHER_VARIABLES
+    warnings = []
+    for variable in sorted(name for name in environ if name.upper().startswith("RAG_")):
+        if variable.upper() in known:
+            continue
+        close = difflib.get_close_matches(variable.upper(), known, n=1, cutoff=0.8)
+        hint = f"; did you mean {close[0]}?" if close else " (`rag --help` names the common ones)"
+        warnings.append(f"{variable} is not a setting and is ignored{hint}")
+    return warnings
 
 
 def settings_problem(error: ValidationError) -> str:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from rag.settings import load_settings, settings_problem
+from rag.settings import (
+    OTHER_VARIABLES,
+    load_settings,
+    setting_variables,
+    settings_problem,
+    unknown_variables,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -92,3 +99,39 @@ def test_every_command_stops_on_a_bad_setting_with_the_variable_named(
     monkeypatch.delenv("RAG_LLM__N_CTX")
     assert main(["status"]) == 2
     assert "Unknown settings profile 'fast'" in capsys.readouterr().err
+
+
+def test_a_misspelt_variable_is_named_with_the_setting_it_was_meant_for(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``RAG_STORE_MODE=server`` (one underscore) was ignored without a word."""
+    environ = {"RAG_STORE_MODE": "server", "RAG_LLM__BACKND": "small", "RAG_FOO": "1", "RAG_DATA_DIR": "/x"}
+    environ |= {"RAG_WIKINEWS_PATH": "/y", "rag_llm__backend": "small", "HOME": "/root"}
+    assert unknown_variables(environ) == [
+        "RAG_FOO is not a setting and is ignored (`rag --help` names the common ones)",
+        "RAG_LLM__BACKND is not a setting and is ignored; did you mean RAG_LLM__BACKEND?",
+        "RAG_STORE_MODE is not a setting and is ignored; did you mean RAG_STORE__MODE?",
+    ]
+    from rag.cli import main
+
+    monkeypatch.setenv("RAG_RETRIEVAL__MAX_SOURCE", "2")
+    monkeypatch.setenv("RAG_PROFILE", "nope")  # stops the command before it opens anything
+    main(["status"])
+    assert "warning: RAG_RETRIEVAL__MAX_SOURCE is not a setting and is ignored; did you mean " in (
+        capsys.readouterr().err
+    )
+
+
+def test_every_variable_the_documentation_names_is_read() -> None:
+    """A variable in the README or a docstring that no setting reads would be ignored for the user."""
+    root = Path(__file__).resolve().parents[2]
+    texts = [root / "README.md", root / "run", root / "test", root / ".ci" / "run"]
+    texts += [
+        p for folder in ("rag", "index", "ui", "evals", "docs", "scripts") for p in (root / folder).rglob("*")
+    ]
+    named = set()
+    for path in texts:
+        if path.is_file() and path.suffix in {"", ".md", ".py", ".sh"}:
+            named |= set(re.findall(r"\bRAG_[A-Z][A-Z_]*[A-Z]\b", path.read_text(encoding="utf-8")))
+    assert len(named) > 20
+    assert named - setting_variables() - OTHER_VARIABLES == {"RAG_STORE_MODE"}  # the example of a typo
