@@ -26,6 +26,7 @@ prevent ...") is left alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from rag.text.words import ARTICLES, wordset
 from rag.verifier.facts import Facts
@@ -74,14 +75,18 @@ def dropped_hedges(claim: Facts, evidence: Evidence) -> list[str]:
     return []
 
 
-def _own_hedges(tokens: Sequence[Token]) -> set[str]:
+OwnHedge = Literal["hedge", "if", "aim"]
+"""What a claim hedges of its own (:func:`_own_hedges`); a literal type, so a misspelt one is caught."""
+
+
+def _own_hedges(tokens: Sequence[Token]) -> set[OwnHedge]:
     """The hedges the claim makes of its own: ``"hedge"`` for a hedge word or an expectation
     ("probably", "expected to"), which may hedge otherwise than its passage, so the check leaves the
     claim to the overlap; ``"if"`` and ``"aim"`` ("tried to") for a condition or an aim, which only
     make the passage's own condition or aim no cue: "If the talks succeed, the truce will hold" is
     still held to a passage that says it "will probably hold". An expectation word governing no verb
     hedges nothing: "set fire to the building" states a deed."""
-    own = set()
+    own: set[OwnHedge] = set()
     if any(t.norm in HEDGES or expectation(tokens, k) for k, t in enumerate(tokens)):
         own.add("hedge")
     if any(t.norm == "if" for t in tokens):
@@ -110,7 +115,7 @@ def _clauses(tokens: Sequence[Token]) -> list[Sequence[Token]]:
     return [tokens, *(tokens[a:b] for a, b in zip(bounds, bounds[1:], strict=False))]
 
 
-def _dropped(tokens: Sequence[Token], evidence: Evidence, own: set[str]) -> list[str]:
+def _dropped(tokens: Sequence[Token], evidence: Evidence, own: set[OwnHedge]) -> list[str]:
     stems = set(content_stems(tokens))
     if len(stems) < 2:
         return []
