@@ -307,7 +307,11 @@ def run_status(args: argparse.Namespace) -> int:
     except Exception as error:  # Chroma cannot write (disk full, read-only): read its file instead
         stats = _read_only_status(settings, error)
         if stats is None:
-            raise
+            message = explain(error, settings)  # a damaged store: what to do, not a traceback
+            if message is None:
+                raise
+            print(f"error: {message}", file=sys.stderr)
+            return EXIT_STORE
     info = status_dict(settings, stats)
     if args.json:
         print(json.dumps(info, indent=2))

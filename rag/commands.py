@@ -134,8 +134,10 @@ def _open(
         if components.store.count_chunks() == 0:
             return None, EMPTY_INDEX
     except Exception as exc:  # the store names its own remedy (server down, model changed, ...)
-        message = explain(exc, settings) or f"{exc.__class__.__name__}: {exc}"
-        return None, f"Cannot open the index at {_store_location(settings)}: {message}"
+        explained = explain(exc, settings)
+        if explained:
+            return None, explained
+        return None, f"Cannot open the index at {_store_location(settings)}: {exc.__class__.__name__}: {exc}"
     return components, None
 
 

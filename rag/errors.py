@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import sqlite3
 import uuid
 from pathlib import Path
@@ -149,7 +150,35 @@ def store_fault(exc: BaseException, settings: Settings) -> str | None:
         return full_message(folder)
     if found in _READ_ONLY or any("readonly database" in str(e).lower() for e in chain):
         return read_only_message(folder)
+    for error in chain:
+        damage = _DAMAGED.search(str(error))
+        # Chroma wraps its own SQLite's errors in its own; Python's sqlite3 reads only the keyword file.
+        if damage and isinstance(error, sqlite3.Error):
+            return damaged_keywords_message(folder, damage.group(0))
+        if damage:
+            return damaged_message(folder, damage.group(0))
     return None
+
+
+_DAMAGED = re.compile(r"database disk image is malformed|file is not a database", re.IGNORECASE)
+"""SQLite's words for a damaged file (SQLITE_CORRUPT, SQLITE_NOTADB), as Chroma and sqlite3 pass
+them on: a store file cut short by a crashed disk or a bad copy."""
+
+
+def damaged_keywords_message(folder: Path, detail: str) -> str:
+    return (
+        f"The keyword file of the index at {folder} (keywords_*.sqlite3) is damaged ({detail}). Delete "
+        "that file and run `rag index` on your article folders: their articles are indexed again, and "
+        "nothing else in the index is lost."
+    )
+
+
+def damaged_message(folder: Path, detail: str) -> str:
+    return (
+        f"The index at {folder} is damaged ({detail}) and cannot be read. Your article files are not "
+        f"affected: move the folder aside (`mv {folder} {folder}.damaged`) and run `rag index` on your "
+        "article folders to build it again."
+    )
 
 
 def explain(exc: BaseException, settings: Settings) -> str | None:

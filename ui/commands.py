@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 
 from index.commands import ProgressDisplay
 from rag.components import Components
-from rag.errors import IndexMismatchError, StoreUnavailableError
+from rag.errors import IndexMismatchError, StoreUnavailableError, explain
 from rag.keep_warm import release_claim
 from rag.server_link import ServerRecord, remove_record, write_record
 from rag.settings import load_settings
@@ -198,6 +198,13 @@ def _serve(args: argparse.Namespace, settings: Any) -> int:
         ensure_index(settings, components, console)
     except (IndexMismatchError, StoreUnavailableError) as exc:
         console.print(f"[red]error:[/red] {exc}", highlight=False)
+        return 1
+    except Exception as exc:  # a damaged, full or read-only store: what to do, not a traceback
+        message = explain(exc, settings)
+        if message is None:
+            raise
+        # Not wrapped: the message holds a command to copy, which a wrap would cut in two.
+        console.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
         return 1
 
     # Gradio keeps uploads and its own scratch files in GRADIO_TEMP_DIR, read when it is imported;

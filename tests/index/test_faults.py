@@ -134,6 +134,61 @@ def test_a_read_only_store_is_named_with_the_fix_and_status_still_works(
     assert assert_consistent(data, model_cache_dir) == {"articles": 5, "chunks": 30}
 
 
+def _cut_short(path: Path, keep: int) -> None:
+    with path.open("r+b") as handle:
+        handle.truncate(keep)
+
+
+def test_a_damaged_store_is_named_with_the_fix_for_every_command(
+    tmp_path: Path, model_cache_dir: Path
+) -> None:
+    """A store file cut short (a crashed disk, a bad copy): status, index, ask and serve each said
+    it in a traceback ("database disk image is malformed"); now each names the folder and the fix,
+    and the fix it names works."""
+    data = tmp_path / "data"
+    corpus = shutil.copytree(BUNDLED_CORPUS, tmp_path / "corpus")
+    assert rag(data, model_cache_dir, "index", str(corpus)).returncode == 0
+    store = data / "chroma"
+    _cut_short(store / "chroma.sqlite3", 5_000)
+    for args in (
+        ("status",),
+        ("index", str(corpus)),
+        ("ask", "Who attended the Astana talks?"),
+        ("serve", "--no-browser", "--port", str(free_loopback_port())),
+    ):
+        result = rag(data, model_cache_dir, *args)
+        assert result.returncode == 1, (args, result.stderr)
+        assert "Traceback" not in result.stderr, args
+        said = " ".join(result.stderr.split())  # rich wraps serve's message
+        assert f"The index at {store} is damaged (database disk image is malformed)" in said, args
+        assert f"mv {store} {store}.damaged" in said, args
+    shutil.move(store, tmp_path / "chroma.damaged")
+    rebuilt = rag(data, model_cache_dir, "index", str(corpus), "--json")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert assert_consistent(data, model_cache_dir) == {"articles": 5, "chunks": 30}
+
+
+def test_a_damaged_keyword_file_is_named_and_refilled_by_the_next_index_run(
+    tmp_path: Path, model_cache_dir: Path
+) -> None:
+    data = tmp_path / "data"
+    corpus = shutil.copytree(BUNDLED_CORPUS, tmp_path / "corpus")
+    assert rag(data, model_cache_dir, "index", str(corpus)).returncode == 0
+    (keywords,) = (data / "chroma").glob("keywords_*.sqlite3")
+    _cut_short(keywords, 3_000)
+    for args in (("index", str(corpus)), ("ask", "Who attended the Astana talks?")):
+        result = rag(data, model_cache_dir, *args)
+        assert result.returncode == 1, (args, result.stderr)
+        assert "Traceback" not in result.stderr, args
+        assert "keyword file of the index" in result.stderr and "Delete that file" in result.stderr, args
+    keywords.unlink()
+    again = rag(data, model_cache_dir, "index", str(corpus), "--json")
+    assert again.returncode == 0, again.stderr
+    assert len(json.loads(again.stdout)["added"]) == 5  # indexed again, as the message says
+    answered = rag(data, model_cache_dir, "ask", "Who attended the Astana talks?")
+    assert answered.returncode in (0, 3) and "Traceback" not in answered.stderr, answered.stderr
+
+
 # -- a Chroma server stopped and started again mid-chat ----------------------------------------
 
 
