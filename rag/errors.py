@@ -96,6 +96,21 @@ def probe_folder(folder: Path) -> int | None:
     return None
 
 
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The file standing where the index's folder, or a folder above it, should be (None if none)."""
+    target = Path(folder)
+    while not target.exists() and target != target.parent:
+        target = target.parent
+    return target if target.exists() and not target.is_dir() else None
+
+
+def not_a_folder_message(folder: Path, blocker: Path) -> str:
+    return (
+        f"The index cannot be kept at {folder}: {blocker} is a file, not a folder. Point RAG_DATA_DIR "
+        "(or RAG_STORE__PATH) at a folder, or move that file away, and run the command again."
+    )
+
+
 def full_message(folder: Path) -> str:
     return (
         f"The disk holding the index at {folder} is full. Free some space on it (or move the index "
@@ -145,6 +160,9 @@ def store_fault(exc: BaseException, settings: Settings) -> str | None:
 
     if not any(isinstance(e, ChromaError | sqlite3.Error | OSError) for e in chain):
         return None
+    blocker = _file_in_the_way(folder)
+    if blocker is not None:
+        return not_a_folder_message(folder, blocker)
     found = probe_folder(folder)
     if found in _FULL:
         return full_message(folder)

@@ -273,8 +273,13 @@ class Settings(BaseSettings):
         """
         result: BaseModel = self
         for dotted, value in updates.items():
-            if value is not None:
+            if value is None:
+                continue
+            try:
                 result = _replace(result, dotted.split("."), value)
+            except ValidationError as error:  # a ValueError that names the setting, in plain words
+                reasons = "; ".join(item["msg"] for item in error.errors(include_url=False))
+                raise ValueError(f"invalid setting {dotted}={value!r}: {reasons}") from None
         assert isinstance(result, Settings)
         return result
 

@@ -127,4 +127,6 @@ def test_an_unopenable_index_is_a_message_not_a_traceback(
     monkeypatch.setenv("RAG_PROFILE", "test")
     assert cli.main(["ask", "Who attended the Astana talks?"]) == EXIT_FAILED
     err = capsys.readouterr().err
-    assert "Cannot open the index" in err and "Traceback" not in err
+    assert "Traceback" not in err
+    assert f"The index cannot be kept at {blocker / 'chroma'}: {blocker} is a file, not a folder" in err
+    assert "Point RAG_DATA_DIR" in err

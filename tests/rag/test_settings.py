@@ -70,6 +70,12 @@ def test_counts_out_of_range_are_refused_from_the_environment_and_from_flags(
         with pytest.raises(ValueError):
             settings.with_overrides(**{dotted: value})
     assert settings.with_overrides(**{"retrieval.max_sources": "3"}).retrieval.max_sources == 3
+    with pytest.raises(ValueError) as raised:  # as `rag bench --compare` prints it
+        settings.with_overrides(**{"retrieval.max_sources": -1})
+    assert (
+        str(raised.value)
+        == "invalid setting retrieval.max_sources=-1: Input should be greater than or equal to 1"
+    )
 
 
 def test_several_bad_settings_are_named_together(monkeypatch: pytest.MonkeyPatch) -> None:
