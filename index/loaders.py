@@ -69,6 +69,9 @@ class Scan:
     files: list[Path]
     skipped: list[SkippedFile]
     """Entries that are not regular files (pipes, sockets, devices, broken or looping links)."""
+    links: dict[Path, Path] = field(default_factory=dict)
+    """For a file reached through a symbolic link: the link as found (the file is read, and known
+    to the index, by its target; a message names the link the user's folder holds)."""
 
 
 def is_sidecar(path: Path) -> bool:
@@ -85,21 +88,32 @@ def scan(paths: Iterable[Path]) -> Scan:
     """
     found: set[Path] = set()
     skipped: dict[str, str] = {}
+    links: dict[Path, Path] = {}
     for raw in paths:
         path = Path(raw).expanduser().absolute()
         if not os.path.lexists(path):
             raise FileNotFoundError(f"{raw}: no such file or folder")
         kind, reason = _kind(path)
         if kind == "dir":
-            _walk(path, found, skipped)
+            _walk(path, found, skipped, links)
         elif kind == "file":
-            found.add(path.resolve())
+            found.add(_target(path, links))
         else:
             skipped[str(path)] = reason
     return Scan(
         files=sorted(found),
         skipped=[SkippedFile(path=path, reason=reason) for path, reason in sorted(skipped.items())],
+        links=links,
     )
+
+
+def _target(path: Path, links: dict[Path, Path]) -> Path:
+    """The file ``path`` names, with the link noted in ``links`` when it is one."""
+    if not path.is_symlink():
+        return path.resolve()
+    target = path.resolve()
+    links.setdefault(target, path)
+    return target
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -107,7 +121,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return scan(paths).files
 
 
-def _walk(root: Path, found: set[Path], skipped: dict[str, str]) -> None:
+def _walk(root: Path, found: set[Path], skipped: dict[str, str], links: dict[Path, Path]) -> None:
     def unreadable(error: OSError) -> None:
         skipped[str(error.filename or root)] = (
             f"folder cannot be read ({error.strerror}); check its permissions"
@@ -128,11 +142,19 @@ def _walk(root: Path, found: set[Path], skipped: dict[str, str]) -> None:
             child = Path(folder, name)
             kind, reason = _kind(child)
             if kind == "file":
-                found.add(child.resolve() if child.is_symlink() else child)
+                found.add(_target(child, links) if child.is_symlink() else child)
             elif kind == "dir":  # a link to a folder that os.walk listed as a file (a race)
                 skipped[str(child)] = "link to a folder, not followed; index that folder itself"
             else:
                 skipped[str(child)] = reason
+
+
+def _through_link(item: SkippedFile, target: Path, link: Path) -> SkippedFile:
+    """``item`` named by the link the folder holds, with the file it leads to."""
+    if not item.path.startswith(str(target)):
+        return item
+    named = f"{link} (a link to {target}){item.path[len(str(target)) :]}"
+    return item.model_copy(update={"path": named})
 
 
 def _kind(path: Path) -> tuple[str, str]:
@@ -183,6 +205,8 @@ def load_paths(
                 )
             continue
         articles, skipped, readable = load_file(path, max_file_mb=max_file_mb)
+        if path in found.links:
+            skipped = [_through_link(item, path, found.links[path]) for item in skipped]
         result.articles.extend(articles)
         result.skipped.extend(skipped)
         if readable:

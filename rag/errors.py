@@ -79,10 +79,7 @@ def _chain(exc: BaseException) -> list[BaseException]:
 def probe_folder(folder: Path) -> int | None:
     """The errno of writing :data:`PROBE_BYTES` into ``folder`` (or its nearest existing parent);
     None when the write succeeds."""
-    target = Path(folder)
-    while not target.exists() and target != target.parent:
-        target = target.parent
-    probe = target / f".rag-write-probe-{uuid.uuid4().hex}"
+    probe = _nearest_existing(folder) / f".rag-write-probe-{uuid.uuid4().hex}"
     try:
         with probe.open("wb") as handle:
             handle.write(b"\0" * PROBE_BYTES)
@@ -98,10 +95,16 @@ def probe_folder(folder: Path) -> int | None:
 
 def _file_in_the_way(folder: Path) -> Path | None:
     """The file standing where the index's folder, or a folder above it, should be (None if none)."""
+    target = _nearest_existing(folder)
+    return target if target.exists() and not target.is_dir() else None
+
+
+def _nearest_existing(folder: Path) -> Path:
+    """``folder`` or its nearest ancestor that exists (the root when none does)."""
     target = Path(folder)
     while not target.exists() and target != target.parent:
         target = target.parent
-    return target if target.exists() and not target.is_dir() else None
+    return target
 
 
 def not_a_folder_message(folder: Path, blocker: Path) -> str:
@@ -131,8 +134,8 @@ def server_message(settings: Settings) -> str:
     cfg = settings.store
     return (
         f"Lost the connection to the Chroma server at {cfg.host}:{cfg.port}. Start it again with "
-        f"`chroma run --host {cfg.host} --port {cfg.port} --path DIR` (the folder it was serving), "
-        "then ask again; the conversation goes on."
+        f"`chroma run --host {cfg.host} --port {cfg.port} --path DIR` (the folder it was serving) "
+        "and try again: `rag index` then completes what was interrupted, and a chat goes on where it was."
     )
 
 

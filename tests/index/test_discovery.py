@@ -48,6 +48,30 @@ def test_special_entries_are_reported_not_ignored(tmp_path: Path) -> None:
     assert str(tmp_path / "good.txt") in result.loaded_files
 
 
+def test_a_file_skipped_through_a_link_is_named_by_the_link(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "notes").write_text("not an article")
+    (outside / "broken.json").write_text("{ not json")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "link.txt").symlink_to(outside / "notes")
+    (folder / "feed.json").symlink_to(outside / "broken.json")
+    result = load_paths([folder], max_file_mb=MB)
+    # The user gave "articles/": each message names the entry there and the file it leads to.
+    named = {item.path: item.reason for item in result.skipped}
+    assert set(named) == {
+        f"{folder / 'link.txt'} (a link to {outside / 'notes'})",
+        f"{folder / 'feed.json'} (a link to {outside / 'broken.json'})",
+    }
+    assert named[f"{folder / 'link.txt'} (a link to {outside / 'notes'})"].startswith("unsupported file type")
+    # Given directly, too.
+    direct = load_paths([folder / "feed.json"], max_file_mb=MB)
+    assert [item.path for item in direct.skipped] == [
+        f"{folder / 'feed.json'} (a link to {outside / 'broken.json'})"
+    ]
+
+
 def test_a_fifo_given_directly_is_skipped_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "feed.jsonl")
     result = load_paths([tmp_path / "feed.jsonl"], max_file_mb=MB)

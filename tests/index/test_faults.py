@@ -244,3 +244,56 @@ def test_a_chat_turn_fails_with_a_message_while_the_server_is_down_and_the_next_
     finally:
         if server.process is not None and server.process.poll() is None:
             server.stop()
+
+
+# -- a Chroma server stopped while `rag index` writes to it -------------------------------------
+
+
+def test_index_run_cut_off_by_a_stopped_server_says_so_and_the_next_run_completes(
+    tmp_path: Path, model_cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evals.bench.scale_corpus import write_scale_corpus
+
+    port = free_loopback_port()
+    server = ChromaServer(tmp_path / "chroma", port)
+    corpus = tmp_path / "articles"
+    write_scale_corpus(corpus, 300)
+    data = tmp_path / "data"
+    for name, value in {"RAG_STORE__MODE": "server", "RAG_STORE__PORT": str(port)}.items():
+        monkeypatch.setenv(name, value)
+    env = {
+        **os.environ,
+        "RAG_DATA_DIR": str(data),
+        "RAG_CACHE_DIR": str(model_cache_dir),
+        "RAG_PROFILE": "test",
+    }
+    server.start()
+    try:
+        run = subprocess.Popen(
+            [str(RAG), "index", str(corpus)],
+            env=env,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+        )
+        assert run.stderr is not None
+        first = run.stderr.readline()  # the first progress line: chunks are being written
+        assert first.startswith("indexed "), first
+        server.stop()
+        rest = run.stderr.read()
+        assert run.wait(timeout=120) == 1, first + rest
+        assert "Traceback" not in rest
+        assert f"Lost the connection to the Chroma server at 127.0.0.1:{port}" in rest
+        assert "`rag index` then completes what was interrupted" in rest
+
+        server.start()
+        again = subprocess.run(
+            [str(RAG), "index", str(corpus), "--json"], env=env, capture_output=True, text=True, timeout=300
+        )
+        assert again.returncode == 0, again.stderr
+        report = json.loads(again.stdout)
+        assert report["added"] and len(report["added"]) + len(report["unchanged"]) == 300
+        assert assert_consistent(data, model_cache_dir)["articles"] == 300
+    finally:
+        if server.process is not None and server.process.poll() is None:
+            server.stop()
