@@ -36,7 +36,8 @@ from rag.questions import clean_question
 from rag.reply_check import Refusal, check_reply, contested, header_echoes, not_backed
 from rag.retrieval import HybridRetriever
 from rag.settings import Settings
-from rag.types import REFUSAL_TEXT, Answer, Filters, Sentence, StreamEvent, Timings
+from rag.text.languages import language_of
+from rag.types import OTHER_LANGUAGE_TEXT, REFUSAL_TEXT, Answer, Filters, Sentence, StreamEvent, Timings
 from rag.verifier.checked_stream import MemoScorer, SentenceChecker, has_words
 from rag.verifier.config import SupportConfig
 from rag.verifier.facts import needs_support
@@ -151,6 +152,11 @@ class AnswerEngine:
         )
         base = {"question": question, "standalone_question": standalone, "sources": result.sources}
 
+        foreign = self.other_language(question, result)
+        if foreign:
+            timings.total_s = time.perf_counter() - started
+            yield self._refusal(base, foreign, timings, model="", text=OTHER_LANGUAGE_TEXT)
+            return
         refusal = None if follow else self.nothing_relevant(result, filters)
         if refusal:
             timings.total_s = time.perf_counter() - started
@@ -363,10 +369,25 @@ class AnswerEngine:
             )
         return None
 
-    def _refusal(self, base: dict, refusal: Refusal, timings: Timings, model: str) -> StreamEvent:
+    @staticmethod
+    def other_language(question: str, result: RetrievalResult) -> Refusal | None:
+        """A question in another language than the articles is refused before the model is asked:
+        search and every check after it match words (:func:`rag.refusals.not_in_articles_language`).
+        None of the 608 English questions of the evaluation sets reads as another language."""
+        if refusals.other_language(question, result.sources) is None:
+            return None
+        return Refusal(
+            refusals.not_in_articles_language(result.sources),
+            f"The question reads as {language_of(question)}, the closest article as "
+            f"{language_of(result.sources[0].passage.text)} (rag.text.languages).",
+        )
+
+    def _refusal(
+        self, base: dict, refusal: Refusal, timings: Timings, model: str, text: str = REFUSAL_TEXT
+    ) -> StreamEvent:
         answer = Answer(
             **{"model": model, **base},
-            text=REFUSAL_TEXT,
+            text=text,
             refused=True,
             refusal_reason=refusal.reason,
             refusal_details=refusal.details,
@@ -407,4 +428,6 @@ def _noted(answer: Answer) -> Answer:
     note = refusals.other_language(answer.question, answer.sources) if answer.refused else None
     if note is None:
         return answer
-    return answer.model_copy(update={"refusal_reason": f"{answer.refusal_reason} {note}"})
+    reason = answer.refusal_reason or ""
+    joined = f"{note} {reason}" if answer.text == OTHER_LANGUAGE_TEXT else f"{reason} {note}"
+    return answer.model_copy(update={"refusal_reason": joined.strip()})

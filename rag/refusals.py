@@ -111,6 +111,17 @@ def other_language(question: str, sources: Sequence[Source]) -> str | None:
     )
 
 
+def not_in_articles_language(sources: Sequence[Source]) -> str:
+    """Why a question asked in another language than the articles (:func:`other_language`) is not
+    put to the model: the closest articles (:func:`rag.engine._noted` adds the languages seen).
+    Asked "¿Cuántas personas viven en la ciudad de Deir al-Zor?" over the English corpus, the model
+    answered with the battle's death toll: backed by its source, but not an answer, and the check
+    that would have said so reads the question's English words (:mod:`rag.relevance`); a German
+    question about the Syrian Observatory found no article at all."""
+    named = closest_articles(sources)
+    return f"The closest articles are: {'; '.join(named)}." if named else ""
+
+
 def nothing_matched(filters: Filters | None) -> str:
     """Retrieval returned no passage at all."""
     if filters and (filters.since or filters.until or filters.sources or filters.article_ids):

@@ -268,6 +268,11 @@ it: asked "Who is the head of the Syrian Observatory?", a reply refused for want
 headed "The archive does not hold the answer" while two articles name him."""
 
 
+OTHER_LANGUAGE_TEXT = "This question was not answered: it is in another language than the articles."
+"""A refusal before any model call of a question the checks cannot read (:mod:`rag.text.languages`);
+the archive may hold its answer, asked in the articles' language."""
+
+
 class Answer(BaseModel):
     question: str
     standalone_question: str

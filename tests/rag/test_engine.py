@@ -19,7 +19,7 @@ from rag.retrieval.budget import format_context
 from rag.settings import load_settings
 from rag.text.markers import strip_markers
 from rag.tokens import count_tokens
-from rag.types import UNCHECKED_TEXT, Filters
+from rag.types import OTHER_LANGUAGE_TEXT, UNCHECKED_TEXT, Filters
 from rag.verifier.scorer import SupportScorer
 from tests.rag.answering import RecordingRetriever, ScriptedChatModel, indexed_components, with_settings
 
@@ -138,17 +138,28 @@ def test_unanswerable_question_is_refused_without_calling_the_model(engine: Answ
 
 
 @pytest.mark.integration
-def test_a_question_in_another_language_is_told_why_it_found_little(engine: AnswerEngine):
-    question = "Wer leitet die Syrische Beobachtungsstelle für Menschenrechte?"
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("Wer leitet die Syrische Beobachtungsstelle für Menschenrechte?", "German"),
+        # Answered before with the battle's death toll: backed by its source, not an answer.
+        ("¿Cuántas personas viven en la ciudad de Deir al-Zor?", "Spanish"),
+    ],
+)
+def test_a_question_in_another_language_is_not_put_to_the_model_and_says_why(
+    engine: AnswerEngine, monkeypatch, question: str, language: str
+):
+    calls = model_calls(monkeypatch, engine.llm)
     answer = engine.answer(question)
-    assert answer.refused  # its words are not the articles' words
-    assert answer.refusal_reason.startswith(f"No article in the archive matches “{question}”.")
-    assert answer.refusal_reason.endswith(
-        "The question looks like German and the articles are in English; search and checks match "
-        "words, so asking in English may find what they hold."
+    assert answer.refused and answer.text == OTHER_LANGUAGE_TEXT
+    assert answer.refusal_reason.startswith(
+        f"The question looks like {language} and the articles are in English; search and checks "
+        "match words, so asking in English may find what they hold. The closest articles are: “"
     )
+    assert names_closest_articles(answer.refusal_reason, answer)
+    assert calls == [] and answer.prompt_tokens == 0
     english = engine.answer(UNANSWERABLE)
-    assert "looks like" not in english.refusal_reason
+    assert "looks like" not in english.refusal_reason and english.text == REFUSAL_TEXT
 
 
 @pytest.mark.integration
