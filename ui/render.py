@@ -16,7 +16,16 @@ import re
 from collections.abc import Callable, Sequence
 
 from rag.text.markers import DISPLAY_MARKER
-from rag.types import QUOTED_NOTE, REFUSAL_TEXT, Answer, Conflict, Passage, Sentence, Source
+from rag.types import (
+    OTHER_LANGUAGE_TEXT,
+    QUOTED_NOTE,
+    REFUSAL_TEXT,
+    Answer,
+    Conflict,
+    Passage,
+    Sentence,
+    Source,
+)
 
 SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 
@@ -181,6 +190,10 @@ def render_conflicts(answer: Answer, turn: int) -> str:
     return "".join(html_parts)
 
 
+HEADINGS = {REFUSAL_TEXT: "Not in the archive.", OTHER_LANGUAGE_TEXT: "Ask in the articles' language."}
+"""A refusal notice's heading by its fixed text; a refused reply of the model is "No checked answer."."""
+
+
 def render_answer(answer: Answer, turn: int) -> str:
     """The finished answer as the chat shows it: refusal notice, body, conflict notice."""
     if answer.refused:
@@ -191,7 +204,7 @@ def render_answer(answer: Answer, turn: int) -> str:
             if answer.refusal_reason
             else ""
         )
-        heading = "Not in the archive." if answer.text == REFUSAL_TEXT else "No checked answer."
+        heading = HEADINGS.get(answer.text, "No checked answer.")
         return (
             f'<div class="notice notice-refusal">{ICON_INFO}<b>{heading}</b> '
             f"{text_to_html(answer.text)}{reason}</div>"

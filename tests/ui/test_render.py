@@ -13,6 +13,7 @@ from rag.citations import parse_answer
 from rag.citations import render as render_drafts
 from rag.evidence import passage_range, source_document
 from rag.types import (
+    OTHER_LANGUAGE_TEXT,
     QUOTED_NOTE,
     UNCHECKED_TEXT,
     Answer,
@@ -212,6 +213,15 @@ def test_a_refused_reply_is_not_said_to_be_missing_from_the_archive():
     html = render.render_answer(refusal, 0)
     assert "No checked answer." in html and "Not in the archive." not in html
     assert "No answer backed by the archive was found" in html and escape_text(reason) in html
+
+
+def test_a_question_in_another_language_is_headed_with_what_to_do():
+    reason = "The question looks like Spanish and the articles are in English; search and checks match words."
+    refusal = answer_with(OTHER_LANGUAGE_TEXT, [], [], refused=True, refusal_reason=reason)
+    html = render.render_answer(refusal, 0)
+    assert "<b>Ask in the articles' language.</b>" in html
+    assert "Not in the archive." not in html and "No checked answer." not in html
+    assert escape_text(OTHER_LANGUAGE_TEXT) in html and escape_text(reason) in html
 
 
 def test_an_answer_being_written_marks_the_draft_as_being_checked():
