@@ -213,7 +213,8 @@ def _title(text: str) -> str:
 
 
 def _unknown(conversation_id: str) -> UnknownConversationError:
+    """Named as given, cut to :data:`TITLE_CHARS` (an id of 5,000 characters was echoed whole)."""
     return UnknownConversationError(
-        f"No conversation {conversation_id!r} here: it was deleted or belongs to someone else. "
+        f"No conversation {_title(conversation_id)!r} here: it was deleted or belongs to someone else. "
         "Start a new chat."
     )

@@ -88,6 +88,9 @@ def test_owners_never_see_or_change_each_others_conversations(tmp_path: Path):
         with pytest.raises(UnknownConversationError, match="belongs to someone else"):
             attempt()
     assert [a.question for a in store.answers("ann", ann)] == ["Ann's question"]
+    with pytest.raises(UnknownConversationError) as long_id:  # an id is named, not echoed at any length
+        store.answers("ann", "x" * 5000)
+    assert len(str(long_id.value)) < 400 and "x…' here" in str(long_id.value)
     assert store.get("ann", ann).title == "Ann's question"
     with pytest.raises(ValueError, match="empty"):
         store.rename("ann", ann, "   ")
