@@ -329,7 +329,7 @@ class ChatHandlers:
                         continue
                     writing = True
                     event = event.model_copy(update={"text": ""})
-                yield event.model_dump(mode="json", exclude={"answer": {"exchange"}})
+                yield without_paths(event.model_dump(mode="json", exclude={"answer": {"exchange"}}))
         except Exception as exc:  # the reason in plain words, as the chat shows it
             message = explain(exc, self.chat.settings)
             if message is None:
@@ -353,6 +353,20 @@ class ChatHandlers:
         except UnknownConversationError as exc:
             raise gr.Error(f"{exc} Pass an empty conversation_id to start a new one.") from None
         return answer_payload(answer, cid)
+
+
+def without_paths(value: Any) -> Any:
+    """``value`` without its ``path`` keys (each passage's file on the server).
+
+    Gradio takes any JSON object with a ``path`` key for a file: gradio_client then fetched
+    ``/gradio_api/file=<the article's path>`` and stopped at the server's 403, so no answer with
+    sources reached a client of ``/answer_events``; and where the server's files lie is no
+    business of a client. ``rag ask`` does not read the path either."""
+    if isinstance(value, dict):
+        return {key: without_paths(item) for key, item in value.items() if key != "path"}
+    if isinstance(value, list):
+        return [without_paths(item) for item in value]
+    return value
 
 
 def screen_messages(shown: list[dict[str, Any]] | None) -> list[dict[str, str]]:

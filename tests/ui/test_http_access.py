@@ -3,6 +3,7 @@ login, and the documented ``/ask`` endpoint through the README's gradio_client e
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -29,6 +30,14 @@ def outlets_after_login(server: Server) -> list[str]:
                 choice[0] if isinstance(choice, list) else choice for choice in component["props"]["choices"]
             ]
     raise AssertionError("no source filter in the page config")
+
+
+def keys_of(value) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {key for item in value.values() for key in keys_of(item)}
+    if isinstance(value, list):
+        return {key for item in value for key in keys_of(item)}
+    return set()
 
 
 def test_unauthenticated_requests_leak_nothing_about_the_archive(server: Server):
@@ -99,3 +108,9 @@ def test_the_readme_http_example_asks_and_follows_up(server: Server):
         http.post("/login", data={"username": server.user, "password": server.password})
         info = http.get("/gradio_api/info").json()["named_endpoints"]["/ask"]
     assert [p["parameter_name"] for p in info["parameters"]] == ["question", "conversation_id"]
+
+    # The streamed endpoint through the same client: an answer with its sources arrives (gradio_client
+    # stopped at a 403 before, taking each passage's "path" for a file to fetch from the server).
+    final = client.predict(question="How many people live in Deir al-Zor city?", api_name="/answer_events")
+    assert final["kind"] == "answer" and final["answer"]["sources"], final
+    assert "path" not in keys_of(final) and str(REPO) not in json.dumps(final)
