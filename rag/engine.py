@@ -36,7 +36,6 @@ from rag.questions import clean_question
 from rag.reply_check import Refusal, check_reply, contested, header_echoes, not_backed
 from rag.retrieval import HybridRetriever
 from rag.settings import Settings
-from rag.text.languages import language_of
 from rag.types import OTHER_LANGUAGE_TEXT, REFUSAL_TEXT, Answer, Filters, Sentence, StreamEvent, Timings
 from rag.verifier.checked_stream import MemoScorer, SentenceChecker, has_words
 from rag.verifier.config import SupportConfig
@@ -152,10 +151,10 @@ class AnswerEngine:
         )
         base = {"question": question, "standalone_question": standalone, "sources": result.sources}
 
-        foreign = self.other_language(question, result)
-        if foreign:
+        foreign = refusals.not_in_articles_language(question, result.sources)
+        if foreign:  # search and every check match words: not put to the model
             timings.total_s = time.perf_counter() - started
-            yield self._refusal(base, foreign, timings, model="", text=OTHER_LANGUAGE_TEXT)
+            yield self._refusal(base, Refusal(*foreign), timings, model="", text=OTHER_LANGUAGE_TEXT)
             return
         refusal = None if follow else self.nothing_relevant(result, filters)
         if refusal:
@@ -368,19 +367,6 @@ class AnswerEngine:
                 f"word with the question (threshold {cfg.min_keyword_hits}).",
             )
         return None
-
-    @staticmethod
-    def other_language(question: str, result: RetrievalResult) -> Refusal | None:
-        """A question in another language than the articles is refused before the model is asked:
-        search and every check after it match words (:func:`rag.refusals.not_in_articles_language`).
-        None of the 608 English questions of the evaluation sets reads as another language."""
-        if refusals.other_language(question, result.sources) is None:
-            return None
-        return Refusal(
-            refusals.not_in_articles_language(result.sources),
-            f"The question reads as {language_of(question)}, the closest article as "
-            f"{language_of(result.sources[0].passage.text)} (rag.text.languages).",
-        )
 
     def _refusal(
         self, base: dict, refusal: Refusal, timings: Timings, model: str, text: str = REFUSAL_TEXT
