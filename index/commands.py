@@ -255,7 +255,10 @@ def _print_report(report: IndexReport, settings: Settings) -> None:
     if report.missing:
         console.print("[yellow]missing[/] (no longer in their files; `--prune` deletes them from the index):")
         for article_id in report.missing:
-            console.print(f"  {article_id}")
+            file = report.gone_files.get(article_id)
+            console.print(
+                f"  {file} ({article_id})" if file else f"  {article_id}", markup=False, highlight=False
+            )
     if report.skipped:
         console.print(f"[yellow]skipped {len(report.skipped)}[/]:")
         for item in report.skipped:

@@ -82,6 +82,8 @@ class IndexReport(BaseModel):
     deleted: list[str] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
     """In the index under the given paths but gone from disk; deleted only with ``prune``."""
+    gone_files: dict[str, str] = Field(default_factory=dict)
+    """The file each ``missing`` or ``deleted`` article was read from: what a user looks for."""
     skipped: list[SkippedFile] = Field(default_factory=list)
     orphan_chunks_removed: int = 0
     """Chunks left by an interrupted run and cleaned up at the start of this one."""
@@ -207,6 +209,7 @@ class Indexer:
             for article_id, metadata in sorted(manifest.items())
             if article_id not in loaded_ids and _is_gone(metadata.get("path", ""), roots, loaded.loaded_files)
         ]
+        report.gone_files = {article_id: str(manifest[article_id].get("path") or "") for article_id in gone}
         if prune and gone:
             self.store.delete_articles(gone)
             for article_id in gone:

@@ -34,6 +34,19 @@ def test_index_exit_codes_and_reports(
     assert "unchanged" in out and "broken.json: invalid JSON at line 1" in out
     assert "no article files found" not in err
 
+    # An article whose file is gone is listed by that file (brackets in its name printed as written).
+    (corpus_copy / "broken.json").unlink()
+    gone = corpus_copy / "[bold]brief.txt"
+    gone.write_text("A brief\n\nThe harbour reopened on Monday after the storm, officials said.\n")
+    assert main(["--profile", "test", "index", str(corpus_copy)]) == EXIT_OK
+    gone.unlink()
+    capsys.readouterr()
+    assert main(["--profile", "test", "index", str(corpus_copy)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert f"  {gone} ([bold]brief)" in out.replace("\n", "")
+    assert main(["--profile", "test", "index", str(corpus_copy), "--prune"]) == EXIT_OK
+    capsys.readouterr()
+
     empty = corpus_copy.parent / "empty-folder"
     (empty / "sub").mkdir(parents=True)
     assert main(["--profile", "test", "index", str(empty)]) == EXIT_OK

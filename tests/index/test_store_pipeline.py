@@ -176,6 +176,8 @@ def test_update_add_delete_and_prune(settings: Settings, embedding, corpus_copy:
     assert report.updated == ["004_7dbd45bfcd338f02"]
     assert report.added == ["005_new"]
     assert report.missing == ["001_aba8e4193e5ca6f2"] and report.deleted == []
+    # named by the file it was read from, which is what a user looks for
+    assert report.gone_files == {"001_aba8e4193e5ca6f2": str(corpus_copy / "001_aba8e4193e5ca6f2.txt")}
     assert store.revision() != revision
     expected = expected_chunks(corpus_copy, settings)
     # Without --prune the gone article stays searchable.
@@ -187,6 +189,7 @@ def test_update_add_delete_and_prune(settings: Settings, embedding, corpus_copy:
 
     pruned = indexer.run([corpus_copy], prune=True)
     assert pruned.deleted == ["001_aba8e4193e5ca6f2"] and pruned.missing == []
+    assert list(pruned.gone_files) == ["001_aba8e4193e5ca6f2"]
     assert store.get_article("001_aba8e4193e5ca6f2") is None
     assert_consistent(store, expected)
 
